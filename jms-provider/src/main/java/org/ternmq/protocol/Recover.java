@@ -2,8 +2,14 @@ package org.ternmq.protocol;
 
 import io.netty.buffer.ByteBuf;
 
-/** Redelivers the session's unacknowledged deliveries; {@code unconsumed} lists buffered deliveries the application never saw. */
-public record Recover(long correlationId, int sessionId, long[] unconsumed) implements Packet.Request {
+/**
+ * Redelivers the session's unacknowledged deliveries; {@code unconsumed} lists buffered deliveries the application never saw.
+ * {@code lastReceived} is the highest delivery id the client had received when it sent this request:
+ * deliveries above it were still in flight, never seen by the application, and are returned like the
+ * {@code unconsumed} ones (same delivery count, credit given back). The client drops deliveries for the
+ * affected consumers that arrive before the response; the broker redelivers only after responding.
+ */
+public record Recover(long correlationId, int sessionId, long lastReceived, long[] unconsumed) implements Packet.Request {
 
     @Override
     public PacketType type() {
@@ -14,15 +20,16 @@ public record Recover(long correlationId, int sessionId, long[] unconsumed) impl
     public void encodeBody(ByteBuf out) {
         out.writeLong(correlationId);
         out.writeInt(sessionId);
+        out.writeLong(lastReceived);
         WireFields.writeLongs(out, unconsumed);
     }
 
     static Recover decode(ByteBuf in) {
-        return new Recover(WireFields.readLong(in), WireFields.readInt(in), WireFields.readLongs(in));
+        return new Recover(WireFields.readLong(in), WireFields.readInt(in), WireFields.readLong(in), WireFields.readLongs(in));
     }
 
     @Override
     public String toString() {
-        return "Recover[" + "correlationId=" + correlationId + ", " + "sessionId=" + sessionId + ", " + "unconsumed=" + java.util.Arrays.toString(unconsumed) + "]";
+        return "Recover[" + "correlationId=" + correlationId + ", " + "sessionId=" + sessionId + ", " + "lastReceived=" + lastReceived + ", " + "unconsumed=" + java.util.Arrays.toString(unconsumed) + "]";
     }
 }
