@@ -1,0 +1,194 @@
+package org.ternmq.broker;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.ternmq.broker.security.UserCredentials;
+import org.ternmq.protocol.FrameDescriptor;
+import org.ternmq.transport.TransportAddress;
+
+/**
+ * A broker's whole configuration: immutable, built with {@link #builder()} and validated in one step by
+ * {@link Builder#build()}, which names every setting that is wrong. Each setting is documented where it is
+ * declared in {@link BrokerSetting}, with its default.
+ */
+public final class BrokerConfig {
+
+    private final String name;
+    private final String host;
+    private final int tcpPort;
+    private final String inVmName;
+    private final Path dataDirectory;
+    private final boolean allowAnonymous;
+    private final Map<String, UserCredentials> users;
+    private final int maxFrameLength;
+    private final int producerWindow;
+
+    private BrokerConfig(Builder b) {
+        this.name = b.name;
+        this.host = b.host;
+        this.tcpPort = b.tcpPort;
+        this.inVmName = b.inVmName;
+        this.dataDirectory = b.dataDirectory;
+        this.allowAnonymous = b.allowAnonymous;
+        this.users = Collections.unmodifiableMap(new LinkedHashMap<>(b.users));
+        this.maxFrameLength = b.maxFrameLength;
+        this.producerWindow = b.producerWindow;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The broker's name, shown to clients and in logs. */
+    public String name() {
+        return name;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** The TCP port to listen on; 0 picks a free one, -1 means no TCP acceptor. */
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    /** The in-VM acceptor's name, or null for none. */
+    public String inVmName() {
+        return inVmName;
+    }
+
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    public boolean allowAnonymous() {
+        return allowAnonymous;
+    }
+
+    public Map<String, UserCredentials> users() {
+        return users;
+    }
+
+    public int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    public int producerWindow() {
+        return producerWindow;
+    }
+
+    /** Fills in defaults, then checks every setting; one exception lists all problems. */
+    public static final class Builder {
+        private String name = BrokerSetting.NAME.defaultValue();
+        private String host = BrokerSetting.HOST.defaultValue();
+        private int tcpPort = Integer.parseInt(BrokerSetting.PORT.defaultValue());
+        private String inVmName;
+        private Path dataDirectory = Path.of(BrokerSetting.DATA_DIRECTORY.defaultValue());
+        private boolean allowAnonymous = Boolean.parseBoolean(BrokerSetting.ALLOW_ANONYMOUS.defaultValue());
+        private final Map<String, UserCredentials> users = new LinkedHashMap<>();
+        private int maxFrameLength = FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH;
+        private int producerWindow = Integer.parseInt(BrokerSetting.PRODUCER_WINDOW.defaultValue());
+
+        private Builder() {
+        }
+
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        public Builder tcpPort(int port) {
+            this.tcpPort = port;
+            return this;
+        }
+
+        public Builder inVmName(String inVmName) {
+            this.inVmName = inVmName;
+            return this;
+        }
+
+        public Builder dataDirectory(Path dataDirectory) {
+            this.dataDirectory = dataDirectory;
+            return this;
+        }
+
+        public Builder allowAnonymous(boolean allowAnonymous) {
+            this.allowAnonymous = allowAnonymous;
+            return this;
+        }
+
+        public Builder user(String user, String password, String... roles) {
+            users.put(user, new UserCredentials(user, password, List.of(roles)));
+            return this;
+        }
+
+        public Builder users(Map<String, UserCredentials> all) {
+            users.putAll(all);
+            return this;
+        }
+
+        public Builder maxFrameLength(int maxFrameLength) {
+            this.maxFrameLength = maxFrameLength;
+            return this;
+        }
+
+        public Builder producerWindow(int producerWindow) {
+            this.producerWindow = producerWindow;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming every invalid setting */
+        public BrokerConfig build() {
+            List<String> problems = new ArrayList<>();
+            if (name == null || name.isBlank()) {
+                problems.add(BrokerSetting.NAME.key() + " must not be empty");
+            }
+            if (tcpPort >= 0 && (host == null || host.isBlank())) {
+                problems.add(BrokerSetting.HOST.key() + " must not be empty when TCP is enabled");
+            }
+            if (tcpPort < -1 || tcpPort > 65535) {
+                problems.add(BrokerSetting.PORT.key() + " must be -1 (off), 0 (any) or 1-65535, was " + tcpPort);
+            }
+            if (tcpPort == -1 && inVmName == null) {
+                problems.add("at least one acceptor is needed: set " + BrokerSetting.PORT.key() + " or an in-VM name");
+            }
+            if (inVmName != null && inVmName.isBlank()) {
+                problems.add("in-VM name must not be blank");
+            }
+            if (dataDirectory == null) {
+                problems.add(BrokerSetting.DATA_DIRECTORY.key() + " must be set");
+            }
+            if (maxFrameLength < 1024) {
+                problems.add(BrokerSetting.MAX_FRAME_LENGTH.key() + " must be at least 1024, was " + maxFrameLength);
+            }
+            if (producerWindow < 1024) {
+                problems.add(BrokerSetting.PRODUCER_WINDOW.key() + " must be at least 1024, was " + producerWindow);
+            }
+            for (UserCredentials u : users.values()) {
+                if (u.name() == null || u.name().isEmpty() || u.password() == null) {
+                    problems.add("user entries need a name and a password: " + u.name());
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("invalid broker configuration: " + String.join("; ", problems));
+            }
+            return new BrokerConfig(this);
+        }
+    }
+
+    /** The TCP address clients use to reach this broker, or null without TCP. */
+    public TransportAddress tcpAddress(int boundPort) {
+        return tcpPort < 0 ? null : TransportAddress.tcp(Objects.requireNonNull(host), boundPort);
+    }
+}

@@ -1,0 +1,40 @@
+package org.ternmq.broker;
+
+/**
+ * Every broker setting with its command-line/configuration key, default and one-line documentation, in
+ * one place so that {@code --help}, the README and validation agree.
+ */
+public enum BrokerSetting {
+    NAME("name", "tern", "the broker's name, shown to clients and in logs"),
+    HOST("host", "127.0.0.1", "the address the TCP acceptor binds to"),
+    PORT("port", "61616", "the TCP port; 0 picks a free one, -1 disables TCP"),
+    DATA_DIRECTORY("data-dir", "tern-data", "the data directory, created if missing"),
+    USERS_FILE("users", "", "a properties file of users: name=password[,role...]; none means no users"),
+    ALLOW_ANONYMOUS("allow-anonymous", "true", "whether connections without a user name are accepted"),
+    MAX_FRAME_LENGTH("max-frame-length", String.valueOf(64 * 1024 * 1024),
+            "the largest frame accepted, in bytes; a larger one closes the connection"),
+    PRODUCER_WINDOW("producer-window", String.valueOf(1024 * 1024),
+            "bytes a producer may have sent without a response before it waits");
+
+    private final String key;
+    private final String defaultValue;
+    private final String doc;
+
+    BrokerSetting(String key, String defaultValue, String doc) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.doc = doc;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String doc() {
+        return doc;
+    }
+}

@@ -1,0 +1,126 @@
+package org.ternmq.broker;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.ternmq.broker.core.BrokerAgent;
+import org.ternmq.broker.net.BrokerAcceptor;
+import org.ternmq.broker.security.Authenticator;
+import org.ternmq.transport.TransportAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Tern broker running inside this JVM, reachable over TCP, in-VM, or both. This is how tests, samples,
+ * applications and the command-line server run a broker:
+ *
+ * <pre>{@code
+ * try (EmbeddedBroker broker = EmbeddedBroker.start(BrokerConfig.builder().tcpPort(0).inVmName("test").build())) {
+ *     ConnectionFactory cf = new TernConnectionFactory(broker.vmUrl());
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start} and {@link #close} may be called from any thread; close is idempotent.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+
+    private final BrokerConfig config;
+    private final BrokerAgent agent;
+    private final List<BrokerAcceptor> acceptors = new ArrayList<>();
+    private int tcpPort = -1;
+    private volatile boolean closed;
+
+    private EmbeddedBroker(BrokerConfig config) {
+        this.config = config;
+        this.agent = new BrokerAgent(config.name(),
+                new Authenticator(config.users(), config.allowAnonymous()), config.producerWindow());
+    }
+
+    /**
+     * Starts a broker with {@code config}.
+     *
+     * @throws Exception if the data directory cannot be created or an acceptor cannot bind (e.g. the port
+     *     is taken); nothing is left running then
+     */
+    public static EmbeddedBroker start(BrokerConfig config) throws Exception {
+        EmbeddedBroker broker = new EmbeddedBroker(config);
+        try {
+            broker.startAcceptors();
+            return broker;
+        } catch (Exception | Error e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    private void startAcceptors() throws Exception {
+        Files.createDirectories(config.dataDirectory());
+        if (config.inVmName() != null) {
+            acceptors.add(BrokerAcceptor.bind(TransportAddress.vm(config.inVmName()), agent, config.maxFrameLength()));
+        }
+        if (config.tcpPort() >= 0) {
+            BrokerAcceptor tcp = BrokerAcceptor.bind(TransportAddress.tcp(config.host(), config.tcpPort()), agent,
+                    config.maxFrameLength());
+            acceptors.add(tcp);
+            tcpPort = tcp.port();
+        }
+        LOG.info("Tern broker '{}' started: {}{}, data directory {}", config.name(),
+                tcpPort >= 0 ? "tcp " + config.host() + ":" + tcpPort : "",
+                config.inVmName() != null ? " vm://" + config.inVmName() : "",
+                config.dataDirectory().toAbsolutePath());
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /** The bound TCP port, or -1 without TCP. */
+    public int tcpPort() {
+        return tcpPort;
+    }
+
+    /** A connection URL for the TCP acceptor. @throws IllegalStateException without TCP */
+    public String tcpUrl() {
+        if (tcpPort < 0) {
+            throw new IllegalStateException("this broker has no TCP acceptor");
+        }
+        return "tern://" + config.host() + ":" + tcpPort;
+    }
+
+    /** A connection URL for the in-VM acceptor. @throws IllegalStateException without in-VM */
+    public String vmUrl() {
+        if (config.inVmName() == null) {
+            throw new IllegalStateException("this broker has no in-VM acceptor");
+        }
+        return "vm://" + config.inVmName();
+    }
+
+    /** Disconnects every client and stops. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        CountDownLatch disconnected = new CountDownLatch(1);
+        agent.execute(() -> {
+            agent.disconnectAll("broker shutting down");
+            disconnected.countDown();
+        });
+        try {
+            disconnected.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (BrokerAcceptor a : acceptors) {
+            a.close();
+        }
+        agent.shutdown();
+        LOG.info("Tern broker '{}' stopped", config.name());
+    }
+}

@@ -1,0 +1,454 @@
+package org.ternmq.broker.core;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.ternmq.message.Address;
+import org.ternmq.message.EncodedMessage;
+import org.ternmq.message.MalformedMessageException;
+import org.ternmq.protocol.Acknowledge;
+import org.ternmq.protocol.BrowseBatch;
+import org.ternmq.protocol.BrowseNext;
+import org.ternmq.protocol.CloseBrowser;
+import org.ternmq.protocol.CloseConsumer;
+import org.ternmq.protocol.CloseSession;
+import org.ternmq.protocol.Commit;
+import org.ternmq.protocol.CreateBrowser;
+import org.ternmq.protocol.CreateConsumer;
+import org.ternmq.protocol.CreateSession;
+import org.ternmq.protocol.CreateTemporary;
+import org.ternmq.protocol.Credit;
+import org.ternmq.protocol.DeleteTemporary;
+import org.ternmq.protocol.Disconnect;
+import org.ternmq.protocol.ErrorCode;
+import org.ternmq.protocol.ErrorResponse;
+import org.ternmq.protocol.FlushConsumer;
+import org.ternmq.protocol.FrameDescriptor;
+import org.ternmq.protocol.Hello;
+import org.ternmq.protocol.HelloOk;
+import org.ternmq.protocol.Ok;
+import org.ternmq.protocol.Packet;
+import org.ternmq.protocol.Recover;
+import org.ternmq.protocol.Rollback;
+import org.ternmq.protocol.Send;
+import org.ternmq.protocol.SetClientId;
+import org.ternmq.protocol.Unsubscribe;
+import org.ternmq.selector.Selector;
+import org.ternmq.selector.SelectorSyntaxException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's side of one client connection: its sessions, consumers, browsers and temporary
+ * destinations, and the handling of each request it sends.
+ *
+ * <p>Owned by the agent thread: the Netty handler hands every packet over with {@link BrokerAgent#execute}.
+ */
+public final class BrokerConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerConnection.class);
+
+    final BrokerAgent agent;
+    private final Channel channel;
+    private final String id;
+    private String user;
+    private String clientId;
+    private boolean closed;
+    private final Map<Integer, BrokerSession> sessions = new HashMap<>();
+    private final Map<Long, BrokerConsumer> consumers = new HashMap<>();
+    private final Map<Long, BrowserCursor> browsers = new HashMap<>();
+    private long lastDeliveryId;
+    private boolean unflushed;
+
+    public BrokerConnection(BrokerAgent agent, Channel channel) {
+        this.agent = agent;
+        this.channel = channel;
+        this.id = agent.newConnectionId();
+    }
+
+    String id() {
+        return id;
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    long nextDeliveryId() {
+        return ++lastDeliveryId;
+    }
+
+    /** Registers the connection with the agent. Agent thread. */
+    public void opened() {
+        agent.connected(this);
+    }
+
+    /** The channel closed: everything not acknowledged goes back, temporary destinations go away. Agent thread. */
+    public void channelClosed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Set<MessageQueue> touched = new java.util.LinkedHashSet<>();
+        for (BrokerSession s : new ArrayList<>(sessions.values())) {
+            touched.addAll(closeSession(s, Long.MAX_VALUE, new long[0]));
+        }
+        browsers.clear();
+        agent.disconnected(this);
+        touched.forEach(MessageQueue::dispatch);
+        LOG.debug("connection {} closed", id);
+    }
+
+    /** Handles one packet from the client. Agent thread. */
+    public void handle(Packet packet) {
+        if (closed) {
+            return;
+        }
+        if (packet instanceof Credit credit) {
+            onCredit(credit);
+            return;
+        }
+        if (!(packet instanceof Packet.Request request)) {
+            protocolViolation("unexpected packet " + packet.type() + " from a client");
+            return;
+        }
+        if (user == null && !(request instanceof Hello)) {
+            protocolViolation(packet.type() + " before the handshake");
+            return;
+        }
+        try {
+            Packet.Response response = handleRequest(request);
+            if (response != null) {
+                write(response);
+            }
+        } catch (BrokerException e) {
+            write(new ErrorResponse(request.correlationId(), e.code(), e.getMessage()));
+        } catch (RuntimeException e) {
+            LOG.error("connection {}: failed to handle {}", id, request, e);
+            write(new ErrorResponse(request.correlationId(), ErrorCode.INTERNAL, "internal error: " + e));
+        }
+    }
+
+    private Packet.Response handleRequest(Packet.Request r) throws BrokerException {
+        long corr = r.correlationId();
+        switch (r.type()) {
+            case HELLO:
+                return hello((Hello) r);
+            case SET_CLIENT_ID:
+                setClientId(((SetClientId) r).clientId());
+                return new Ok(corr);
+            case CREATE_SESSION:
+                createSession((CreateSession) r);
+                return new Ok(corr);
+            case CLOSE_SESSION:
+                return closeSession((CloseSession) r);
+            case CREATE_CONSUMER:
+                return createConsumer((CreateConsumer) r);
+            case CLOSE_CONSUMER:
+                return closeConsumer((CloseConsumer) r);
+            case FLUSH_CONSUMER:
+                flushConsumer((FlushConsumer) r);
+                return new Ok(corr);
+            case SEND:
+                send((Send) r);
+                return new Ok(corr);
+            case ACKNOWLEDGE:
+                Acknowledge ack = (Acknowledge) r;
+                session(ack.sessionId()).acknowledge(ack.deliveryIds());
+                return new Ok(corr);
+            case COMMIT:
+                commit((Commit) r);
+                return new Ok(corr);
+            case ROLLBACK:
+                Rollback rb = (Rollback) r;
+                return respondThenDispatch(corr, session(rb.sessionId()).rollback(rb.lastReceived(), rb.unconsumed()));
+            case RECOVER:
+                Recover rc = (Recover) r;
+                BrokerSession s = session(rc.sessionId());
+                if (s.transacted()) {
+                    throw new BrokerException(ErrorCode.ILLEGAL_STATE, "recover on a transacted session");
+                }
+                return respondThenDispatch(corr, s.rollback(rc.lastReceived(), rc.unconsumed()));
+            case CREATE_BROWSER:
+                createBrowser((CreateBrowser) r);
+                return new Ok(corr);
+            case BROWSE_NEXT:
+                return browseNext((BrowseNext) r);
+            case CLOSE_BROWSER:
+                browsers.remove(((CloseBrowser) r).browserId());
+                return new Ok(corr);
+            case CREATE_TEMPORARY:
+                agent.createTemporary(((CreateTemporary) r).address(), this);
+                return new Ok(corr);
+            case DELETE_TEMPORARY:
+                agent.deleteTemporary(((DeleteTemporary) r).address(), this);
+                return new Ok(corr);
+            case UNSUBSCRIBE:
+                agent.unsubscribe(this, ((Unsubscribe) r).subscriptionName());
+                return new Ok(corr);
+            case PING:
+                return new Ok(corr);
+            default:
+                throw new BrokerException(ErrorCode.UNSUPPORTED, "unsupported request " + r.type());
+        }
+    }
+
+    private Packet.Response hello(Hello h) {
+        if (user != null) {
+            protocolViolation("second handshake");
+            return null;
+        }
+        if (h.magic() != FrameDescriptor.MAGIC || h.version() != FrameDescriptor.PROTOCOL_VERSION) {
+            refuse(h.correlationId(), ErrorCode.UNSUPPORTED, "unsupported protocol magic/version "
+                    + Integer.toHexString(h.magic()) + "/" + h.version());
+            return null;
+        }
+        Optional<String> who = agent.authenticator().authenticate(h.user(), h.password());
+        if (who.isEmpty()) {
+            LOG.info("connection {} from {}: refused credentials for user '{}'", id, channel.remoteAddress(), h.user());
+            refuse(h.correlationId(), ErrorCode.SECURITY, h.user() == null || h.user().isEmpty()
+                    ? "anonymous connections are not allowed" : "invalid user name or password");
+            return null;
+        }
+        user = who.get();
+        return new HelloOk(h.correlationId(), id, agent.brokerName(), BrokerVersion.VERSION, agent.producerWindow());
+    }
+
+    private void refuse(long corr, ErrorCode code, String message) {
+        closed = true;
+        channel.writeAndFlush(new ErrorResponse(corr, code, message)).addListener(ChannelFutureListener.CLOSE);
+        agent.disconnected(this);
+    }
+
+    private void setClientId(String requested) throws BrokerException {
+        if (requested == null || requested.isEmpty()) {
+            throw new BrokerException(ErrorCode.INVALID_CLIENT_ID, "client id must not be empty");
+        }
+        if (clientId != null) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "client id already set to '" + clientId + "'");
+        }
+        agent.claimClientId(this, requested);
+        clientId = requested;
+    }
+
+    private void createSession(CreateSession r) throws BrokerException {
+        if (r.ackMode() < 0 || r.ackMode() > 3) {
+            throw new BrokerException(ErrorCode.MALFORMED, "unknown acknowledge mode " + r.ackMode());
+        }
+        if (sessions.containsKey(r.sessionId())) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "session " + r.sessionId() + " exists");
+        }
+        sessions.put(r.sessionId(), new BrokerSession(r.sessionId(), r.ackMode(), this));
+    }
+
+    private Packet.Response closeSession(CloseSession r) {
+        BrokerSession s = sessions.get(r.sessionId());
+        if (s == null) {
+            return new Ok(r.correlationId());
+        }
+        return respondThenDispatch(r.correlationId(), closeSession(s, r.lastReceived(), r.unconsumed()));
+    }
+
+    private Set<MessageQueue> closeSession(BrokerSession s, long lastReceived, long[] unconsumed) {
+        sessions.remove(s.id);
+        List<BrokerConsumer> mine = new ArrayList<>();
+        for (BrokerConsumer c : consumers.values()) {
+            if (c.session == s) {
+                mine.add(c);
+            }
+        }
+        for (BrokerConsumer c : mine) {
+            consumers.remove(c.id);
+            c.close();
+        }
+        browsers.clear();
+        Set<MessageQueue> touched = s.rollback(lastReceived, unconsumed);
+        for (BrokerConsumer c : mine) {
+            if (c.subscription != null) {
+                agent.consumerClosed(c.subscription);
+            }
+        }
+        return touched;
+    }
+
+    private Packet.Response createConsumer(CreateConsumer r) throws BrokerException {
+        BrokerSession session = session(r.sessionId());
+        if (consumers.containsKey(r.consumerId())) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "consumer " + r.consumerId() + " exists");
+        }
+        Address address = r.address();
+        if (address == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "consumer needs a destination");
+        }
+        Selector selector = parseSelector(r.selector());
+        BrokerConsumer consumer;
+        if (address.isQueue()) {
+            MessageQueue q = agent.queue(address, this, true);
+            consumer = new BrokerConsumer(r.consumerId(), session, q, selector, null, r.credits());
+        } else {
+            BrokerTopic topic = agent.topic(address, this, true);
+            Subscription sub = agent.subscribe(this, topic, address, r.selector(), selector, r.noLocal(),
+                    r.subscriptionName(), r.durable(), r.shared());
+            consumer = new BrokerConsumer(r.consumerId(), session, sub.queue, null, sub, r.credits());
+        }
+        consumer.queue.addConsumer(consumer);
+        consumers.put(consumer.id, consumer);
+        return respondThenDispatch(r.correlationId(), Set.of(consumer.queue));
+    }
+
+    private static Selector parseSelector(String text) throws BrokerException {
+        try {
+            return Selector.parse(text);
+        } catch (SelectorSyntaxException e) {
+            throw new BrokerException(ErrorCode.INVALID_SELECTOR, "invalid selector: " + e.getMessage());
+        }
+    }
+
+    private Packet.Response closeConsumer(CloseConsumer r) {
+        BrokerConsumer c = consumers.remove(r.consumerId());
+        if (c == null) {
+            return new Ok(r.correlationId());
+        }
+        c.close();
+        Set<MessageQueue> touched = c.session.returnUnseen(c, r.lastReceived(), r.unconsumed());
+        if (c.subscription != null) {
+            agent.consumerClosed(c.subscription);
+        }
+        return respondThenDispatch(r.correlationId(), touched);
+    }
+
+    private void flushConsumer(FlushConsumer r) throws BrokerException {
+        BrokerConsumer c = consumers.get(r.consumerId());
+        if (c == null) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "no consumer " + r.consumerId());
+        }
+        c.queue.dispatch();
+    }
+
+    private void onCredit(Credit credit) {
+        BrokerConsumer c = consumers.get(credit.consumerId());
+        if (c != null) {
+            c.grant(credit.messages());
+            c.queue.dispatch();
+        }
+    }
+
+    private void send(Send r) throws BrokerException {
+        BrokerSession session = session(r.sessionId());
+        EncodedMessage message;
+        try {
+            message = EncodedMessage.wrap(r.message());
+        } catch (MalformedMessageException e) {
+            throw new BrokerException(ErrorCode.MESSAGE_FORMAT, "malformed message: " + e.getMessage());
+        }
+        if (message.destination() == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "message has no destination");
+        }
+        if (message.destination().kind().isTemporary()) {
+            // fail now rather than at commit: the destination must exist when the message is sent
+            if (message.destination().isQueue()) {
+                agent.queue(message.destination(), this, false);
+            } else {
+                agent.topic(message.destination(), this, false);
+            }
+        }
+        session.send(message);
+    }
+
+    private void commit(Commit r) throws BrokerException {
+        BrokerSession s = session(r.sessionId());
+        if (!s.transacted()) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "commit on a session that is not transacted");
+        }
+        s.commit();
+    }
+
+    private void createBrowser(CreateBrowser r) throws BrokerException {
+        session(r.sessionId());
+        if (r.address() == null || !r.address().isQueue()) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "a browser needs a queue");
+        }
+        Selector selector = parseSelector(r.selector());
+        MessageQueue q = agent.queue(r.address(), this, true);
+        BrowserCursor cursor = new BrowserCursor();
+        q.snapshot(agent.now(), ref -> {
+            if (selector.matchesAll() || selector.matches(ref.message)) {
+                cursor.add(ref);
+            }
+        });
+        browsers.put(r.browserId(), cursor);
+    }
+
+    private Packet.Response browseNext(BrowseNext r) throws BrokerException {
+        BrowserCursor cursor = browsers.get(r.browserId());
+        if (cursor == null) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "no browser " + r.browserId());
+        }
+        List<byte[]> batch = cursor.next(r.max());
+        return new BrowseBatch(r.correlationId(), batch, cursor.done());
+    }
+
+    private BrokerSession session(int sessionId) throws BrokerException {
+        BrokerSession s = sessions.get(sessionId);
+        if (s == null) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "no session " + sessionId);
+        }
+        return s;
+    }
+
+    /** Writes the response now and dispatches the queues in a later agent task, after the response. */
+    private Packet.Response respondThenDispatch(long corr, Set<MessageQueue> queues) {
+        write(new Ok(corr));
+        if (!queues.isEmpty()) {
+            agent.execute(() -> queues.forEach(MessageQueue::dispatch));
+        }
+        return null;
+    }
+
+    boolean holdsDeliveryFrom(MessageQueue queue) {
+        for (BrokerSession s : sessions.values()) {
+            if (s.holdsDeliveryFrom(queue)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void write(Packet packet) {
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.write(packet, channel.voidPromise());
+        if (!unflushed) {
+            unflushed = true;
+            agent.markUnflushed(this);
+        }
+    }
+
+    void flush() {
+        unflushed = false;
+        channel.flush();
+    }
+
+    /** Tells the client why and closes the connection. Agent thread. */
+    void disconnect(ErrorCode code, String reason) {
+        channel.writeAndFlush(new Disconnect(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channelClosed();
+    }
+
+    private void protocolViolation(String reason) {
+        LOG.warn("closing connection {} from {}: {}", id, channel.remoteAddress(), reason);
+        channel.close();
+        channelClosed();
+    }
+
+    @Override
+    public String toString() {
+        return "BrokerConnection[" + id + ", user=" + user + ", clientId=" + clientId + "]";
+    }
+}

@@ -1,0 +1,156 @@
+package org.ternmq.broker.core;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.ternmq.message.EncodedMessage;
+import org.ternmq.protocol.Deliver;
+
+/**
+ * A session of a broker connection: its deliveries not yet acknowledged and, when transacted, the sends
+ * and acknowledgements staged until commit.
+ *
+ * <p>Owned by the agent thread.
+ */
+final class BrokerSession {
+
+    /** {@code jakarta.jms.Session.SESSION_TRANSACTED}. */
+    static final int TRANSACTED = 0;
+
+    final int id;
+    final int ackMode;
+    final BrokerConnection connection;
+    private final Map<Long, Delivery> unacked = new LinkedHashMap<>();
+    private final List<Delivery> stagedAcks = new ArrayList<>();
+    private final List<EncodedMessage> stagedSends = new ArrayList<>();
+
+    BrokerSession(int id, int ackMode, BrokerConnection connection) {
+        this.id = id;
+        this.ackMode = ackMode;
+        this.connection = connection;
+    }
+
+    boolean transacted() {
+        return ackMode == TRANSACTED;
+    }
+
+    void deliver(BrokerConsumer consumer, MessageRef ref, MessageQueue from) {
+        long deliveryId = connection.nextDeliveryId();
+        unacked.put(deliveryId, new Delivery(deliveryId, ref, from, consumer));
+        connection.write(new Deliver(consumer.id, deliveryId, ref.deliveryCount + 1, ref.message.bytes()));
+    }
+
+    void send(EncodedMessage message) throws BrokerException {
+        if (transacted()) {
+            stagedSends.add(message);
+        } else {
+            connection.agent.route(message, connection);
+        }
+    }
+
+    /** Unknown ids are ignored: the delivery may have been returned already by a recover racing the ack. */
+    void acknowledge(long[] deliveryIds) {
+        for (long deliveryId : deliveryIds) {
+            Delivery d = unacked.remove(deliveryId);
+            if (d == null) {
+                continue;
+            }
+            if (transacted()) {
+                stagedAcks.add(d);
+            } else {
+                connection.agent.consumed(d);
+            }
+        }
+    }
+
+    void commit() throws BrokerException {
+        List<EncodedMessage> sends = new ArrayList<>(stagedSends);
+        stagedSends.clear();
+        for (Delivery d : stagedAcks) {
+            connection.agent.consumed(d);
+        }
+        stagedAcks.clear();
+        for (EncodedMessage m : sends) {
+            connection.agent.route(m, connection);
+        }
+    }
+
+    /**
+     * Returns every delivery not acknowledged (and, in a transaction, the staged acknowledgements) to its
+     * queue and drops staged sends. Deliveries the application never saw keep their count.
+     *
+     * @return the queues that got messages back, to dispatch once the response has been written
+     */
+    Set<MessageQueue> rollback(long lastReceived, long[] unconsumed) {
+        stagedSends.clear();
+        List<Delivery> all = new ArrayList<>(stagedAcks);
+        stagedAcks.clear();
+        all.addAll(unacked.values());
+        unacked.clear();
+        return putBack(all, lastReceived, unconsumed);
+    }
+
+    /** Returns the deliveries of {@code consumer} the application never saw; the others stay. */
+    Set<MessageQueue> returnUnseen(BrokerConsumer consumer, long lastReceived, long[] unconsumed) {
+        Set<Long> unseen = asSet(unconsumed);
+        List<Delivery> back = new ArrayList<>();
+        for (Iterator<Delivery> it = unacked.values().iterator(); it.hasNext(); ) {
+            Delivery d = it.next();
+            if (d.consumer() == consumer && (d.id() > lastReceived || unseen.contains(d.id()))) {
+                it.remove();
+                back.add(d);
+            }
+        }
+        return putBack(back, lastReceived, unconsumed);
+    }
+
+    private Set<MessageQueue> putBack(List<Delivery> deliveries, long lastReceived, long[] unconsumed) {
+        Set<Long> unseen = asSet(unconsumed);
+        Set<MessageQueue> touched = new LinkedHashSet<>();
+        for (Delivery d : deliveries) {
+            boolean seen = d.id() <= lastReceived && !unseen.contains(d.id());
+            if (seen) {
+                d.ref().deliveryCount++;
+            } else if (!d.consumer().isClosed()) {
+                d.consumer().grant(1);
+            }
+            if (!d.queue().isDeleted()) {
+                d.queue().putBack(d.ref());
+                touched.add(d.queue());
+            }
+        }
+        return touched;
+    }
+
+    /** Whether a delivery from {@code queue} is waiting for an acknowledgement in this session. */
+    boolean holdsDeliveryFrom(MessageQueue queue) {
+        for (Delivery d : unacked.values()) {
+            if (d.queue() == queue) {
+                return true;
+            }
+        }
+        for (Delivery d : stagedAcks) {
+            if (d.queue() == queue) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Set<Long> asSet(long[] ids) {
+        Set<Long> set = new java.util.HashSet<>(ids.length * 2);
+        for (long id : ids) {
+            set.add(id);
+        }
+        return set;
+    }
+
+    @Override
+    public String toString() {
+        return "BrokerSession[" + id + ", ackMode=" + ackMode + ", unacked=" + unacked.size() + "]";
+    }
+}

@@ -1,0 +1,47 @@
+package org.ternmq.broker.core;
+
+import org.ternmq.message.EncodedMessage;
+
+/**
+ * One message as it stands in one queue or subscription. A message published to a topic with N
+ * subscriptions is encoded and stored once and referenced by N refs; each ref has its own delivery count.
+ *
+ * <p>Owned by the agent thread.
+ */
+final class MessageRef {
+
+    final EncodedMessage message;
+    /** Arrival order across the broker: refs of one message share it, so order is kept on redelivery. */
+    final long sequence;
+    /** The connection that sent it, for noLocal. */
+    final String originConnectionId;
+    /** The client id of the connection that sent it (may be null), for noLocal on durable subscriptions. */
+    final String originClientId;
+    /** Deliveries that counted (were seen by an application) so far. */
+    int deliveryCount;
+
+    MessageRef(EncodedMessage message, long sequence, String originConnectionId, String originClientId) {
+        this.message = message;
+        this.sequence = sequence;
+        this.originConnectionId = originConnectionId;
+        this.originClientId = originClientId;
+    }
+
+    int priority() {
+        return message.priority();
+    }
+
+    boolean expired(long now) {
+        long expiration = message.expiration();
+        return expiration != 0 && expiration <= now;
+    }
+
+    boolean deliverableAt(long now) {
+        return message.deliveryTime() <= now;
+    }
+
+    @Override
+    public String toString() {
+        return "MessageRef[" + message.messageId() + ", seq=" + sequence + ", count=" + deliveryCount + "]";
+    }
+}

@@ -1,0 +1,87 @@
+package org.ternmq.broker.net;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.ternmq.broker.core.BrokerAgent;
+import org.ternmq.transport.ProtocolPipeline;
+import org.ternmq.transport.TransportAddress;
+import org.ternmq.transport.TransportGroups;
+
+/**
+ * Listens on one transport (TCP or in-VM) and installs the protocol pipeline on each accepted channel.
+ *
+ * <p>Started and closed by one thread (the broker's owner); Netty runs the rest on its event loops.
+ */
+public final class BrokerAcceptor implements AutoCloseable {
+
+    private final TransportAddress address;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private Channel serverChannel;
+
+    private BrokerAcceptor(TransportAddress address) {
+        this.address = address;
+        String prefix = address.type() == TransportAddress.Type.TCP ? "tern-tcp" : "tern-vm";
+        this.bossGroup = TransportGroups.newGroup(address.type(), prefix + "-accept", 1);
+        this.workerGroup = TransportGroups.newGroup(address.type(), prefix + "-io",
+                address.type() == TransportAddress.Type.TCP ? 0 : 1);
+    }
+
+    /** Binds and returns a running acceptor. @throws Exception if the address cannot be bound */
+    public static BrokerAcceptor bind(TransportAddress address, BrokerAgent agent, int maxFrameLength)
+            throws Exception {
+        BrokerAcceptor acceptor = new BrokerAcceptor(address);
+        try {
+            acceptor.start(agent, maxFrameLength);
+            return acceptor;
+        } catch (Exception | Error e) {
+            acceptor.close();
+            throw e;
+        }
+    }
+
+    private void start(BrokerAgent agent, int maxFrameLength) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(TransportGroups.serverChannelClass(address.type()))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        channels.add(ch);
+                        ProtocolPipeline.install(ch.pipeline(), maxFrameLength, new BrokerChannelHandler(agent));
+                    }
+                });
+        if (address.type() == TransportAddress.Type.TCP) {
+            b.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+        }
+        serverChannel = b.bind(address.socketAddress()).sync().channel();
+    }
+
+    /** The bound TCP port (useful when bound to port 0), or 0 for in-VM. */
+    public int port() {
+        return serverChannel != null && serverChannel.localAddress() instanceof InetSocketAddress isa ? isa.getPort() : 0;
+    }
+
+    public TransportAddress address() {
+        return address;
+    }
+
+    @Override
+    public void close() {
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        bossGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+}

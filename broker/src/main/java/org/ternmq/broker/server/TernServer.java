@@ -1,0 +1,157 @@
+package org.ternmq.broker.server;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.ternmq.broker.BrokerConfig;
+import org.ternmq.broker.BrokerSetting;
+import org.ternmq.broker.EmbeddedBroker;
+import org.ternmq.broker.security.UsersFile;
+
+/**
+ * The command-line broker: {@code tern [--port N] [--host H] [--data-dir DIR] [--users FILE] ...}.
+ * With no options it listens on 127.0.0.1:61616 with its data under {@code ./tern-data}.
+ */
+public final class TernServer {
+
+    private TernServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs the server until the JVM is asked to stop; returns an exit status for bad usage. */
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Map<BrokerSetting, String> values;
+        try {
+            values = parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("tern: " + e.getMessage());
+            err.println("Run with --help to see the options.");
+            return 2;
+        }
+        if (values == null) {
+            printHelp(out);
+            return 0;
+        }
+        BrokerConfig config;
+        try {
+            config = toConfig(values);
+        } catch (IllegalArgumentException e) {
+            err.println("tern: " + e.getMessage());
+            return 2;
+        }
+        EmbeddedBroker broker = EmbeddedBroker.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.close();
+            stopped.countDown();
+        }, "tern-shutdown"));
+        out.println("Tern is running. Connection URL: " + broker.tcpUrl() + "  (Ctrl-C stops it)");
+        stopped.await();
+        return 0;
+    }
+
+    /** @return the values given, or null when help was asked for */
+    static Map<BrokerSetting, String> parse(String[] args) {
+        Map<BrokerSetting, String> values = new LinkedHashMap<>();
+        for (BrokerSetting s : BrokerSetting.values()) {
+            values.put(s, s.defaultValue());
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return null;
+            }
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            String key = arg.substring(2);
+            String value = null;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            }
+            if (key.equals("no-anonymous")) {
+                values.put(BrokerSetting.ALLOW_ANONYMOUS, "false");
+                continue;
+            }
+            BrokerSetting setting = find(key);
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("option --" + key + " needs a value");
+                }
+                value = args[++i];
+            }
+            values.put(setting, value);
+        }
+        return values;
+    }
+
+    private static BrokerSetting find(String key) {
+        for (BrokerSetting s : BrokerSetting.values()) {
+            if (s.key().equals(key)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown option --" + key);
+    }
+
+    static BrokerConfig toConfig(Map<BrokerSetting, String> v) throws java.io.IOException {
+        BrokerConfig.Builder b = BrokerConfig.builder()
+                .name(v.get(BrokerSetting.NAME))
+                .host(v.get(BrokerSetting.HOST))
+                .tcpPort(integer(BrokerSetting.PORT, v))
+                .dataDirectory(Path.of(v.get(BrokerSetting.DATA_DIRECTORY)))
+                .allowAnonymous(bool(BrokerSetting.ALLOW_ANONYMOUS, v))
+                .maxFrameLength(integer(BrokerSetting.MAX_FRAME_LENGTH, v))
+                .producerWindow(integer(BrokerSetting.PRODUCER_WINDOW, v));
+        String users = v.get(BrokerSetting.USERS_FILE);
+        if (!users.isEmpty()) {
+            b.users(UsersFile.read(Path.of(users)));
+        }
+        return b.build();
+    }
+
+    private static int integer(BrokerSetting s, Map<BrokerSetting, String> v) {
+        try {
+            return Integer.parseInt(v.get(s).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + s.key() + " must be a whole number, was '" + v.get(s) + "'");
+        }
+    }
+
+    private static boolean bool(BrokerSetting s, Map<BrokerSetting, String> v) {
+        String value = v.get(s).trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException("--" + s.key() + " must be true or false, was '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    static void printHelp(PrintStream out) {
+        out.println("Usage: tern [options]");
+        out.println("Starts a Tern broker. With no options it listens on 127.0.0.1:61616 and keeps its data in ./tern-data.");
+        out.println();
+        out.println("Options:");
+        List<String[]> rows = new ArrayList<>();
+        for (BrokerSetting s : BrokerSetting.values()) {
+            String dflt = s.defaultValue().isEmpty() ? "" : " (default: " + s.defaultValue() + ")";
+            rows.add(new String[] {"--" + s.key() + " VALUE", s.doc() + dflt});
+        }
+        rows.add(new String[] {"--no-anonymous", "same as --allow-anonymous false"});
+        rows.add(new String[] {"--help", "show this help and exit"});
+        for (String[] r : rows) {
+            out.printf("  %-28s %s%n", r[0], r[1]);
+        }
+    }
+}
