@@ -1,0 +1,54 @@
+package org.ternmq.store;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+import org.ternmq.store.format.RecordType;
+
+/**
+ * One request handed to the appender: a record to write, or (with no type) the request to close.
+ * Immutable after construction; the payload's bytes are read on the appender thread.
+ */
+final class Command {
+    final RecordType type;
+    final long id;
+    final long txId;
+    final byte userType;
+    final ByteBuffer payload;
+    final int payloadPosition;
+    final int payloadLength;
+    final boolean durable;
+    final CompletableFuture<Void> future = new CompletableFuture<>();
+
+    Command(RecordType type, long id, long txId, byte userType, ByteBuffer payload, boolean durable) {
+        this.type = type;
+        this.id = id;
+        this.txId = txId;
+        this.userType = userType;
+        this.payload = payload;
+        this.payloadPosition = payload == null ? 0 : payload.position();
+        this.payloadLength = payload == null ? 0 : payload.remaining();
+        this.durable = durable;
+    }
+
+    static Command close() {
+        return new Command(null, 0, 0, (byte) 0, null, true);
+    }
+
+    boolean isClose() {
+        return type == null;
+    }
+
+    /** The transaction a command belongs to: its tx id for staged changes, its id for prepare/commit/rollback. */
+    long transaction() {
+        return type.isTransactionControl() ? id : txId;
+    }
+
+    byte[] payloadBytes() {
+        byte[] bytes = new byte[payloadLength];
+        if (payload != null) {
+            payload.get(payloadPosition, bytes);
+        }
+        return bytes;
+    }
+}

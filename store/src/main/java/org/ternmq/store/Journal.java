@@ -1,0 +1,352 @@
+package org.ternmq.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.Lock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ternmq.store.file.SegmentFile;
+import org.ternmq.store.format.RecordDescriptor;
+import org.ternmq.store.format.RecordType;
+import org.ternmq.store.index.RecordIndex;
+
+/**
+ * An append-only, segmented, crash-safe record journal. See the package documentation for the model
+ * and store/README.md for the on-disk format.
+ *
+ * <p>Every write method returns a future completed when the record is as durable as the
+ * {@link SyncPolicy} says (or, for non-durable writes, once written). Futures complete on the
+ * appender thread: dependent actions must not block (use the {@code *Async} variants for slow work).
+ * A payload {@link ByteBuffer}'s remaining bytes are read on the appender thread: leave them
+ * unchanged until the future completes. A failed future carries {@link StoreFencedException} (the
+ * journal met an I/O error), {@link IllegalStateException} (closed, or a transaction misused).
+ *
+ * <p>Threads: every method may be called from any thread. Appends from one thread are written in
+ * call order; appends from different threads in the order they reached the queue. When the queue
+ * is full ({@link JournalConfig#QUEUE_CAPACITY}) appends block until there is room.
+ */
+public final class Journal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+
+    private final JournalConfig config;
+    private final DirectoryLock lock;
+    private final SegmentSet segments;
+    private final RecordIndex index;
+    private final BlockingQueue<Command> queue;
+    private final JournalAgent agent;
+    private final Thread appender;
+    private final int maxPayloadSize;
+    private volatile boolean closed;
+
+    private Journal(JournalConfig config, DirectoryLock lock, SegmentSet segments, RecordIndex index,
+            BlockingQueue<Command> queue, JournalAgent agent) {
+        this.config = config;
+        this.lock = lock;
+        this.segments = segments;
+        this.index = index;
+        this.queue = queue;
+        this.agent = agent;
+        this.maxPayloadSize = config.get(JournalConfig.MAX_PAYLOAD_SIZE);
+        this.appender = new Thread(agent, "tern-journal-appender-" + config.directory().getFileName());
+        this.appender.setDaemon(true);
+    }
+
+    /**
+     * Opens (creating if needed) the journal in {@code config.directory()}, recovers it and hands its
+     * live records and prepared transactions to {@code listener} before returning. Transactions that
+     * were neither prepared nor finished are rolled back.
+     *
+     * @throws JournalLockedException when another process or open journal holds the directory
+     * @throws IOException when the directory cannot be read or holds files this build cannot read
+     */
+    public static Journal open(JournalConfig config, RecoveryListener listener) throws IOException {
+        return open(config, listener, null, config.ioMode()::open);
+    }
+
+    /** Like {@link #open(JournalConfig, RecoveryListener)}, handing every written batch to {@code replication}. */
+    public static Journal open(JournalConfig config, RecoveryListener listener, ReplicationListener replication)
+            throws IOException {
+        return open(config, listener, replication, config.ioMode()::open);
+    }
+
+    static Journal open(JournalConfig config, RecoveryListener listener, ReplicationListener replication,
+            SegmentOpener opener) throws IOException {
+        Path directory = config.directory();
+        Files.createDirectories(directory);
+        DirectoryLock lock = DirectoryLock.acquire(directory);
+        SegmentPool pool = new SegmentPool(directory, config.segmentSize(), config.get(JournalConfig.FREE_SEGMENTS), opener);
+        Recovery recovery = new Recovery(directory, opener, pool);
+        try {
+            long started = System.nanoTime();
+            pool.scanLeftovers();
+            recovery.run();
+            Segment head = recovery.head();
+            long nextSequence = recovery.lastSequence() + 1;
+            if (head == null) {
+                head = pool.newSegment(nextSequence++);
+                recovery.segments().add(head);
+                SegmentFile.forceDirectory(directory);
+            }
+            pool.topUp();
+            List<Long> unfinished = deliver(recovery, listener);
+            BlockingQueue<Command> queue = new LinkedBlockingQueue<>(config.get(JournalConfig.QUEUE_CAPACITY));
+            JournalAgent agent = new JournalAgent(config, queue, recovery.segments(), recovery.state(), pool, head,
+                    nextSequence, replication);
+            Journal journal = new Journal(config, lock, recovery.segments(), recovery.state().index, queue, agent);
+            journal.appender.start();
+            LOG.info("opened journal {}: {} live records, {} segments, recovered in {} ms", directory,
+                    recovery.state().index.size(), recovery.segments().count(), (System.nanoTime() - started) / 1_000_000);
+            journal.rollbackUnfinished(unfinished);
+            return journal;
+        } catch (IOException | RuntimeException | Error e) {
+            pool.close();
+            for (Segment s : recovery.segments().closeAll()) {
+                try {
+                    s.file.close();
+                } catch (IOException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            lock.close();
+            throw e;
+        }
+    }
+
+    private void rollbackUnfinished(List<Long> unfinished) throws IOException {
+        if (unfinished.isEmpty()) {
+            return;
+        }
+        CompletableFuture<?>[] futures = unfinished.stream().map(this::rollback).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(futures).join();
+        } catch (RuntimeException e) {
+            close();
+            throw new IOException("could not roll back unfinished transactions in " + config.directory(), e);
+        }
+    }
+
+    /** Replays live records and prepared transactions; returns the ids of unfinished, unprepared ones. */
+    private static List<Long> deliver(Recovery recovery, RecoveryListener listener) throws IOException {
+        RecordIndex index = recovery.state().index;
+        long[] locations = new long[index.size()];
+        int[] n = {0};
+        index.forEach((id, location) -> locations[n[0]++] = location);
+        Arrays.sort(locations);
+        ByteBuffer buffer = ByteBuffer.allocate(64 << 10).order(ByteOrder.LITTLE_ENDIAN);
+        for (long location : locations) {
+            buffer = readFrame(recovery.segments(), location, buffer);
+            listener.onRecord(buffer.getLong(RecordDescriptor.ID_OFFSET), buffer.get(RecordDescriptor.USER_TYPE_OFFSET),
+                    buffer.slice(RecordDescriptor.PAYLOAD_OFFSET, buffer.limit() - RecordDescriptor.PAYLOAD_OFFSET)
+                            .asReadOnlyBuffer());
+        }
+        List<Long> unfinished = new ArrayList<>();
+        for (PendingTransaction tx : recovery.state().transactions().values()) {
+            if (!tx.isPrepared()) {
+                unfinished.add(tx.txId);
+                continue;
+            }
+            List<PreparedTransaction.Change> changes = new ArrayList<>();
+            for (Map.Entry<Long, PendingTransaction.Change> e : tx.changes.entrySet()) {
+                buffer = readFrame(recovery.segments(), e.getValue().location, buffer);
+                ByteBuffer payload = ByteBuffer.allocate(buffer.limit() - RecordDescriptor.PAYLOAD_OFFSET)
+                        .put(0, buffer, RecordDescriptor.PAYLOAD_OFFSET, buffer.limit() - RecordDescriptor.PAYLOAD_OFFSET);
+                changes.add(new PreparedTransaction.Change(e.getKey(), buffer.get(RecordDescriptor.USER_TYPE_OFFSET),
+                        e.getValue().delete, payload.asReadOnlyBuffer()));
+            }
+            listener.onPreparedTransaction(new PreparedTransaction(tx.txId, tx.xid.clone(), List.copyOf(changes)));
+        }
+        return unfinished;
+    }
+
+    /** Reads the whole frame at {@code location} into {@code buffer} (or a bigger one, returned), limit = frame length. */
+    private static ByteBuffer readFrame(SegmentSet segments, long location, ByteBuffer buffer) throws IOException {
+        Segment s = segments.get(Location.segment(location));
+        int offset = Location.offset(location);
+        int length = s.file.readInt(offset + RecordDescriptor.LENGTH_OFFSET);
+        ByteBuffer b = buffer.capacity() >= length ? buffer
+                : ByteBuffer.allocate(Integer.highestOneBit(length - 1) << 1).order(ByteOrder.LITTLE_ENDIAN);
+        b.clear().limit(length);
+        s.file.read(offset, b);
+        return b.flip();
+    }
+
+    // ---- writes ----------------------------------------------------------------------------------
+
+    /** Adds record {@code id} (an add of a live id replaces it). */
+    public CompletableFuture<Void> add(long id, byte userType, ByteBuffer payload, boolean durable) {
+        return submit(RecordType.ADD, id, 0, userType, payload, durable);
+    }
+
+    /** Gives record {@code id} a new payload (an update of an absent id adds it). */
+    public CompletableFuture<Void> update(long id, byte userType, ByteBuffer payload, boolean durable) {
+        return submit(RecordType.UPDATE, id, 0, userType, payload, durable);
+    }
+
+    /** Deletes record {@code id}; deleting an absent id writes nothing and completes normally. */
+    public CompletableFuture<Void> delete(long id, boolean durable) {
+        return submit(RecordType.DELETE, id, 0, (byte) 0, null, durable);
+    }
+
+    /** Stages an add in transaction {@code txId}; the future completes once written (never forced). */
+    public CompletableFuture<Void> addTx(long txId, long id, byte userType, ByteBuffer payload) {
+        return submit(RecordType.ADD_TX, id, txId, userType, payload, false);
+    }
+
+    /** Stages an update in transaction {@code txId}; completes once written. */
+    public CompletableFuture<Void> updateTx(long txId, long id, byte userType, ByteBuffer payload) {
+        return submit(RecordType.UPDATE_TX, id, txId, userType, payload, false);
+    }
+
+    /** Stages a delete in transaction {@code txId}; completes once written. */
+    public CompletableFuture<Void> deleteTx(long txId, long id) {
+        return submit(RecordType.DELETE_TX, id, txId, (byte) 0, null, false);
+    }
+
+    /**
+     * Prepares transaction {@code txId} (two-phase commit), durably. After this it can only commit or
+     * roll back, also across restarts.
+     *
+     * @param xid the XA Xid's bytes, given back at recovery
+     */
+    public CompletableFuture<Void> prepare(long txId, byte[] xid) {
+        return submit(RecordType.PREPARE, txId, 0, (byte) 0, ByteBuffer.wrap(xid.clone()), true);
+    }
+
+    /** Commits transaction {@code txId}, durably; an unknown (or empty) transaction completes at once. */
+    public CompletableFuture<Void> commit(long txId) {
+        return submit(RecordType.COMMIT, txId, 0, (byte) 0, null, true);
+    }
+
+    /** Rolls transaction {@code txId} back, durably; an unknown transaction completes at once. */
+    public CompletableFuture<Void> rollback(long txId) {
+        return submit(RecordType.ROLLBACK, txId, 0, (byte) 0, null, true);
+    }
+
+    private CompletableFuture<Void> submit(RecordType type, long id, long txId, byte userType, ByteBuffer payload,
+            boolean durable) {
+        int length = payload == null ? 0 : payload.remaining();
+        if (length > maxPayloadSize) {
+            throw new IllegalArgumentException("payload of " + length + " bytes exceeds maxPayloadSize " + maxPayloadSize);
+        }
+        Command c = new Command(type, id, txId, userType, payload, durable);
+        if (closed) {
+            c.future.completeExceptionally(new IllegalStateException("journal " + config.directory() + " is closed"));
+            return c.future;
+        }
+        if (agent.fenceCause() != null) {
+            c.future.completeExceptionally(agent.fencedException());
+            return c.future;
+        }
+        try {
+            queue.put(c);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            c.future.completeExceptionally(e);
+            return c.future;
+        }
+        // The appender may have drained its queue for the last time just before our put.
+        if (agent.isTerminated() && queue.remove(c)) {
+            c.future.completeExceptionally(agent.fenceCause() != null ? agent.fencedException()
+                    : new IllegalStateException("journal " + config.directory() + " is closed"));
+        }
+        return c.future;
+    }
+
+    // ---- reads -----------------------------------------------------------------------------------
+
+    /**
+     * The current payload of live record {@code id}, or empty. Reflects every write whose frame the
+     * appender has written (possibly before it is durable). Safe against concurrent appends and
+     * compaction: a relocated record is found at its new place.
+     *
+     * @throws IllegalStateException when the journal is closed
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    public Optional<JournalRecord> read(long id) {
+        Lock readLock = segments.readLock();
+        readLock.lock();
+        try {
+            if (segments.isClosed()) {
+                throw new IllegalStateException("journal " + config.directory() + " is closed");
+            }
+            long location = index.get(id);
+            if (location == RecordIndex.ABSENT) {
+                return Optional.empty();
+            }
+            Segment s = segments.get(Location.segment(location));
+            int offset = Location.offset(location);
+            ByteBuffer header = ByteBuffer.allocate(RecordDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            s.file.read(offset, header);
+            if (header.getLong(RecordDescriptor.ID_OFFSET) != id) {
+                throw new IllegalStateException("index points record " + id + " at " + Location.toString(location)
+                        + " which holds record " + header.getLong(RecordDescriptor.ID_OFFSET));
+            }
+            ByteBuffer payload = ByteBuffer.allocate(header.getInt(RecordDescriptor.LENGTH_OFFSET) - RecordDescriptor.HEADER_LENGTH);
+            s.file.read(offset + RecordDescriptor.HEADER_LENGTH, payload);
+            return Optional.of(new JournalRecord(id, header.get(RecordDescriptor.USER_TYPE_OFFSET),
+                    payload.flip().asReadOnlyBuffer()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read record " + id + " from " + config.directory(), e);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    // ---- state -----------------------------------------------------------------------------------
+
+    /** Whether an I/O error fenced the journal; once true it stays true until the journal is reopened. */
+    public boolean isFenced() {
+        return agent.fenceCause() != null;
+    }
+
+    /** The configuration the journal was opened with. */
+    public JournalConfig config() {
+        return config;
+    }
+
+    /**
+     * Writes everything queued before this call, forces it (whatever the policy), closes the files and
+     * releases the directory. Idempotent. Later writes fail with {@link IllegalStateException}.
+     */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Command close = Command.close();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                queue.put(close);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        while (appender.isAlive()) {
+            try {
+                appender.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        lock.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,523 @@
+package org.ternmq.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ternmq.store.file.SegmentFile;
+import org.ternmq.store.format.RecordDescriptor;
+import org.ternmq.store.format.RecordType;
+import org.ternmq.store.format.SegmentDescriptor;
+import org.ternmq.store.index.RecordIndex;
+
+/**
+ * The journal's single writer. It owns the segments, the state and every file write: callers hand it
+ * {@link Command}s through a queue ({@link Journal} is the proxy), it drains them in batches, writes
+ * each frame, forces once per batch when the sync policy asks for it, then completes the futures.
+ * Between batches it compacts: a bounded step of relocating live frames out of the oldest segment,
+ * so compaction shares the one writer and never blocks appends for longer than a step.
+ *
+ * <p>Any error while writing, forcing, compacting or removing fences the journal: the error is
+ * logged once at ERROR, every pending and later command fails with {@link StoreFencedException}, and
+ * the agent keeps failing commands until it is closed.
+ *
+ * <p>Threads: {@link #run} is the appender thread's body; {@link #fenceCause()} and
+ * {@link #isTerminated()} may be read from any thread.
+ */
+final class JournalAgent implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(JournalAgent.class);
+
+    private final Path directory;
+    private final BlockingQueue<Command> queue;
+    private final SegmentSet segments;
+    private final JournalState state;
+    private final SegmentPool pool;
+    private final ReplicationListener replication;
+    private final SyncPolicy policy;
+    private final boolean forceMetadata;
+    private final int maxBatch;
+    private final long asyncIntervalNanos;
+    private final double compactionLiveRatio;
+    private final int compactionMinSegments;
+    private final int compactionStepRecords;
+
+    private final List<Command> batch = new ArrayList<>();
+    private final List<Command> completeNow = new ArrayList<>();
+    private final List<Command> completeAfterForce = new ArrayList<>();
+    private final List<Segment> dirty = new ArrayList<>(4);
+    private final List<Segment> replicationSegments = new ArrayList<>(2);
+    private final List<Integer> replicationStarts = new ArrayList<>(2);
+    private final ByteBuffer header = ByteBuffer.allocate(RecordDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer endFrame = ByteBuffer.allocateDirect(RecordDescriptor.END_OF_SEGMENT_LENGTH)
+            .order(ByteOrder.LITTLE_ENDIAN);
+    private ByteBuffer frame = ByteBuffer.allocateDirect(64 << 10).order(ByteOrder.LITTLE_ENDIAN);
+
+    private Segment head;
+    private long nextSequence;
+    private long nextAsyncForceNanos;
+    private Segment compacting;
+    private int compactionPosition;
+    private Command closeCommand;
+
+    private volatile Throwable fenceCause;
+    private volatile boolean terminated;
+
+    JournalAgent(JournalConfig config, BlockingQueue<Command> queue, SegmentSet segments, JournalState state,
+            SegmentPool pool, Segment head, long nextSequence, ReplicationListener replication) {
+        this.directory = config.directory();
+        this.queue = queue;
+        this.segments = segments;
+        this.state = state;
+        this.pool = pool;
+        this.head = head;
+        this.nextSequence = nextSequence;
+        this.replication = replication;
+        this.policy = config.syncPolicy();
+        this.forceMetadata = policy == SyncPolicy.DATA_AND_METADATA;
+        this.maxBatch = config.get(JournalConfig.MAX_BATCH);
+        this.asyncIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.get(JournalConfig.ASYNC_FLUSH_INTERVAL_MILLIS));
+        this.compactionLiveRatio = config.get(JournalConfig.COMPACTION_LIVE_RATIO);
+        this.compactionMinSegments = config.get(JournalConfig.COMPACTION_MIN_SEGMENTS);
+        this.compactionStepRecords = config.get(JournalConfig.COMPACTION_STEP_RECORDS);
+        this.nextAsyncForceNanos = System.nanoTime() + asyncIntervalNanos;
+    }
+
+    Throwable fenceCause() {
+        return fenceCause;
+    }
+
+    boolean isTerminated() {
+        return terminated;
+    }
+
+    StoreFencedException fencedException() {
+        Throwable cause = fenceCause;
+        return new StoreFencedException("journal " + directory + " is fenced after an I/O error: " + cause, cause);
+    }
+
+    @Override
+    public void run() {
+        try {
+            boolean closing = false;
+            while (!closing) {
+                Command first = nextCommand();
+                if (first == null) {
+                    guarded(this::idleWork);
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                closing = process(batch);
+                batch.clear();
+                if (!closing) {
+                    guarded(this::compactionStep);
+                }
+            }
+            // An orderly close loses nothing, whatever the policy.
+            guarded(this::forceDirty);
+        } catch (InterruptedException e) {
+            fence(e);
+        } catch (Throwable t) {
+            fence(t);
+        } finally {
+            terminate();
+        }
+    }
+
+    private Command nextCommand() throws InterruptedException {
+        long timeoutNanos;
+        if (compacting != null) {
+            timeoutNanos = 0;
+        } else if (policy == SyncPolicy.ASYNC && !dirty.isEmpty()) {
+            timeoutNanos = Math.max(0, nextAsyncForceNanos - System.nanoTime());
+        } else {
+            timeoutNanos = TimeUnit.SECONDS.toNanos(1);
+        }
+        return timeoutNanos == 0 ? queue.poll() : queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void idleWork() throws IOException {
+        if (policy == SyncPolicy.ASYNC && !dirty.isEmpty() && System.nanoTime() - nextAsyncForceNanos >= 0) {
+            forceDirty();
+        }
+        compactionStep();
+    }
+
+    /** Writes a batch and completes its futures; returns whether a close request was in it. */
+    private boolean process(List<Command> commands) {
+        boolean closing = false;
+        for (Command c : commands) {
+            if (c.isClose()) {
+                closing = true;
+                closeCommand = c;
+            } else if (closing) {
+                c.future.completeExceptionally(new IllegalStateException("journal " + directory + " is closed"));
+            } else if (fenceCause != null) {
+                c.future.completeExceptionally(fencedException());
+            } else {
+                String misuse = misuse(c);
+                if (misuse != null) {
+                    c.future.completeExceptionally(new IllegalStateException(misuse));
+                    continue;
+                }
+                try {
+                    boolean wrote = write(c);
+                    (wrote && c.durable && policy.forcesBeforeCompletion() ? completeAfterForce : completeNow).add(c);
+                } catch (Throwable t) {
+                    fence(t);
+                    c.future.completeExceptionally(fencedException());
+                }
+            }
+        }
+        finishBatch();
+        return closing;
+    }
+
+    private void finishBatch() {
+        try {
+            if (fenceCause == null) {
+                publishReplication();
+                completeAll(completeNow);
+                if (!completeAfterForce.isEmpty()) {
+                    forceDirty();
+                } else if (policy == SyncPolicy.ASYNC && System.nanoTime() - nextAsyncForceNanos >= 0) {
+                    forceDirty();
+                }
+                completeAll(completeAfterForce);
+                removeDeadSegments();
+            }
+        } catch (Throwable t) {
+            fence(t);
+        } finally {
+            failAll(completeNow);
+            failAll(completeAfterForce);
+        }
+    }
+
+    private void completeAll(List<Command> commands) {
+        for (Command c : commands) {
+            c.future.complete(null);
+        }
+        commands.clear();
+    }
+
+    private void failAll(List<Command> commands) {
+        for (Command c : commands) {
+            c.future.completeExceptionally(fencedException());
+        }
+        commands.clear();
+    }
+
+    /** Why a command cannot be applied to the current state, or {@code null}. Nothing is written for misuse. */
+    private String misuse(Command c) {
+        if (c.type.isTransactional() || c.type == RecordType.PREPARE) {
+            PendingTransaction tx = state.transaction(c.transaction());
+            if (tx != null && tx.isPrepared()) {
+                return "transaction " + c.transaction() + " is prepared: it can only commit or roll back";
+            }
+        }
+        return null;
+    }
+
+    /** Writes the command's frame and applies it; returns false when there was nothing to do. */
+    private boolean write(Command c) throws IOException {
+        switch (c.type) {
+            case DELETE:
+                if (state.index.get(c.id) == RecordIndex.ABSENT) {
+                    return false;
+                }
+                break;
+            case COMMIT:
+            case ROLLBACK:
+                if (state.transaction(c.id) == null) {
+                    return false;
+                }
+                break;
+            default:
+                break;
+        }
+        int length = RecordDescriptor.frameLength(c.payloadLength);
+        int aligned = RecordDescriptor.aligned(length);
+        ensureRoom(aligned);
+        ByteBuffer f = frameBuffer(aligned);
+        f.putInt(RecordDescriptor.LENGTH_OFFSET, length);
+        f.putInt(RecordDescriptor.CRC_OFFSET, 0);
+        f.putInt(RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
+        f.put(RecordDescriptor.TYPE_OFFSET, c.type.code());
+        f.put(RecordDescriptor.USER_TYPE_OFFSET, c.userType);
+        f.putShort(RecordDescriptor.RESERVED_OFFSET, (short) 0);
+        f.putLong(RecordDescriptor.ID_OFFSET, c.id);
+        f.putLong(RecordDescriptor.TX_ID_OFFSET, c.txId);
+        if (c.payloadLength > 0) {
+            f.put(RecordDescriptor.PAYLOAD_OFFSET, c.payload, c.payloadPosition, c.payloadLength);
+        }
+        long location = appendFrame(f, length, aligned);
+        state.apply(c.type, c.id, c.txId, location, aligned, c.type == RecordType.PREPARE ? c.payloadBytes() : null);
+        return true;
+    }
+
+    private ByteBuffer frameBuffer(int aligned) {
+        if (frame.capacity() < aligned) {
+            frame = ByteBuffer.allocateDirect(Integer.highestOneBit(aligned - 1) << 1).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        return frame.clear();
+    }
+
+    /** Pads, checksums and writes the frame in {@code f} at the head; returns its location. */
+    private long appendFrame(ByteBuffer f, int length, int aligned) throws IOException {
+        for (int i = length; i < aligned; i++) {
+            f.put(i, (byte) 0);
+        }
+        f.putInt(RecordDescriptor.CRC_OFFSET, RecordDescriptor.crc(f, 0, length));
+        f.limit(aligned).position(0);
+        int position = head.writePosition;
+        head.file.write(position, f);
+        noteWritten(head, position);
+        head.writePosition = position + aligned;
+        return Location.of(head.sequence, position);
+    }
+
+    private void ensureRoom(int aligned) throws IOException {
+        if (head.writePosition + aligned <= head.capacity() - RecordDescriptor.END_OF_SEGMENT_LENGTH) {
+            return;
+        }
+        ByteBuffer end = endFrame.clear();
+        for (int i = 0; i < RecordDescriptor.END_OF_SEGMENT_LENGTH; i += 8) {
+            end.putLong(i, 0L);
+        }
+        end.putInt(RecordDescriptor.LENGTH_OFFSET, RecordDescriptor.END_OF_SEGMENT_LENGTH);
+        end.putInt(RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
+        end.put(RecordDescriptor.TYPE_OFFSET, RecordType.END_OF_SEGMENT.code());
+        end.putInt(RecordDescriptor.CRC_OFFSET, RecordDescriptor.crc(end, 0, RecordDescriptor.END_OF_SEGMENT_LENGTH));
+        int position = head.writePosition;
+        head.file.write(position, end);
+        noteWritten(head, position);
+        head.writePosition = position + RecordDescriptor.END_OF_SEGMENT_LENGTH;
+        head.ended = true;
+
+        Segment next = pool.newSegment(nextSequence++);
+        segments.add(next);
+        // The new name must survive a power cut before anything written in it is acknowledged.
+        SegmentFile.forceDirectory(directory);
+        head = next;
+        markDirty(next);
+    }
+
+    private void noteWritten(Segment segment, int position) {
+        markDirty(segment);
+        if (replication != null && (replicationSegments.isEmpty()
+                || replicationSegments.get(replicationSegments.size() - 1) != segment)) {
+            replicationSegments.add(segment);
+            replicationStarts.add(position);
+        }
+    }
+
+    private void markDirty(Segment segment) {
+        if (!dirty.contains(segment)) {
+            dirty.add(segment);
+        }
+    }
+
+    private void publishReplication() throws IOException {
+        if (replication == null) {
+            return;
+        }
+        for (int i = 0; i < replicationSegments.size(); i++) {
+            Segment s = replicationSegments.get(i);
+            int from = replicationStarts.get(i);
+            ByteBuffer bytes = ByteBuffer.allocate(s.writePosition - from).order(ByteOrder.LITTLE_ENDIAN);
+            s.file.read(from, bytes);
+            replication.onBatch(s.sequence, from, bytes.flip().asReadOnlyBuffer());
+        }
+        replicationSegments.clear();
+        replicationStarts.clear();
+    }
+
+    private void forceDirty() throws IOException {
+        for (Segment s : dirty) {
+            s.file.force(forceMetadata);
+        }
+        dirty.clear();
+        nextAsyncForceNanos = System.nanoTime() + asyncIntervalNanos;
+    }
+
+    // ---- reclaim and compaction ----------------------------------------------------------------
+
+    /**
+     * Relocates live frames out of the oldest segment, a bounded number per call. Each relocated copy
+     * is an ordinary frame at the head and supersedes the old one by replay order, so a crash at any
+     * point leaves either both copies (replay keeps the newer) or only the new one.
+     */
+    private void compactionStep() throws IOException {
+        if (compacting == null && !pickCompactionTarget()) {
+            return;
+        }
+        Segment s = compacting;
+        for (int examined = 0; examined < compactionStepRecords && compactionPosition < s.writePosition; examined++) {
+            int position = compactionPosition;
+            header.clear();
+            s.file.read(position, header);
+            int length = header.getInt(RecordDescriptor.LENGTH_OFFSET);
+            RecordType type = RecordType.fromCode(header.get(RecordDescriptor.TYPE_OFFSET));
+            if (type == null || type == RecordType.END_OF_SEGMENT) {
+                compactionPosition = s.writePosition;
+                break;
+            }
+            long id = header.getLong(RecordDescriptor.ID_OFFSET);
+            long txId = header.getLong(RecordDescriptor.TX_ID_OFFSET);
+            if (state.isLive(type, id, txId, Location.of(s.sequence, position))) {
+                relocate(s, position, length, type, id, txId);
+            }
+            compactionPosition = position + RecordDescriptor.aligned(length);
+        }
+        if (compactionPosition >= s.writePosition) {
+            compacting = null;
+            if (s.liveCount != 0) {
+                throw new IllegalStateException("compaction left " + s.liveCount + " live frames in " + s);
+            }
+            LOG.debug("compacted segment {}", s.sequence);
+        }
+        publishReplication();
+        removeDeadSegments();
+    }
+
+    private void relocate(Segment from, int position, int length, RecordType type, long id, long txId) throws IOException {
+        int aligned = RecordDescriptor.aligned(length);
+        ensureRoom(aligned);
+        ByteBuffer f = frameBuffer(aligned);
+        f.limit(length);
+        from.file.read(position, f);
+        f.clear();
+        RecordType newType = type;
+        long newTxId = txId;
+        if (type.isTransactional() && state.index.get(id) == Location.of(from.sequence, position)) {
+            // committed since: the copy is a plain current version
+            newType = RecordType.UPDATE;
+            newTxId = 0;
+        }
+        f.put(RecordDescriptor.TYPE_OFFSET, newType.code());
+        f.putLong(RecordDescriptor.TX_ID_OFFSET, newTxId);
+        f.putInt(RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
+        byte[] xid = null;
+        if (type == RecordType.PREPARE) {
+            xid = new byte[length - RecordDescriptor.HEADER_LENGTH];
+            f.get(RecordDescriptor.PAYLOAD_OFFSET, xid);
+        }
+        long location = appendFrame(f, length, aligned);
+        state.apply(newType, id, newTxId, location, aligned, xid);
+    }
+
+    private boolean pickCompactionTarget() {
+        Segment oldest = segments.oldest();
+        if (oldest == null || oldest == head || oldest.liveCount == 0 || segments.count() < compactionMinSegments) {
+            return false;
+        }
+        boolean sparse = oldest.liveBytes < compactionLiveRatio * (oldest.writePosition - SegmentDescriptor.HEADER_LENGTH);
+        if (!sparse) {
+            long live = 0;
+            long used = 0;
+            for (Segment s : segments.inOrder()) {
+                live += s.liveBytes;
+                used += s.writePosition - SegmentDescriptor.HEADER_LENGTH;
+            }
+            sparse = live < compactionLiveRatio * used;
+        }
+        if (sparse) {
+            compacting = oldest;
+            compactionPosition = SegmentDescriptor.HEADER_LENGTH;
+            LOG.debug("compacting segment {} ({} live frames, {} live bytes)", oldest.sequence, oldest.liveCount,
+                    oldest.liveBytes);
+        }
+        return sparse;
+    }
+
+    /**
+     * Removes the oldest segments while nothing in them is live. Only the oldest ever goes, so a
+     * delete frame is never removed before the add it cancels. Everything written so far is forced
+     * first: the relocated copies and deletes that made the segment dead must outlive it.
+     */
+    private void removeDeadSegments() throws IOException {
+        for (Segment oldest = segments.oldest(); oldest != null && oldest != head && oldest.liveCount == 0;
+                oldest = segments.oldest()) {
+            if (compacting == oldest) {
+                compacting = null;
+            }
+            forceDirty();
+            segments.remove(oldest);
+            pool.recycle(oldest);
+            SegmentFile.forceDirectory(directory);
+            LOG.debug("removed segment {}", oldest.sequence);
+        }
+    }
+
+    // ---- failure and shutdown ------------------------------------------------------------------
+
+    private interface IoStep {
+        void run() throws IOException;
+    }
+
+    private void guarded(IoStep step) {
+        if (fenceCause != null) {
+            return;
+        }
+        try {
+            step.run();
+        } catch (Throwable t) {
+            fence(t);
+        }
+    }
+
+    private void fence(Throwable cause) {
+        if (fenceCause != null) {
+            return;
+        }
+        fenceCause = cause;
+        LOG.error("journal {} fenced: no further writes until it is reopened", directory, cause);
+        List<Command> waiting = new ArrayList<>();
+        queue.drainTo(waiting);
+        for (Command c : waiting) {
+            if (c.isClose()) {
+                closeCommand = c;
+            } else {
+                c.future.completeExceptionally(fencedException());
+            }
+        }
+        if (closeCommand != null) {
+            // a close was waiting behind the failure: honour it
+            queue.offer(closeCommand);
+            closeCommand = null;
+        }
+    }
+
+    private void terminate() {
+        terminated = true;
+        List<Command> waiting = new ArrayList<>();
+        queue.drainTo(waiting);
+        for (Command c : waiting) {
+            if (!c.isClose()) {
+                c.future.completeExceptionally(fenceCause != null ? fencedException()
+                        : new IllegalStateException("journal " + directory + " is closed"));
+            } else if (closeCommand == null) {
+                closeCommand = c;
+            }
+        }
+        pool.close();
+        for (Segment s : segments.closeAll()) {
+            try {
+                s.file.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("could not close segment {}: {}", s.path, e.toString());
+            }
+        }
+        if (closeCommand != null) {
+            closeCommand.future.complete(null);
+        }
+    }
+}

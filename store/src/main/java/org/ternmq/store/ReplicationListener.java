@@ -1,0 +1,24 @@
+package org.ternmq.store;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Sees every batch the appender writes, before the batch's durable futures complete, so a replicator
+ * can ship the bytes and hold acknowledgements back until a backup has them too.
+ *
+ * <p>Called on the appender thread: keep it short and never block on something the appender must do.
+ * An exception thrown here fences the journal.
+ */
+@FunctionalInterface
+public interface ReplicationListener {
+    /**
+     * One contiguous run of record frames in one segment (a batch that crosses a segment end arrives as
+     * two calls).
+     *
+     * @param segmentSequence the segment's sequence number
+     * @param position where the first frame starts in the segment
+     * @param frames a read-only view of the frames ({@link org.ternmq.store.format.RecordDescriptor}
+     *     layout), valid only during the call
+     */
+    void onBatch(long segmentSequence, int position, ByteBuffer frames);
+}

@@ -1,0 +1,81 @@
+package org.ternmq.store.format;
+
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * Layout of one record (a frame) inside a segment. All integers are little-endian; every frame starts
+ * on an 8-byte boundary.
+ *
+ * <pre>
+ *   0                   4                   8                  12   13   14        16
+ *   +-------------------+-------------------+-------------------+----+----+---------+
+ *   | frame length      | CRC32C            | segment sequence  |type|user| reserved|
+ *   +-------------------+-------------------+-------------------+----+----+---------+
+ *  16                                                                               24
+ *   +-------------------------------------------------------------------------------+
+ *   | record id (the transaction id for PREPARE, COMMIT, ROLLBACK)                  |
+ *   +-------------------------------------------------------------------------------+
+ *  24                                                                               32
+ *   +-------------------------------------------------------------------------------+
+ *   | transaction id (0 for records outside a transaction)                          |
+ *   +-------------------------------------------------------------------------------+
+ *  32  payload (frame length - 32 bytes), then zero padding up to the next multiple of 8
+ * </pre>
+ *
+ * <ul>
+ *   <li>frame length: header plus payload, without padding. Written last, so a scanner that sees a
+ *       non-zero length in memory sees the whole frame; on disk, where write-back order is not ours to
+ *       choose, the CRC is what tells a torn frame.</li>
+ *   <li>CRC32C: over bytes 8 up to the frame length (everything but length and CRC; a damaged length
+ *       makes the CRC cover the wrong range and fail).</li>
+ *   <li>segment sequence: the owning segment's sequence (low 32 bits), so a stale frame left from a
+ *       recycled file's previous life never validates.</li>
+ *   <li>user: a byte the caller chooses per record and gets back unchanged.</li>
+ * </ul>
+ */
+public final class RecordDescriptor {
+    public static final int LENGTH_OFFSET = 0;
+    public static final int CRC_OFFSET = 4;
+    public static final int SEGMENT_OFFSET = 8;
+    public static final int TYPE_OFFSET = 12;
+    public static final int USER_TYPE_OFFSET = 13;
+    public static final int RESERVED_OFFSET = 14;
+    public static final int ID_OFFSET = 16;
+    public static final int TX_ID_OFFSET = 24;
+    public static final int HEADER_LENGTH = 32;
+    public static final int PAYLOAD_OFFSET = HEADER_LENGTH;
+    /** Where the CRC starts covering bytes. */
+    public static final int CRC_START = SEGMENT_OFFSET;
+    public static final int ALIGNMENT = 8;
+    /** The frame that ends a segment: a header without payload. */
+    public static final int END_OF_SEGMENT_LENGTH = HEADER_LENGTH;
+
+    private RecordDescriptor() {
+    }
+
+    /** The frame length (without padding) of a record carrying {@code payloadLength} bytes. */
+    public static int frameLength(int payloadLength) {
+        return HEADER_LENGTH + payloadLength;
+    }
+
+    /** {@code length} rounded up to {@link #ALIGNMENT}. */
+    public static int aligned(int length) {
+        return (length + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+
+    /**
+     * The CRC32C over bytes {@link #CRC_START} up to {@code frameLength} of the frame starting at
+     * index {@code frameStart} of {@code buffer}; the buffer's position and limit are not changed.
+     */
+    public static int crc(ByteBuffer buffer, int frameStart, int frameLength) {
+        CRC32C crc = new CRC32C();
+        crc.update(buffer.duplicate().limit(frameStart + frameLength).position(frameStart + CRC_START));
+        return (int) crc.getValue();
+    }
+
+    /** The low 32 bits of a segment sequence, as stamped into each of its records. */
+    public static int stamp(long segmentSequence) {
+        return (int) segmentSequence;
+    }
+}
