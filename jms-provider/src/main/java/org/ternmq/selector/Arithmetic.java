@@ -1,6 +1,12 @@
 package org.ternmq.selector;
 
-/** A binary arithmetic operation; NULL when either operand is NULL or not a number. */
+import java.util.List;
+
+/**
+ * A left-associative chain of additions and subtractions, or of multiplications and divisions:
+ * {@code a op1 b op2 c ...} computed as {@code ((a op1 b) op2 c) ...} in a loop rather than as a deep
+ * tree. NULL as soon as an operand or an intermediate result is NULL or not a number.
+ */
 final class Arithmetic implements Expression {
 
     /** The four binary operators. */
@@ -28,27 +34,28 @@ final class Arithmetic implements Expression {
         }
     }
 
-    private final Operator operator;
-    private final Expression left;
-    private final Expression right;
+    private final Expression first;
+    private final Operator[] operators;
+    private final Expression[] operands;
 
-    Arithmetic(Operator operator, Expression left, Expression right) {
-        this.operator = operator;
-        this.left = left;
-        this.right = right;
+    /** @param operators one per operand after {@code first}: {@code first operators[0] operands[0] ...} */
+    Arithmetic(Expression first, List<Operator> operators, List<Expression> operands) {
+        if (operators.size() != operands.size() || operators.isEmpty()) {
+            throw new IllegalArgumentException("one operator per operand after the first is needed");
+        }
+        this.first = first;
+        this.operators = operators.toArray(new Operator[0]);
+        this.operands = operands.toArray(new Expression[0]);
     }
 
     @Override
     public Object evaluate(SelectorContext message) {
-        Object l = left.evaluate(message);
-        if (l == null) {
-            return null;
+        Object result = first.evaluate(message);
+        for (int i = 0; i < operands.length && result != null; i++) {
+            Object operand = operands[i].evaluate(message);
+            result = operand == null ? null : operators[i].apply(result, operand);
         }
-        Object r = right.evaluate(message);
-        if (r == null) {
-            return null;
-        }
-        return operator.apply(l, r);
+        return result;
     }
 
     @Override
@@ -58,6 +65,10 @@ final class Arithmetic implements Expression {
 
     @Override
     public String toString() {
-        return "(" + left + " " + operator + " " + right + ")";
+        StringBuilder text = new StringBuilder("(").append(first);
+        for (int i = 0; i < operands.length; i++) {
+            text.append(' ').append(operators[i]).append(' ').append(operands[i]);
+        }
+        return text.append(')').toString();
     }
 }

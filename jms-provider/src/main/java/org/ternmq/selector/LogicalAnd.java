@@ -1,23 +1,31 @@
 package org.ternmq.selector;
 
-/** {@code a AND b} in three-valued logic; b is not evaluated when a is FALSE. */
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * {@code a AND b AND ...} in three-valued logic. A chain is one node evaluated in a loop, so a generated
+ * selector with thousands of terms does not make a deep tree; evaluation stops at the first FALSE.
+ */
 final class LogicalAnd implements Expression {
 
-    private final Expression left;
-    private final Expression right;
+    private final Expression[] operands;
 
-    LogicalAnd(Expression left, Expression right) {
-        this.left = left;
-        this.right = right;
+    LogicalAnd(List<Expression> operands) {
+        this.operands = operands.toArray(new Expression[0]);
     }
 
     @Override
     public Object evaluate(SelectorContext message) {
-        Boolean l = TruthValues.of(left.evaluate(message));
-        if (l == Boolean.FALSE) {
-            return Boolean.FALSE;
+        Boolean result = Boolean.TRUE;
+        for (Expression operand : operands) {
+            Boolean value = TruthValues.of(operand.evaluate(message));
+            if (value == Boolean.FALSE) {
+                return Boolean.FALSE;
+            }
+            result = TruthValues.and(result, value);
         }
-        return TruthValues.and(l, TruthValues.of(right.evaluate(message)));
+        return result;
     }
 
     @Override
@@ -27,6 +35,10 @@ final class LogicalAnd implements Expression {
 
     @Override
     public String toString() {
-        return "(" + left + " AND " + right + ")";
+        StringJoiner text = new StringJoiner(" AND ", "(", ")");
+        for (Expression operand : operands) {
+            text.add(operand.toString());
+        }
+        return text.toString();
     }
 }

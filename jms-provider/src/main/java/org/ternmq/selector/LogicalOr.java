@@ -1,23 +1,32 @@
 package org.ternmq.selector;
 
-/** {@code a OR b} in three-valued logic; b is not evaluated when a is TRUE. */
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * {@code a OR b OR ...} in three-valued logic. A chain is one node evaluated in a loop (selectors such as
+ * {@code id = 1 OR id = 2 OR ...} are often generated with thousands of terms); evaluation stops at the
+ * first TRUE.
+ */
 final class LogicalOr implements Expression {
 
-    private final Expression left;
-    private final Expression right;
+    private final Expression[] operands;
 
-    LogicalOr(Expression left, Expression right) {
-        this.left = left;
-        this.right = right;
+    LogicalOr(List<Expression> operands) {
+        this.operands = operands.toArray(new Expression[0]);
     }
 
     @Override
     public Object evaluate(SelectorContext message) {
-        Boolean l = TruthValues.of(left.evaluate(message));
-        if (l == Boolean.TRUE) {
-            return Boolean.TRUE;
+        Boolean result = Boolean.FALSE;
+        for (Expression operand : operands) {
+            Boolean value = TruthValues.of(operand.evaluate(message));
+            if (value == Boolean.TRUE) {
+                return Boolean.TRUE;
+            }
+            result = TruthValues.or(result, value);
         }
-        return TruthValues.or(l, TruthValues.of(right.evaluate(message)));
+        return result;
     }
 
     @Override
@@ -27,6 +36,10 @@ final class LogicalOr implements Expression {
 
     @Override
     public String toString() {
-        return "(" + left + " OR " + right + ")";
+        StringJoiner text = new StringJoiner(" OR ", "(", ")");
+        for (Expression operand : operands) {
+            text.add(operand.toString());
+        }
+        return text.toString();
     }
 }

@@ -1,38 +1,30 @@
 package org.ternmq.selector;
 
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Splits selector text into tokens. Literals follow the Java syntax the specification refers to:
  * strings in single quotes with {@code ''} for a quote; integers in decimal, octal ({@code 035}),
  * hexadecimal ({@code 0x1d}) or binary ({@code 0b11101}) with an optional {@code L}; floating-point
  * numbers such as {@code 7.}, {@code .5}, {@code -57.9E3} or {@code 1.5f}. Whitespace is Java's: space,
- * tab, form feed and line terminators. Used once per {@link Selector#parse}, by one thread.
+ * tab, form feed and line terminators. Used by one parser, on one thread.
  */
 final class SelectorLexer {
 
     private final String text;
     private int pos;
 
-    private SelectorLexer(String text) {
+    SelectorLexer(String text) {
         this.text = text;
     }
 
-    /** @return the tokens of {@code text}, ending with an {@link TokenKind#END} token */
-    static List<Token> tokenize(String text) throws SelectorSyntaxException {
-        SelectorLexer lexer = new SelectorLexer(text);
-        List<Token> tokens = new ArrayList<>();
-        Token token;
-        do {
-            token = lexer.next();
-            tokens.add(token);
-        } while (token.kind() != TokenKind.END);
-        return tokens;
-    }
-
-    private Token next() throws SelectorSyntaxException {
+    /**
+     * Reads the next token. Tokens are produced on demand so that the parser rejects a huge malformed
+     * selector at its first error without tokenizing the rest.
+     *
+     * @return the next token; {@link TokenKind#END} (again and again) at the end of the text
+     */
+    Token next() throws SelectorSyntaxException {
         skipWhitespace();
         int start = pos;
         if (pos >= text.length()) {

@@ -34,18 +34,24 @@ final class SelectorParser {
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
     private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
-    private final String text;
-    private final List<Token> tokens;
-    private int index;
+    /** Deepest nesting of parentheses, NOT and unary signs accepted. */
+    static final int MAX_NESTING = 200;
 
-    private SelectorParser(String text, List<Token> tokens) {
+    private final String text;
+    private final SelectorLexer lexer;
+    /** The one token of lookahead. */
+    private Token current;
+    private int nesting;
+
+    private SelectorParser(String text) throws SelectorSyntaxException {
         this.text = text;
-        this.tokens = tokens;
+        this.lexer = new SelectorLexer(text);
+        this.current = lexer.next();
     }
 
     /** @return the expression tree of a non-blank selector */
     static Expression parse(String text) throws SelectorSyntaxException {
-        SelectorParser parser = new SelectorParser(text, SelectorLexer.tokenize(text));
+        SelectorParser parser = new SelectorParser(text);
         Token first = parser.peek();
         Expression root = parser.or();
         parser.expect(TokenKind.END, "an operator or the end of the selector");
@@ -56,27 +62,40 @@ final class SelectorParser {
     }
 
     private Expression or() throws SelectorSyntaxException {
-        Expression left = and();
+        Expression first = and();
+        if (peek().kind() != TokenKind.OR) {
+            return first;
+        }
+        List<Expression> operands = new ArrayList<>();
+        operands.add(condition(first, peek()));
         while (peek().kind() == TokenKind.OR) {
             Token operator = advance();
-            left = new LogicalOr(condition(left, operator), condition(and(), operator));
+            operands.add(condition(and(), operator));
         }
-        return left;
+        return new LogicalOr(operands);
     }
 
     private Expression and() throws SelectorSyntaxException {
-        Expression left = not();
+        Expression first = not();
+        if (peek().kind() != TokenKind.AND) {
+            return first;
+        }
+        List<Expression> operands = new ArrayList<>();
+        operands.add(condition(first, peek()));
         while (peek().kind() == TokenKind.AND) {
             Token operator = advance();
-            left = new LogicalAnd(condition(left, operator), condition(not(), operator));
+            operands.add(condition(not(), operator));
         }
-        return left;
+        return new LogicalAnd(operands);
     }
 
     private Expression not() throws SelectorSyntaxException {
         if (peek().kind() == TokenKind.NOT) {
             Token operator = advance();
-            return new LogicalNot(condition(not(), operator));
+            enter(operator);
+            Expression operand = condition(not(), operator);
+            nesting--;
+            return new LogicalNot(operand);
         }
         return predicate();
     }
@@ -174,29 +193,39 @@ final class SelectorParser {
     }
 
     private Expression sum() throws SelectorSyntaxException {
-        Expression left = product();
-        while (peek().kind() == TokenKind.PLUS || peek().kind() == TokenKind.MINUS) {
-            Token operator = advance();
-            Token rightStart = peek();
-            Expression right = product();
-            Arithmetic.Operator op = operator.kind() == TokenKind.PLUS
-                    ? Arithmetic.Operator.ADD : Arithmetic.Operator.SUBTRACT;
-            left = new Arithmetic(op, number(left, operator), number(right, rightStart));
-        }
-        return left;
+        return chain(false);
     }
 
-    private Expression product() throws SelectorSyntaxException {
-        Expression left = unary();
-        while (peek().kind() == TokenKind.TIMES || peek().kind() == TokenKind.DIVIDE) {
-            Token operator = advance();
-            Token rightStart = peek();
-            Expression right = unary();
-            Arithmetic.Operator op = operator.kind() == TokenKind.TIMES
-                    ? Arithmetic.Operator.MULTIPLY : Arithmetic.Operator.DIVIDE;
-            left = new Arithmetic(op, number(left, operator), number(right, rightStart));
+    /** A left-associative chain of {@code + -} ({@code multiplicative} false) or {@code * /} operations. */
+    private Expression chain(boolean multiplicative) throws SelectorSyntaxException {
+        Token firstStart = peek();
+        Expression first = multiplicative ? unary() : chain(true);
+        List<Arithmetic.Operator> operators = new ArrayList<>();
+        List<Expression> operands = new ArrayList<>();
+        while (true) {
+            Arithmetic.Operator operator = arithmeticOperator(peek().kind(), multiplicative);
+            if (operator == null) {
+                break;
+            }
+            if (operators.isEmpty()) {
+                number(first, firstStart);
+            }
+            advance();
+            Token operandStart = peek();
+            operators.add(operator);
+            operands.add(number(multiplicative ? unary() : chain(true), operandStart));
         }
-        return left;
+        return operators.isEmpty() ? first : new Arithmetic(first, operators, operands);
+    }
+
+    private static Arithmetic.Operator arithmeticOperator(TokenKind kind, boolean multiplicative) {
+        switch (kind) {
+            case PLUS: return multiplicative ? null : Arithmetic.Operator.ADD;
+            case MINUS: return multiplicative ? null : Arithmetic.Operator.SUBTRACT;
+            case TIMES: return multiplicative ? Arithmetic.Operator.MULTIPLY : null;
+            case DIVIDE: return multiplicative ? Arithmetic.Operator.DIVIDE : null;
+            default: return null;
+        }
     }
 
     private Expression unary() throws SelectorSyntaxException {
@@ -219,7 +248,10 @@ final class SelectorParser {
             Object value = operand.value();
             return new Literal(negate ? NumericPromotion.negate(value) : value, ValueType.NUMBER);
         }
-        return new UnarySign(negate, number(unary(), sign));
+        enter(sign);
+        Expression value = number(unary(), sign);
+        nesting--;
+        return new UnarySign(negate, value);
     }
 
     private Expression primary() throws SelectorSyntaxException {
@@ -232,8 +264,10 @@ final class SelectorParser {
             case TRUE: return new Literal(Boolean.TRUE, ValueType.BOOLEAN);
             case FALSE: return new Literal(Boolean.FALSE, ValueType.BOOLEAN);
             case LEFT_PAREN: {
+                enter(token);
                 Expression inner = or();
                 expect(TokenKind.RIGHT_PAREN, "')'");
+                nesting--;
                 return inner;
             }
             case NULL:
@@ -278,19 +312,30 @@ final class SelectorParser {
         return (Identifier) left;
     }
 
-    private Token peek() {
-        return tokens.get(index);
+    /**
+     * Counts one more level of parentheses, NOT or sign, refusing selectors nested so deeply that parsing
+     * or evaluating them could overflow a thread's stack (a client must not be able to do that to the
+     * broker). Chains of AND, OR and arithmetic are flat nodes and do not count.
+     */
+    private void enter(Token where) throws SelectorSyntaxException {
+        if (++nesting > MAX_NESTING) {
+            throw error("the selector is nested more than " + MAX_NESTING + " levels deep", where);
+        }
     }
 
-    private Token advance() {
-        Token token = tokens.get(index);
+    private Token peek() {
+        return current;
+    }
+
+    private Token advance() throws SelectorSyntaxException {
+        Token token = current;
         if (token.kind() != TokenKind.END) {
-            index++;
+            current = lexer.next();
         }
         return token;
     }
 
-    private boolean accept(TokenKind kind) {
+    private boolean accept(TokenKind kind) throws SelectorSyntaxException {
         if (peek().kind() == kind) {
             advance();
             return true;
