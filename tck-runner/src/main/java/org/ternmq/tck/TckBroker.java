@@ -2,11 +2,13 @@ package org.ternmq.tck;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.ternmq.broker.BrokerConfig;
+import org.ternmq.broker.EmbeddedBroker;
 
 /**
- * The embedded Tern broker the TCK talks to: TCP on 127.0.0.1, user {@code guest}/{@code guest} (the
+ * The embedded Tern broker the TCK talks to: TCP on 127.0.0.1 only, user {@code guest}/{@code guest} (the
  * {@code user} and {@code password} the TCK is given) and anonymous connections allowed, since many tests
- * connect without credentials.
+ * connect without credentials. The TCK's {@code invalid}/{@code invalid} credentials must still be refused.
  *
  * <p>Each start gets a fresh data directory under {@link TckSettings#dataDirectory()}, so no durable
  * subscription or message of an earlier run leaks into this one, and the data of the last run stays there
@@ -14,7 +16,14 @@ import java.nio.file.Path;
  */
 final class TckBroker implements AutoCloseable {
 
-    private TckBroker() {
+    /** The TCK's {@code user} and {@code password} system properties (see the pom's tck profile). */
+    static final String USER = "guest";
+    static final String PASSWORD = "guest";
+
+    private final EmbeddedBroker broker;
+
+    private TckBroker(EmbeddedBroker broker) {
+        this.broker = broker;
     }
 
     /**
@@ -24,12 +33,18 @@ final class TckBroker implements AutoCloseable {
      */
     static TckBroker start(TckSettings settings) throws Exception {
         Path runDirectory = Files.createTempDirectory(Files.createDirectories(settings.dataDirectory()), "run-");
-        // Left to finish: the broker module's EmbeddedBroker API does not exist yet.
-        throw new IllegalStateException("org.ternmq.broker.EmbeddedBroker is not available yet; cannot start a broker on port "
-                + settings.port() + " in " + runDirectory);
+        BrokerConfig config = BrokerConfig.builder()
+                .host("127.0.0.1")
+                .tcpPort(settings.port())
+                .dataDirectory(runDirectory)
+                .user(USER, PASSWORD)
+                .allowAnonymous(true)
+                .build();
+        return new TckBroker(EmbeddedBroker.start(config));
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
+        broker.close();
     }
 }
