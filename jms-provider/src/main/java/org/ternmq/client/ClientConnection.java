@@ -1,0 +1,569 @@
+package org.ternmq.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ternmq.message.Address;
+import org.ternmq.protocol.CreateSession;
+import org.ternmq.protocol.CreateTemporary;
+import org.ternmq.protocol.DeleteTemporary;
+import org.ternmq.protocol.Deliver;
+import org.ternmq.protocol.Disconnect;
+import org.ternmq.protocol.ErrorCode;
+import org.ternmq.protocol.ErrorResponse;
+import org.ternmq.protocol.FrameDescriptor;
+import org.ternmq.protocol.Hello;
+import org.ternmq.protocol.HelloOk;
+import org.ternmq.protocol.Packet;
+import org.ternmq.protocol.SetClientId;
+import org.ternmq.protocol.Unsubscribe;
+import org.ternmq.transport.ProtocolPipeline;
+import org.ternmq.transport.TransportAddress;
+import org.ternmq.transport.TransportGroups;
+
+/**
+ * One connection to a broker: the channel, the handshake, request/response correlation, the sessions and
+ * consumers that deliveries are routed to, and failure notification. Knows nothing of JMS.
+ *
+ * <p>Thread-safety: any application thread may call any public method. The channel's event loop calls the
+ * {@code on...} methods through {@link ConnectionHandler}; they never block. Blocking waits (answers,
+ * the producer window) happen on the calling application thread, bounded by the request timeout.
+ */
+public final class ClientConnection implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+
+    private final ConnectionUrl url;
+    private final String user;
+    private final String password;
+    private final long requestTimeoutMillis;
+    private final Map<Long, PendingRequest> pending = new ConcurrentHashMap<>();
+    private final Map<Integer, ClientSession> sessions = new ConcurrentHashMap<>();
+    private final Map<Long, ClientConsumer> consumers = new ConcurrentHashMap<>();
+    private final Set<Address> temporaries = ConcurrentHashMap.newKeySet();
+    private final AtomicLong correlationIds = new AtomicLong();
+    private final AtomicInteger sessionIds = new AtomicInteger();
+    private final AtomicLong consumerIds = new AtomicLong();
+    private final AtomicLong temporaryIds = new AtomicLong();
+    private final AtomicBoolean closeCalled = new AtomicBoolean();
+
+    private volatile Channel channel;
+    private volatile EventLoopGroup group;
+    private volatile TransportAddress.Type groupType;
+    private volatile HelloOk hello;
+    private volatile ProducerWindow producerWindow = new ProducerWindow(0);
+    private volatile ClientException failure;
+    private volatile Disconnect disconnect;
+    private volatile boolean started;
+    /** Highest delivery id received; written and read on the event loop only. */
+    private long lastReceived;
+    private volatile ConnectionListener listener;
+
+    /** A request waiting for its response; {@code beforeCompletion} runs on the event loop first. */
+    private record PendingRequest(CompletableFuture<Packet.Response> future, Runnable beforeCompletion) {
+        void complete(Packet.Response response) {
+            runHook();
+            future.complete(response);
+        }
+
+        void fail(Throwable cause) {
+            runHook();
+            future.completeExceptionally(cause);
+        }
+
+        private void runHook() {
+            if (beforeCompletion != null) {
+                try {
+                    beforeCompletion.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("hook of a request failed", e);
+                }
+            }
+        }
+    }
+
+    private ClientConnection(ConnectionUrl url, String user, String password) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.requestTimeoutMillis = url.requestTimeoutMillis();
+    }
+
+    /**
+     * Connects to the first broker of the URL that answers and completes the handshake.
+     *
+     * @param user     overrides the URL's user when not null
+     * @param password overrides the URL's password when {@code user} is not null
+     * @throws ClientException {@code SECURITY} for refused credentials, a connection failure when no broker answers
+     */
+    public static ClientConnection connect(ConnectionUrl url, String user, String password) throws ClientException {
+        ClientConnection connection = user != null
+                ? new ClientConnection(url, user, password)
+                : new ClientConnection(url, url.user(), url.password());
+        connection.open();
+        return connection;
+    }
+
+    private void open() throws ClientException {
+        ClientException last = null;
+        for (TransportAddress address : url.addresses()) {
+            try {
+                openChannel(address);
+                handshake();
+                return;
+            } catch (ClientException e) {
+                last = e;
+                closeChannelAndLoops();
+                if (!e.isConnectionFailure()) {
+                    throw e;
+                }
+            }
+        }
+        throw last;
+    }
+
+    private void openChannel(TransportAddress address) throws ClientException {
+        groupType = address.type();
+        group = ClientEventLoops.acquire(address.type());
+        failure = null;
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(TransportGroups.clientChannelClass(address.type()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, url.connectTimeoutMillis())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ProtocolPipeline.install(ch.pipeline(), FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH,
+                                new ConnectionHandler(ClientConnection.this));
+                    }
+                });
+        if (address.type() == TransportAddress.Type.TCP) {
+            bootstrap.option(ChannelOption.TCP_NODELAY, true);
+        }
+        ChannelFuture connect = bootstrap.connect(address.socketAddress());
+        channel = connect.channel();
+        try {
+            if (!connect.await(url.connectTimeoutMillis() + 1000L)) {
+                connect.cancel(false);
+                throw ClientException.connectionFailure("timed out connecting to " + address, null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ClientException.connectionFailure("interrupted connecting to " + address, e);
+        }
+        if (!connect.isSuccess()) {
+            throw ClientException.connectionFailure("cannot connect to " + address + ": " + connect.cause(),
+                    connect.cause());
+        }
+    }
+
+    private void handshake() throws ClientException {
+        long id = nextCorrelationId();
+        Packet.Response response = await(request(new Hello(id, FrameDescriptor.MAGIC,
+                FrameDescriptor.PROTOCOL_VERSION, user, password)), url.connectTimeoutMillis());
+        if (!(response instanceof HelloOk ok)) {
+            throw new ClientException(ErrorCode.INTERNAL, "unexpected answer to Hello: " + response);
+        }
+        hello = ok;
+        producerWindow = new ProducerWindow(ok.producerWindow());
+    }
+
+    private void closeChannelAndLoops() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(requestTimeoutMillis);
+        }
+        EventLoopGroup g = group;
+        if (g != null) {
+            group = null;
+            ClientEventLoops.release(groupType, g);
+        }
+    }
+
+    // ---- requests -------------------------------------------------------------------------------------
+
+    long nextCorrelationId() {
+        return correlationIds.incrementAndGet();
+    }
+
+    /** Sends a request; the future completes on the event loop with its response, or fails. */
+    CompletableFuture<Packet.Response> request(Packet.Request request) {
+        return request(request, null);
+    }
+
+    /**
+     * Sends a request whose {@code beforeCompletion} runs on the event loop when the answer arrives (or the
+     * connection fails), before any later packet is handled: used to end a "returning deliveries" phase
+     * exactly where the broker ended it.
+     */
+    CompletableFuture<Packet.Response> request(Packet.Request request, Runnable beforeCompletion) {
+        PendingRequest p = new PendingRequest(new CompletableFuture<>(), beforeCompletion);
+        pending.put(request.correlationId(), p);
+        ClientException failed = failure;
+        if (failed != null) {
+            if (pending.remove(request.correlationId()) != null) {
+                p.fail(failed);
+            }
+            return p.future();
+        }
+        channel.writeAndFlush(request).addListener(f -> {
+            if (!f.isSuccess() && pending.remove(request.correlationId()) != null) {
+                p.fail(ClientException.connectionFailure("cannot write " + request.type() + ": " + f.cause(),
+                        f.cause()));
+            }
+        });
+        return p.future();
+    }
+
+    /**
+     * Builds a request on the event loop, where no delivery can arrive meanwhile, and sends it: used for the
+     * requests that return deliveries, whose {@code lastReceived} watermark and {@code unconsumed} list must
+     * agree exactly with what the consumers' buffers held (protocol.md, "Returning deliveries").
+     *
+     * @param prepare given the highest delivery id received so far, empties buffers and builds the request
+     */
+    CompletableFuture<Packet.Response> requestFromEventLoop(java.util.function.LongFunction<Packet.Request> prepare,
+            Runnable beforeCompletion) {
+        CompletableFuture<Packet.Response> result = new CompletableFuture<>();
+        Runnable task = () -> {
+            try {
+                request(prepare.apply(lastReceived), beforeCompletion).whenComplete((r, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(r);
+                    }
+                });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        };
+        try {
+            channel.eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(ClientException.connectionFailure("connection closed", e));
+        }
+        return result;
+    }
+
+    /** Sends a request and waits for its answer. */
+    Packet.Response call(Packet.Request request) throws ClientException {
+        return await(request(request), requestTimeoutMillis);
+    }
+
+    Packet.Response await(CompletableFuture<Packet.Response> future) throws ClientException {
+        return await(future, requestTimeoutMillis);
+    }
+
+    /**
+     * Waits for an answer.
+     *
+     * @throws ClientException the broker's error, a connection failure or a timeout
+     */
+    static Packet.Response await(CompletableFuture<Packet.Response> future, long timeoutMillis) throws ClientException {
+        Packet.Response response;
+        try {
+            response = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(ErrorCode.INTERNAL, "interrupted while waiting for the broker", e);
+        } catch (TimeoutException e) {
+            throw new ClientException(ErrorCode.INTERNAL, "no answer from the broker within " + timeoutMillis + " ms", e);
+        } catch (ExecutionException e) {
+            throw asClientException(e.getCause());
+        }
+        return checked(response);
+    }
+
+    static Packet.Response checked(Packet.Response response) throws ClientException {
+        if (response instanceof ErrorResponse error) {
+            throw new ClientException(error.code(), error.message());
+        }
+        return response;
+    }
+
+    static ClientException asClientException(Throwable t) {
+        if (t instanceof ClientException c) {
+            return c;
+        }
+        return new ClientException(ErrorCode.INTERNAL, String.valueOf(t), t);
+    }
+
+    /** Writes a one-way packet (credit); lost silently if the connection is gone. */
+    void sendOneWay(Packet packet) {
+        if (failure == null) {
+            channel.writeAndFlush(packet);
+        }
+    }
+
+    // ---- operations -----------------------------------------------------------------------------------
+
+    /** @throws ClientException {@code INVALID_CLIENT_ID} when the broker refuses it */
+    public void setClientId(String clientId) throws ClientException {
+        checkOpen();
+        call(new SetClientId(nextCorrelationId(), clientId));
+    }
+
+    /**
+     * @param ackMode {@code jakarta.jms.Session} constants, 0 meaning transacted
+     */
+    public ClientSession createSession(int ackMode) throws ClientException {
+        checkOpen();
+        int id = sessionIds.incrementAndGet();
+        ClientSession session = new ClientSession(this, id, ackMode);
+        sessions.put(id, session);
+        try {
+            call(new CreateSession(nextCorrelationId(), id, ackMode));
+        } catch (ClientException e) {
+            sessions.remove(id);
+            throw e;
+        }
+        return session;
+    }
+
+    /**
+     * Creates a temporary destination with a unique name.
+     *
+     * @param queue a temporary queue when true, else a temporary topic
+     */
+    public Address createTemporary(boolean queue) throws ClientException {
+        checkOpen();
+        String name = "tmp." + hello.connectionId() + "." + temporaryIds.incrementAndGet();
+        Address address = new Address(queue ? Address.Kind.TEMPORARY_QUEUE : Address.Kind.TEMPORARY_TOPIC, name);
+        call(new CreateTemporary(nextCorrelationId(), address));
+        temporaries.add(address);
+        return address;
+    }
+
+    /** @throws ClientException {@code ILLEGAL_STATE} while it has consumers */
+    public void deleteTemporary(Address address) throws ClientException {
+        checkOpen();
+        call(new DeleteTemporary(nextCorrelationId(), address));
+        temporaries.remove(address);
+    }
+
+    /** @return whether this connection created the temporary destination and has not deleted it */
+    public boolean ownsTemporary(Address address) {
+        return temporaries.contains(address);
+    }
+
+    /** Deletes a durable subscription of this connection's client id. */
+    public void unsubscribe(String subscriptionName) throws ClientException {
+        checkOpen();
+        call(new Unsubscribe(nextCorrelationId(), subscriptionName));
+    }
+
+    /** Lets consumers hand out messages (JMS start), or holds them back (stop). */
+    public void setDeliveryStarted(boolean started) {
+        this.started = started;
+        if (started) {
+            for (ClientConsumer c : consumers.values()) {
+                c.deliveryResumed();
+            }
+        }
+    }
+
+    public boolean isDeliveryStarted() {
+        return started;
+    }
+
+    public void setListener(ConnectionListener listener) {
+        this.listener = listener;
+    }
+
+    /** @return the broker-assigned connection id */
+    public String connectionId() {
+        return hello.connectionId();
+    }
+
+    public String serverName() {
+        return hello.serverName();
+    }
+
+    public String serverVersion() {
+        return hello.serverVersion();
+    }
+
+    public ConnectionUrl url() {
+        return url;
+    }
+
+    public int prefetch() {
+        return url.prefetch();
+    }
+
+    long requestTimeoutMillis() {
+        return requestTimeoutMillis;
+    }
+
+    ProducerWindow producerWindow() {
+        return producerWindow;
+    }
+
+    long nextConsumerId() {
+        return consumerIds.incrementAndGet();
+    }
+
+    void register(ClientConsumer consumer) {
+        consumers.put(consumer.id(), consumer);
+    }
+
+    void unregister(ClientConsumer consumer) {
+        consumers.remove(consumer.id());
+    }
+
+    void unregister(ClientSession session) {
+        sessions.remove(session.id());
+    }
+
+    /** @return the failure that ended the connection, or null while it is up */
+    public ClientException failure() {
+        return failure;
+    }
+
+    public boolean isClosed() {
+        return closeCalled.get();
+    }
+
+    void checkOpen() throws ClientException {
+        if (closeCalled.get()) {
+            throw ClientException.closed("connection");
+        }
+        ClientException failed = failure;
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /**
+     * Closes the sessions (returning their unacknowledged deliveries), deletes this connection's temporary
+     * destinations, then the channel. Idempotent; a lost connection just releases its resources.
+     */
+    @Override
+    public void close() {
+        if (!closeCalled.compareAndSet(false, true)) {
+            return;
+        }
+        if (failure == null) {
+            for (ClientSession session : new ArrayList<>(sessions.values())) {
+                session.closeQuietly();
+            }
+            for (Address temporary : new ArrayList<>(temporaries)) {
+                try {
+                    call(new DeleteTemporary(nextCorrelationId(), temporary));
+                } catch (ClientException e) {
+                    LOG.debug("{}: could not delete {} at close: {}", this, temporary, e.getMessage());
+                }
+            }
+        }
+        if (failure == null) {
+            failure = ClientException.closed("connection");
+        }
+        closeChannelAndLoops();
+        failAll(failure);
+    }
+
+    // ---- event loop -----------------------------------------------------------------------------------
+
+    void onResponse(Packet.Response response) {
+        PendingRequest p = pending.remove(response.correlationId());
+        if (p == null) {
+            LOG.warn("{}: response to no pending request: {}", this, response);
+            return;
+        }
+        p.complete(response);
+    }
+
+    void onDeliver(Deliver deliver) {
+        lastReceived = Math.max(lastReceived, deliver.deliveryId());
+        ClientConsumer consumer = consumers.get(deliver.consumerId());
+        if (consumer == null) {
+            LOG.debug("{}: delivery for closed consumer dropped: {}", this, deliver);
+            return;
+        }
+        consumer.onDeliver(deliver);
+    }
+
+    void onDisconnect(Disconnect d) {
+        LOG.info("{}: broker disconnects: {} {}", this, d.code(), d.reason());
+        disconnect = d;
+    }
+
+    void onChannelError(Throwable cause) {
+        if (!closeCalled.get()) {
+            LOG.warn("{}: channel error: {}", this, cause.toString());
+        }
+    }
+
+    void onChannelClosed(Channel closed) {
+        if (closed != channel) {
+            return; // an earlier attempt of open()
+        }
+        if (failure != null) {
+            failAll(failure);
+            return;
+        }
+        Disconnect d = disconnect;
+        ClientException cause = d != null
+                ? ClientException.connectionFailure("broker closed the connection: " + d.code() + " " + d.reason(), null)
+                : ClientException.connectionFailure("connection to the broker lost", null);
+        failure = cause;
+        failAll(cause);
+        ConnectionListener l = listener;
+        if (l != null && !closeCalled.get()) {
+            try {
+                l.connectionFailed(cause);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: connection listener failed", this, e);
+            }
+        }
+    }
+
+    private void failAll(ClientException cause) {
+        producerWindow.fail();
+        for (Long id : new ArrayList<>(pending.keySet())) {
+            PendingRequest p = pending.remove(id);
+            if (p != null) {
+                p.fail(cause);
+            }
+        }
+        for (ClientConsumer c : consumers.values()) {
+            c.connectionEnded();
+        }
+    }
+
+    List<ClientConsumer> consumersOf(ClientSession session) {
+        List<ClientConsumer> result = new ArrayList<>();
+        for (ClientConsumer c : consumers.values()) {
+            if (c.session() == session) {
+                result.add(c);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        HelloOk h = hello;
+        return "ClientConnection[" + (h == null ? url.toString() : h.connectionId()) + "]";
+    }
+}

@@ -1,0 +1,205 @@
+package org.ternmq.client;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.ternmq.transport.TransportAddress;
+
+/**
+ * A parsed connection URL: {@code tern://host[:port][,host2[:port2]...][?options]} for TCP (default port
+ * {@value TransportAddress#DEFAULT_PORT}) or {@code vm://name[?options]} for the in-VM acceptor of that name.
+ *
+ * <p>Options, each {@code name=value} separated by {@code &}:
+ * <ul>
+ *   <li>{@code clientId}: the administratively configured client id (none by default)</li>
+ *   <li>{@code user}, {@code password}: credentials (anonymous by default)</li>
+ *   <li>{@code prefetch}: messages a consumer may hold unconsumed, at least 1 (default {@value #DEFAULT_PREFETCH})</li>
+ *   <li>{@code connectTimeout}: milliseconds to wait for the TCP connection and handshake, at least 1
+ *       (default {@value #DEFAULT_CONNECT_TIMEOUT_MS})</li>
+ *   <li>{@code requestTimeout}: milliseconds to wait for a broker's answer to a request, at least 1
+ *       (default {@value #DEFAULT_REQUEST_TIMEOUT_MS})</li>
+ * </ul>
+ * Immutable and thread-safe.
+ */
+public final class ConnectionUrl {
+
+    public static final int DEFAULT_PREFETCH = 1000;
+    public static final int DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+    public static final int DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+    private static final Set<String> OPTIONS = Set.of("clientId", "user", "password", "prefetch", "connectTimeout",
+            "requestTimeout");
+
+    private final String text;
+    private final List<TransportAddress> addresses;
+    private final Map<String, String> options;
+
+    private ConnectionUrl(String text, List<TransportAddress> addresses, Map<String, String> options) {
+        this.text = text;
+        this.addresses = List.copyOf(addresses);
+        this.options = Collections.unmodifiableMap(options);
+    }
+
+    /**
+     * @throws IllegalArgumentException naming what is wrong: scheme, host, port or option
+     */
+    public static ConnectionUrl parse(String url) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("connection URL is empty");
+        }
+        String trimmed = url.trim();
+        int q = trimmed.indexOf('?');
+        String location = q < 0 ? trimmed : trimmed.substring(0, q);
+        Map<String, String> options = q < 0 ? new LinkedHashMap<>() : parseOptions(url, trimmed.substring(q + 1));
+        List<TransportAddress> addresses;
+        if (location.startsWith("tern://")) {
+            addresses = parseHosts(url, location.substring("tern://".length()));
+        } else if (location.startsWith("vm://")) {
+            String name = location.substring("vm://".length());
+            if (name.isEmpty() || name.contains("/") || name.contains(",")) {
+                throw new IllegalArgumentException("bad in-VM name '" + name + "' in URL " + url);
+            }
+            addresses = List.of(TransportAddress.vm(name));
+        } else {
+            throw new IllegalArgumentException("URL must start with tern:// or vm://: " + url);
+        }
+        ConnectionUrl parsed = new ConnectionUrl(trimmed, addresses, options);
+        // validate numeric options now, so a bad URL fails where it is given
+        parsed.prefetch();
+        parsed.connectTimeoutMillis();
+        parsed.requestTimeoutMillis();
+        return parsed;
+    }
+
+    private static List<TransportAddress> parseHosts(String url, String hosts) {
+        if (hosts.endsWith("/")) {
+            hosts = hosts.substring(0, hosts.length() - 1);
+        }
+        List<TransportAddress> result = new ArrayList<>();
+        for (String hostPort : hosts.split(",", -1)) {
+            result.add(parseHost(url, hostPort.trim()));
+        }
+        return result;
+    }
+
+    private static TransportAddress parseHost(String url, String hostPort) {
+        String host = hostPort;
+        int port = TransportAddress.DEFAULT_PORT;
+        int colon = hostPort.lastIndexOf(':');
+        boolean ipv6 = hostPort.startsWith("[");
+        if (ipv6) {
+            int close = hostPort.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("unterminated IPv6 address '" + hostPort + "' in URL " + url);
+            }
+            host = hostPort.substring(1, close);
+            colon = hostPort.indexOf(':', close);
+            if (colon >= 0 && colon != close + 1) {
+                throw new IllegalArgumentException("bad host '" + hostPort + "' in URL " + url);
+            }
+        } else if (colon >= 0) {
+            host = hostPort.substring(0, colon);
+        }
+        if (colon >= 0) {
+            port = parsePort(url, hostPort.substring(colon + 1));
+        }
+        if (host.isEmpty() || host.contains("/")) {
+            throw new IllegalArgumentException("empty or bad host '" + hostPort + "' in URL " + url);
+        }
+        return TransportAddress.tcp(host, port);
+    }
+
+    private static int parsePort(String url, String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the URL
+        }
+        throw new IllegalArgumentException("bad port '" + text + "' in URL " + url + " (must be 1..65535)");
+    }
+
+    private static Map<String, String> parseOptions(String url, String query) {
+        Map<String, String> options = new LinkedHashMap<>();
+        if (query.isEmpty()) {
+            return options;
+        }
+        for (String pair : query.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("option '" + pair + "' is not name=value in URL " + url);
+            }
+            String name = pair.substring(0, eq);
+            if (!OPTIONS.contains(name)) {
+                throw new IllegalArgumentException("unknown option '" + name + "' in URL " + url + "; known: "
+                        + OPTIONS.stream().sorted().toList());
+            }
+            if (options.put(name, URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)) != null) {
+                throw new IllegalArgumentException("option '" + name + "' given twice in URL " + url);
+            }
+        }
+        return options;
+    }
+
+    /** @return the brokers to try, in order (one for in-VM) */
+    public List<TransportAddress> addresses() {
+        return addresses;
+    }
+
+    /** @return the administratively configured client id, or null */
+    public String clientId() {
+        return options.get("clientId");
+    }
+
+    /** @return the user, or null for anonymous */
+    public String user() {
+        return options.get("user");
+    }
+
+    /** @return the password, or null */
+    public String password() {
+        return options.get("password");
+    }
+
+    public int prefetch() {
+        return positiveInt("prefetch", DEFAULT_PREFETCH);
+    }
+
+    public int connectTimeoutMillis() {
+        return positiveInt("connectTimeout", DEFAULT_CONNECT_TIMEOUT_MS);
+    }
+
+    public int requestTimeoutMillis() {
+        return positiveInt("requestTimeout", DEFAULT_REQUEST_TIMEOUT_MS);
+    }
+
+    private int positiveInt(String name, int defaultValue) {
+        String value = options.get(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("option " + name + " must be a positive integer, not '" + value
+                + "', in URL " + text);
+    }
+
+    @Override
+    public String toString() {
+        return text.replaceAll("password=[^&]*", "password=***");
+    }
+}

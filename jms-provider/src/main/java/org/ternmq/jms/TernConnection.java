@@ -1,0 +1,398 @@
+package org.ternmq.jms;
+
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionConsumer;
+import jakarta.jms.ConnectionMetaData;
+import jakarta.jms.Destination;
+import jakarta.jms.ExceptionListener;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidClientIDException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueSession;
+import jakarta.jms.ServerSessionPool;
+import jakarta.jms.Session;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TemporaryTopic;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicConnection;
+import jakarta.jms.TopicSession;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ternmq.client.ClientConnection;
+import org.ternmq.client.ClientException;
+import org.ternmq.jms.destination.TemporaryDestinationOwner;
+import org.ternmq.jms.destination.TernDestination;
+import org.ternmq.jms.destination.TernTemporaryQueue;
+import org.ternmq.jms.destination.TernTemporaryTopic;
+import org.ternmq.message.Address;
+
+/**
+ * The classic API connection: checks the JMS rules (client id, start/stop, close, callbacks) and delegates
+ * to a {@link ClientConnection}.
+ *
+ * <p>Thread-safety: a JMS connection may be used by any number of threads. Start, stop and close are
+ * serialized by one lock; everything else is safe to call concurrently.
+ */
+public class TernConnection implements Connection, QueueConnection, TopicConnection, TemporaryDestinationOwner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TernConnection.class);
+
+    private final ClientConnection client;
+    private final boolean clientIdAdministered;
+    private final Set<TernSession> sessions = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    private final String messageIdPrefix = "ID:" + UUID.randomUUID() + ":";
+    private final AtomicLong messageIds = new AtomicLong();
+    private volatile String clientId;
+    private volatile boolean used;
+    private volatile boolean started;
+    private volatile boolean closed;
+    private volatile ExceptionListener exceptionListener;
+
+    /**
+     * @param clientId the administratively configured client id, or null
+     * @throws JMSException {@code InvalidClientIDException} when the broker refuses the client id; the
+     *     client connection is closed then
+     */
+    TernConnection(ClientConnection client, String clientId) throws JMSException {
+        this.client = client;
+        this.clientIdAdministered = clientId != null;
+        if (clientId != null) {
+            try {
+                client.setClientId(clientId);
+            } catch (ClientException e) {
+                client.close();
+                throw JmsExceptions.from(e);
+            }
+            this.clientId = clientId;
+        }
+        client.setListener(cause -> onConnectionFailed(cause));
+    }
+
+    ClientConnection client() {
+        return client;
+    }
+
+    boolean isStarted() {
+        return started;
+    }
+
+    /** @return a new unique JMSMessageID */
+    String nextMessageId() {
+        return messageIdPrefix + messageIds.incrementAndGet();
+    }
+
+    void checkOpen() throws JMSException {
+        if (closed) {
+            throw new IllegalStateException("connection is closed");
+        }
+    }
+
+    /** Any action but setClientID fixes the client id (JMS 6.1.2): setClientID afterwards is illegal. */
+    private void use() {
+        used = true;
+    }
+
+    // ---- sessions -------------------------------------------------------------------------------------
+
+    @Override
+    public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        return createSession(transacted ? Session.SESSION_TRANSACTED : acknowledgeMode, TernSession.Domain.ANY);
+    }
+
+    @Override
+    public Session createSession(int sessionMode) throws JMSException {
+        return createSession(sessionMode, TernSession.Domain.ANY);
+    }
+
+    @Override
+    public Session createSession() throws JMSException {
+        return createSession(Session.AUTO_ACKNOWLEDGE, TernSession.Domain.ANY);
+    }
+
+    @Override
+    public QueueSession createQueueSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        return createSession(transacted ? Session.SESSION_TRANSACTED : acknowledgeMode, TernSession.Domain.QUEUE);
+    }
+
+    @Override
+    public TopicSession createTopicSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        return createSession(transacted ? Session.SESSION_TRANSACTED : acknowledgeMode, TernSession.Domain.TOPIC);
+    }
+
+    private TernSession createSession(int sessionMode, TernSession.Domain domain) throws JMSException {
+        checkOpen();
+        use();
+        if (sessionMode < Session.SESSION_TRANSACTED || sessionMode > Session.DUPS_OK_ACKNOWLEDGE) {
+            throw new JMSException("invalid session mode " + sessionMode);
+        }
+        TernSession session;
+        try {
+            session = new TernSession(this, client.createSession(sessionMode), domain);
+        } catch (ClientException e) {
+            throw JmsExceptions.from(e);
+        }
+        sessions.add(session);
+        if (closed) {
+            // lost a race with close(): do not leave an open session behind
+            session.close();
+            throw new IllegalStateException("connection is closed");
+        }
+        return session;
+    }
+
+    void removed(TernSession session) {
+        sessions.remove(session);
+    }
+
+    // ---- client id --------------------------------------------------------------------------------------
+
+    @Override
+    public String getClientID() throws JMSException {
+        checkOpen();
+        return clientId;
+    }
+
+    @Override
+    public void setClientID(String id) throws JMSException {
+        checkOpen();
+        lifecycle.lock();
+        try {
+            if (clientIdAdministered) {
+                throw new IllegalStateException("the client id " + clientId + " is configured administratively");
+            }
+            if (clientId != null) {
+                throw new IllegalStateException("the client id is already set to " + clientId);
+            }
+            if (used) {
+                throw new IllegalStateException("the client id must be set before the connection is used");
+            }
+            if (id == null || id.isEmpty()) {
+                throw new InvalidClientIDException("client id must not be null or empty");
+            }
+            try {
+                client.setClientId(id);
+            } catch (ClientException e) {
+                throw JmsExceptions.from(e);
+            }
+            clientId = id;
+            used = true;
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    // ---- start, stop, close ---------------------------------------------------------------------------
+
+    @Override
+    public void start() throws JMSException {
+        checkOpen();
+        use();
+        lifecycle.lock();
+        try {
+            checkOpen();
+            started = true;
+            client.setDeliveryStarted(true);
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /** Pauses delivery; waits for running message listeners to return (JMS 6.1.5). */
+    @Override
+    public void stop() throws JMSException {
+        checkOpen();
+        use();
+        if (CallbackThreads.inCallbackOf(this)) {
+            throw new IllegalStateException("a listener must not stop its own connection");
+        }
+        lifecycle.lock();
+        try {
+            checkOpen();
+            if (!started) {
+                return;
+            }
+            started = false;
+            client.setDeliveryStarted(false);
+            for (TernSession session : new ArrayList<>(sessions)) {
+                session.awaitListenerIdle();
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /**
+     * Closes sessions (waiting for their listeners and asynchronous sends, rolling back transactions), then
+     * the connection. Idempotent.
+     */
+    @Override
+    public void close() throws JMSException {
+        if (closed) {
+            return;
+        }
+        if (CallbackThreads.inCallbackOf(this)) {
+            throw new IllegalStateException("a listener must not close its own connection");
+        }
+        lifecycle.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            started = false;
+            client.setDeliveryStarted(false);
+            JMSException first = null;
+            for (TernSession session : new ArrayList<>(sessions)) {
+                try {
+                    session.close();
+                } catch (JMSException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            closed = true;
+            client.close();
+            if (first != null && client.failure() == null) {
+                LOG.debug("session close failed while closing the connection", first);
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---- exceptions and metadata --------------------------------------------------------------------
+
+    @Override
+    public ExceptionListener getExceptionListener() throws JMSException {
+        checkOpen();
+        return exceptionListener;
+    }
+
+    @Override
+    public void setExceptionListener(ExceptionListener listener) throws JMSException {
+        checkOpen();
+        use();
+        this.exceptionListener = listener;
+    }
+
+    private void onConnectionFailed(ClientException cause) {
+        ExceptionListener listener = exceptionListener;
+        if (listener == null || closed) {
+            return;
+        }
+        // called on the event loop: the listener may block or close the connection, so it gets its own thread
+        Thread t = new Thread(() -> {
+            try {
+                listener.onException(JmsExceptions.from(cause));
+            } catch (RuntimeException e) {
+                LOG.warn("exception listener failed", e);
+            }
+        }, "tern-exception-listener");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    public ConnectionMetaData getMetaData() throws JMSException {
+        checkOpen();
+        return TernConnectionMetaData.INSTANCE;
+    }
+
+    // ---- temporary destinations -----------------------------------------------------------------------
+
+    TemporaryQueue createTemporaryQueue() throws JMSException {
+        checkOpen();
+        try {
+            return new TernTemporaryQueue(client.createTemporary(true).name(), this);
+        } catch (ClientException e) {
+            throw JmsExceptions.from(e);
+        }
+    }
+
+    TemporaryTopic createTemporaryTopic() throws JMSException {
+        checkOpen();
+        try {
+            return new TernTemporaryTopic(client.createTemporary(false).name(), this);
+        } catch (ClientException e) {
+            throw JmsExceptions.from(e);
+        }
+    }
+
+    @Override
+    public void deleteTemporary(TernDestination destination) throws JMSException {
+        checkOpen();
+        try {
+            client.deleteTemporary(destination.address());
+        } catch (ClientException e) {
+            throw JmsExceptions.from(e);
+        }
+    }
+
+    /** @return whether this connection may consume from the temporary destination (it created it, not deleted) */
+    boolean ownsTemporary(Address address) {
+        return client.ownsTemporary(address);
+    }
+
+    // ---- connection consumers (application-server facility; not provided) -------------------------------
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(Destination destination, String messageSelector,
+            ServerSessionPool sessionPool, int maxMessages) throws JMSException {
+        return unsupportedConnectionConsumer();
+    }
+
+    @Override
+    public ConnectionConsumer createSharedConnectionConsumer(Topic topic, String subscriptionName,
+            String messageSelector, ServerSessionPool sessionPool, int maxMessages) throws JMSException {
+        return unsupportedConnectionConsumer();
+    }
+
+    @Override
+    public ConnectionConsumer createDurableConnectionConsumer(Topic topic, String subscriptionName,
+            String messageSelector, ServerSessionPool sessionPool, int maxMessages) throws JMSException {
+        return unsupportedConnectionConsumer();
+    }
+
+    @Override
+    public ConnectionConsumer createSharedDurableConnectionConsumer(Topic topic, String subscriptionName,
+            String messageSelector, ServerSessionPool sessionPool, int maxMessages) throws JMSException {
+        return unsupportedConnectionConsumer();
+    }
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(Queue queue, String messageSelector,
+            ServerSessionPool sessionPool, int maxMessages) throws JMSException {
+        return unsupportedConnectionConsumer();
+    }
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(Topic topic, String messageSelector,
+            ServerSessionPool sessionPool, int maxMessages) throws JMSException {
+        return unsupportedConnectionConsumer();
+    }
+
+    private ConnectionConsumer unsupportedConnectionConsumer() throws JMSException {
+        checkOpen();
+        use();
+        throw new JMSException("connection consumers (an optional application-server facility) are not supported");
+    }
+
+    @Override
+    public String toString() {
+        return "TernConnection[" + client + ", clientId=" + clientId + "]";
+    }
+}
