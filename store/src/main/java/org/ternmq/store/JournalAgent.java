@@ -334,7 +334,7 @@ final class JournalAgent implements Runnable {
             int from = replicationStarts.get(i);
             ByteBuffer bytes = ByteBuffer.allocate(s.writePosition - from).order(ByteOrder.LITTLE_ENDIAN);
             s.file.read(from, bytes);
-            replication.onBatch(s.sequence, from, bytes.flip().asReadOnlyBuffer());
+            replication.onBatch(s.sequence, from, bytes.flip().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
         }
         replicationSegments.clear();
         replicationStarts.clear();

@@ -17,7 +17,7 @@ public interface ReplicationListener {
      *
      * @param segmentSequence the segment's sequence number
      * @param position where the first frame starts in the segment
-     * @param frames a read-only view of the frames ({@link org.ternmq.store.format.RecordDescriptor}
+     * @param frames a read-only little-endian view of the frames ({@link org.ternmq.store.format.RecordDescriptor}
      *     layout), valid only during the call
      */
     void onBatch(long segmentSequence, int position, ByteBuffer frames);

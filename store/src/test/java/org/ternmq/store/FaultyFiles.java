@@ -1,0 +1,66 @@
+package org.ternmq.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.ternmq.store.file.SegmentFile;
+
+/** A {@link SegmentOpener} that counts forces and writes and can be told to fail them. */
+final class FaultyFiles implements SegmentOpener {
+    final AtomicInteger forces = new AtomicInteger();
+    final AtomicInteger writes = new AtomicInteger();
+    final AtomicBoolean failForces = new AtomicBoolean();
+    final AtomicBoolean failWrites = new AtomicBoolean();
+    private final IoMode mode;
+
+    FaultyFiles(IoMode mode) {
+        this.mode = mode;
+    }
+
+    @Override
+    public SegmentFile open(Path path) throws IOException {
+        SegmentFile file = mode.open(path);
+        return new SegmentFile() {
+            @Override
+            public int capacity() {
+                return file.capacity();
+            }
+
+            @Override
+            public void write(int position, ByteBuffer src) throws IOException {
+                if (failWrites.get()) {
+                    throw new IOException("injected write failure");
+                }
+                writes.incrementAndGet();
+                file.write(position, src);
+            }
+
+            @Override
+            public void read(int position, ByteBuffer dst) throws IOException {
+                file.read(position, dst);
+            }
+
+            @Override
+            public int readInt(int position) throws IOException {
+                return file.readInt(position);
+            }
+
+            @Override
+            public void force(boolean metadata) throws IOException {
+                if (failForces.get()) {
+                    throw new IOException("injected force failure (EIO)");
+                }
+                forces.incrementAndGet();
+                file.force(metadata);
+            }
+
+            @Override
+            public void close() throws IOException {
+                file.close();
+            }
+        };
+    }
+}

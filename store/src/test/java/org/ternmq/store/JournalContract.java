@@ -1,0 +1,554 @@
+package org.ternmq.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.ternmq.store.TestRecords.bytes;
+import static org.ternmq.store.TestRecords.payload;
+import static org.ternmq.store.TestRecords.toArray;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.ternmq.store.format.RecordDescriptor;
+
+/**
+ * The journal's contract, run against every segment file implementation ({@link IoMode}): the
+ * subclasses ({@code MappedJournalContractTest}, {@code ChannelJournalContractTest}) pick one each.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+abstract class JournalContract {
+    static final int SEGMENT = 64 << 10;
+
+    @TempDir
+    Path dir;
+
+    FaultyFiles files;
+    private final List<Journal> opened = new ArrayList<>();
+
+    abstract IoMode mode();
+
+    JournalConfig.Builder config() {
+        return JournalConfig.builder(dir)
+                .set(JournalConfig.IO_MODE, mode())
+                .set(JournalConfig.SEGMENT_SIZE, SEGMENT)
+                .set(JournalConfig.MAX_PAYLOAD_SIZE, 8 << 10)
+                .set(JournalConfig.SYNC_POLICY, SyncPolicy.DATA);
+    }
+
+    Journal open(JournalConfig config, RecoveryListener listener) throws IOException {
+        return open(config, listener, null);
+    }
+
+    Journal open(JournalConfig config, RecoveryListener listener, ReplicationListener replication) throws IOException {
+        files = new FaultyFiles(config.ioMode());
+        Journal j = Journal.open(config, listener, replication, files);
+        opened.add(j);
+        return j;
+    }
+
+    Journal open() throws IOException {
+        return open(config().build(), RecoveryListener.IGNORE);
+    }
+
+    TestRecords.Collected reopen(Journal j) throws IOException {
+        return reopen(j, config().build());
+    }
+
+    TestRecords.Collected reopen(Journal j, JournalConfig config) throws IOException {
+        j.close();
+        TestRecords.Collected c = new TestRecords.Collected();
+        open(config, c).close();
+        assertThat(c.duplicates).isZero();
+        return c;
+    }
+
+    @AfterEach
+    void closeAll() throws IOException {
+        for (Journal j : opened) {
+            j.close();
+        }
+    }
+
+    long segmentFiles() throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".seg")).count();
+        }
+    }
+
+    // ---- basic operations ----------------------------------------------------------------------
+
+    @Test
+    void addedRecordReadsBack() throws IOException {
+        Journal j = open();
+        j.add(1, (byte) 7, payload(1, 0, 100), true).join();
+        Optional<JournalRecord> r = j.read(1);
+        assertThat(r).isPresent();
+        assertThat(r.get().userType()).isEqualTo((byte) 7);
+        assertThat(toArray(r.get().payload())).isEqualTo(bytes(1, 0, 100));
+        assertThat(j.read(2)).isEmpty();
+    }
+
+    @Test
+    void updateReplacesAndDeleteRemoves() throws IOException {
+        Journal j = open();
+        j.add(1, (byte) 1, payload(1, 0, 10), true);
+        j.update(1, (byte) 2, payload(1, 1, 20), true).join();
+        assertThat(toArray(j.read(1).orElseThrow().payload())).isEqualTo(bytes(1, 1, 20));
+        j.delete(1, true).join();
+        assertThat(j.read(1)).isEmpty();
+        j.delete(99, true).join(); // absent: nothing to do, completes normally
+    }
+
+    @Test
+    void emptyPayloadAndExtremeIdsWork() throws IOException {
+        Journal j = open();
+        j.add(Long.MIN_VALUE, (byte) 0, ByteBuffer.allocate(0), true);
+        j.add(0, (byte) 0, null, true);
+        j.add(Long.MAX_VALUE, (byte) -1, payload(3, 0, 1), true).join();
+        TestRecords.Collected c = reopen(j);
+        assertThat(c.records.keySet()).containsExactlyInAnyOrder(Long.MIN_VALUE, 0L, Long.MAX_VALUE);
+        assertThat(c.records.get(Long.MIN_VALUE)).isEmpty();
+        assertThat(c.types.get(Long.MAX_VALUE)).isEqualTo((byte) -1);
+    }
+
+    @Test
+    void recoveryReplaysTheFinalStatePerId() throws IOException {
+        Journal j = open();
+        for (int id = 0; id < 50; id++) {
+            j.add(id, (byte) 1, payload(id, 0, 50 + id), id % 2 == 0);
+        }
+        for (int id = 0; id < 50; id += 3) {
+            j.update(id, (byte) 2, payload(id, 1, 70), true);
+        }
+        for (int id = 0; id < 50; id += 5) {
+            j.delete(id, true);
+        }
+        j.add(5, (byte) 3, payload(5, 2, 5), true).join(); // re-added after delete
+        TestRecords.Collected c = reopen(j);
+        for (int id = 0; id < 50; id++) {
+            if (id == 5) {
+                assertThat(c.records.get(5L)).isEqualTo(bytes(5, 2, 5));
+            } else if (id % 5 == 0) {
+                assertThat(c.records).doesNotContainKey((long) id);
+            } else if (id % 3 == 0) {
+                assertThat(c.records.get((long) id)).isEqualTo(bytes(id, 1, 70));
+                assertThat(c.types.get((long) id)).isEqualTo((byte) 2);
+            } else {
+                assertThat(c.records.get((long) id)).isEqualTo(bytes(id, 0, 50 + id));
+            }
+        }
+    }
+
+    @Test
+    void payloadBufferPositionIsRespected() throws IOException {
+        Journal j = open();
+        ByteBuffer b = ByteBuffer.wrap(new byte[] {9, 9, 1, 2, 3, 9});
+        b.position(2).limit(5);
+        j.add(1, (byte) 0, b, true).join();
+        assertThat(toArray(j.read(1).orElseThrow().payload())).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void oversizedPayloadIsRefusedAtTheCall() throws IOException {
+        Journal j = open();
+        assertThatThrownBy(() -> j.add(1, (byte) 0, ByteBuffer.allocate((8 << 10) + 1), true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPayloadSize");
+    }
+
+    // ---- transactions --------------------------------------------------------------------------
+
+    @Test
+    void transactionAppliesAtCommit() throws IOException {
+        Journal j = open();
+        j.add(1, (byte) 0, payload(1, 0, 10), true);
+        j.addTx(7, 2, (byte) 0, payload(2, 0, 10));
+        j.updateTx(7, 1, (byte) 0, payload(1, 1, 10));
+        j.deleteTx(7, 3).join();
+        assertThat(j.read(2)).isEmpty();
+        assertThat(toArray(j.read(1).orElseThrow().payload())).isEqualTo(bytes(1, 0, 10));
+        j.add(3, (byte) 0, payload(3, 0, 10), true);
+        j.commit(7).join();
+        assertThat(toArray(j.read(2).orElseThrow().payload())).isEqualTo(bytes(2, 0, 10));
+        assertThat(toArray(j.read(1).orElseThrow().payload())).isEqualTo(bytes(1, 1, 10));
+        assertThat(j.read(3)).isEmpty();
+        TestRecords.Collected c = reopen(j);
+        assertThat(c.records.keySet()).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(c.prepared).isEmpty();
+    }
+
+    @Test
+    void rollbackDiscards() throws IOException {
+        Journal j = open();
+        j.addTx(7, 2, (byte) 0, payload(2, 0, 10));
+        j.rollback(7).join();
+        j.commit(7).join(); // unknown now: nothing to do
+        assertThat(j.read(2)).isEmpty();
+        assertThat(reopen(j).records).isEmpty();
+    }
+
+    @Test
+    void unfinishedTransactionIsDiscardedAndItsIdCanBeReused() throws IOException {
+        Journal j = open();
+        j.addTx(7, 2, (byte) 0, payload(2, 0, 10)).join();
+        TestRecords.Collected c = reopen(j);
+        assertThat(c.records).isEmpty();
+        assertThat(c.prepared).isEmpty();
+        Journal again = open();
+        again.addTx(7, 3, (byte) 0, payload(3, 0, 10));
+        again.commit(7).join();
+        // record 2 of the first life must not ride along with the reused tx id
+        assertThat(reopen(again).records.keySet()).containsExactly(3L);
+    }
+
+    @Test
+    void preparedTransactionComesBackPreparedAndCanCommit() throws IOException {
+        Journal j = open();
+        j.add(1, (byte) 0, payload(1, 0, 10), true);
+        j.addTx(7, 2, (byte) 4, payload(2, 0, 30));
+        j.deleteTx(7, 1);
+        j.prepare(7, new byte[] {1, 2, 3}).join();
+        TestRecords.Collected c = reopen(j);
+        assertThat(c.records.keySet()).containsExactly(1L);
+        assertThat(c.prepared).hasSize(1);
+        PreparedTransaction p = c.prepared.get(0);
+        assertThat(p.txId()).isEqualTo(7);
+        assertThat(p.xid()).containsExactly(1, 2, 3);
+        assertThat(p.records()).extracting(PreparedTransaction.Change::id).containsExactly(2L, 1L);
+        assertThat(p.records().get(0).userType()).isEqualTo((byte) 4);
+        assertThat(toArray(p.records().get(0).payload())).isEqualTo(bytes(2, 0, 30));
+        assertThat(p.records().get(1).delete()).isTrue();
+
+        Journal again = open();
+        again.commit(7).join();
+        assertThat(again.read(1)).isEmpty();
+        TestRecords.Collected after = reopen(again);
+        assertThat(after.records.keySet()).containsExactly(2L);
+        assertThat(after.prepared).isEmpty();
+    }
+
+    @Test
+    void preparedTransactionCanRollBackAfterRestart() throws IOException {
+        Journal j = open();
+        j.addTx(7, 2, (byte) 0, payload(2, 0, 30));
+        j.prepare(7, new byte[] {9}).join();
+        j.close();
+        TestRecords.Collected c = new TestRecords.Collected();
+        Journal again = open(config().build(), c);
+        assertThat(c.prepared).hasSize(1);
+        again.rollback(7).join();
+        TestRecords.Collected after = reopen(again);
+        assertThat(after.records).isEmpty();
+        assertThat(after.prepared).isEmpty();
+    }
+
+    @Test
+    void changesAfterPrepareAreMisuse() throws IOException {
+        Journal j = open();
+        j.addTx(7, 2, (byte) 0, payload(2, 0, 30));
+        j.prepare(7, new byte[] {9}).join();
+        assertThatThrownBy(() -> j.addTx(7, 3, (byte) 0, payload(3, 0, 3)).join())
+                .hasCauseInstanceOf(IllegalStateException.class).hasMessageContaining("prepared");
+        assertThatThrownBy(() -> j.prepare(7, new byte[] {9}).join()).hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(j.isFenced()).isFalse();
+        j.commit(7).join();
+        assertThat(j.read(2)).isPresent();
+    }
+
+    // ---- segments, reclaim, compaction ----------------------------------------------------------
+
+    @Test
+    void recordsSpanManySegmentsAndRecover() throws IOException {
+        Journal j = open();
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        for (int id = 0; id < 400; id++) {
+            fs.add(j.add(id, (byte) 0, payload(id, 0, 1000), false));
+        }
+        CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).join();
+        assertThat(segmentFiles()).isGreaterThan(4);
+        for (int id = 0; id < 400; id += 37) {
+            assertThat(toArray(j.read(id).orElseThrow().payload())).isEqualTo(bytes(id, 0, 1000));
+        }
+        TestRecords.Collected c = reopen(j);
+        assertThat(c.records).hasSize(400);
+        assertThat(c.records.keySet()).containsExactlyElementsOf(() -> java.util.stream.LongStream.range(0, 400).iterator());
+        assertThat(c.records.get(399L)).isEqualTo(bytes(399, 0, 1000));
+    }
+
+    @Test
+    void deadSegmentsAreRemoved() throws IOException {
+        Journal j = open();
+        for (int id = 0; id < 400; id++) {
+            j.add(id, (byte) 0, payload(id, 0, 1000), false);
+            j.delete(id, false);
+        }
+        j.add(1000, (byte) 0, payload(1000, 0, 10), true).join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> segmentFiles() <= 2);
+        assertThat(reopen(j).records.keySet()).containsExactly(1000L);
+    }
+
+    @Test
+    void oneOldRecordDoesNotPinItsSegment() throws IOException {
+        Journal j = open();
+        j.add(-1, (byte) 5, payload(-1, 0, 500), true);
+        for (int id = 0; id < 600; id++) {
+            j.add(id, (byte) 0, payload(id, 0, 1000), false);
+            j.delete(id, false);
+        }
+        j.add(7000, (byte) 0, payload(7000, 0, 10), true).join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> segmentFiles() <= 2);
+        assertThat(toArray(j.read(-1).orElseThrow().payload())).isEqualTo(bytes(-1, 0, 500));
+        TestRecords.Collected c = reopen(j);
+        assertThat(c.records.keySet()).containsExactlyInAnyOrder(-1L, 7000L);
+        assertThat(c.records.get(-1L)).isEqualTo(bytes(-1, 0, 500));
+        assertThat(c.types.get(-1L)).isEqualTo((byte) 5);
+    }
+
+    @Test
+    void compactionKeepsPendingAndPreparedTransactions() throws IOException {
+        Journal j = open();
+        j.addTx(1, 10, (byte) 0, payload(10, 0, 300));
+        j.addTx(2, 20, (byte) 0, payload(20, 0, 300));
+        j.prepare(2, new byte[] {2});
+        j.addTx(3, 30, (byte) 0, payload(30, 0, 300));
+        j.commit(3);
+        for (int id = 100; id < 700; id++) {
+            j.add(id, (byte) 0, payload(id, 0, 1000), false);
+            j.delete(id, false);
+        }
+        j.add(7000, (byte) 0, payload(7000, 0, 10), true).join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> segmentFiles() <= 2);
+        j.commit(1).join();
+        assertThat(toArray(j.read(10).orElseThrow().payload())).isEqualTo(bytes(10, 0, 300));
+        assertThat(toArray(j.read(30).orElseThrow().payload())).isEqualTo(bytes(30, 0, 300));
+        TestRecords.Collected c = reopen(j);
+        assertThat(c.records.keySet()).containsExactlyInAnyOrder(10L, 30L, 7000L);
+        assertThat(c.prepared).singleElement().satisfies(p -> {
+            assertThat(p.txId()).isEqualTo(2);
+            assertThat(p.records()).singleElement().satisfies(r -> assertThat(toArray(r.payload())).isEqualTo(bytes(20, 0, 300)));
+        });
+    }
+
+    // ---- group commit and sync policies ---------------------------------------------------------
+
+    @Test
+    void concurrentProducersShareForces() throws Exception {
+        Journal j = open();
+        int threads = 8;
+        int perThread = 200;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long base = t * 1_000_000L;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    List<CompletableFuture<Void>> fs = new ArrayList<>();
+                    for (int i = 0; i < perThread; i++) {
+                        fs.add(j.add(base + i, (byte) 0, payload(base + i, 0, 1024), true));
+                        if (i % 8 == 7) {
+                            CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).join();
+                            fs.clear();
+                        }
+                    }
+                    CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).join();
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        int appends = threads * perThread;
+        assertThat(files.forces.get()).isPositive().isLessThan(appends / 2);
+        assertThat(reopen(j).records).hasSize(appends);
+    }
+
+    @Test
+    void nonDurableWritesNeverForce() throws IOException {
+        Journal j = open();
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        for (int id = 0; id < 200; id++) {
+            fs.add(j.add(id, (byte) 0, payload(id, 0, 100), false));
+        }
+        CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).join();
+        assertThat(files.forces.get()).isZero();
+        j.add(1000, (byte) 0, payload(1000, 0, 100), true).join();
+        assertThat(files.forces.get()).isPositive();
+    }
+
+    @Test
+    void syncPolicyNoneNeverForcesUntilClose() throws IOException {
+        Journal j = open(config().set(JournalConfig.SYNC_POLICY, SyncPolicy.NONE).build(), RecoveryListener.IGNORE);
+        for (int id = 0; id < 50; id++) {
+            j.add(id, (byte) 0, payload(id, 0, 100), true).join();
+        }
+        assertThat(files.forces.get()).isZero();
+        j.close();
+        assertThat(files.forces.get()).isPositive();
+    }
+
+    @Test
+    void asyncPolicyCompletesAtOnceAndForcesOnItsInterval() throws IOException {
+        Journal j = open(config().set(JournalConfig.SYNC_POLICY, SyncPolicy.ASYNC)
+                .set(JournalConfig.ASYNC_FLUSH_INTERVAL_MILLIS, 20L).build(), RecoveryListener.IGNORE);
+        j.add(1, (byte) 0, payload(1, 0, 100), true).join();
+        await().atMost(Duration.ofSeconds(5)).until(() -> files.forces.get() > 0);
+    }
+
+    @Test
+    void dataAndMetadataPolicyWorks() throws IOException {
+        Journal j = open(config().set(JournalConfig.SYNC_POLICY, SyncPolicy.DATA_AND_METADATA).build(),
+                RecoveryListener.IGNORE);
+        j.add(1, (byte) 0, payload(1, 0, 100), true).join();
+        assertThat(files.forces.get()).isPositive();
+        assertThat(reopen(j).records).containsKey(1L);
+    }
+
+    // ---- concurrency of reads ---------------------------------------------------------------------
+
+    @Test
+    void readsStayCorrectDuringAppendsAndCompaction() throws Exception {
+        Journal j = open();
+        // ids 0..99 stay live with version 0 for the whole test; others come and go to force compaction
+        for (int id = 0; id < 100; id++) {
+            j.add(id, (byte) 0, payload(id, 0, 200), false);
+        }
+        j.add(-1, (byte) 0, null, true).join();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLong reads = new AtomicLong();
+        ExecutorService readers = Executors.newFixedThreadPool(2);
+        for (int r = 0; r < 2; r++) {
+            readers.submit(() -> {
+                try {
+                    while (!stop.get()) {
+                        int id = ThreadLocalRandom.current().nextInt(100);
+                        byte[] got = toArray(j.read(id).orElseThrow().payload());
+                        if (!java.util.Arrays.equals(got, bytes(id, 0, 200))) {
+                            throw new AssertionError("record " + id + " read back wrong");
+                        }
+                        reads.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            });
+        }
+        for (int id = 1000; id < 3000; id++) {
+            j.add(id, (byte) 0, payload(id, 0, 900), false);
+            j.delete(id, false);
+        }
+        j.add(-2, (byte) 0, null, true).join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> segmentFiles() <= 3);
+        stop.set(true);
+        readers.shutdown();
+        assertThat(readers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(failure.get()).isNull();
+        assertThat(reads.get()).isPositive();
+    }
+
+    // ---- replication hook --------------------------------------------------------------------------
+
+    @Test
+    void replicationSeesEveryBatchBeforeItsFutureCompletes() throws IOException {
+        Map<Long, Boolean> replicated = new ConcurrentHashMap<>();
+        ReplicationListener listener = (segment, position, frames) -> {
+            for (int at = 0; at < frames.remaining(); ) {
+                int length = frames.getInt(at + RecordDescriptor.LENGTH_OFFSET);
+                replicated.put(frames.getLong(at + RecordDescriptor.ID_OFFSET), true);
+                at += RecordDescriptor.aligned(length);
+            }
+        };
+        Journal j = open(config().build(), RecoveryListener.IGNORE, listener);
+        List<CompletableFuture<Boolean>> seen = new ArrayList<>();
+        for (long id = 0; id < 300; id++) {
+            long i = id;
+            seen.add(j.add(id, (byte) 0, payload(id, 0, 500), id % 2 == 0).thenApply(v -> replicated.containsKey(i)));
+        }
+        assertThat(seen).allSatisfy(f -> assertThat(f.join()).isTrue());
+    }
+
+    // ---- failures -----------------------------------------------------------------------------------
+
+    @Test
+    void forceFailureFencesTheJournal() throws IOException {
+        Journal j = open();
+        j.add(1, (byte) 0, payload(1, 0, 10), true).join();
+        files.failForces.set(true);
+        CompletableFuture<Void> failed = j.add(2, (byte) 0, payload(2, 0, 10), true);
+        assertThatThrownBy(failed::join).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(StoreFencedException.class).hasRootCauseMessage("injected force failure (EIO)");
+        assertThat(j.isFenced()).isTrue();
+        assertThatThrownBy(() -> j.add(3, (byte) 0, payload(3, 0, 10), false).join())
+                .hasCauseInstanceOf(StoreFencedException.class);
+        assertThat(j.read(1)).isPresent();
+        files.failForces.set(false);
+        TestRecords.Collected c = reopen(j);
+        assertThat(c.records).containsKey(1L).doesNotContainKey(3L);
+    }
+
+    @Test
+    void writeFailureFencesTheJournal() throws IOException {
+        Journal j = open();
+        files.failWrites.set(true);
+        assertThatThrownBy(() -> j.add(2, (byte) 0, payload(2, 0, 10), false).join())
+                .hasCauseInstanceOf(StoreFencedException.class);
+        assertThat(j.isFenced()).isTrue();
+        assertThatThrownBy(() -> j.commit(5).join()).hasCauseInstanceOf(StoreFencedException.class);
+    }
+
+    @Test
+    void lockedDirectoryIsRefusedWithItsName() throws IOException {
+        open();
+        assertThatThrownBy(() -> Journal.open(config().build(), RecoveryListener.IGNORE))
+                .isInstanceOf(JournalLockedException.class).hasMessageContaining(dir.toAbsolutePath().toString());
+    }
+
+    @Test
+    void closedJournalRefusesWrites() throws IOException {
+        Journal j = open();
+        j.close();
+        assertThatThrownBy(() -> j.add(1, (byte) 0, null, true).join()).hasCauseInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> j.read(1)).isInstanceOf(IllegalStateException.class);
+        j.close();
+    }
+
+    @Test
+    void foreignFileIsNotOverwritten() throws IOException {
+        Path foreign = dir.resolve("0000000001.seg");
+        Files.write(foreign, new byte[SEGMENT]);
+        Files.write(foreign, "not a segment at all".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                java.nio.file.StandardOpenOption.WRITE);
+        assertThatThrownBy(this::open).isInstanceOf(IOException.class).hasMessageContaining("bad magic");
+        assertThat(Files.size(foreign)).isEqualTo(SEGMENT);
+        Files.delete(foreign);
+        open(); // the failed open released the lock
+    }
+}
