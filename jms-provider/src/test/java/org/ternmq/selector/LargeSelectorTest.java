@@ -17,12 +17,12 @@ class LargeSelectorTest {
     @Test
     void longGeneratedOrChainsWork() throws Exception {
         StringJoiner selector = new StringJoiner(" OR ");
-        for (int i = 0; i < 50_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             selector.add("id = " + i);
         }
         Selector parsed = Selector.parse(selector.toString());
-        assertThat(parsed.matches(PropertiesContext.of("id", 49_999))).isTrue();
-        assertThat(parsed.matches(PropertiesContext.of("id", 50_000))).isFalse();
+        assertThat(parsed.matches(PropertiesContext.of("id", 19_999))).isTrue();
+        assertThat(parsed.matches(PropertiesContext.of("id", 20_000))).isFalse();
         assertThat(parsed.matches(PropertiesContext.of())).isFalse();
     }
 
@@ -30,13 +30,13 @@ class LargeSelectorTest {
     void longAndChainsAndArithmeticChainsWork() throws Exception {
         StringJoiner and = new StringJoiner(" AND ");
         StringJoiner sum = new StringJoiner(" + ");
-        for (int i = 0; i < 50_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             and.add("p" + (i % 10) + " IS NULL");
             sum.add("x");
         }
         assertThat(Selector.parse(and.toString()).matches(PropertiesContext.of())).isTrue();
         assertThat(Selector.parse(and.toString()).matches(PropertiesContext.of("p7", 1))).isFalse();
-        assertThat(Selector.parse(sum + " = 100000").matches(PropertiesContext.of("x", 2))).isTrue();
+        assertThat(Selector.parse(sum + " = 40000").matches(PropertiesContext.of("x", 2))).isTrue();
     }
 
     @Test
@@ -65,11 +65,11 @@ class LargeSelectorTest {
     @Test
     void bigInListsWork() throws Exception {
         StringJoiner items = new StringJoiner(", ", "code IN (", ")");
-        for (int i = 0; i < 100_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             items.add("'c" + i + "'");
         }
         Selector parsed = Selector.parse(items.toString());
-        assertThat(parsed.matches(PropertiesContext.of("code", "c99999"))).isTrue();
-        assertThat(parsed.matches(PropertiesContext.of("code", "c100000"))).isFalse();
+        assertThat(parsed.matches(PropertiesContext.of("code", "c19999"))).isTrue();
+        assertThat(parsed.matches(PropertiesContext.of("code", "c20000"))).isFalse();
     }
 }
