@@ -1,0 +1,108 @@
+package org.ternmq.broker.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.ternmq.protocol.FrameDescriptor;
+import org.ternmq.protocol.Hello;
+import org.ternmq.protocol.Packet;
+import org.ternmq.transport.ProtocolPipeline;
+import org.ternmq.transport.TransportAddress;
+import org.ternmq.transport.TransportGroups;
+
+/**
+ * A bare protocol client for broker tests: sends packets and raw bytes, and queues whatever comes back,
+ * so a test can assert exactly which frames the broker wrote. Test thread only.
+ */
+final class RawClient implements AutoCloseable {
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final BlockingQueue<Packet> received = new LinkedBlockingQueue<>();
+    private final AtomicLong correlation = new AtomicLong();
+
+    RawClient(TransportAddress address) throws InterruptedException {
+        group = TransportGroups.newGroup(address.type(), "raw-client", 1);
+        channel = new Bootstrap().group(group).channel(TransportGroups.clientChannelClass(address.type()))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ProtocolPipeline.install(ch.pipeline(), FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH,
+                                new SimpleChannelInboundHandler<Packet>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, Packet p) {
+                                        received.add(p);
+                                    }
+                                });
+                    }
+                }).connect(address.socketAddress()).sync().channel();
+    }
+
+    long nextCorrelation() {
+        return correlation.incrementAndGet();
+    }
+
+    void send(Packet p) {
+        channel.writeAndFlush(p).syncUninterruptibly();
+    }
+
+    void sendRaw(ByteBuf bytes) {
+        channel.writeAndFlush(bytes).syncUninterruptibly();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    /** Sends the handshake and returns the broker's answer. */
+    Packet hello(String user, String password) throws InterruptedException {
+        send(new Hello(nextCorrelation(), FrameDescriptor.MAGIC, FrameDescriptor.PROTOCOL_VERSION, user, password));
+        return next();
+    }
+
+    /** The next packet from the broker; fails the test after 10 seconds. */
+    Packet next() throws InterruptedException {
+        Packet p = received.poll(10, TimeUnit.SECONDS);
+        if (p == null) {
+            throw new AssertionError("no packet from the broker within 10 s");
+        }
+        return p;
+    }
+
+    @SuppressWarnings("unchecked")
+    <T extends Packet> T next(Class<T> type) throws InterruptedException {
+        Packet p = next();
+        if (!type.isInstance(p)) {
+            throw new AssertionError("expected " + type.getSimpleName() + " but got " + p);
+        }
+        return (T) p;
+    }
+
+    /** Sends a request and returns its response, skipping nothing: the next packet must be it. */
+    Packet request(java.util.function.LongFunction<Packet> build) throws InterruptedException {
+        send(build.apply(nextCorrelation()));
+        return next();
+    }
+
+    Packet poll(long millis) throws InterruptedException {
+        return received.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    boolean awaitClosed(long seconds) {
+        return channel.closeFuture().awaitUninterruptibly(seconds, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
