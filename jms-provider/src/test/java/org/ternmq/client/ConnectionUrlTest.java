@@ -1,0 +1,61 @@
+package org.ternmq.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.ternmq.transport.TransportAddress;
+
+class ConnectionUrlTest {
+
+    @Test
+    void tcpWithDefaultsAndSeveralHosts() {
+        ConnectionUrl url = ConnectionUrl.parse("tern://a.example,b.example:7000");
+        assertThat(url.addresses()).containsExactly(TransportAddress.tcp("a.example", 61616),
+                TransportAddress.tcp("b.example", 7000));
+        assertThat(url.prefetch()).isEqualTo(ConnectionUrl.DEFAULT_PREFETCH);
+        assertThat(url.connectTimeoutMillis()).isEqualTo(ConnectionUrl.DEFAULT_CONNECT_TIMEOUT_MS);
+        assertThat(url.clientId()).isNull();
+        assertThat(url.user()).isNull();
+    }
+
+    @Test
+    void optionsAreParsed() {
+        ConnectionUrl url = ConnectionUrl.parse(
+                "tern://localhost:1234?clientId=cts&user=u&password=p%26w&prefetch=10&connectTimeout=500");
+        assertThat(url.clientId()).isEqualTo("cts");
+        assertThat(url.user()).isEqualTo("u");
+        assertThat(url.password()).isEqualTo("p&w");
+        assertThat(url.prefetch()).isEqualTo(10);
+        assertThat(url.connectTimeoutMillis()).isEqualTo(500);
+        assertThat(url.toString()).doesNotContain("p%26w").contains("password=***");
+    }
+
+    @Test
+    void inVm() {
+        ConnectionUrl url = ConnectionUrl.parse("vm://broker1?prefetch=1");
+        assertThat(url.addresses()).containsExactly(TransportAddress.vm("broker1"));
+        assertThat(url.prefetch()).isEqualTo(1);
+    }
+
+    @Test
+    void ipv6Host() {
+        assertThat(ConnectionUrl.parse("tern://[::1]:5000").addresses()).containsExactly(TransportAddress.tcp("::1", 5000));
+    }
+
+    @Test
+    void badUrlsSayWhatIsWrong() {
+        assertThatThrownBy(() -> ConnectionUrl.parse("http://x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tern://");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://x:99999")).hasMessageContaining("bad port '99999'");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://x:abc")).hasMessageContaining("bad port 'abc'");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://:5")).hasMessageContaining("empty or bad host");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a,,b")).hasMessageContaining("empty or bad host");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?color=red")).hasMessageContaining("unknown option 'color'");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?prefetch=0")).hasMessageContaining("prefetch");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?prefetch")).hasMessageContaining("name=value");
+        assertThatThrownBy(() -> ConnectionUrl.parse("vm://")).hasMessageContaining("in-VM name");
+        assertThatThrownBy(() -> ConnectionUrl.parse("")).hasMessageContaining("empty");
+        assertThatThrownBy(() -> ConnectionUrl.parse(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
