@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.ternmq.broker.policy.PolicyRepository;
 import org.ternmq.broker.security.UserCredentials;
 import org.ternmq.protocol.FrameDescriptor;
 import org.ternmq.transport.TransportAddress;
@@ -27,6 +28,8 @@ public final class BrokerConfig {
     private final Map<String, UserCredentials> users;
     private final int maxFrameLength;
     private final int producerWindow;
+    private final PolicyRepository policies;
+    private final long expiryScanPeriod;
 
     private BrokerConfig(Builder b) {
         this.name = b.name;
@@ -38,6 +41,8 @@ public final class BrokerConfig {
         this.users = Collections.unmodifiableMap(new LinkedHashMap<>(b.users));
         this.maxFrameLength = b.maxFrameLength;
         this.producerWindow = b.producerWindow;
+        this.policies = b.policies;
+        this.expiryScanPeriod = b.expiryScanPeriod;
     }
 
     public static Builder builder() {
@@ -83,6 +88,16 @@ public final class BrokerConfig {
         return producerWindow;
     }
 
+    /** Per-destination policies (redelivery, dead-letter, expiry, duplicate detection). */
+    public PolicyRepository policies() {
+        return policies;
+    }
+
+    /** Milliseconds between scans that move expired messages out of queues nobody consumes. */
+    public long expiryScanPeriod() {
+        return expiryScanPeriod;
+    }
+
     /** Fills in defaults, then checks every setting; one exception lists all problems. */
     public static final class Builder {
         private String name = BrokerSetting.NAME.defaultValue();
@@ -94,6 +109,8 @@ public final class BrokerConfig {
         private final Map<String, UserCredentials> users = new LinkedHashMap<>();
         private int maxFrameLength = FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH;
         private int producerWindow = Integer.parseInt(BrokerSetting.PRODUCER_WINDOW.defaultValue());
+        private PolicyRepository policies = PolicyRepository.defaults();
+        private long expiryScanPeriod = Long.parseLong(BrokerSetting.EXPIRY_SCAN_PERIOD.defaultValue());
 
         private Builder() {
         }
@@ -148,6 +165,16 @@ public final class BrokerConfig {
             return this;
         }
 
+        public Builder policies(PolicyRepository policies) {
+            this.policies = policies;
+            return this;
+        }
+
+        public Builder expiryScanPeriod(long millis) {
+            this.expiryScanPeriod = millis;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming every invalid setting */
         public BrokerConfig build() {
             List<String> problems = new ArrayList<>();
@@ -174,6 +201,12 @@ public final class BrokerConfig {
             }
             if (producerWindow < 1024) {
                 problems.add(BrokerSetting.PRODUCER_WINDOW.key() + " must be at least 1024, was " + producerWindow);
+            }
+            if (expiryScanPeriod < 10) {
+                problems.add(BrokerSetting.EXPIRY_SCAN_PERIOD.key() + " must be at least 10 ms, was " + expiryScanPeriod);
+            }
+            if (policies == null) {
+                problems.add("policies must be set");
             }
             for (UserCredentials u : users.values()) {
                 if (u.name() == null || u.name().isEmpty() || u.password() == null) {

@@ -14,7 +14,9 @@ public enum BrokerSetting {
     MAX_FRAME_LENGTH("max-frame-length", String.valueOf(64 * 1024 * 1024),
             "the largest frame accepted, in bytes; a larger one closes the connection"),
     PRODUCER_WINDOW("producer-window", String.valueOf(1024 * 1024),
-            "bytes a producer may have sent without a response before it waits");
+            "bytes a producer may have sent without a response before it waits"),
+    EXPIRY_SCAN_PERIOD("expiry-scan-period", "1000",
+            "milliseconds between scans that move expired messages out of queues nobody consumes");
 
     private final String key;
     private final String defaultValue;

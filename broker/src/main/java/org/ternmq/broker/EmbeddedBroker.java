@@ -38,7 +38,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     private EmbeddedBroker(BrokerConfig config) {
         this.config = config;
         this.agent = new BrokerAgent(config.name(),
-                new Authenticator(config.users(), config.allowAnonymous()), config.producerWindow());
+                new Authenticator(config.users(), config.allowAnonymous()), config.producerWindow(),
+                config.policies(), config.expiryScanPeriod());
     }
 
     /**

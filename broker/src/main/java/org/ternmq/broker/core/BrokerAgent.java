@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.ternmq.broker.policy.DestinationPolicy;
+import org.ternmq.broker.policy.PolicyRepository;
 import org.ternmq.broker.security.Authenticator;
 import org.ternmq.message.Address;
 import org.ternmq.message.EncodedMessage;
@@ -37,6 +39,8 @@ public final class BrokerAgent {
     private final String brokerName;
     private final int producerWindow;
     private final AtomicLong connectionIds = new AtomicLong();
+    private final PolicyRepository policies;
+    private final Map<Address, DuplicateIdCache> duplicateIds = new HashMap<>();
 
     private final Map<String, MessageQueue> queues = new HashMap<>();
     private final Map<String, BrokerTopic> topics = new HashMap<>();
@@ -50,8 +54,10 @@ public final class BrokerAgent {
     private final List<BrokerConnection> unflushed = new ArrayList<>();
     private long sequence;
 
-    public BrokerAgent(String brokerName, Authenticator authenticator, int producerWindow) {
+    public BrokerAgent(String brokerName, Authenticator authenticator, int producerWindow,
+                       PolicyRepository policies, long expiryScanPeriod) {
         this.brokerName = brokerName;
+        this.policies = policies;
         this.authenticator = authenticator;
         this.producerWindow = producerWindow;
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -60,6 +66,8 @@ public final class BrokerAgent {
             return t;
         });
         executor.setRemoveOnCancelPolicy(true);
+        executor.scheduleWithFixedDelay(() -> runAndFlush(this::expireAll), expiryScanPeriod, expiryScanPeriod,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Runs {@code task} on the agent thread, then flushes what it wrote. Any thread. */
@@ -167,7 +175,7 @@ public final class BrokerAgent {
             checkOwner(address, user, forConsuming);
             return q;
         }
-        return queues.computeIfAbsent(address.name(), n -> new MessageQueue(n, this));
+        return queues.computeIfAbsent(address.name(), n -> newQueue(n, address));
     }
 
     BrokerTopic topic(Address address, BrokerConnection user, boolean forConsuming) throws BrokerException {
@@ -180,6 +188,10 @@ public final class BrokerAgent {
             return t;
         }
         return topics.computeIfAbsent(address.name(), BrokerTopic::new);
+    }
+
+    private MessageQueue newQueue(String name, Address origin) {
+        return new MessageQueue(name, origin, policies.policyFor(origin.name()), this);
     }
 
     private void checkOwner(Address address, BrokerConnection user, boolean forConsuming) throws BrokerException {
@@ -198,7 +210,7 @@ public final class BrokerAgent {
         }
         temporaryOwners.put(address, owner.id());
         if (address.isQueue()) {
-            temporaryQueues.put(address.name(), new MessageQueue(address.name(), this));
+            temporaryQueues.put(address.name(), newQueue(address.name(), address));
         } else {
             temporaryTopics.put(address.name(), new BrokerTopic(address.name()));
         }
@@ -248,6 +260,12 @@ public final class BrokerAgent {
 
     /** Puts a sent (or committed) message into its queue, or into every subscription of its topic that wants it. */
     void route(EncodedMessage message, BrokerConnection origin) throws BrokerException {
+        route(message, origin.id(), origin.clientId(), true);
+        // a temporary destination is checked against the sender when it is sent, see BrokerConnection.send
+    }
+
+    private void route(EncodedMessage message, String originId, String originClientId, boolean checkDuplicates)
+            throws BrokerException {
         Address address = message.destination();
         if (address == null) {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "message has no destination");
@@ -256,22 +274,38 @@ public final class BrokerAgent {
         if (message.expiration() != 0 && message.expiration() <= now) {
             return;
         }
+        if (checkDuplicates && isDuplicate(message, address, now)) {
+            LOG.debug("dropped duplicate {} (id {}) sent to {}", message.messageId(), message.duplicateId(), address);
+            return;
+        }
         long seq = ++sequence;
         if (address.isQueue()) {
-            MessageQueue q = queue(address, origin, false);
-            q.add(new MessageRef(message, seq, origin.id(), origin.clientId()));
+            MessageQueue q = queue(address, null, false);
+            q.add(new MessageRef(message, seq, originId, originClientId));
             q.dispatch();
         } else {
-            BrokerTopic topic = topic(address, origin, false);
-            Subscription.MessageRefSource source =
-                    new Subscription.MessageRefSource(message, origin.id(), origin.clientId());
+            BrokerTopic topic = topic(address, null, false);
+            Subscription.MessageRefSource source = new Subscription.MessageRefSource(message, originId, originClientId);
             for (Subscription s : topic.subscriptions) {
                 if (s.accepts(source)) {
-                    s.queue.add(new MessageRef(message, seq, origin.id(), origin.clientId()));
+                    s.queue.add(new MessageRef(message, seq, originId, originClientId));
                     s.queue.dispatch();
                 }
             }
         }
+    }
+
+    private boolean isDuplicate(EncodedMessage message, Address address, long now) {
+        String id = message.duplicateId();
+        if (id == null) {
+            return false;
+        }
+        DestinationPolicy p = policies.policyFor(address.name());
+        if (p.duplicateWindowTime() == 0) {
+            return false;
+        }
+        DuplicateIdCache cache = duplicateIds.computeIfAbsent(address, a -> new DuplicateIdCache());
+        return !cache.add(id, now, p.duplicateWindowTime(), p.duplicateWindowCount());
     }
 
     /** An acknowledged (or committed) delivery: the message is gone from its queue for good. */
@@ -279,9 +313,132 @@ public final class BrokerAgent {
         // In memory there is nothing more to do; a persistent store removes the reference here.
     }
 
-    /** A message found expired in {@code queue}: it is never delivered. */
-    void expired(MessageRef ref, MessageQueue queue) {
-        LOG.debug("message {} expired in {}", ref.message.messageId(), queue.name());
+    /** A message dropped with its queue (a deleted subscription or temporary queue). */
+    void dropped(MessageRef ref, MessageQueue queue) {
+        // In memory there is nothing more to do; a persistent store removes the reference here.
+    }
+
+    /**
+     * A message delivered as often as its policy allows: it moves to the dead-letter destination with
+     * properties saying where it came from, when, after how many attempts and why. Without a dead-letter
+     * destination (or one that may not be created) it stays and is redelivered: it is never lost.
+     */
+    void deadLetter(MessageRef ref, MessageQueue from, String failure) {
+        DestinationPolicy p = from.policy();
+        String target = p.deadLetterDestination();
+        MessageQueue dlq = target.isEmpty() ? null
+                : p.autoCreateDeadLetter() ? queues.computeIfAbsent(target, n -> newQueue(n, Address.queue(n)))
+                : queues.get(target);
+        if (dlq == null || dlq == from) {
+            LOG.warn("message {} in {} reached {} delivery attempts but has no dead-letter queue to go to; it stays",
+                    ref.message.messageId(), from.name(), ref.deliveryCount);
+            ref.redeliverAt = now() + p.redeliveryDelayAfter(ref.deliveryCount);
+            from.putBack(ref);
+            return;
+        }
+        long now = now();
+        Map<String, Object> props = originProperties(from);
+        props.put(MessageProperties.DEAD_LETTER_TIME, now);
+        props.put(MessageProperties.DELIVERY_ATTEMPTS, ref.deliveryCount);
+        props.put(MessageProperties.DEAD_LETTER_REASON, "max-delivery-attempts (" + p.maxDeliveryAttempts() + ") reached");
+        if (failure != null) {
+            props.put(MessageProperties.DEAD_LETTER_EXCEPTION, failure);
+        }
+        EncodedMessage moved = ref.message.withProperties(props).withDestination(Address.queue(dlq.name()), 0);
+        LOG.info("message {} moved from {} to dead-letter queue {} after {} delivery attempts",
+                ref.message.messageId(), from.name(), dlq.name(), ref.deliveryCount);
+        consumedRef(ref, from);
+        enqueue(dlq, moved, ref);
+    }
+
+    /** A message found expired: it is never delivered; it moves to the expiry destination or is dropped. */
+    void expired(MessageRef ref, MessageQueue from) {
+        DestinationPolicy p = from.policy();
+        String target = p.expiryDestination();
+        MessageQueue expiry = target.isEmpty() ? null
+                : p.autoCreateExpiry() ? queues.computeIfAbsent(target, n -> newQueue(n, Address.queue(n)))
+                : queues.get(target);
+        consumedRef(ref, from);
+        if (expiry == null || expiry == from) {
+            LOG.debug("message {} expired in {} and was dropped", ref.message.messageId(), from.name());
+            return;
+        }
+        Map<String, Object> props = originProperties(from);
+        props.put(MessageProperties.ORIGINAL_EXPIRATION, ref.message.expiration());
+        props.put(MessageProperties.EXPIRED_AT, now());
+        EncodedMessage moved = ref.message.withProperties(props).withDestination(Address.queue(expiry.name()), 0);
+        enqueue(expiry, moved, ref);
+    }
+
+    private void consumedRef(MessageRef ref, MessageQueue from) {
+        // In memory there is nothing more to do; a persistent store removes the reference here.
+    }
+
+    private static Map<String, Object> originProperties(MessageQueue from) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(MessageProperties.ORIGINAL_DESTINATION, from.origin().name());
+        props.put(MessageProperties.ORIGINAL_DESTINATION_TYPE, from.origin().kind().name().toLowerCase(java.util.Locale.ROOT));
+        return props;
+    }
+
+    private void enqueue(MessageQueue queue, EncodedMessage message, MessageRef origin) {
+        queue.add(new MessageRef(message, ++sequence, origin.originConnectionId, origin.originClientId));
+        queue.dispatch();
+    }
+
+    private void expireAll() {
+        long now = now();
+        for (MessageQueue q : new ArrayList<>(queues.values())) {
+            q.expire(now);
+        }
+        for (MessageQueue q : new ArrayList<>(temporaryQueues.values())) {
+            q.expire(now);
+        }
+        for (BrokerTopic t : topics.values()) {
+            for (Subscription s : new ArrayList<>(t.subscriptions)) {
+                s.queue.expire(now);
+            }
+        }
+    }
+
+    // ---- management
+
+    /**
+     * Moves the messages of queue {@code from} that match {@code selector} (all when null) to
+     * {@code to}, or, when {@code to} is null, back to the destination each came from (its
+     * {@link MessageProperties#ORIGINAL_DESTINATION}). Delivery counts start again.
+     *
+     * @return how many messages moved
+     */
+    int moveMessages(String from, String to, Selector selector) throws BrokerException {
+        MessageQueue source = queues.get(from);
+        if (source == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no queue '" + from + "'");
+        }
+        List<MessageRef> moving = source.removeMatching(ref -> selector == null || selector.matches(ref.message));
+        int moved = 0;
+        for (MessageRef ref : moving) {
+            Address target = to != null ? Address.queue(to) : originalDestination(ref.message);
+            if (target == null) {
+                source.putBack(ref);
+                continue;
+            }
+            consumedRef(ref, source);
+            EncodedMessage m = ref.message.withDestination(target, 0);
+            route(m, ref.originConnectionId, ref.originClientId, false);
+            moved++;
+        }
+        source.dispatch();
+        return moved;
+    }
+
+    private static Address originalDestination(EncodedMessage m) {
+        Object name = m.property(MessageProperties.ORIGINAL_DESTINATION);
+        Object type = m.property(MessageProperties.ORIGINAL_DESTINATION_TYPE);
+        if (!(name instanceof String n) || n.isEmpty()) {
+            return null;
+        }
+        return "topic".equals(type) ? Address.topic(n) : Address.queue(n);
     }
 
     // ---- subscriptions
@@ -291,7 +448,7 @@ public final class BrokerAgent {
             throws BrokerException {
         if (name == null) {
             Subscription s = new Subscription(null, address, selector, noLocal, false, false,
-                    new MessageQueue("subscription of " + connection.id() + " on " + topic.name, this), connection.id());
+                    newQueue("subscription of " + connection.id() + " on " + topic.name, address), connection.id());
             topic.subscriptions.add(s);
             return s;
         }
@@ -321,7 +478,7 @@ public final class BrokerAgent {
             deleteSubscription(existing);
         }
         Subscription s = new Subscription(key, address, selector, noLocal, durable, shared,
-                new MessageQueue("subscription " + key, this), null);
+                newQueue("subscription " + key, address), null);
         subscriptions.put(key, s);
         topic.subscriptions.add(s);
         return s;

@@ -166,14 +166,14 @@ public final class BrokerConnection {
                 return new Ok(corr);
             case ROLLBACK:
                 Rollback rb = (Rollback) r;
-                return respondThenDispatch(corr, session(rb.sessionId()).rollback(rb.lastReceived(), rb.unconsumed()));
+                return respondThenDispatch(corr, session(rb.sessionId()).rollback(rb.lastReceived(), rb.unconsumed(), null));
             case RECOVER:
                 Recover rc = (Recover) r;
                 BrokerSession s = session(rc.sessionId());
                 if (s.transacted()) {
                     throw new BrokerException(ErrorCode.ILLEGAL_STATE, "recover on a transacted session");
                 }
-                return respondThenDispatch(corr, s.rollback(rc.lastReceived(), rc.unconsumed()));
+                return respondThenDispatch(corr, s.rollback(rc.lastReceived(), rc.unconsumed(), null));
             case CREATE_BROWSER:
                 createBrowser((CreateBrowser) r);
                 return new Ok(corr);
@@ -267,7 +267,7 @@ public final class BrokerConnection {
             c.close();
         }
         browsers.clear();
-        Set<MessageQueue> touched = s.rollback(lastReceived, unconsumed);
+        Set<MessageQueue> touched = s.rollback(lastReceived, unconsumed, null);
         for (BrokerConsumer c : mine) {
             if (c.subscription != null) {
                 agent.consumerClosed(c.subscription);

@@ -85,13 +85,13 @@ final class BrokerSession {
      *
      * @return the queues that got messages back, to dispatch once the response has been written
      */
-    Set<MessageQueue> rollback(long lastReceived, long[] unconsumed) {
+    Set<MessageQueue> rollback(long lastReceived, long[] unconsumed, String failure) {
         stagedSends.clear();
         List<Delivery> all = new ArrayList<>(stagedAcks);
         stagedAcks.clear();
         all.addAll(unacked.values());
         unacked.clear();
-        return putBack(all, lastReceived, unconsumed);
+        return putBack(all, lastReceived, unconsumed, failure);
     }
 
     /** Returns the deliveries of {@code consumer} the application never saw; the others stay. */
@@ -105,23 +105,40 @@ final class BrokerSession {
                 back.add(d);
             }
         }
-        return putBack(back, lastReceived, unconsumed);
+        return putBack(back, lastReceived, unconsumed, null);
     }
 
-    private Set<MessageQueue> putBack(List<Delivery> deliveries, long lastReceived, long[] unconsumed) {
+    /**
+     * Puts deliveries back. A delivery the application saw counts as a failed attempt: after the policy's
+     * maximum it goes to the dead-letter destination, otherwise it waits the policy's redelivery delay.
+     */
+    private Set<MessageQueue> putBack(List<Delivery> deliveries, long lastReceived, long[] unconsumed,
+                                      String failure) {
         Set<Long> unseen = asSet(unconsumed);
         Set<MessageQueue> touched = new LinkedHashSet<>();
+        long now = connection.agent.now();
         for (Delivery d : deliveries) {
+            MessageRef ref = d.ref();
+            MessageQueue queue = d.queue();
             boolean seen = d.id() <= lastReceived && !unseen.contains(d.id());
-            if (seen) {
-                d.ref().deliveryCount++;
-            } else if (!d.consumer().isClosed()) {
+            if (!seen && !d.consumer().isClosed()) {
                 d.consumer().grant(1);
             }
-            if (!d.queue().isDeleted()) {
-                d.queue().putBack(d.ref());
-                touched.add(d.queue());
+            if (queue.isDeleted()) {
+                connection.agent.dropped(ref, queue);
+                continue;
             }
+            if (seen) {
+                ref.deliveryCount++;
+                if (queue.policy().exhausted(ref.deliveryCount)) {
+                    connection.agent.deadLetter(ref, queue, failure);
+                    continue;
+                }
+                long delay = queue.policy().redeliveryDelayAfter(ref.deliveryCount);
+                ref.redeliverAt = delay > 0 ? now + delay : 0;
+            }
+            queue.putBack(ref);
+            touched.add(queue);
         }
         return touched;
     }

@@ -19,6 +19,8 @@ final class MessageRef {
     final String originClientId;
     /** Deliveries that counted (were seen by an application) so far. */
     int deliveryCount;
+    /** When a redelivery delay ends (0 when there is none). */
+    long redeliverAt;
 
     MessageRef(EncodedMessage message, long sequence, String originConnectionId, String originClientId) {
         this.message = message;
@@ -36,8 +38,13 @@ final class MessageRef {
         return expiration != 0 && expiration <= now;
     }
 
-    boolean deliverableAt(long now) {
-        return message.deliveryTime() <= now;
+    /** When the message may be delivered: after its delivery time and any redelivery delay. */
+    long notBefore() {
+        return Math.max(message.deliveryTime(), redeliverAt);
+    }
+
+    String groupId() {
+        return message.groupId();
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import org.ternmq.broker.BrokerConfig;
 import org.ternmq.broker.BrokerSetting;
 import org.ternmq.broker.EmbeddedBroker;
+import org.ternmq.broker.policy.PolicyRepository;
 import org.ternmq.broker.security.UsersFile;
 
 /**
@@ -30,7 +31,7 @@ public final class TernServer {
 
     /** Runs the server until the JVM is asked to stop; returns an exit status for bad usage. */
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Map<BrokerSetting, String> values;
+        Parsed values;
         try {
             values = parse(args);
         } catch (IllegalArgumentException e) {
@@ -60,12 +61,14 @@ public final class TernServer {
         return 0;
     }
 
-    /** @return the values given, or null when help was asked for */
-    static Map<BrokerSetting, String> parse(String[] args) {
-        Map<BrokerSetting, String> values = new LinkedHashMap<>();
-        for (BrokerSetting s : BrokerSetting.values()) {
-            values.put(s, s.defaultValue());
-        }
+    /**
+     * Merges defaults, then the {@code --config} file, then the other options.
+     *
+     * @return the settings, or null when help was asked for
+     */
+    static Parsed parse(String[] args) throws java.io.IOException {
+        Map<BrokerSetting, String> given = new LinkedHashMap<>();
+        Path configFile = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
@@ -82,19 +85,41 @@ public final class TernServer {
                 key = key.substring(0, eq);
             }
             if (key.equals("no-anonymous")) {
-                values.put(BrokerSetting.ALLOW_ANONYMOUS, "false");
+                given.put(BrokerSetting.ALLOW_ANONYMOUS, "false");
                 continue;
             }
-            BrokerSetting setting = find(key);
+            BrokerSetting setting = key.equals("config") ? null : find(key);
             if (value == null) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("option --" + key + " needs a value");
                 }
                 value = args[++i];
             }
-            values.put(setting, value);
+            if (setting == null) {
+                configFile = Path.of(value);
+            } else {
+                given.put(setting, value);
+            }
         }
-        return values;
+        Map<BrokerSetting, String> values = new LinkedHashMap<>();
+        for (BrokerSetting s : BrokerSetting.values()) {
+            values.put(s, s.defaultValue());
+        }
+        PolicyRepository policies = PolicyRepository.defaults();
+        if (configFile != null) {
+            if (!java.nio.file.Files.isRegularFile(configFile)) {
+                throw new IllegalArgumentException("config file " + configFile + " does not exist");
+            }
+            ConfigFile.Contents contents = ConfigFile.read(configFile);
+            values.putAll(contents.settings());
+            policies = contents.policies();
+        }
+        values.putAll(given);
+        return new Parsed(values, policies);
+    }
+
+    /** The merged settings and policies. */
+    record Parsed(Map<BrokerSetting, String> values, PolicyRepository policies) {
     }
 
     private static BrokerSetting find(String key) {
@@ -106,8 +131,11 @@ public final class TernServer {
         throw new IllegalArgumentException("unknown option --" + key);
     }
 
-    static BrokerConfig toConfig(Map<BrokerSetting, String> v) throws java.io.IOException {
+    static BrokerConfig toConfig(Parsed parsed) throws java.io.IOException {
+        Map<BrokerSetting, String> v = parsed.values();
         BrokerConfig.Builder b = BrokerConfig.builder()
+                .policies(parsed.policies())
+                .expiryScanPeriod(integer(BrokerSetting.EXPIRY_SCAN_PERIOD, v))
                 .name(v.get(BrokerSetting.NAME))
                 .host(v.get(BrokerSetting.HOST))
                 .tcpPort(integer(BrokerSetting.PORT, v))
@@ -148,6 +176,7 @@ public final class TernServer {
             String dflt = s.defaultValue().isEmpty() ? "" : " (default: " + s.defaultValue() + ")";
             rows.add(new String[] {"--" + s.key() + " VALUE", s.doc() + dflt});
         }
+        rows.add(new String[] {"--config FILE", "a properties file of these settings and destination policies"});
         rows.add(new String[] {"--no-anonymous", "same as --allow-anonymous false"});
         rows.add(new String[] {"--help", "show this help and exit"});
         for (String[] r : rows) {

@@ -1,0 +1,55 @@
+package org.ternmq.broker.policy;
+
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The resolved policy of one destination: every {@link PolicySetting} with its value. Immutable.
+ */
+public record DestinationPolicy(long redeliveryDelay, double redeliveryMultiplier, long maxRedeliveryDelay,
+                                double redeliveryJitter, int maxDeliveryAttempts, String deadLetterDestination,
+                                String expiryDestination, boolean autoCreateDeadLetter, boolean autoCreateExpiry,
+                                long duplicateWindowTime, int duplicateWindowCount) {
+
+    /** The policy with every default. */
+    public static final DestinationPolicy DEFAULTS = from(Map.of());
+
+    /** Builds a policy from typed values; settings absent from {@code values} take their defaults. */
+    static DestinationPolicy from(Map<PolicySetting, Object> values) {
+        java.util.function.Function<PolicySetting, Object> v =
+                s -> values.containsKey(s) ? values.get(s) : s.parse(s.defaultValue());
+        return new DestinationPolicy(
+                (Long) v.apply(PolicySetting.REDELIVERY_DELAY),
+                (Double) v.apply(PolicySetting.REDELIVERY_MULTIPLIER),
+                (Long) v.apply(PolicySetting.MAX_REDELIVERY_DELAY),
+                (Double) v.apply(PolicySetting.REDELIVERY_JITTER),
+                (Integer) v.apply(PolicySetting.MAX_DELIVERY_ATTEMPTS),
+                (String) v.apply(PolicySetting.DEAD_LETTER_DESTINATION),
+                (String) v.apply(PolicySetting.EXPIRY_DESTINATION),
+                (Boolean) v.apply(PolicySetting.AUTO_CREATE_DEAD_LETTER),
+                (Boolean) v.apply(PolicySetting.AUTO_CREATE_EXPIRY),
+                (Long) v.apply(PolicySetting.DUPLICATE_WINDOW_TIME),
+                (Integer) v.apply(PolicySetting.DUPLICATE_WINDOW_COUNT));
+    }
+
+    /**
+     * The delay before delivery attempt {@code attempt + 1}, after {@code attempt} failed attempts:
+     * {@code redeliveryDelay * multiplier^(attempt-1)}, capped at the maximum, varied by the jitter.
+     */
+    public long redeliveryDelayAfter(int attempt) {
+        if (redeliveryDelay == 0 || attempt < 1) {
+            return 0;
+        }
+        double delay = redeliveryDelay * Math.pow(redeliveryMultiplier, attempt - 1);
+        delay = Math.min(delay, Math.max(redeliveryDelay, maxRedeliveryDelay));
+        if (redeliveryJitter > 0) {
+            delay *= 1 + redeliveryJitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        }
+        return Math.max(0, Math.round(delay));
+    }
+
+    /** Whether a message delivered {@code deliveries} times without success goes to the dead-letter destination. */
+    public boolean exhausted(int deliveries) {
+        return maxDeliveryAttempts > 0 && deliveries >= maxDeliveryAttempts;
+    }
+}

@@ -1,0 +1,148 @@
+package org.ternmq.broker.policy;
+
+import java.util.function.Function;
+
+/**
+ * Every per-destination policy setting with its configuration key, default, one-line documentation and
+ * validator, in one place (see the README's "Destination policies" table, which mirrors this).
+ */
+public enum PolicySetting {
+    REDELIVERY_DELAY("redelivery-delay", "0",
+            "milliseconds before a message that was rolled back or recovered is delivered again", Values::nonNegativeLong),
+    REDELIVERY_MULTIPLIER("redelivery-multiplier", "1.0",
+            "factor the redelivery delay grows by with each further attempt", v -> Values.doubleAtLeast(v, 1.0)),
+    MAX_REDELIVERY_DELAY("max-redelivery-delay", "300000",
+            "upper bound of the redelivery delay, in milliseconds", Values::nonNegativeLong),
+    REDELIVERY_JITTER("redelivery-jitter", "0.0",
+            "fraction (0 to 1) by which each redelivery delay is randomly varied, up or down", Values::fraction),
+    MAX_DELIVERY_ATTEMPTS("max-delivery-attempts", "10",
+            "deliveries after which a message goes to the dead-letter destination; -1 for no limit",
+            Values::attempts),
+    DEAD_LETTER_DESTINATION("dead-letter-destination", "DLQ",
+            "queue that receives messages past max-delivery-attempts; empty to keep redelivering", Values::name),
+    EXPIRY_DESTINATION("expiry-destination", "ExpiryQueue",
+            "queue that receives expired messages; empty to drop them", Values::name),
+    AUTO_CREATE_DEAD_LETTER("auto-create-dead-letter", "true",
+            "whether the dead-letter queue is created when first needed", Values::bool),
+    AUTO_CREATE_EXPIRY("auto-create-expiry", "true",
+            "whether the expiry queue is created when first needed", Values::bool),
+    DUPLICATE_WINDOW_TIME("duplicate-window-time", "3600000",
+            "milliseconds a duplicate id is remembered; 0 turns duplicate detection off", Values::nonNegativeLong),
+    DUPLICATE_WINDOW_COUNT("duplicate-window-count", "10000",
+            "most duplicate ids remembered per destination", Values::positiveInt);
+
+    private final String key;
+    private final String defaultValue;
+    private final String doc;
+    private final Function<String, Object> parser;
+
+    PolicySetting(String key, String defaultValue, String doc, Function<String, Object> parser) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.doc = doc;
+        this.parser = parser;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String doc() {
+        return doc;
+    }
+
+    /** @throws IllegalArgumentException saying what is wrong with {@code value} */
+    public Object parse(String value) {
+        return parser.apply(value.trim());
+    }
+
+    public static PolicySetting forKey(String key) {
+        for (PolicySetting s : values()) {
+            if (s.key.equals(key)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown policy setting '" + key + "'");
+    }
+
+    /** The parsers: each returns the typed value or throws with a message naming the rule. */
+    private static final class Values {
+        static Object nonNegativeLong(String v) {
+            long l = parseLong(v);
+            if (l < 0) {
+                throw new IllegalArgumentException("must not be negative, was " + v);
+            }
+            return l;
+        }
+
+        static Object positiveInt(String v) {
+            long l = parseLong(v);
+            if (l < 1 || l > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("must be a positive whole number, was " + v);
+            }
+            return (int) l;
+        }
+
+        static Object attempts(String v) {
+            long l = parseLong(v);
+            if (l != -1 && (l < 1 || l > Integer.MAX_VALUE)) {
+                throw new IllegalArgumentException("must be -1 or a positive whole number, was " + v);
+            }
+            return (int) l;
+        }
+
+        static Object doubleAtLeast(String v, double min) {
+            double d = parseDouble(v);
+            if (d < min) {
+                throw new IllegalArgumentException("must be at least " + min + ", was " + v);
+            }
+            return d;
+        }
+
+        static Object fraction(String v) {
+            double d = parseDouble(v);
+            if (d < 0 || d > 1) {
+                throw new IllegalArgumentException("must be between 0 and 1, was " + v);
+            }
+            return d;
+        }
+
+        static Object bool(String v) {
+            if (!v.equals("true") && !v.equals("false")) {
+                throw new IllegalArgumentException("must be true or false, was '" + v + "'");
+            }
+            return Boolean.parseBoolean(v);
+        }
+
+        static Object name(String v) {
+            if (v.contains("*") || v.contains("#")) {
+                throw new IllegalArgumentException("must be a queue name, not a pattern: '" + v + "'");
+            }
+            return v;
+        }
+
+        private static long parseLong(String v) {
+            try {
+                return Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be a whole number, was '" + v + "'");
+            }
+        }
+
+        private static double parseDouble(String v) {
+            try {
+                double d = Double.parseDouble(v);
+                if (Double.isNaN(d) || Double.isInfinite(d)) {
+                    throw new NumberFormatException();
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("must be a number, was '" + v + "'");
+            }
+        }
+    }
+}

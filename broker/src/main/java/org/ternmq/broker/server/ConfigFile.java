@@ -1,0 +1,124 @@
+package org.ternmq.broker.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import org.ternmq.broker.BrokerSetting;
+import org.ternmq.broker.policy.PolicyRepository;
+import org.ternmq.broker.policy.PolicySetting;
+import org.ternmq.broker.policy.WildcardPattern;
+
+/**
+ * Reads the broker's configuration file, a properties file holding broker settings by their
+ * {@link BrokerSetting} keys and destination policies in named blocks:
+ *
+ * <pre>
+ * port=61616
+ * policy.default.redelivery-delay=1000        # applies to every destination (pattern #)
+ * policy.orders.match=orders.#                # a block named "orders" for destinations orders, orders.*...
+ * policy.orders.max-delivery-attempts=5
+ * </pre>
+ *
+ * Every problem in the file is collected and reported at once.
+ */
+public final class ConfigFile {
+
+    /** What the file says: broker settings (as text) and the policy repository. */
+    public record Contents(Map<BrokerSetting, String> settings, PolicyRepository policies) {
+    }
+
+    private ConfigFile() {
+    }
+
+    /** @throws IllegalArgumentException listing every invalid or unknown entry, with the file's name */
+    public static Contents read(Path file) throws IOException {
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(r);
+        }
+        List<String> problems = new ArrayList<>();
+        Map<BrokerSetting, String> settings = new EnumMap<>(BrokerSetting.class);
+        Map<String, String> matches = new LinkedHashMap<>();
+        Map<String, Map<PolicySetting, Object>> blocks = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(props.stringPropertyNames())) {
+            String value = props.getProperty(key).trim();
+            if (key.startsWith("policy.")) {
+                readPolicyEntry(key, value, matches, blocks, problems);
+            } else {
+                BrokerSetting s = brokerSetting(key);
+                if (s == null) {
+                    problems.add("unknown setting '" + key + "'");
+                } else {
+                    settings.put(s, value);
+                }
+            }
+        }
+        List<PolicyRepository.Entry> entries = new ArrayList<>();
+        for (Map.Entry<String, Map<PolicySetting, Object>> block : blocks.entrySet()) {
+            String name = block.getKey();
+            String pattern = name.equals("default") ? "#" : matches.get(name);
+            if (pattern == null) {
+                problems.add("policy block '" + name + "' needs policy." + name + ".match=<pattern>");
+                continue;
+            }
+            try {
+                entries.add(new PolicyRepository.Entry(WildcardPattern.parse(pattern), block.getValue()));
+            } catch (IllegalArgumentException e) {
+                problems.add("policy." + name + ".match: " + e.getMessage());
+            }
+        }
+        for (String name : matches.keySet()) {
+            if (!blocks.containsKey(name)) {
+                entries.add(new PolicyRepository.Entry(WildcardPattern.parse(matches.get(name)), Map.of()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(file + ": " + String.join("; ", problems));
+        }
+        return new Contents(settings, new PolicyRepository(entries));
+    }
+
+    private static void readPolicyEntry(String key, String value, Map<String, String> matches,
+                                        Map<String, Map<PolicySetting, Object>> blocks, List<String> problems) {
+        String rest = key.substring("policy.".length());
+        int dot = rest.lastIndexOf('.');
+        if (dot <= 0) {
+            problems.add("'" + key + "' should be policy.<block>.<setting>");
+            return;
+        }
+        String block = rest.substring(0, dot);
+        String setting = rest.substring(dot + 1);
+        if (setting.equals("match")) {
+            if (block.equals("default")) {
+                problems.add("policy.default always matches every destination; it takes no match");
+            } else {
+                matches.put(block, value);
+            }
+            return;
+        }
+        try {
+            PolicySetting s = PolicySetting.forKey(setting);
+            blocks.computeIfAbsent(block, b -> new EnumMap<>(PolicySetting.class)).put(s, s.parse(value));
+        } catch (IllegalArgumentException e) {
+            problems.add(key + ": " + e.getMessage());
+        }
+    }
+
+    private static BrokerSetting brokerSetting(String key) {
+        for (BrokerSetting s : BrokerSetting.values()) {
+            if (s.key().equals(key)) {
+                return s;
+            }
+        }
+        return null;
+    }
+}
