@@ -16,6 +16,8 @@ final class ConnectionShare {
     private final Connection connection;
     /** Open contexts; zero means the connection is closed (or being closed) and can never be reused. */
     private final AtomicInteger users = new AtomicInteger(1);
+    /** Whether a context on this connection called stop() last (rather than start()). */
+    private volatile boolean stopped;
 
     /** @param connection a connection owned from now on by the one context that is about to be created */
     ConnectionShare(Connection connection) {
@@ -48,6 +50,16 @@ final class ConnectionShare {
         if (users.decrementAndGet() == 0) {
             RuntimeExceptions.uncheckedRun(connection::close);
         }
+    }
+
+    /** Records a start or stop made through a context, so consumers can honour it for what they hold back. */
+    void stopped(boolean stopped) {
+        this.stopped = stopped;
+    }
+
+    /** @return whether delivery was last stopped through a context on this connection */
+    boolean isStopped() {
+        return stopped;
     }
 
     /** @return how many contexts still use the connection */

@@ -105,9 +105,10 @@ final class TernJMSConsumer implements JMSConsumer {
     private Message next(JmsCall<Message> receive) {
         checkOpen();
         Message message = keptBack;
-        if (message != null) {
+        if (message != null && !context.share().isStopped()) {
             keptBack = null;
         } else {
+            // a stopped connection delivers nothing, not even what this consumer holds back
             message = RuntimeExceptions.unchecked(receive);
         }
         context.delivered(message);

@@ -143,6 +143,7 @@ public final class TernJMSContext implements JMSContext {
     public void start() {
         checkOpen();
         uncheckedRun(connection()::start);
+        share.stopped(false);
     }
 
     @Override
@@ -152,6 +153,7 @@ public final class TernJMSContext implements JMSContext {
             throw new IllegalStateRuntimeException("stop() may not be called from a MessageListener");
         }
         uncheckedRun(connection()::stop);
+        share.stopped(true);
     }
 
     @Override
@@ -353,6 +355,7 @@ public final class TernJMSContext implements JMSContext {
         if (autoStart) {
             try {
                 connection().start();
+                share.stopped(false);
             } catch (JMSException e) {
                 wrapped.close();
                 throw RuntimeExceptions.toRuntime(e);

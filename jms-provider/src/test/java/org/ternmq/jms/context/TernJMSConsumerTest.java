@@ -90,6 +90,21 @@ class TernJMSConsumerTest {
     }
 
     @Test
+    void aKeptMessageWaitsWhileTheConnectionIsStopped() {
+        open(JMSContext.AUTO_ACKNOWLEDGE);
+        producer.send(queue, "text");
+        assertThatThrownBy(() -> consumer.receiveBody(Boolean.class))
+                .isInstanceOf(MessageFormatRuntimeException.class);
+
+        try (JMSContext sibling = context.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            sibling.stop();
+            assertThat(consumer.receiveNoWait()).isNull();
+            context.start();
+            assertThat(consumer.receiveBodyNoWait(String.class)).isEqualTo("text");
+        }
+    }
+
+    @Test
     void aWrongTypeInDupsOkModeAlsoKeepsTheMessage() {
         open(JMSContext.DUPS_OK_ACKNOWLEDGE);
         producer.send(queue, "text");
