@@ -14,7 +14,6 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
 import jakarta.jms.InvalidDestinationException;
 import jakarta.jms.JMSException;
-import jakarta.jms.MapMessage;
 import jakarta.jms.ObjectMessage;
 import jakarta.jms.Queue;
 import jakarta.jms.StreamMessage;
@@ -121,7 +120,7 @@ class CopyOfForeignTest {
         TernMessage copy = copy(withHeadersAndProperties(map));
 
         assertThat(copy).isInstanceOf(TernMapMessage.class);
-        MapMessage mapCopy = (MapMessage) copy;
+        TernMapMessage mapCopy = (TernMapMessage) copy;
         assertThat(Collections.list(mapCopy.getMapNames())).containsExactly("i", "c", "bytes", "n");
         assertThat(mapCopy.getInt("i")).isEqualTo(1);
         assertThat(mapCopy.getChar("c")).isEqualTo('c');
