@@ -43,12 +43,4 @@ final class Command {
     long transaction() {
         return type.isTransactionControl() ? id : txId;
     }
-
-    byte[] payloadBytes() {
-        byte[] bytes = new byte[payloadLength];
-        if (payload != null) {
-            payload.get(payloadPosition, bytes);
-        }
-        return bytes;
-    }
 }

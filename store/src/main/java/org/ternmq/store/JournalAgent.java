@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -235,6 +236,11 @@ final class JournalAgent implements Runnable {
                 }
                 break;
             case COMMIT:
+                if (state.transaction(c.id) == null) {
+                    return false;
+                }
+                writeSupersedingDeletes(state.transaction(c.id));
+                break;
             case ROLLBACK:
                 if (state.transaction(c.id) == null) {
                     return false;
@@ -243,24 +249,59 @@ final class JournalAgent implements Runnable {
             default:
                 break;
         }
-        int length = RecordDescriptor.frameLength(c.payloadLength);
+        writeFrame(c.type, c.id, c.txId, c.userType, c.payload, c.payloadPosition, c.payloadLength);
+        return true;
+    }
+
+    private void writeFrame(RecordType type, long id, long txId, byte userType, ByteBuffer payload, int payloadPosition,
+            int payloadLength) throws IOException {
+        int length = RecordDescriptor.frameLength(payloadLength);
         int aligned = RecordDescriptor.aligned(length);
         ensureRoom(aligned);
         ByteBuffer f = frameBuffer(aligned);
         f.putInt(RecordDescriptor.LENGTH_OFFSET, length);
         f.putInt(RecordDescriptor.CRC_OFFSET, 0);
         f.putInt(RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
-        f.put(RecordDescriptor.TYPE_OFFSET, c.type.code());
-        f.put(RecordDescriptor.USER_TYPE_OFFSET, c.userType);
+        f.put(RecordDescriptor.TYPE_OFFSET, type.code());
+        f.put(RecordDescriptor.USER_TYPE_OFFSET, userType);
         f.putShort(RecordDescriptor.RESERVED_OFFSET, (short) 0);
-        f.putLong(RecordDescriptor.ID_OFFSET, c.id);
-        f.putLong(RecordDescriptor.TX_ID_OFFSET, c.txId);
-        if (c.payloadLength > 0) {
-            f.put(RecordDescriptor.PAYLOAD_OFFSET, c.payload, c.payloadPosition, c.payloadLength);
+        f.putLong(RecordDescriptor.ID_OFFSET, id);
+        f.putLong(RecordDescriptor.TX_ID_OFFSET, txId);
+        byte[] xid = null;
+        if (payloadLength > 0) {
+            f.put(RecordDescriptor.PAYLOAD_OFFSET, payload, payloadPosition, payloadLength);
+            if (type == RecordType.PREPARE) {
+                xid = new byte[payloadLength];
+                payload.get(payloadPosition, xid);
+            }
+        } else if (type == RecordType.PREPARE) {
+            xid = new byte[0];
         }
         long location = appendFrame(f, length, aligned);
-        state.apply(c.type, c.id, c.txId, location, aligned, c.type == RecordType.PREPARE ? c.payloadBytes() : null);
-        return true;
+        state.apply(type, id, txId, location, aligned, xid);
+    }
+
+    /**
+     * A staged delete takes effect at the commit frame, but its own frame may be older than the version
+     * it deletes (written, or relocated by compaction, after the delete was staged). Once the staged
+     * frame's segment is removed, replay would no longer see that delete, so such targets get a plain
+     * DELETE frame, newer than the version it cancels, just before the commit.
+     */
+    private void writeSupersedingDeletes(PendingTransaction tx) throws IOException {
+        List<Long> ids = null;
+        for (Map.Entry<Long, PendingTransaction.Change> e : tx.changes.entrySet()) {
+            if (e.getValue().delete && state.index.get(e.getKey()) > e.getValue().location) {
+                if (ids == null) {
+                    ids = new ArrayList<>();
+                }
+                ids.add(e.getKey());
+            }
+        }
+        if (ids != null) {
+            for (long id : ids) {
+                writeFrame(RecordType.DELETE, id, 0, (byte) 0, null, 0, 0);
+            }
+        }
     }
 
     private ByteBuffer frameBuffer(int aligned) {
