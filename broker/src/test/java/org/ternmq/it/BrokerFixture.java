@@ -88,6 +88,11 @@ final class BrokerFixture implements AutoCloseable {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** Stops the broker while clients are still connected (they see the connection end). */
+    void closeBrokerOnly() {
+        broker.close();
+    }
+
     @Override
     public void close() throws Exception {
         closeConnections();

@@ -271,9 +271,7 @@ public final class BrokerAgent {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "message has no destination");
         }
         long now = now();
-        if (message.expiration() != 0 && message.expiration() <= now) {
-            return;
-        }
+        // a message that arrives expired still goes in: the next dispatch or scan moves it to the expiry destination
         if (checkDuplicates && isDuplicate(message, address, now)) {
             LOG.debug("dropped duplicate {} (id {}) sent to {}", message.messageId(), message.duplicateId(), address);
             return;
@@ -340,6 +338,8 @@ public final class BrokerAgent {
         Map<String, Object> props = originProperties(from);
         props.put(MessageProperties.DEAD_LETTER_TIME, now);
         props.put(MessageProperties.DELIVERY_ATTEMPTS, ref.deliveryCount);
+        props.put(MessageProperties.FIRST_DELIVERY_TIME, ref.firstDeliveredAt);
+        props.put(MessageProperties.LAST_DELIVERY_TIME, ref.lastDeliveredAt);
         props.put(MessageProperties.DEAD_LETTER_REASON, "max-delivery-attempts (" + p.maxDeliveryAttempts() + ") reached");
         if (failure != null) {
             props.put(MessageProperties.DEAD_LETTER_EXCEPTION, failure);

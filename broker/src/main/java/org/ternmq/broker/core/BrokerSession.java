@@ -40,6 +40,11 @@ final class BrokerSession {
 
     void deliver(BrokerConsumer consumer, MessageRef ref, MessageQueue from) {
         long deliveryId = connection.nextDeliveryId();
+        long now = connection.agent.now();
+        if (ref.firstDeliveredAt == 0) {
+            ref.firstDeliveredAt = now;
+        }
+        ref.lastDeliveredAt = now;
         unacked.put(deliveryId, new Delivery(deliveryId, ref, from, consumer));
         connection.write(new Deliver(consumer.id, deliveryId, ref.deliveryCount + 1, ref.message.bytes()));
     }

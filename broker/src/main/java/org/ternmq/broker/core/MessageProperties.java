@@ -16,6 +16,10 @@ public final class MessageProperties {
     public static final String DEAD_LETTER_TIME = "JMS_TERN_DeadLetterTime";
     /** How many times the message had been delivered when it was dead-lettered. */
     public static final String DELIVERY_ATTEMPTS = "JMS_TERN_DeliveryAttempts";
+    /** Broker time of the message's first delivery attempt (epoch milliseconds). */
+    public static final String FIRST_DELIVERY_TIME = "JMS_TERN_FirstDeliveryTime";
+    /** Broker time of its last delivery attempt before it was dead-lettered (epoch milliseconds). */
+    public static final String LAST_DELIVERY_TIME = "JMS_TERN_LastDeliveryTime";
     /** Why the message was dead-lettered. */
     public static final String DEAD_LETTER_REASON = "JMS_TERN_DeadLetterReason";
     /** The class and message of the exception the client reported on the last attempt, if any. */

@@ -19,6 +19,9 @@ final class MessageRef {
     final String originClientId;
     /** Deliveries that counted (were seen by an application) so far. */
     int deliveryCount;
+    /** Broker time of the first and the latest delivery (0 before the first). */
+    long firstDeliveredAt;
+    long lastDeliveredAt;
     /** When a redelivery delay ends (0 when there is none). */
     long redeliverAt;
 

@@ -45,6 +45,11 @@ public final class ConfigFile {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             props.load(r);
         }
+        return parse(props, file.toString());
+    }
+
+    /** Reads settings and policies from {@code props}; {@code source} names them in error messages. */
+    public static Contents parse(Properties props, String source) {
         List<String> problems = new ArrayList<>();
         Map<BrokerSetting, String> settings = new EnumMap<>(BrokerSetting.class);
         Map<String, String> matches = new LinkedHashMap<>();
@@ -82,7 +87,7 @@ public final class ConfigFile {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(file + ": " + String.join("; ", problems));
+            throw new IllegalArgumentException(source + ": " + String.join("; ", problems));
         }
         return new Contents(settings, new PolicyRepository(entries));
     }

@@ -21,6 +21,7 @@ import org.ternmq.message.Address;
 import org.ternmq.message.EncodedMessage;
 import org.ternmq.message.MessageEncoder;
 import org.ternmq.protocol.*;
+import org.ternmq.broker.testing.RawClient;
 import org.ternmq.transport.TransportAddress;
 
 /**

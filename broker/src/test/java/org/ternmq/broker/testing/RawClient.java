@@ -1,4 +1,4 @@
-package org.ternmq.broker.net;
+package org.ternmq.broker.testing;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -22,14 +22,17 @@ import org.ternmq.transport.TransportGroups;
  * A bare protocol client for broker tests: sends packets and raw bytes, and queues whatever comes back,
  * so a test can assert exactly which frames the broker wrote. Test thread only.
  */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel channel;
+    /** One-way packets from the broker (deliveries, disconnects). */
     private final BlockingQueue<Packet> received = new LinkedBlockingQueue<>();
+    /** Responses, kept apart so a delivery racing a response never confuses a test. */
+    private final BlockingQueue<Packet> responses = new LinkedBlockingQueue<>();
     private final AtomicLong correlation = new AtomicLong();
 
-    RawClient(TransportAddress address) throws InterruptedException {
+    public RawClient(TransportAddress address) throws InterruptedException {
         group = TransportGroups.newGroup(address.type(), "raw-client", 1);
         channel = new Bootstrap().group(group).channel(TransportGroups.clientChannelClass(address.type()))
                 .handler(new ChannelInitializer<Channel>() {
@@ -39,38 +42,41 @@ final class RawClient implements AutoCloseable {
                                 new SimpleChannelInboundHandler<Packet>() {
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, Packet p) {
-                                        received.add(p);
+                                        (p instanceof Packet.Response ? responses : received).add(p);
                                     }
                                 });
                     }
                 }).connect(address.socketAddress()).sync().channel();
     }
 
-    long nextCorrelation() {
+    public long nextCorrelation() {
         return correlation.incrementAndGet();
     }
 
-    void send(Packet p) {
+    public void send(Packet p) {
         channel.writeAndFlush(p).syncUninterruptibly();
     }
 
-    void sendRaw(ByteBuf bytes) {
+    public void sendRaw(ByteBuf bytes) {
         channel.writeAndFlush(bytes).syncUninterruptibly();
     }
 
-    Channel channel() {
+    public Channel channel() {
         return channel;
     }
 
     /** Sends the handshake and returns the broker's answer. */
-    Packet hello(String user, String password) throws InterruptedException {
-        send(new Hello(nextCorrelation(), FrameDescriptor.MAGIC, FrameDescriptor.PROTOCOL_VERSION, user, password));
-        return next();
+    public Packet hello(String user, String password) throws InterruptedException {
+        return request(id -> new Hello(id, FrameDescriptor.MAGIC, FrameDescriptor.PROTOCOL_VERSION, user, password));
     }
 
-    /** The next packet from the broker; fails the test after 10 seconds. */
-    Packet next() throws InterruptedException {
-        Packet p = received.poll(10, TimeUnit.SECONDS);
+    /** The next one-way packet from the broker; fails the test after 10 seconds. */
+    public Packet next() throws InterruptedException {
+        return take(received);
+    }
+
+    private static Packet take(BlockingQueue<Packet> queue) throws InterruptedException {
+        Packet p = queue.poll(10, TimeUnit.SECONDS);
         if (p == null) {
             throw new AssertionError("no packet from the broker within 10 s");
         }
@@ -78,7 +84,7 @@ final class RawClient implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    <T extends Packet> T next(Class<T> type) throws InterruptedException {
+    public <T extends Packet> T next(Class<T> type) throws InterruptedException {
         Packet p = next();
         if (!type.isInstance(p)) {
             throw new AssertionError("expected " + type.getSimpleName() + " but got " + p);
@@ -86,17 +92,22 @@ final class RawClient implements AutoCloseable {
         return (T) p;
     }
 
-    /** Sends a request and returns its response, skipping nothing: the next packet must be it. */
-    Packet request(java.util.function.LongFunction<Packet> build) throws InterruptedException {
-        send(build.apply(nextCorrelation()));
-        return next();
+    /** Sends a request and returns its response (responses arrive in request order). */
+    public Packet request(java.util.function.LongFunction<Packet> build) throws InterruptedException {
+        long id = nextCorrelation();
+        send(build.apply(id));
+        Packet response = take(responses);
+        if (((Packet.Response) response).correlationId() != id) {
+            throw new AssertionError("response " + response + " does not answer request " + id);
+        }
+        return response;
     }
 
-    Packet poll(long millis) throws InterruptedException {
+    public Packet poll(long millis) throws InterruptedException {
         return received.poll(millis, TimeUnit.MILLISECONDS);
     }
 
-    boolean awaitClosed(long seconds) {
+    public boolean awaitClosed(long seconds) {
         return channel.closeFuture().awaitUninterruptibly(seconds, TimeUnit.SECONDS);
     }
 
