@@ -146,7 +146,8 @@ public class TernMessage implements Message {
         copy.copyHeadersFrom(foreign);
         for (Enumeration<?> names = foreign.getPropertyNames(); names.hasMoreElements(); ) {
             String name = (String) names.nextElement();
-            copy.properties.putTrusted(name, foreign.getObjectProperty(name));
+            // validated like an application's own property: a foreign provider may allow more types
+            copy.properties.put(name, foreign.getObjectProperty(name));
         }
         copy.copyBodyFrom(foreign);
         return copy;
@@ -170,7 +171,12 @@ public class TernMessage implements Message {
         redelivered = foreign.getJMSRedelivered();
         type = foreign.getJMSType();
         expiration = foreign.getJMSExpiration();
-        deliveryTime = foreign.getJMSDeliveryTime();
+        try {
+            deliveryTime = foreign.getJMSDeliveryTime();
+        } catch (AbstractMethodError | UnsupportedOperationException olderProvider) {
+            // a JMS 1.1 provider's message has no delivery time
+            deliveryTime = 0;
+        }
         priority = foreign.getJMSPriority();
     }
 
