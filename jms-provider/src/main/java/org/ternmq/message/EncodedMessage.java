@@ -13,7 +13,9 @@ import org.ternmq.selector.SelectorContext;
 /**
  * Immutable, thread-safe view over one encoded message (layout in {@link MessageDescriptor}). The fixed and
  * variable headers are read when the bytes are wrapped; the properties are decoded on first use (only
- * selectors need them on the broker) and then kept. Any thread may call any method.
+ * selectors need them on the broker) and then kept. {@link #wrap} also walks the properties and the body
+ * to check their lengths and tags, creating no objects, so that nothing read later from a wrapped message
+ * can fail on bad bytes. Any thread may call any method.
  *
  * <p>The byte array is shared, never copied: whoever wraps it must not change it afterwards.
  */

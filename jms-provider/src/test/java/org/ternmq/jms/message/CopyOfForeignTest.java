@@ -186,6 +186,14 @@ class CopyOfForeignTest {
     }
 
     @Test
+    void foreignPropertyOfAnInvalidTypeIsAFormatError() {
+        ForeignMessage state = withHeadersAndProperties(null);
+        state.properties.put("c", 'c');
+
+        assertThatThrownBy(() -> copy(state)).isInstanceOf(jakarta.jms.MessageFormatException.class);
+    }
+
+    @Test
     void ternMessageIsReturnedAsItIs() throws JMSException {
         TernTextMessage tern = new TernTextMessage("x");
         assertThat(TernMessage.copyOf(tern)).isSameAs(tern);
