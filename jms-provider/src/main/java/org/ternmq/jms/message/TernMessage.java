@@ -28,6 +28,10 @@ import org.ternmq.message.MessageEncoder;
  *
  * <p>Like every JMS message, an instance is used by one thread at a time (the session's rules); it has no
  * locking of its own.
+ *
+ * <p>Longer than our usual class because {@code jakarta.jms.Message} has some fifty methods, nearly all
+ * one-line header and property accessors; the logic lives in {@link MessageProperties} and
+ * {@link ValueConversion}.
  */
 public class TernMessage implements Message {
 
