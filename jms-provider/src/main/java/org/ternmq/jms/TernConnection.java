@@ -219,16 +219,14 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
         lifecycle.lock();
         try {
             checkOpen();
-            if (!started) {
-                return;
-            }
             started = false;
             client.setDeliveryStarted(false);
-            for (TernSession session : new ArrayList<>(sessions)) {
-                session.awaitListenerIdle();
-            }
         } finally {
             lifecycle.unlock();
+        }
+        // waited for outside the lock, so a running listener may still use the whole connection
+        for (TernSession session : new ArrayList<>(sessions)) {
+            session.awaitListenerIdle();
         }
     }
 
