@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.ternmq.broker.policy.PolicyRepository;
 import org.ternmq.broker.security.UserCredentials;
-import org.ternmq.protocol.FrameDescriptor;
+import org.ternmq.store.SyncPolicy;
 import org.ternmq.transport.TransportAddress;
 
 /**
@@ -30,6 +30,9 @@ public final class BrokerConfig {
     private final int producerWindow;
     private final PolicyRepository policies;
     private final long expiryScanPeriod;
+    private final boolean persistence;
+    private final SyncPolicy syncPolicy;
+    private final int journalSegmentSize;
 
     private BrokerConfig(Builder b) {
         this.name = b.name;
@@ -43,6 +46,9 @@ public final class BrokerConfig {
         this.producerWindow = b.producerWindow;
         this.policies = b.policies;
         this.expiryScanPeriod = b.expiryScanPeriod;
+        this.persistence = b.persistence;
+        this.syncPolicy = b.syncPolicy;
+        this.journalSegmentSize = b.journalSegmentSize;
     }
 
     public static Builder builder() {
@@ -98,6 +104,24 @@ public final class BrokerConfig {
         return expiryScanPeriod;
     }
 
+    /** Whether persistent messages go to the journal (false: everything in memory, lost on restart). */
+    public boolean persistence() {
+        return persistence;
+    }
+
+    public SyncPolicy syncPolicy() {
+        return syncPolicy;
+    }
+
+    public int journalSegmentSize() {
+        return journalSegmentSize;
+    }
+
+    /** Where the journal lives: {@code journal/} under the data directory. */
+    public Path journalDirectory() {
+        return dataDirectory.resolve("journal");
+    }
+
     /** Fills in defaults, then checks every setting; one exception lists all problems. */
     public static final class Builder {
         private String name = BrokerSetting.NAME.defaultValue();
@@ -107,10 +131,13 @@ public final class BrokerConfig {
         private Path dataDirectory = Path.of(BrokerSetting.DATA_DIRECTORY.defaultValue());
         private boolean allowAnonymous = Boolean.parseBoolean(BrokerSetting.ALLOW_ANONYMOUS.defaultValue());
         private final Map<String, UserCredentials> users = new LinkedHashMap<>();
-        private int maxFrameLength = FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH;
+        private int maxFrameLength = Integer.parseInt(BrokerSetting.MAX_FRAME_LENGTH.defaultValue());
         private int producerWindow = Integer.parseInt(BrokerSetting.PRODUCER_WINDOW.defaultValue());
         private PolicyRepository policies = PolicyRepository.defaults();
         private long expiryScanPeriod = Long.parseLong(BrokerSetting.EXPIRY_SCAN_PERIOD.defaultValue());
+        private boolean persistence = Boolean.parseBoolean(BrokerSetting.PERSISTENCE.defaultValue());
+        private SyncPolicy syncPolicy = SyncPolicy.valueOf(BrokerSetting.SYNC_POLICY.defaultValue());
+        private int journalSegmentSize = Integer.parseInt(BrokerSetting.JOURNAL_SEGMENT_SIZE.defaultValue());
 
         private Builder() {
         }
@@ -170,6 +197,21 @@ public final class BrokerConfig {
             return this;
         }
 
+        public Builder persistence(boolean persistence) {
+            this.persistence = persistence;
+            return this;
+        }
+
+        public Builder syncPolicy(SyncPolicy syncPolicy) {
+            this.syncPolicy = syncPolicy;
+            return this;
+        }
+
+        public Builder journalSegmentSize(int bytes) {
+            this.journalSegmentSize = bytes;
+            return this;
+        }
+
         public Builder expiryScanPeriod(long millis) {
             this.expiryScanPeriod = millis;
             return this;
@@ -201,6 +243,14 @@ public final class BrokerConfig {
             }
             if (producerWindow < 1024) {
                 problems.add(BrokerSetting.PRODUCER_WINDOW.key() + " must be at least 1024, was " + producerWindow);
+            }
+            if (syncPolicy == null) {
+                problems.add(BrokerSetting.SYNC_POLICY.key() + " must be set");
+            }
+            if (journalSegmentSize < 1024 * 1024 || journalSegmentSize < (long) maxFrameLength + 64 * 1024) {
+                problems.add(BrokerSetting.JOURNAL_SEGMENT_SIZE.key() + " must be at least 1 MiB and exceed "
+                        + BrokerSetting.MAX_FRAME_LENGTH.key() + " (" + maxFrameLength + ") by 64 KiB, was "
+                        + journalSegmentSize);
             }
             if (expiryScanPeriod < 10) {
                 problems.add(BrokerSetting.EXPIRY_SCAN_PERIOD.key() + " must be at least 10 ms, was " + expiryScanPeriod);

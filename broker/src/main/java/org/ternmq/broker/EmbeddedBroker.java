@@ -1,12 +1,18 @@
 package org.ternmq.broker;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.ternmq.broker.core.BrokerAgent;
 import org.ternmq.broker.net.BrokerAcceptor;
+import org.ternmq.broker.persistence.JournalStore;
+import org.ternmq.broker.persistence.MemoryStore;
+import org.ternmq.broker.persistence.MessageStore;
+import org.ternmq.store.JournalConfig;
 import org.ternmq.broker.security.Authenticator;
 import org.ternmq.transport.TransportAddress;
 import org.slf4j.Logger;
@@ -31,15 +37,17 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final BrokerAgent agent;
+    private final MessageStore store;
     private final List<BrokerAcceptor> acceptors = new ArrayList<>();
     private int tcpPort = -1;
     private volatile boolean closed;
 
-    private EmbeddedBroker(BrokerConfig config) {
+    private EmbeddedBroker(BrokerConfig config, MessageStore store) {
         this.config = config;
+        this.store = store;
         this.agent = new BrokerAgent(config.name(),
                 new Authenticator(config.users(), config.allowAnonymous()), config.producerWindow(),
-                config.policies(), config.expiryScanPeriod());
+                config.policies(), config.expiryScanPeriod(), store);
     }
 
     /**
@@ -49,8 +57,17 @@ public final class EmbeddedBroker implements AutoCloseable {
      *     is taken); nothing is left running then
      */
     public static EmbeddedBroker start(BrokerConfig config) throws Exception {
-        EmbeddedBroker broker = new EmbeddedBroker(config);
+        Files.createDirectories(config.dataDirectory());
+        MessageStore store = openStore(config);
+        EmbeddedBroker broker;
         try {
+            broker = new EmbeddedBroker(config, store);
+        } catch (RuntimeException | Error e) {
+            store.close();
+            throw e;
+        }
+        try {
+            broker.load();
             broker.startAcceptors();
             return broker;
         } catch (Exception | Error e) {
@@ -59,8 +76,37 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
+    private static MessageStore openStore(BrokerConfig config) throws IOException {
+        if (!config.persistence()) {
+            return new MemoryStore();
+        }
+        JournalConfig journal = JournalConfig.builder(config.journalDirectory())
+                .set(JournalConfig.SYNC_POLICY, config.syncPolicy())
+                .set(JournalConfig.SEGMENT_SIZE, config.journalSegmentSize())
+                .set(JournalConfig.MAX_PAYLOAD_SIZE, config.maxFrameLength())
+                .build();
+        return JournalStore.open(journal);
+    }
+
+    /** Replays the store on the agent thread, before any connection is accepted. */
+    private void load() throws Exception {
+        CompletableFuture<Void> loaded = new CompletableFuture<>();
+        agent.execute(() -> {
+            try {
+                agent.load();
+                loaded.complete(null);
+            } catch (Exception | Error e) {
+                loaded.completeExceptionally(e);
+            }
+        });
+        try {
+            loaded.get(10, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        }
+    }
+
     private void startAcceptors() throws Exception {
-        Files.createDirectories(config.dataDirectory());
         if (config.inVmName() != null) {
             acceptors.add(BrokerAcceptor.bind(TransportAddress.vm(config.inVmName()), agent, config.maxFrameLength()));
         }
@@ -122,6 +168,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             a.close();
         }
         agent.shutdown();
+        store.close();
         LOG.info("Tern broker '{}' stopped", config.name());
     }
 }

@@ -9,6 +9,11 @@ import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.ternmq.broker.persistence.DuplicateIdRecord;
+import org.ternmq.broker.persistence.MessageStore;
+import org.ternmq.broker.persistence.QueueRecord;
+import org.ternmq.broker.persistence.RefRecord;
+import org.ternmq.broker.persistence.StoreLoader;
 import org.ternmq.broker.policy.DestinationPolicy;
 import org.ternmq.broker.policy.PolicyRepository;
 import org.ternmq.broker.security.Authenticator;
@@ -41,6 +46,7 @@ public final class BrokerAgent {
     private final AtomicLong connectionIds = new AtomicLong();
     private final PolicyRepository policies;
     private final Map<Address, DuplicateIdCache> duplicateIds = new HashMap<>();
+    private final StoreWriter storeWriter;
 
     private final Map<String, MessageQueue> queues = new HashMap<>();
     private final Map<String, BrokerTopic> topics = new HashMap<>();
@@ -55,8 +61,9 @@ public final class BrokerAgent {
     private long sequence;
 
     public BrokerAgent(String brokerName, Authenticator authenticator, int producerWindow,
-                       PolicyRepository policies, long expiryScanPeriod) {
+                       PolicyRepository policies, long expiryScanPeriod, MessageStore store) {
         this.brokerName = brokerName;
+        this.storeWriter = new StoreWriter(store, this);
         this.policies = policies;
         this.authenticator = authenticator;
         this.producerWindow = producerWindow;
@@ -85,6 +92,11 @@ public final class BrokerAgent {
         } catch (RuntimeException | Error e) {
             LOG.error("unexpected failure on the broker agent thread", e);
         } finally {
+            try {
+                storeWriter.endTask();
+            } catch (RuntimeException e) {
+                LOG.error("failed to hand the task's changes to the store", e);
+            }
             for (BrokerConnection c : unflushed) {
                 c.flush();
             }
@@ -111,6 +123,19 @@ public final class BrokerAgent {
 
     long now() {
         return System.currentTimeMillis();
+    }
+
+    StoreWriter storeWriter() {
+        return storeWriter;
+    }
+
+    /** Why persistent work is refused (the store is fenced), or null. */
+    String storeUnavailable() {
+        return storeWriter.store().fencedReason();
+    }
+
+    void storeFailed(Throwable e) {
+        LOG.error("the store failed a write; persistent messages are refused from now on: {}", e.toString());
     }
 
     String brokerName() {
@@ -175,7 +200,21 @@ public final class BrokerAgent {
             checkOwner(address, user, forConsuming);
             return q;
         }
-        return queues.computeIfAbsent(address.name(), n -> newQueue(n, address));
+        MessageQueue q = queues.get(address.name());
+        if (q == null) {
+            q = newDurableQueue(address.name());
+        }
+        return q;
+    }
+
+    private MessageQueue newDurableQueue(String name) {
+        long storeId = storeWriter.persistent() ? storeWriter.nextId() : 0;
+        MessageQueue q = new MessageQueue(name, Address.queue(name), policies.policyFor(name), this, storeId);
+        queues.put(name, q);
+        if (storeId != 0) {
+            storeWriter.queueCreated(q, QueueRecord.queue(storeId, name));
+        }
+        return q;
     }
 
     BrokerTopic topic(Address address, BrokerConnection user, boolean forConsuming) throws BrokerException {
@@ -191,7 +230,7 @@ public final class BrokerAgent {
     }
 
     private MessageQueue newQueue(String name, Address origin) {
-        return new MessageQueue(name, origin, policies.policyFor(origin.name()), this);
+        return new MessageQueue(name, origin, policies.policyFor(origin.name()), this, 0);
     }
 
     private void checkOwner(Address address, BrokerConnection user, boolean forConsuming) throws BrokerException {
@@ -277,20 +316,33 @@ public final class BrokerAgent {
             return;
         }
         long seq = ++sequence;
+        StoredMessage[] stored = new StoredMessage[1];
         if (address.isQueue()) {
             MessageQueue q = queue(address, null, false);
-            q.add(new MessageRef(message, seq, originId, originClientId));
-            q.dispatch();
+            enqueue(q, new MessageRef(message, seq, originId, originClientId), stored);
         } else {
             BrokerTopic topic = topic(address, null, false);
             Subscription.MessageRefSource source = new Subscription.MessageRefSource(message, originId, originClientId);
             for (Subscription s : topic.subscriptions) {
                 if (s.accepts(source)) {
-                    s.queue.add(new MessageRef(message, seq, originId, originClientId));
-                    s.queue.dispatch();
+                    enqueue(s.queue, new MessageRef(message, seq, originId, originClientId), stored);
                 }
             }
         }
+    }
+
+    /** Adds a new ref to {@code queue}, stored when the message is persistent and the queue durable. */
+    private void enqueue(MessageQueue queue, MessageRef ref, StoredMessage[] stored) {
+        if (ref.message.persistent() && queue.isDurable()) {
+            storeWriter.refAdded(queue, ref, stored);
+        }
+        queue.add(ref);
+        queue.dispatch();
+    }
+
+    /** Whether storing {@code message} would need the store, which the caller must then wait for. */
+    boolean needsStore(EncodedMessage message) {
+        return message.persistent() && storeWriter.persistent();
     }
 
     private boolean isDuplicate(EncodedMessage message, Address address, long now) {
@@ -303,17 +355,119 @@ public final class BrokerAgent {
             return false;
         }
         DuplicateIdCache cache = duplicateIds.computeIfAbsent(address, a -> new DuplicateIdCache());
-        return !cache.add(id, now, p.duplicateWindowTime(), p.duplicateWindowCount());
+        if (cache.contains(id, now, p.duplicateWindowTime(), p.duplicateWindowCount(), storeWriter::duplicateIdForgotten)) {
+            return true;
+        }
+        long recordId = storeWriter.persistent() ? storeWriter.duplicateIdAdded(message, now) : 0;
+        cache.add(id, now, recordId, p.duplicateWindowCount(), storeWriter::duplicateIdForgotten);
+        return false;
     }
 
     /** An acknowledged (or committed) delivery: the message is gone from its queue for good. */
     void consumed(Delivery delivery) {
-        // In memory there is nothing more to do; a persistent store removes the reference here.
+        storeWriter.refRemoved(delivery.ref());
     }
 
     /** A message dropped with its queue (a deleted subscription or temporary queue). */
     void dropped(MessageRef ref, MessageQueue queue) {
-        // In memory there is nothing more to do; a persistent store removes the reference here.
+        storeWriter.refRemoved(ref);
+    }
+
+    /**
+     * A stored message is being delivered: the store counts the delivery now, so that after a crash a
+     * message that may have reached an application comes back with {@code JMSRedelivered} set.
+     */
+    void deliveryStarted(MessageRef ref, MessageQueue queue) {
+        storeWriter.deliveryStarted(queue, ref);
+    }
+
+    // ---- start-up
+
+    /**
+     * Rebuilds durable queues and subscriptions, their messages in their original order with their
+     * delivery counts, and the duplicate ids, from the store. Agent thread, before any connection.
+     */
+    public void load() throws java.io.IOException {
+        Map<Long, MessageQueue> byStoreId = new HashMap<>();
+        Map<Long, EncodedMessage> messages = new HashMap<>();
+        List<RefRecord> refs = new ArrayList<>();
+        storeWriter.store().load(new StoreLoader() {
+            @Override
+            public void queue(QueueRecord r) {
+                byStoreId.put(r.id(), restoreQueue(r));
+            }
+
+            @Override
+            public void message(long messageId, byte[] encoded) {
+                try {
+                    messages.put(messageId, EncodedMessage.wrap(encoded));
+                } catch (org.ternmq.message.MalformedMessageException e) {
+                    LOG.error("stored message {} is unreadable and is dropped: {}", messageId, e.getMessage());
+                    storeWriter.messageOrphaned(messageId);
+                }
+            }
+
+            @Override
+            public void ref(RefRecord r) {
+                refs.add(r);
+            }
+
+            @Override
+            public void duplicateId(DuplicateIdRecord d) {
+                duplicateIds.computeIfAbsent(d.destination(), a -> new DuplicateIdCache())
+                        .restore(d.duplicateId(), d.seenAt(), d.id());
+            }
+        });
+        refs.sort(java.util.Comparator.comparingLong(RefRecord::sequence));
+        Map<Long, StoredMessage> stored = new HashMap<>();
+        for (RefRecord r : refs) {
+            MessageQueue q = byStoreId.get(r.queueId());
+            EncodedMessage m = messages.get(r.messageId());
+            if (q == null || m == null) {
+                storeWriter.refOrphaned(r.id());
+                continue;
+            }
+            StoredMessage sm = stored.computeIfAbsent(r.messageId(), StoredMessage::new);
+            sm.refs++;
+            MessageRef ref = new MessageRef(m, r.sequence(), null, null);
+            ref.deliveryCount = r.deliveryCount();
+            ref.stored = sm;
+            ref.refId = r.id();
+            q.add(ref);
+            sequence = Math.max(sequence, r.sequence());
+        }
+        for (Long id : messages.keySet()) {
+            if (!stored.containsKey(id)) {
+                storeWriter.messageOrphaned(id);
+            }
+        }
+        if (!byStoreId.isEmpty() || !refs.isEmpty()) {
+            LOG.info("recovered {} durable queues and subscriptions holding {} messages", byStoreId.size(), refs.size());
+        }
+    }
+
+    private MessageQueue restoreQueue(QueueRecord r) {
+        DestinationPolicy policy = policies.policyFor(r.name());
+        if (!r.subscription()) {
+            MessageQueue q = new MessageQueue(r.name(), Address.queue(r.name()), policy, this, r.id());
+            queues.put(r.name(), q);
+            return q;
+        }
+        Address topicAddress = Address.topic(r.name());
+        BrokerTopic topic = topics.computeIfAbsent(r.name(), BrokerTopic::new);
+        Subscription.Key key = new Subscription.Key(r.clientId(), r.subscriptionName());
+        Selector selector;
+        try {
+            selector = Selector.parse(r.selector());
+        } catch (org.ternmq.selector.SelectorSyntaxException e) {
+            LOG.error("stored subscription {} has an invalid selector; it matches nothing", key);
+            selector = null;
+        }
+        MessageQueue q = new MessageQueue("subscription " + key, topicAddress, policy, this, r.id());
+        Subscription s = new Subscription(key, topicAddress, selector, r.noLocal(), true, r.shared(), q, null);
+        subscriptions.put(key, s);
+        topic.subscriptions.add(s);
+        return q;
     }
 
     /**
@@ -325,8 +479,7 @@ public final class BrokerAgent {
         DestinationPolicy p = from.policy();
         String target = p.deadLetterDestination();
         MessageQueue dlq = target.isEmpty() ? null
-                : p.autoCreateDeadLetter() ? queues.computeIfAbsent(target, n -> newQueue(n, Address.queue(n)))
-                : queues.get(target);
+                : p.autoCreateDeadLetter() ? queueNamed(target) : queues.get(target);
         if (dlq == null || dlq == from) {
             LOG.warn("message {} in {} reached {} delivery attempts but has no dead-letter queue to go to; it stays",
                     ref.message.messageId(), from.name(), ref.deliveryCount);
@@ -356,8 +509,7 @@ public final class BrokerAgent {
         DestinationPolicy p = from.policy();
         String target = p.expiryDestination();
         MessageQueue expiry = target.isEmpty() ? null
-                : p.autoCreateExpiry() ? queues.computeIfAbsent(target, n -> newQueue(n, Address.queue(n)))
-                : queues.get(target);
+                : p.autoCreateExpiry() ? queueNamed(target) : queues.get(target);
         consumedRef(ref, from);
         if (expiry == null || expiry == from) {
             LOG.debug("message {} expired in {} and was dropped", ref.message.messageId(), from.name());
@@ -371,7 +523,12 @@ public final class BrokerAgent {
     }
 
     private void consumedRef(MessageRef ref, MessageQueue from) {
-        // In memory there is nothing more to do; a persistent store removes the reference here.
+        storeWriter.refRemoved(ref);
+    }
+
+    private MessageQueue queueNamed(String name) {
+        MessageQueue q = queues.get(name);
+        return q != null ? q : newDurableQueue(name);
     }
 
     private static Map<String, Object> originProperties(MessageQueue from) {
@@ -382,8 +539,8 @@ public final class BrokerAgent {
     }
 
     private void enqueue(MessageQueue queue, EncodedMessage message, MessageRef origin) {
-        queue.add(new MessageRef(message, ++sequence, origin.originConnectionId, origin.originClientId));
-        queue.dispatch();
+        enqueue(queue, new MessageRef(message, ++sequence, origin.originConnectionId, origin.originClientId),
+                new StoredMessage[1]);
     }
 
     private void expireAll() {
@@ -477,8 +634,13 @@ public final class BrokerAgent {
             }
             deleteSubscription(existing);
         }
-        Subscription s = new Subscription(key, address, selector, noLocal, durable, shared,
-                newQueue("subscription " + key, address), null);
+        long storeId = durable && storeWriter.persistent() && !address.kind().isTemporary() ? storeWriter.nextId() : 0;
+        MessageQueue q = new MessageQueue("subscription " + key, address, policies.policyFor(address.name()), this, storeId);
+        Subscription s = new Subscription(key, address, selector, noLocal, durable, shared, q, null);
+        if (storeId != 0) {
+            storeWriter.queueCreated(q, new QueueRecord(storeId, true, address.name(), key.clientId(), key.name(),
+                    selectorText == null || selectorText.isBlank() ? null : selectorText, noLocal, shared));
+        }
         subscriptions.put(key, s);
         topic.subscriptions.add(s);
         return s;
@@ -519,5 +681,8 @@ public final class BrokerAgent {
             t.subscriptions.remove(s);
         }
         s.queue.delete();
+        if (s.queue.isDurable()) {
+            storeWriter.queueDeleted(s.queue);
+        }
     }
 }

@@ -155,15 +155,14 @@ public final class BrokerConnection {
                 flushConsumer((FlushConsumer) r);
                 return new Ok(corr);
             case SEND:
-                send((Send) r);
-                return new Ok(corr);
+                return send((Send) r);
             case ACKNOWLEDGE:
                 Acknowledge ack = (Acknowledge) r;
                 session(ack.sessionId()).acknowledge(ack.deliveryIds());
-                return new Ok(corr);
+                return respondWhenStored(corr);
             case COMMIT:
                 commit((Commit) r);
-                return new Ok(corr);
+                return respondWhenStored(corr);
             case ROLLBACK:
                 Rollback rb = (Rollback) r;
                 return respondThenDispatch(corr, session(rb.sessionId()).rollback(rb.lastReceived(), rb.unconsumed(), null));
@@ -338,7 +337,25 @@ public final class BrokerConnection {
         }
     }
 
-    private void send(Send r) throws BrokerException {
+    /**
+     * Answers once everything this task changed is stored durably (at once when nothing was): an
+     * acknowledged send is never lost, an acknowledged acknowledgement never comes back.
+     */
+    private Packet.Response respondWhenStored(long corr) {
+        agent.storeWriter().afterStored(true, failure -> write(failure == null ? new Ok(corr)
+                : new ErrorResponse(corr, ErrorCode.RESOURCE_ALLOCATION, "not stored: " + rootMessage(failure))));
+        return null;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + root + ")";
+    }
+
+    private Packet.Response send(Send r) throws BrokerException {
         BrokerSession session = session(r.sessionId());
         EncodedMessage message;
         try {
@@ -349,6 +366,10 @@ public final class BrokerConnection {
         if (message.destination() == null) {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "message has no destination");
         }
+        if (agent.needsStore(message) && agent.storeUnavailable() != null) {
+            throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, "persistent messages are refused: "
+                    + agent.storeUnavailable());
+        }
         if (message.destination().kind().isTemporary()) {
             // fail now rather than at commit: the destination must exist when the message is sent
             if (message.destination().isQueue()) {
@@ -358,6 +379,7 @@ public final class BrokerConnection {
             }
         }
         session.send(message);
+        return session.transacted() ? new Ok(r.correlationId()) : respondWhenStored(r.correlationId());
     }
 
     private void commit(Commit r) throws BrokerException {

@@ -45,6 +45,7 @@ final class BrokerSession {
             ref.firstDeliveredAt = now;
         }
         ref.lastDeliveredAt = now;
+        connection.agent.deliveryStarted(ref, from);
         unacked.put(deliveryId, new Delivery(deliveryId, ref, from, consumer));
         connection.write(new Deliver(consumer.id, deliveryId, ref.deliveryCount + 1, ref.message.bytes()));
     }

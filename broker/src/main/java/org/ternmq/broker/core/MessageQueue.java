@@ -42,6 +42,8 @@ final class MessageQueue {
     private final Address origin;
     private final DestinationPolicy policy;
     private final BrokerAgent agent;
+    /** The queue's store id; 0 for a queue that is not durable (temporary, non-durable subscription). */
+    final long storeId;
     private final TreeSet<MessageRef> ready = new TreeSet<>(DELIVERY_ORDER);
     private final PriorityQueue<MessageRef> scheduled = new PriorityQueue<>(READY_TIME_ORDER);
     /** Groups with a message waiting for redelivery, and how many. */
@@ -52,7 +54,8 @@ final class MessageQueue {
     private long wakeUpAt = Long.MAX_VALUE;
     private boolean deleted;
 
-    MessageQueue(String name, Address origin, DestinationPolicy policy, BrokerAgent agent) {
+    MessageQueue(String name, Address origin, DestinationPolicy policy, BrokerAgent agent, long storeId) {
+        this.storeId = storeId;
         this.name = name;
         this.origin = origin;
         this.policy = policy;
@@ -77,6 +80,10 @@ final class MessageQueue {
 
     List<BrokerConsumer> consumers() {
         return consumers;
+    }
+
+    boolean isDurable() {
+        return storeId != 0;
     }
 
     boolean isDeleted() {

@@ -19,6 +19,10 @@ final class MessageRef {
     final String originClientId;
     /** Deliveries that counted (were seen by an application) so far. */
     int deliveryCount;
+    /** The stored message, when this ref stands in a durable queue (else null). */
+    StoredMessage stored;
+    /** The ref's own store id (0 when not stored). */
+    long refId;
     /** Broker time of the first and the latest delivery (0 before the first). */
     long firstDeliveredAt;
     long lastDeliveredAt;
@@ -48,6 +52,10 @@ final class MessageRef {
 
     String groupId() {
         return message.groupId();
+    }
+
+    boolean isStored() {
+        return refId != 0;
     }
 
     @Override

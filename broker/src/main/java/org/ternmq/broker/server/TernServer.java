@@ -136,6 +136,9 @@ public final class TernServer {
         BrokerConfig.Builder b = BrokerConfig.builder()
                 .policies(parsed.policies())
                 .expiryScanPeriod(integer(BrokerSetting.EXPIRY_SCAN_PERIOD, v))
+                .persistence(bool(BrokerSetting.PERSISTENCE, v))
+                .syncPolicy(syncPolicy(v.get(BrokerSetting.SYNC_POLICY)))
+                .journalSegmentSize(integer(BrokerSetting.JOURNAL_SEGMENT_SIZE, v))
                 .name(v.get(BrokerSetting.NAME))
                 .host(v.get(BrokerSetting.HOST))
                 .tcpPort(integer(BrokerSetting.PORT, v))
@@ -155,6 +158,15 @@ public final class TernServer {
             return Integer.parseInt(v.get(s).trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + s.key() + " must be a whole number, was '" + v.get(s) + "'");
+        }
+    }
+
+    private static org.ternmq.store.SyncPolicy syncPolicy(String value) {
+        try {
+            return org.ternmq.store.SyncPolicy.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + BrokerSetting.SYNC_POLICY.key()
+                    + " must be NONE, ASYNC, DATA or DATA_AND_METADATA, was '" + value + "'");
         }
     }
 

@@ -1,0 +1,88 @@
+package org.ternmq.broker.persistence;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A store that keeps nothing: every message is lost on restart. For brokers that need no durability. */
+public final class MemoryStore implements MessageStore {
+
+    private final AtomicLong ids = new AtomicLong();
+
+    @Override
+    public boolean persistent() {
+        return false;
+    }
+
+    @Override
+    public String fencedReason() {
+        return null;
+    }
+
+    @Override
+    public long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    @Override
+    public StoreBatch batch() {
+        return NothingBatch.INSTANCE;
+    }
+
+    @Override
+    public void load(StoreLoader loader) {
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private enum NothingBatch implements StoreBatch {
+        INSTANCE;
+
+        @Override
+        public void addQueue(QueueRecord queue) {
+        }
+
+        @Override
+        public void removeQueue(long queueId) {
+        }
+
+        @Override
+        public void addMessage(long messageId, byte[] encoded) {
+        }
+
+        @Override
+        public void removeMessage(long messageId) {
+        }
+
+        @Override
+        public void addRef(RefRecord ref) {
+        }
+
+        @Override
+        public void updateRef(RefRecord ref) {
+        }
+
+        @Override
+        public void removeRef(long refId) {
+        }
+
+        @Override
+        public void addDuplicateId(DuplicateIdRecord record) {
+        }
+
+        @Override
+        public void removeDuplicateId(long recordId) {
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return true;
+        }
+
+        @Override
+        public CompletableFuture<Void> commit(boolean sync) {
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package org.ternmq.broker.persistence;
+
+/**
+ * A persistent message standing in one durable queue.
+ *
+ * @param id            the reference's store id
+ * @param messageId     the stored message it refers to
+ * @param queueId       the durable queue it stands in
+ * @param sequence      arrival order, kept so a restart keeps the queue's order
+ * @param deliveryCount deliveries that counted so far
+ */
+public record RefRecord(long id, long messageId, long queueId, long sequence, int deliveryCount) {
+}

@@ -1,0 +1,40 @@
+package org.ternmq.broker.persistence;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Changes to the store that are written as one atomic unit: after a crash either all of them are there or
+ * none. Built and committed on the agent thread.
+ */
+public interface StoreBatch {
+
+    void addQueue(QueueRecord queue);
+
+    void removeQueue(long queueId);
+
+    /** A persistent message's encoded bytes, stored once however many queues reference it. */
+    void addMessage(long messageId, byte[] encoded);
+
+    void removeMessage(long messageId);
+
+    void addRef(RefRecord ref);
+
+    /** A reference's new delivery count. */
+    void updateRef(RefRecord ref);
+
+    void removeRef(long refId);
+
+    void addDuplicateId(DuplicateIdRecord record);
+
+    void removeDuplicateId(long recordId);
+
+    boolean isEmpty();
+
+    /**
+     * Writes the batch.
+     *
+     * @param sync whether the future waits for the data to be forced to disk (per the store's sync policy)
+     * @return completed when the changes are as durable as asked; failed (store fenced) otherwise
+     */
+    CompletableFuture<Void> commit(boolean sync);
+}

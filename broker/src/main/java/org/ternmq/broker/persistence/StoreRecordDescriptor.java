@@ -1,0 +1,127 @@
+package org.ternmq.broker.persistence;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import org.ternmq.message.Address;
+
+/**
+ * The broker's record types in the journal and their payload layouts (big-endian; a string is an int
+ * byte-length, -1 for null, then UTF-8):
+ *
+ * <pre>
+ * QUEUE      +--------+------+----------+-------------------+----------+---------+--------+
+ *  (type 1)  | flags  | name | clientId | subscription name | selector | noLocal | shared |
+ *            | 1 byte | str  | str      | str               | str      | 1 byte  | 1 byte |
+ *            +--------+------+----------+-------------------+----------+---------+--------+
+ *            flags bit 0: subscription (else a queue, and the rest of the fields are null/0)
+ *
+ * MESSAGE    +----------------------------------------------+
+ *  (type 2)  | the message exactly as the producer encoded it |
+ *            +----------------------------------------------+
+ *
+ * REF        +------------+----------+----------+----------------+
+ *  (type 3)  | message id | queue id | sequence | delivery count |
+ *            | 8 bytes    | 8 bytes  | 8 bytes  | 4 bytes        |
+ *            +------------+----------+----------+----------------+
+ *
+ * DUPLICATE  +--------------+--------------+--------------+---------+
+ *  (type 4)  | address kind | address name | duplicate id | seen at |
+ *            | 1 byte       | str          | str          | 8 bytes |
+ *            +--------------+--------------+--------------+---------+
+ * </pre>
+ */
+public final class StoreRecordDescriptor {
+
+    public static final byte QUEUE = 1;
+    public static final byte MESSAGE = 2;
+    public static final byte REF = 3;
+    public static final byte DUPLICATE = 4;
+
+    static final int REF_LENGTH = 8 + 8 + 8 + 4;
+
+    private StoreRecordDescriptor() {
+    }
+
+    static ByteBuffer encode(QueueRecord q) {
+        byte[][] strings = {utf8(q.name()), utf8(q.clientId()), utf8(q.subscriptionName()), utf8(q.selector())};
+        ByteBuffer b = ByteBuffer.allocate(1 + stringsLength(strings) + 2);
+        b.put((byte) (q.subscription() ? 1 : 0));
+        for (byte[] s : strings) {
+            putString(b, s);
+        }
+        b.put((byte) (q.noLocal() ? 1 : 0)).put((byte) (q.shared() ? 1 : 0));
+        return b.flip();
+    }
+
+    static QueueRecord decodeQueue(long id, ByteBuffer payload) {
+        ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
+        boolean subscription = (b.get() & 1) != 0;
+        String name = getString(b);
+        String clientId = getString(b);
+        String subscriptionName = getString(b);
+        String selector = getString(b);
+        boolean noLocal = b.get() != 0;
+        boolean shared = b.get() != 0;
+        return new QueueRecord(id, subscription, name, clientId, subscriptionName, selector, noLocal, shared);
+    }
+
+    static ByteBuffer encode(RefRecord r) {
+        return ByteBuffer.allocate(REF_LENGTH).putLong(r.messageId()).putLong(r.queueId()).putLong(r.sequence())
+                .putInt(r.deliveryCount()).flip();
+    }
+
+    static RefRecord decodeRef(long id, ByteBuffer payload) {
+        ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
+        return new RefRecord(id, b.getLong(), b.getLong(), b.getLong(), b.getInt());
+    }
+
+    static ByteBuffer encode(DuplicateIdRecord d) {
+        byte[] name = utf8(d.destination().name());
+        byte[] dup = utf8(d.duplicateId());
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 + name.length + dup.length + 8);
+        b.put((byte) d.destination().kind().code());
+        putString(b, name);
+        putString(b, dup);
+        b.putLong(d.seenAt());
+        return b.flip();
+    }
+
+    static DuplicateIdRecord decodeDuplicate(long id, ByteBuffer payload) {
+        ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
+        Address.Kind kind = Address.Kind.fromCode(b.get());
+        String name = getString(b);
+        String dup = getString(b);
+        return new DuplicateIdRecord(id, new Address(kind, name), dup, b.getLong());
+    }
+
+    private static byte[] utf8(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int stringsLength(byte[][] strings) {
+        int n = 0;
+        for (byte[] s : strings) {
+            n += 4 + (s == null ? 0 : s.length);
+        }
+        return n;
+    }
+
+    private static void putString(ByteBuffer b, byte[] s) {
+        if (s == null) {
+            b.putInt(-1);
+        } else {
+            b.putInt(s.length).put(s);
+        }
+    }
+
+    private static String getString(ByteBuffer b) {
+        int length = b.getInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        b.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
