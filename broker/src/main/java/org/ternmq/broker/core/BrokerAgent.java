@@ -431,6 +431,7 @@ public final class BrokerAgent {
             sm.refs++;
             MessageRef ref = new MessageRef(m, r.sequence(), null, null);
             ref.deliveryCount = r.deliveryCount();
+            ref.redeliverAt = r.redeliverAt();
             ref.stored = sm;
             ref.refId = r.id();
             q.add(ref);

@@ -142,6 +142,9 @@ final class BrokerSession {
                 }
                 long delay = queue.policy().redeliveryDelayAfter(ref.deliveryCount);
                 ref.redeliverAt = delay > 0 ? now + delay : 0;
+                if (delay > 0) {
+                    connection.agent.storeWriter().redeliveryDelayed(queue, ref);
+                }
             }
             queue.putBack(ref);
             touched.add(queue);

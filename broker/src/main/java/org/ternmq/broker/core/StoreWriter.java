@@ -110,7 +110,7 @@ final class StoreWriter {
         stored.refs++;
         ref.stored = stored;
         ref.refId = store.nextId();
-        batch().addRef(new RefRecord(ref.refId, stored.id, queue.storeId, ref.sequence, ref.deliveryCount));
+        batch().addRef(record(queue, ref, ref.deliveryCount));
     }
 
     void refRemoved(MessageRef ref) {
@@ -127,8 +127,19 @@ final class StoreWriter {
     /** Counts a delivery in the store before it happens (see {@link BrokerAgent#deliveryStarted}). */
     void deliveryStarted(MessageQueue queue, MessageRef ref) {
         if (ref.isStored()) {
-            batch().updateRef(new RefRecord(ref.refId, ref.stored.id, queue.storeId, ref.sequence, ref.deliveryCount + 1));
+            batch().updateRef(record(queue, ref, ref.deliveryCount + 1));
         }
+    }
+
+    /** Stores a redelivery delay, so that it outlives a restart. */
+    void redeliveryDelayed(MessageQueue queue, MessageRef ref) {
+        if (ref.isStored()) {
+            batch().updateRef(record(queue, ref, ref.deliveryCount));
+        }
+    }
+
+    private static RefRecord record(MessageQueue queue, MessageRef ref, int deliveryCount) {
+        return new RefRecord(ref.refId, ref.stored.id, queue.storeId, ref.sequence, deliveryCount, ref.redeliverAt);
     }
 
     void refOrphaned(long refId) {

@@ -8,6 +8,7 @@ package org.ternmq.broker.persistence;
  * @param queueId       the durable queue it stands in
  * @param sequence      arrival order, kept so a restart keeps the queue's order
  * @param deliveryCount deliveries that counted so far
+ * @param redeliverAt   when a redelivery delay ends (0 for none), so a restart keeps the delay
  */
-public record RefRecord(long id, long messageId, long queueId, long sequence, int deliveryCount) {
+public record RefRecord(long id, long messageId, long queueId, long sequence, int deliveryCount, long redeliverAt) {
 }

@@ -20,10 +20,10 @@ import org.ternmq.message.Address;
  *  (type 2)  | the message exactly as the producer encoded it |
  *            +----------------------------------------------+
  *
- * REF        +------------+----------+----------+----------------+
- *  (type 3)  | message id | queue id | sequence | delivery count |
- *            | 8 bytes    | 8 bytes  | 8 bytes  | 4 bytes        |
- *            +------------+----------+----------+----------------+
+ * REF        +------------+----------+----------+----------------+--------------+
+ *  (type 3)  | message id | queue id | sequence | delivery count | redeliver at |
+ *            | 8 bytes    | 8 bytes  | 8 bytes  | 4 bytes        | 8 bytes      |
+ *            +------------+----------+----------+----------------+--------------+
  *
  * DUPLICATE  +--------------+--------------+--------------+---------+
  *  (type 4)  | address kind | address name | duplicate id | seen at |
@@ -38,7 +38,7 @@ public final class StoreRecordDescriptor {
     public static final byte REF = 3;
     public static final byte DUPLICATE = 4;
 
-    static final int REF_LENGTH = 8 + 8 + 8 + 4;
+    static final int REF_LENGTH = 8 + 8 + 8 + 4 + 8;
 
     private StoreRecordDescriptor() {
     }
@@ -68,12 +68,12 @@ public final class StoreRecordDescriptor {
 
     static ByteBuffer encode(RefRecord r) {
         return ByteBuffer.allocate(REF_LENGTH).putLong(r.messageId()).putLong(r.queueId()).putLong(r.sequence())
-                .putInt(r.deliveryCount()).flip();
+                .putInt(r.deliveryCount()).putLong(r.redeliverAt()).flip();
     }
 
     static RefRecord decodeRef(long id, ByteBuffer payload) {
         ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
-        return new RefRecord(id, b.getLong(), b.getLong(), b.getLong(), b.getInt());
+        return new RefRecord(id, b.getLong(), b.getLong(), b.getLong(), b.getInt(), b.getLong());
     }
 
     static ByteBuffer encode(DuplicateIdRecord d) {

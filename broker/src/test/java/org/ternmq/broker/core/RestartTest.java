@@ -1,0 +1,285 @@
+package org.ternmq.broker.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.ternmq.broker.BrokerConfig;
+import org.ternmq.broker.EmbeddedBroker;
+import org.ternmq.broker.persistence.StoreRecordDescriptor;
+import org.ternmq.broker.server.ConfigFile;
+import org.ternmq.broker.testing.RawClient;
+import org.ternmq.message.Address;
+import org.ternmq.message.EncodedMessage;
+import org.ternmq.message.MessageEncoder;
+import org.ternmq.protocol.*;
+import org.ternmq.store.Journal;
+import org.ternmq.store.JournalConfig;
+import org.ternmq.transport.TransportAddress;
+
+/**
+ * What survives a restart of the broker on the same data directory: persistent messages in order,
+ * delivery counts, durable subscriptions, committed transactions, duplicate ids, delivery times,
+ * redelivery delays and dead-letter moves; and what does not: non-persistent messages, acknowledged
+ * messages, uncommitted work, non-durable subscriptions.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RestartTest {
+
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    @TempDir
+    Path data;
+    private EmbeddedBroker broker;
+    private final List<RawClient> clients = new ArrayList<>();
+    private String[] policy = new String[0];
+
+    @AfterEach
+    void stop() {
+        clients.forEach(RawClient::close);
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private void start() throws Exception {
+        Properties p = new Properties();
+        for (int i = 0; i < policy.length; i += 2) {
+            p.setProperty(policy[i], policy[i + 1]);
+        }
+        broker = EmbeddedBroker.start(BrokerConfig.builder().tcpPort(-1).inVmName("restart-" + NAMES.incrementAndGet())
+                .dataDirectory(data).journalSegmentSize(2 << 20).maxFrameLength(1 << 20).expiryScanPeriod(20)
+                .policies(ConfigFile.parse(p, "test").policies()).build());
+    }
+
+    private void restart() throws Exception {
+        clients.forEach(RawClient::close);
+        clients.clear();
+        broker.close();
+        start();
+    }
+
+    private RawClient session(int ackMode, String clientId) throws Exception {
+        RawClient c = new RawClient(TransportAddress.vm(broker.config().inVmName()));
+        clients.add(c);
+        assertThat(c.hello(null, null)).isInstanceOf(HelloOk.class);
+        if (clientId != null) {
+            assertThat(c.request(id -> new SetClientId(id, clientId))).isInstanceOf(Ok.class);
+        }
+        assertThat(c.request(id -> new CreateSession(id, 1, ackMode))).isInstanceOf(Ok.class);
+        return c;
+    }
+
+    private static void send(RawClient c, MessageEncoder m) throws InterruptedException {
+        assertThat(c.request(id -> new Send(id, 1, m.encode().bytes()))).isInstanceOf(Ok.class);
+    }
+
+    private static MessageEncoder msg(Address to, String id) {
+        return new MessageEncoder().destination(to).messageId(id).persistent(true);
+    }
+
+    private static void consume(RawClient c, long consumerId, Address from, String subscription, int credits)
+            throws InterruptedException {
+        assertThat(c.request(id -> new CreateConsumer(id, 1, consumerId, from, null, false, subscription,
+                subscription != null, false, credits))).isInstanceOf(Ok.class);
+    }
+
+    private static List<Deliver> drain(RawClient c) throws Exception {
+        List<Deliver> all = new ArrayList<>();
+        Packet p;
+        while ((p = c.poll(300)) != null) {
+            all.add((Deliver) p);
+        }
+        return all;
+    }
+
+    private static String id(Deliver d) throws Exception {
+        return EncodedMessage.wrap(d.message()).messageId();
+    }
+
+    private static List<String> ids(List<Deliver> ds) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (Deliver d : ds) {
+            ids.add(id(d));
+        }
+        return ids;
+    }
+
+    @Test
+    void persistentMessagesSurviveInOrderAndNonPersistentOnesDoNot() throws Exception {
+        start();
+        RawClient c = session(1, null);
+        Address q = Address.queue("orders");
+        send(c, msg(q, "ID:1"));
+        send(c, msg(q, "ID:volatile").persistent(false));
+        send(c, msg(q, "ID:2").priority(9));
+        send(c, msg(q, "ID:3"));
+        restart();
+        RawClient after = session(1, null);
+        consume(after, 1, q, null, 10);
+        assertThat(ids(drain(after))).containsExactly("ID:2", "ID:1", "ID:3");
+    }
+
+    @Test
+    void acknowledgedMessagesNeverComeBackAndUnacknowledgedOnesAreMarkedRedelivered() throws Exception {
+        start();
+        RawClient c = session(2, null);
+        Address q = Address.queue("acks");
+        for (String m : new String[] {"ID:acked", "ID:seen", "ID:never-delivered"}) {
+            send(c, msg(q, m));
+        }
+        consume(c, 1, q, null, 2);
+        Deliver acked = c.next(Deliver.class);
+        Deliver seen = c.next(Deliver.class);
+        assertThat(c.request(id -> new Acknowledge(id, 1, new long[] {acked.deliveryId()}))).isInstanceOf(Ok.class);
+        restart(); // "seen" was delivered but never acknowledged
+        RawClient after = session(2, null);
+        consume(after, 1, q, null, 10);
+        List<Deliver> redelivered = drain(after);
+        assertThat(ids(redelivered)).containsExactly("ID:seen", "ID:never-delivered");
+        assertThat(redelivered.get(0).deliveryCount()).as("may have been seen: redelivered").isEqualTo(2);
+        assertThat(redelivered.get(1).deliveryCount()).isEqualTo(1);
+        assertThat(id(seen)).isEqualTo("ID:seen");
+    }
+
+    @Test
+    void durableSubscriptionsKeepTheirMessagesAndSelectorsNonDurableOnesGo() throws Exception {
+        start();
+        RawClient sub = session(1, "app");
+        Address topic = Address.topic("prices");
+        assertThat(sub.request(id -> new CreateConsumer(id, 1, 1, topic, "region = 'eu'", false, "eu-prices", true,
+                false, 10))).isInstanceOf(Ok.class);
+        sub.request(id -> new CloseConsumer(id, 1, 0, new long[0]));
+        consume(sub, 2, topic, null, 10); // non-durable
+        RawClient pub = session(1, null);
+        send(pub, msg(topic, "ID:eu").property("region", "eu"));
+        send(pub, msg(topic, "ID:us").property("region", "us"));
+        assertThat(drain(sub)).hasSize(2);
+        restart();
+        RawClient after = session(1, "app");
+        assertThat(after.request(id -> new CreateConsumer(id, 1, 1, topic, "region = 'eu'", false, "eu-prices", true,
+                false, 10))).isInstanceOf(Ok.class);
+        assertThat(ids(drain(after))).containsExactly("ID:eu");
+        RawClient pub2 = session(1, null);
+        send(pub2, msg(topic, "ID:after-restart").property("region", "eu"));
+        assertThat(ids(drain(after))).containsExactly("ID:after-restart");
+    }
+
+    @Test
+    void onlyCommittedTransactionsSurvive() throws Exception {
+        start();
+        RawClient tx = session(0, null);
+        Address q = Address.queue("tx");
+        tx.request(id -> new Send(id, 1, msg(q, "ID:committed").encode().bytes()));
+        assertThat(tx.request(id -> new Commit(id, 1))).isInstanceOf(Ok.class);
+        tx.request(id -> new Send(id, 1, msg(q, "ID:pending").encode().bytes()));
+        restart();
+        RawClient after = session(1, null);
+        consume(after, 1, q, null, 10);
+        assertThat(ids(drain(after))).containsExactly("ID:committed");
+    }
+
+    @Test
+    void aMessageForManyDurableSubscriptionsIsWrittenOnce() throws Exception {
+        start();
+        RawClient sub = session(1, "fan");
+        Address topic = Address.topic("fan-out");
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            sub.request(id -> new CreateConsumer(id, 1, 10 + n, topic, null, false, "sub-" + n, true, false, 0));
+        }
+        send(sub, msg(topic, "ID:big").bodyType(org.ternmq.message.BodyType.BYTES).body(new byte[100_000]));
+        broker.close();
+        broker = null;
+        Map<Byte, Integer> records = new HashMap<>();
+        JournalConfig config = JournalConfig.builder(data.resolve("journal")).set(JournalConfig.SEGMENT_SIZE, 2 << 20)
+                .set(JournalConfig.MAX_PAYLOAD_SIZE, 1 << 20).build();
+        try (Journal journal = Journal.open(config, (long id, byte type, ByteBuffer payload) -> records.merge(type, 1, Integer::sum))) {
+            assertThat(journal.isFenced()).isFalse();
+        }
+        assertThat(records.get(StoreRecordDescriptor.MESSAGE)).isEqualTo(1);
+        assertThat(records.get(StoreRecordDescriptor.REF)).isEqualTo(5);
+    }
+
+    @Test
+    void duplicateIdsAreRememberedAcrossARestart() throws Exception {
+        start();
+        RawClient c = session(1, null);
+        Address q = Address.queue("dups");
+        send(c, msg(q, "ID:first").property(MessageProperties.DUPLICATE_ID, "order-42"));
+        restart();
+        RawClient after = session(1, null);
+        send(after, msg(q, "ID:retry").property(MessageProperties.DUPLICATE_ID, "order-42"));
+        consume(after, 1, q, null, 10);
+        assertThat(ids(drain(after))).containsExactly("ID:first");
+    }
+
+    @Test
+    void aDelayedMessageKeepsItsTimeAcrossARestart() throws Exception {
+        start();
+        RawClient c = session(1, null);
+        Address q = Address.queue("delayed");
+        long due = System.currentTimeMillis() + 1500;
+        send(c, msg(q, "ID:later").deliveryTime(due));
+        restart();
+        RawClient after = session(1, null);
+        consume(after, 1, q, null, 10);
+        Deliver d = after.next(Deliver.class);
+        assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(due);
+        assertThat(id(d)).isEqualTo("ID:later");
+    }
+
+    @Test
+    void aMessageWaitingForRedeliveryKeepsItsCountAndDelayAcrossARestart() throws Exception {
+        policy = new String[] {"policy.default.redelivery-delay", "1500"};
+        start();
+        RawClient c = session(2, null);
+        Address q = Address.queue("waiting");
+        send(c, msg(q, "ID:retry-me"));
+        consume(c, 1, q, null, 10);
+        Deliver first = c.next(Deliver.class);
+        long recoveredAt = System.currentTimeMillis();
+        c.request(id -> new Recover(id, 1, first.deliveryId(), new long[0]));
+        restart();
+        RawClient after = session(2, null);
+        consume(after, 1, q, null, 10);
+        Deliver again = after.next(Deliver.class);
+        assertThat(System.currentTimeMillis() - recoveredAt).isGreaterThanOrEqualTo(1400);
+        assertThat(id(again)).isEqualTo("ID:retry-me");
+        assertThat(again.deliveryCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aDeadLetteredMessageStaysInTheDeadLetterQueue() throws Exception {
+        policy = new String[] {"policy.default.max-delivery-attempts", "1"};
+        start();
+        RawClient c = session(2, null);
+        Address q = Address.queue("poison");
+        send(c, msg(q, "ID:poison"));
+        consume(c, 1, q, null, 10);
+        Deliver d = c.next(Deliver.class);
+        c.request(id -> new Recover(id, 1, d.deliveryId(), new long[0]));
+        restart();
+        RawClient after = session(1, null);
+        consume(after, 1, q, null, 10);
+        consume(after, 2, Address.queue("DLQ"), null, 10);
+        List<Deliver> got = drain(after);
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0).consumerId()).isEqualTo(2);
+        EncodedMessage dead = EncodedMessage.wrap(got.get(0).message());
+        assertThat(dead.messageId()).isEqualTo("ID:poison");
+        assertThat(dead.property(MessageProperties.ORIGINAL_DESTINATION)).isEqualTo("poison");
+        assertThat(dead.property(MessageProperties.DELIVERY_ATTEMPTS)).isEqualTo(1);
+    }
+}
