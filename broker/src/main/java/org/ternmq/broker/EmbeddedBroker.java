@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.ternmq.broker.core.BrokerAgent;
+import org.ternmq.broker.management.BrokerManagement;
 import org.ternmq.broker.net.BrokerAcceptor;
 import org.ternmq.broker.persistence.JournalStore;
 import org.ternmq.broker.persistence.MemoryStore;
@@ -38,6 +39,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final BrokerConfig config;
     private final BrokerAgent agent;
     private final MessageStore store;
+    private final BrokerManagement management;
+    private javax.management.ObjectName mbeanName;
     private final List<BrokerAcceptor> acceptors = new ArrayList<>();
     private int tcpPort = -1;
     private volatile boolean closed;
@@ -48,6 +51,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.agent = new BrokerAgent(config.name(),
                 new Authenticator(config.users(), config.allowAnonymous()), config.producerWindow(),
                 config.policies(), config.expiryScanPeriod(), store);
+        this.management = new BrokerManagement(agent);
     }
 
     /**
@@ -69,6 +73,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         try {
             broker.load();
             broker.startAcceptors();
+            broker.registerMBean();
             return broker;
         } catch (Exception | Error e) {
             broker.close();
@@ -122,6 +127,24 @@ public final class EmbeddedBroker implements AutoCloseable {
                 config.dataDirectory().toAbsolutePath());
     }
 
+    private void registerMBean() {
+        try {
+            javax.management.ObjectName name = javax.management.ObjectName.getInstance("org.ternmq:type=Broker,name="
+                    + javax.management.ObjectName.quote(config.name()) + (config.inVmName() != null
+                    ? ",vm=" + javax.management.ObjectName.quote(config.inVmName()) : "")
+                    + (tcpPort >= 0 ? ",port=" + tcpPort : ""));
+            java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(management, name);
+            mbeanName = name;
+        } catch (javax.management.JMException e) {
+            LOG.warn("could not register the broker's JMX bean: {}", e.toString());
+        }
+    }
+
+    /** Management operations: list queues, move messages (e.g. out of a dead-letter queue), purge. */
+    public BrokerManagement management() {
+        return management;
+    }
+
     public BrokerConfig config() {
         return config;
     }
@@ -166,6 +189,13 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         for (BrokerAcceptor a : acceptors) {
             a.close();
+        }
+        if (mbeanName != null) {
+            try {
+                java.lang.management.ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName);
+            } catch (javax.management.JMException e) {
+                LOG.debug("could not unregister {}: {}", mbeanName, e.toString());
+            }
         }
         agent.shutdown();
         store.close();

@@ -32,7 +32,10 @@ public enum PacketType {
     BROWSE_BATCH(23, BrowseBatch::decode),
     DELIVER(24, Deliver::decode),
     CREDIT(25, Credit::decode),
-    DISCONNECT(26, Disconnect::decode);
+    DISCONNECT(26, Disconnect::decode),
+    MANAGE(27, Manage::decode),
+    MANAGE_RESULT(28, ManageResult::decode),
+    DELIVERY_FAILURE(29, DeliveryFailure::decode);
 
     private static final PacketType[] BY_CODE = new PacketType[256];
 

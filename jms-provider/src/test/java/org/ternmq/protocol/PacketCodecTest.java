@@ -47,7 +47,10 @@ class PacketCodecTest {
                 new BrowseBatch(23, List.of(new byte[] {9}, new byte[0]), true),
                 new Deliver(11, 5, 2, new byte[] {4, 5}),
                 new Credit(11, 10),
-                new Disconnect(ErrorCode.INTERNAL, "bye"));
+                new Disconnect(ErrorCode.INTERNAL, "bye"),
+                new Manage(24, "move-messages", "DLQ", null, "a = 1"),
+                new ManageResult(25, 3, "moved 3"),
+                new DeliveryFailure(7, 5, "java.lang.RuntimeException: boom"));
     }
 
     @Test

@@ -47,6 +47,7 @@ public final class BrokerAgent {
     private final PolicyRepository policies;
     private final Map<Address, DuplicateIdCache> duplicateIds = new HashMap<>();
     private final StoreWriter storeWriter;
+    private final ManagementOperations management = new ManagementOperations(this);
 
     private final Map<String, MessageQueue> queues = new HashMap<>();
     private final Map<String, BrokerTopic> topics = new HashMap<>();
@@ -123,6 +124,33 @@ public final class BrokerAgent {
 
     long now() {
         return System.currentTimeMillis();
+    }
+
+    /** The management operations; run them on the agent thread. */
+    public ManagementOperations management() {
+        return management;
+    }
+
+    /** Queues and durable subscriptions by name (subscriptions as "topic::clientId.name"). Agent thread. */
+    Map<String, MessageQueue> queuesByName() {
+        Map<String, MessageQueue> all = new HashMap<>(queues);
+        for (Subscription s : subscriptions.values()) {
+            if (s.durable) {
+                all.put(s.topic.name() + "::" + (s.key.clientId() == null ? "" : s.key.clientId() + ".") + s.key.name(), s.queue);
+            }
+        }
+        return all;
+    }
+
+    /** Removes the messages of a queue that match {@code selector} (all when null). */
+    int purge(String queueName, Selector selector) throws BrokerException {
+        MessageQueue q = queues.get(queueName);
+        if (q == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no queue '" + queueName + "'");
+        }
+        List<MessageRef> removed = q.removeMatching(ref -> selector == null || selector.matches(ref.message));
+        removed.forEach(storeWriter::refRemoved);
+        return removed.size();
     }
 
     StoreWriter storeWriter() {

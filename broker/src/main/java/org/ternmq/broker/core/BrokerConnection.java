@@ -24,6 +24,8 @@ import org.ternmq.protocol.CreateSession;
 import org.ternmq.protocol.CreateTemporary;
 import org.ternmq.protocol.Credit;
 import org.ternmq.protocol.DeleteTemporary;
+import org.ternmq.protocol.DeliveryFailure;
+import org.ternmq.protocol.Manage;
 import org.ternmq.protocol.Disconnect;
 import org.ternmq.protocol.ErrorCode;
 import org.ternmq.protocol.ErrorResponse;
@@ -113,6 +115,13 @@ public final class BrokerConnection {
             onCredit(credit);
             return;
         }
+        if (packet instanceof DeliveryFailure failure) {
+            BrokerSession s = sessions.get(failure.sessionId());
+            if (s != null) {
+                s.deliveryFailed(failure.deliveryId(), failure.reason());
+            }
+            return;
+        }
         if (!(packet instanceof Packet.Request request)) {
             protocolViolation("unexpected packet " + packet.type() + " from a client");
             return;
@@ -192,9 +201,19 @@ public final class BrokerConnection {
                 return new Ok(corr);
             case PING:
                 return new Ok(corr);
+            case MANAGE:
+                return manage((Manage) r);
             default:
                 throw new BrokerException(ErrorCode.UNSUPPORTED, "unsupported request " + r.type());
         }
+    }
+
+    private Packet.Response manage(Manage m) throws BrokerException {
+        if (!agent.authenticator().isAdministrator(user)) {
+            throw new BrokerException(ErrorCode.SECURITY, "user '" + user + "' may not manage the broker (needs role '"
+                    + org.ternmq.broker.security.Authenticator.ADMIN_ROLE + "')");
+        }
+        return agent.management().run(m);
     }
 
     private Packet.Response hello(Hello h) {

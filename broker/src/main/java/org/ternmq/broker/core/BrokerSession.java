@@ -27,6 +27,8 @@ final class BrokerSession {
     private final Map<Long, Delivery> unacked = new LinkedHashMap<>();
     private final List<Delivery> stagedAcks = new ArrayList<>();
     private final List<EncodedMessage> stagedSends = new ArrayList<>();
+    /** Why the application failed on a delivery, as the client reported it, until the delivery returns. */
+    private final Map<Long, String> failures = new java.util.HashMap<>();
 
     BrokerSession(int id, int ackMode, BrokerConnection connection) {
         this.id = id;
@@ -58,6 +60,13 @@ final class BrokerSession {
         }
     }
 
+    /** Records why the application failed on a delivery (see {@code DeliveryFailure}). */
+    void deliveryFailed(long deliveryId, String reason) {
+        if (unacked.containsKey(deliveryId) && reason != null) {
+            failures.put(deliveryId, reason);
+        }
+    }
+
     /** Unknown ids are ignored: the delivery may have been returned already by a recover racing the ack. */
     void acknowledge(long[] deliveryIds) {
         for (long deliveryId : deliveryIds) {
@@ -65,6 +74,7 @@ final class BrokerSession {
             if (d == null) {
                 continue;
             }
+            failures.remove(deliveryId);
             if (transacted()) {
                 stagedAcks.add(d);
             } else {
@@ -126,6 +136,7 @@ final class BrokerSession {
         for (Delivery d : deliveries) {
             MessageRef ref = d.ref();
             MessageQueue queue = d.queue();
+            String reported = failures.remove(d.id());
             boolean seen = d.id() <= lastReceived && !unseen.contains(d.id());
             if (!seen && !d.consumer().isClosed()) {
                 d.consumer().grant(1);
@@ -137,7 +148,7 @@ final class BrokerSession {
             if (seen) {
                 ref.deliveryCount++;
                 if (queue.policy().exhausted(ref.deliveryCount)) {
-                    connection.agent.deadLetter(ref, queue, failure);
+                    connection.agent.deadLetter(ref, queue, reported != null ? reported : failure);
                     continue;
                 }
                 long delay = queue.policy().redeliveryDelayAfter(ref.deliveryCount);

@@ -29,6 +29,21 @@ import org.ternmq.message.Address;
  *  (type 4)  | address kind | address name | duplicate id | seen at |
  *            | 1 byte       | str          | str          | 8 bytes |
  *            +--------------+--------------+--------------+---------+
+ *
+ * QUEUED     +----------+----------+----------------+--------------+-----------------------------+
+ *  (type 5)  | queue id | sequence | delivery count | redeliver at | the message as encoded      |
+ *            | 8 bytes  | 8 bytes  | 4 bytes        | 8 bytes      | rest of the payload         |
+ *            +----------+----------+----------------+--------------+-----------------------------+
+ *            a message standing in exactly one durable queue: body and reference in one record, so
+ *            a backlog costs the journal one index entry per message, not two. The record id is the
+ *            reference's id; id + 1 is reserved for its DELIVERY record.
+ *
+ * DELIVERY   +-----------+----------------+--------------+
+ *  (type 6)  | queued id | delivery count | redeliver at |
+ *            | 8 bytes   | 4 bytes        | 8 bytes      |
+ *            +-----------+----------------+--------------+
+ *            the delivery state of QUEUED record "queued id" once it changed (written at the first
+ *            delivery), kept apart so a delivery never rewrites the body. Its id is queued id + 1.
  * </pre>
  */
 public final class StoreRecordDescriptor {
@@ -37,8 +52,19 @@ public final class StoreRecordDescriptor {
     public static final byte MESSAGE = 2;
     public static final byte REF = 3;
     public static final byte DUPLICATE = 4;
+    public static final byte QUEUED = 5;
+    public static final byte DELIVERY = 6;
 
     static final int REF_LENGTH = 8 + 8 + 8 + 4 + 8;
+    static final int QUEUED_HEADER_LENGTH = 8 + 8 + 4 + 8;
+    static final int QUEUED_QUEUE_ID_OFFSET = 0;
+    static final int QUEUED_SEQUENCE_OFFSET = 8;
+    static final int QUEUED_DELIVERY_COUNT_OFFSET = 16;
+    static final int QUEUED_REDELIVER_AT_OFFSET = 20;
+    static final int REF_MESSAGE_ID_OFFSET = 0;
+    static final int REF_QUEUE_ID_OFFSET = 8;
+    static final int REF_SEQUENCE_OFFSET = 16;
+    static final int DELIVERY_LENGTH = 8 + 4 + 8;
 
     private StoreRecordDescriptor() {
     }
@@ -74,6 +100,34 @@ public final class StoreRecordDescriptor {
     static RefRecord decodeRef(long id, ByteBuffer payload) {
         ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
         return new RefRecord(id, b.getLong(), b.getLong(), b.getLong(), b.getInt(), b.getLong());
+    }
+
+    static ByteBuffer encodeQueued(long queueId, long sequence, int deliveryCount, long redeliverAt, byte[] message) {
+        return ByteBuffer.allocate(QUEUED_HEADER_LENGTH + message.length).putLong(queueId).putLong(sequence)
+                .putInt(deliveryCount).putLong(redeliverAt).put(message).flip();
+    }
+
+    /** A QUEUED record read back, its delivery state still as first written (see {@link #DELIVERY}). */
+    static StoredRef decodeQueued(long id, ByteBuffer payload) {
+        ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
+        long queueId = b.getLong();
+        long sequence = b.getLong();
+        int deliveryCount = b.getInt();
+        long redeliverAt = b.getLong();
+        byte[] message = new byte[b.remaining()];
+        b.get(message);
+        return new StoredRef(id, id, queueId, sequence, deliveryCount, redeliverAt, false, message);
+    }
+
+    static ByteBuffer encodeDelivery(long queuedId, int deliveryCount, long redeliverAt) {
+        return ByteBuffer.allocate(DELIVERY_LENGTH).putLong(queuedId).putInt(deliveryCount).putLong(redeliverAt).flip();
+    }
+
+    /** {@code queued} with the delivery state of its DELIVERY record {@code payload}. */
+    static StoredRef withDelivery(StoredRef queued, ByteBuffer payload) {
+        ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
+        return new StoredRef(queued.refId(), queued.messageId(), queued.queueId(), queued.sequence(), b.getInt(8),
+                b.getLong(12), true, queued.message());
     }
 
     static ByteBuffer encode(DuplicateIdRecord d) {

@@ -36,6 +36,21 @@ public final class Authenticator {
         return Optional.of(user);
     }
 
+    /** The role that may run management operations. */
+    public static final String ADMIN_ROLE = "admin";
+
+    /**
+     * Whether {@code user} may manage the broker: a user with the {@value #ADMIN_ROLE} role, or anyone on a
+     * broker that has no users at all (a development broker).
+     */
+    public boolean isAdministrator(String user) {
+        if (users.isEmpty()) {
+            return true;
+        }
+        UserCredentials known = users.get(user);
+        return known != null && known.roles().contains(ADMIN_ROLE);
+    }
+
     private static boolean constantTimeEquals(String a, String b) {
         return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }

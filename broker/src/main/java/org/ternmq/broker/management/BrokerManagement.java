@@ -1,0 +1,63 @@
+package org.ternmq.broker.management;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.ternmq.broker.core.BrokerAgent;
+import org.ternmq.broker.core.BrokerException;
+import org.ternmq.broker.core.ManagementOperations;
+import org.ternmq.protocol.Manage;
+import org.ternmq.protocol.ManageResult;
+
+/**
+ * Management of a running broker for the application that embeds it and for JMX: each call is handed to
+ * the broker's agent thread and waits for its result. Thread-safe.
+ */
+public final class BrokerManagement implements BrokerManagementMBean {
+
+    private final BrokerAgent agent;
+
+    public BrokerManagement(BrokerAgent agent) {
+        this.agent = agent;
+    }
+
+    @Override
+    public String listQueues() {
+        return run(new Manage(0, ManagementOperations.LIST_QUEUES, null, null, null)).text();
+    }
+
+    @Override
+    public int moveMessages(String fromQueue, String toQueue, String selector) {
+        return (int) run(new Manage(0, ManagementOperations.MOVE_MESSAGES, fromQueue, toQueue, selector)).count();
+    }
+
+    @Override
+    public int purge(String queue, String selector) {
+        return (int) run(new Manage(0, ManagementOperations.PURGE, queue, null, selector)).count();
+    }
+
+    /** @throws IllegalArgumentException when the broker refuses the operation (no such queue, bad selector) */
+    public ManageResult run(Manage request) {
+        CompletableFuture<ManageResult> result = new CompletableFuture<>();
+        agent.execute(() -> {
+            try {
+                result.complete(agent.management().run(request));
+            } catch (BrokerException e) {
+                result.completeExceptionally(new IllegalArgumentException(e.getMessage()));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the broker did not answer within 30 s", e);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package org.ternmq.broker.management;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.ternmq.broker.BrokerConfig;
+import org.ternmq.broker.EmbeddedBroker;
+import org.ternmq.broker.core.MessageProperties;
+import org.ternmq.broker.server.ConfigFile;
+import org.ternmq.broker.testing.RawClient;
+import org.ternmq.message.Address;
+import org.ternmq.message.EncodedMessage;
+import org.ternmq.message.MessageEncoder;
+import org.ternmq.protocol.*;
+import org.ternmq.transport.TransportAddress;
+
+/** Moving messages out of a dead-letter queue, purging, listing: through the API, JMX and the protocol. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ManagementTest {
+
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    @TempDir
+    Path data;
+    private EmbeddedBroker broker;
+    private final List<RawClient> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        clients.forEach(RawClient::close);
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private void start(boolean withUsers) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("policy.default.max-delivery-attempts", "1");
+        BrokerConfig.Builder b = BrokerConfig.builder().tcpPort(-1).inVmName("mgmt-" + NAMES.incrementAndGet())
+                .dataDirectory(data).journalSegmentSize(2 << 20).maxFrameLength(1 << 20)
+                .policies(ConfigFile.parse(p, "test").policies());
+        if (withUsers) {
+            b.user("admin", "pw", "admin").user("app", "pw").allowAnonymous(false);
+        }
+        broker = EmbeddedBroker.start(b.build());
+    }
+
+    private RawClient session(String user) throws Exception {
+        RawClient c = new RawClient(TransportAddress.vm(broker.config().inVmName()));
+        clients.add(c);
+        assertThat(c.hello(user, user == null ? null : "pw")).isInstanceOf(HelloOk.class);
+        assertThat(c.request(id -> new CreateSession(id, 1, 2))).isInstanceOf(Ok.class);
+        return c;
+    }
+
+    /** Sends messages to {@code queue} and fails them once each, so they land in the DLQ. */
+    private void poison(RawClient c, String queue, String... colours) throws Exception {
+        for (String colour : colours) {
+            c.request(id -> new Send(id, 1, new MessageEncoder().destination(Address.queue(queue))
+                    .messageId("ID:" + colour).property("colour", colour).encode().bytes()));
+        }
+        c.request(id -> new CreateConsumer(id, 1, 1, Address.queue(queue), null, false, null, false, false, 100));
+        long last = 0;
+        for (int i = 0; i < colours.length; i++) {
+            last = c.next(Deliver.class).deliveryId();
+        }
+        long lastReceived = last;
+        c.request(id -> new CloseConsumer(id, 1, lastReceived, new long[0]));
+        c.request(id -> new Recover(id, 1, lastReceived, new long[0]));
+    }
+
+    private static List<String> receiveAll(RawClient c, long consumerId, String queue) throws Exception {
+        c.request(id -> new CreateConsumer(id, 1, consumerId, Address.queue(queue), null, false, null, false, false, 100));
+        List<String> ids = new ArrayList<>();
+        Packet p;
+        while ((p = c.poll(300)) != null) {
+            ids.add(EncodedMessage.wrap(((Deliver) p).message()).messageId());
+        }
+        return ids;
+    }
+
+    @Test
+    void deadLettersMoveBackToWhereTheyCameFromAllOrBySelector() throws Exception {
+        start(false);
+        RawClient c = session(null);
+        poison(c, "orders", "red", "green", "blue");
+        BrokerManagement mgmt = broker.management();
+        assertThat(mgmt.listQueues()).contains("DLQ").contains("orders");
+        assertThat(mgmt.moveMessages("DLQ", null, "colour = 'green'")).isEqualTo(1);
+        assertThat(receiveAll(c, 2, "orders")).containsExactly("ID:green");
+        assertThat(mgmt.moveMessages("DLQ", "elsewhere", "")).isEqualTo(2);
+        assertThat(receiveAll(c, 3, "elsewhere")).containsExactly("ID:red", "ID:blue");
+        assertThat(receiveAll(c, 4, "DLQ")).isEmpty();
+    }
+
+    @Test
+    void purgeRemovesMessagesAndBadRequestsAreRefused() throws Exception {
+        start(false);
+        RawClient c = session(null);
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            c.request(id -> new Send(id, 1, new MessageEncoder().destination(Address.queue("junk"))
+                    .messageId("ID:" + n).property("n", n).encode().bytes()));
+        }
+        BrokerManagement mgmt = broker.management();
+        assertThat(mgmt.purge("junk", "n = 0")).isEqualTo(1);
+        assertThat(mgmt.purge("junk", null)).isEqualTo(2);
+        assertThatThrownBy(() -> mgmt.purge("no-such-queue", null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no queue 'no-such-queue'");
+        assertThatThrownBy(() -> mgmt.moveMessages("junk", null, "a >>> b")).hasMessageContaining("invalid selector");
+    }
+
+    @Test
+    void theBrokerIsManageableThroughJmx() throws Exception {
+        start(false);
+        RawClient c = session(null);
+        poison(c, "jmx-orders", "one");
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = server.queryNames(new ObjectName("org.ternmq:type=Broker,vm=\"" + broker.config().inVmName() + "\",*"), null)
+                .iterator().next();
+        Object moved = server.invoke(name, "moveMessages", new Object[] {"DLQ", null, null},
+                new String[] {String.class.getName(), String.class.getName(), String.class.getName()});
+        assertThat(moved).isEqualTo(1);
+        assertThat(receiveAll(c, 2, "jmx-orders")).containsExactly("ID:one");
+        broker.close();
+        assertThat(server.isRegistered(name)).isFalse();
+        broker = null;
+    }
+
+    @Test
+    void onlyAdministratorsMayManageOverTheProtocol() throws Exception {
+        start(true);
+        RawClient app = session("app");
+        Packet refused = app.request(id -> new Manage(id, "list-queues", null, null, null));
+        assertThat(((ErrorResponse) refused).code()).isEqualTo(ErrorCode.SECURITY);
+        RawClient admin = session("admin");
+        poison(admin, "q", "x");
+        ManageResult moved = (ManageResult) admin.request(id -> new Manage(id, "move-messages", "DLQ", null, null));
+        assertThat(moved.count()).isEqualTo(1);
+        assertThat(moved.text()).contains("moved 1 message(s) from DLQ");
+        Packet unknown = admin.request(id -> new Manage(id, "explode", null, null, null));
+        assertThat(((ErrorResponse) unknown).code()).isEqualTo(ErrorCode.UNSUPPORTED);
+    }
+
+    @Test
+    void aReportedListenerFailureIsRecordedOnTheDeadLetter() throws Exception {
+        start(false);
+        RawClient c = session(null);
+        c.request(id -> new Send(id, 1, new MessageEncoder().destination(Address.queue("fails"))
+                .messageId("ID:f").encode().bytes()));
+        c.request(id -> new CreateConsumer(id, 1, 1, Address.queue("fails"), null, false, null, false, false, 10));
+        Deliver d = c.next(Deliver.class);
+        c.send(new DeliveryFailure(1, d.deliveryId(), "java.lang.IllegalStateException: cannot parse order"));
+        c.request(id -> new Recover(id, 1, d.deliveryId(), new long[0]));
+        c.request(id -> new CreateConsumer(id, 1, 2, Address.queue("DLQ"), null, false, null, false, false, 10));
+        EncodedMessage dead = EncodedMessage.wrap(c.next(Deliver.class).message());
+        assertThat(dead.property(MessageProperties.DEAD_LETTER_EXCEPTION))
+                .isEqualTo("java.lang.IllegalStateException: cannot parse order");
+    }
+}

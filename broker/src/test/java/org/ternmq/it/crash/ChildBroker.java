@@ -1,0 +1,227 @@
+package org.ternmq.it.crash;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.ternmq.broker.server.TernServer;
+
+/**
+ * A broker in a child JVM started the way {@code bin/tern} starts it: main class {@link TernServer} with
+ * {@code --port} (a free port picked once and kept across restarts), {@code --data-dir} and any further
+ * options (e.g. {@code --config FILE}), on this test's class path. It can be killed with SIGKILL
+ * ({@link #kill()}), stopped gracefully ({@link #stop()}, SIGTERM runs the shutdown hook) and started again
+ * on the same data directory.
+ *
+ * <p>Each start is a new <em>generation</em>; clients that lost their connection wait in
+ * {@link #awaitGenerationAfter} for the next one instead of polling. Start, kill and stop are called by the
+ * test thread; {@link #awaitGenerationAfter}, {@link #url()} and {@link #generation()} by any thread.
+ */
+public final class ChildBroker implements AutoCloseable {
+
+    private static final String READY = "Connection URL: ";
+
+    private final Path dataDir;
+    private final Path logDir;
+    private final int port;
+    private final List<String> extraArgs;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private Process process;
+    private int generation;
+    private String url;
+    private boolean up;
+
+    /**
+     * @param dataDir   the broker's data directory, kept across restarts
+     * @param logDir    where each generation's stderr (the broker's log) goes
+     * @param extraArgs further command-line options
+     */
+    public ChildBroker(Path dataDir, Path logDir, String... extraArgs) throws IOException {
+        this.dataDir = dataDir;
+        this.logDir = logDir;
+        this.port = freePort();
+        this.extraArgs = List.of(extraArgs);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Starts a new generation and waits until it accepts connections (its "running" line). */
+    public ChildBroker start() throws Exception {
+        if (isAlive()) {
+            throw new IllegalStateException("already running");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), TernServer.class.getName(),
+                "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
+        command.addAll(extraArgs);
+        int next = generation() + 1;
+        Files.createDirectories(logDir);
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectError(logDir.resolve("broker-" + next + ".log").toFile());
+        Process p = pb.start();
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> readStdout(p, ready), "child-broker-stdout-" + next);
+        reader.setDaemon(true);
+        reader.start();
+        String tcpUrl;
+        try {
+            tcpUrl = ready.get(60, TimeUnit.SECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("broker generation " + next + " did not start; see "
+                    + logDir.resolve("broker-" + next + ".log") + ": " + tail(next), e);
+        }
+        lock.lock();
+        try {
+            process = p;
+            generation = next;
+            url = tcpUrl;
+            up = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return this;
+    }
+
+    private static void readStdout(Process p, CompletableFuture<String> ready) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                int at = line.indexOf(READY);
+                if (at >= 0) {
+                    ready.complete(line.substring(at + READY.length()).split("\\s+")[0]);
+                }
+            }
+        } catch (IOException e) {
+            // the child died: nothing more to read
+        }
+        ready.completeExceptionally(new IOException("the broker's output ended before it was ready"));
+    }
+
+    private String tail(int gen) {
+        try {
+            List<String> lines = Files.readAllLines(logDir.resolve("broker-" + gen + ".log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGKILL: the broker gets no chance to write or close anything. */
+    public void kill() throws InterruptedException {
+        end(true);
+    }
+
+    /** SIGTERM: the broker's shutdown hook closes it cleanly. */
+    public void stop() throws InterruptedException {
+        end(false);
+    }
+
+    private void end(boolean forcibly) throws InterruptedException {
+        Process p;
+        lock.lock();
+        try {
+            p = process;
+            up = false;
+        } finally {
+            lock.unlock();
+        }
+        if (p == null) {
+            return;
+        }
+        if (forcibly) {
+            p.destroyForcibly();
+        } else {
+            p.destroy();
+        }
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+            throw new IllegalStateException("the broker did not stop within 30 s; killed");
+        }
+    }
+
+    /** Kills the broker and starts it again on the same data directory. */
+    public void killAndRestart() throws Exception {
+        kill();
+        start();
+    }
+
+    public boolean isAlive() {
+        lock.lock();
+        try {
+            return process != null && process.isAlive();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The current generation's URL ({@code tern://127.0.0.1:port}). */
+    public String url() {
+        lock.lock();
+        try {
+            return url;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Number of starts so far; 0 before the first. */
+    public int generation() {
+        lock.lock();
+        try {
+            return generation;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until a generation newer than {@code seen} is up.
+     *
+     * @return that generation, or -1 if none came up within the timeout
+     */
+    public int awaitGenerationAfter(int seen, long timeout, TimeUnit unit) throws InterruptedException {
+        long left = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (!(up && generation > seen)) {
+                if (left <= 0) {
+                    return -1;
+                }
+                left = changed.awaitNanos(left);
+            }
+            return generation;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Path logDir() {
+        return logDir;
+    }
+
+    /** Kills the broker if it runs; safe to call at any time, also when it never started. */
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+}
