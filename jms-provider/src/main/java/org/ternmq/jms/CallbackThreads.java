@@ -46,6 +46,12 @@ final class CallbackThreads {
         return (l != null && l.connection() == connection) || (c != null && c.connection() == connection);
     }
 
+    /** Whether this thread runs a message listener of {@code connection} (completion listeners excluded). */
+    static boolean inListenerOf(TernConnection connection) {
+        TernSession l = LISTENER.get();
+        return l != null && l.connection() == connection;
+    }
+
     static boolean inCallbackOf(TernSession session) {
         return LISTENER.get() == session || COMPLETION.get() == session;
     }

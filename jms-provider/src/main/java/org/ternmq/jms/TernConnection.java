@@ -213,8 +213,9 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
     public void stop() throws JMSException {
         checkOpen();
         use();
-        if (CallbackThreads.inCallbackOf(this)) {
-            throw new IllegalStateException("a listener must not stop its own connection");
+        // the specification forbids it from a message listener; a completion listener may stop the connection
+        if (CallbackThreads.inListenerOf(this)) {
+            throw new IllegalStateException("a message listener must not stop its own connection");
         }
         lifecycle.lock();
         try {
