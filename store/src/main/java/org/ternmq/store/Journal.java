@@ -145,13 +145,19 @@ public final class Journal implements AutoCloseable {
         int[] n = {0};
         index.forEach((id, location) -> locations[n[0]++] = location);
         Arrays.sort(locations);
-        ByteBuffer buffer = ByteBuffer.allocate(64 << 10).order(ByteOrder.LITTLE_ENDIAN);
+        ReadAhead readAhead = new ReadAhead(4 << 20);
         for (long location : locations) {
-            buffer = readFrame(recovery.segments(), location, buffer);
-            listener.onRecord(buffer.getLong(RecordDescriptor.ID_OFFSET), buffer.get(RecordDescriptor.USER_TYPE_OFFSET),
-                    buffer.slice(RecordDescriptor.PAYLOAD_OFFSET, buffer.limit() - RecordDescriptor.PAYLOAD_OFFSET)
+            Segment s = recovery.segments().get(Location.segment(location));
+            int offset = Location.offset(location);
+            ByteBuffer b = readAhead.bytes(s.file, offset, RecordDescriptor.HEADER_LENGTH);
+            int length = b.getInt(readAhead.indexOf(offset) + RecordDescriptor.LENGTH_OFFSET);
+            b = readAhead.bytes(s.file, offset, length);
+            int at = readAhead.indexOf(offset);
+            listener.onRecord(b.getLong(at + RecordDescriptor.ID_OFFSET), b.get(at + RecordDescriptor.USER_TYPE_OFFSET),
+                    b.slice(at + RecordDescriptor.PAYLOAD_OFFSET, length - RecordDescriptor.PAYLOAD_OFFSET)
                             .asReadOnlyBuffer());
         }
+        ByteBuffer buffer = ByteBuffer.allocate(64 << 10).order(ByteOrder.LITTLE_ENDIAN);
         List<Long> unfinished = new ArrayList<>();
         for (PendingTransaction tx : recovery.state().transactions().values()) {
             if (!tx.isPrepared()) {

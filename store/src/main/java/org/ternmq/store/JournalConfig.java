@@ -30,8 +30,9 @@ public final class JournalConfig {
             "When a durable append's future completes: NONE, ASYNC, DATA or DATA_AND_METADATA.", Setting.any());
     public static final Setting<Long> ASYNC_FLUSH_INTERVAL_MILLIS = Setting.define("asyncFlushIntervalMillis", Long.class,
             100L, "With syncPolicy ASYNC, how often the appender forces written data.", Setting.longBetween(1, 60_000));
-    public static final Setting<IoMode> IO_MODE = Setting.define("ioMode", IoMode.class, IoMode.MAPPED,
-            "How segment files are written: MAPPED (memory-mapped) or CHANNEL (FileChannel writes).", Setting.any());
+    public static final Setting<IoMode> IO_MODE = Setting.define("ioMode", IoMode.class, IoMode.CHANNEL,
+            "How segment files are written: CHANNEL (FileChannel writes, measured fastest) or MAPPED (memory-mapped).",
+            Setting.any());
     public static final Setting<Integer> MAX_BATCH = Setting.define("maxBatch", Integer.class, 4096,
             "Most commands the appender writes before it forces and completes their futures.",
             Setting.intBetween(1, 1 << 20));

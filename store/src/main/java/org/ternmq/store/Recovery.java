@@ -34,7 +34,7 @@ final class Recovery {
     private final SegmentPool pool;
     private final SegmentSet segments = new SegmentSet();
     private final JournalState state;
-    private ByteBuffer frame = ByteBuffer.allocateDirect(64 << 10).order(ByteOrder.LITTLE_ENDIAN);
+    private final ReadAhead readAhead = new ReadAhead(4 << 20);
     private Segment head;
     private long lastSequence;
     private boolean truncated;
@@ -135,16 +135,20 @@ final class Recovery {
         int capacity = file.capacity();
         int stamp = RecordDescriptor.stamp(segment.sequence);
         int position = SegmentDescriptor.HEADER_LENGTH;
+        readAhead.reset();
         while (capacity - position >= RecordDescriptor.HEADER_LENGTH) {
-            int length = file.readInt(position);
+            ByteBuffer w = readAhead.bytes(file, position, RecordDescriptor.HEADER_LENGTH);
+            int at = readAhead.indexOf(position);
+            int length = w.getInt(at + RecordDescriptor.LENGTH_OFFSET);
             if (length < RecordDescriptor.HEADER_LENGTH || RecordDescriptor.aligned(length) > capacity - position) {
                 break;
             }
-            ByteBuffer f = readFrame(file, position, length);
-            RecordType type = RecordType.fromCode(f.get(RecordDescriptor.TYPE_OFFSET));
+            w = readAhead.bytes(file, position, length);
+            at = readAhead.indexOf(position);
+            RecordType type = RecordType.fromCode(w.get(at + RecordDescriptor.TYPE_OFFSET));
             if (type == null
-                    || f.getInt(RecordDescriptor.SEGMENT_OFFSET) != stamp
-                    || f.getInt(RecordDescriptor.CRC_OFFSET) != RecordDescriptor.crc(f, 0, length)) {
+                    || w.getInt(at + RecordDescriptor.SEGMENT_OFFSET) != stamp
+                    || w.getInt(at + RecordDescriptor.CRC_OFFSET) != RecordDescriptor.crc(w, at, length)) {
                 break;
             }
             int aligned = RecordDescriptor.aligned(length);
@@ -156,22 +160,14 @@ final class Recovery {
             byte[] xid = null;
             if (type == RecordType.PREPARE) {
                 xid = new byte[length - RecordDescriptor.HEADER_LENGTH];
-                f.get(RecordDescriptor.PAYLOAD_OFFSET, xid);
+                w.get(at + RecordDescriptor.PAYLOAD_OFFSET, xid);
             }
-            state.apply(type, f.getLong(RecordDescriptor.ID_OFFSET), f.getLong(RecordDescriptor.TX_ID_OFFSET),
+            state.apply(type, w.getLong(at + RecordDescriptor.ID_OFFSET), w.getLong(at + RecordDescriptor.TX_ID_OFFSET),
                     Location.of(segment.sequence, position), aligned, xid);
             position += aligned;
         }
         segment.writePosition = position;
-    }
-
-    private ByteBuffer readFrame(SegmentFile file, int position, int length) throws IOException {
-        if (frame.capacity() < length) {
-            frame = ByteBuffer.allocateDirect(Integer.highestOneBit(length - 1) << 1).order(ByteOrder.LITTLE_ENDIAN);
-        }
-        frame.clear().limit(length);
-        file.read(position, frame);
-        return frame.flip();
+        readAhead.reset();
     }
 
     /**
