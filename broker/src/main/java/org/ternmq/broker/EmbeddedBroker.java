@@ -62,7 +62,14 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     public static EmbeddedBroker start(BrokerConfig config) throws Exception {
         Files.createDirectories(config.dataDirectory());
-        MessageStore store = openStore(config);
+        return start(config, openStore(config));
+    }
+
+    /**
+     * Starts a broker on a store the caller opened (a custom store, or a test's store that fails on cue).
+     * The broker owns the store from here: it closes it when it stops, or when it fails to start.
+     */
+    public static EmbeddedBroker start(BrokerConfig config, MessageStore store) throws Exception {
         EmbeddedBroker broker;
         try {
             broker = new EmbeddedBroker(config, store);

@@ -5,6 +5,8 @@ import org.ternmq.message.EncodedMessage;
 /**
  * One message as it stands in one queue or subscription. A message published to a topic with N
  * subscriptions is encoded and stored once and referenced by N refs; each ref has its own delivery count.
+ * A stored ref of a queue holding more than its memory allows is paged out: the queue keeps only its
+ * {@link #refId} and this object is rebuilt from the store when it is paged in (see {@link Pager}).
  *
  * <p>Owned by the agent thread.
  */
@@ -19,10 +21,15 @@ final class MessageRef {
     final String originClientId;
     /** Deliveries that counted (were seen by an application) so far. */
     int deliveryCount;
-    /** The stored message, when this ref stands in a durable queue (else null). */
+    /**
+     * The stored message when it is stored apart from this ref and may be shared with refs in other
+     * durable queues; null when the message is not stored or is stored with this ref as one record.
+     */
     StoredMessage stored;
     /** The ref's own store id (0 when not stored). */
     long refId;
+    /** For a message stored with its ref as one record: whether its delivery state has a record of its own. */
+    boolean deliveryStored;
     /** Broker time of the first and the latest delivery (0 before the first). */
     long firstDeliveredAt;
     long lastDeliveredAt;
@@ -34,6 +41,14 @@ final class MessageRef {
         this.sequence = sequence;
         this.originConnectionId = originConnectionId;
         this.originClientId = originClientId;
+    }
+
+    /**
+     * About what this ref costs the heap while it waits in a queue: the encoded message plus the ref,
+     * the decoded header fields and the queue's tree node. An estimate for the queue's memory limit.
+     */
+    long heapSize() {
+        return message.size() + 320L;
     }
 
     int priority() {

@@ -4,17 +4,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ternmq.store.Journal;
 import org.ternmq.store.JournalConfig;
-import org.ternmq.store.PreparedTransaction;
-import org.ternmq.store.RecoveryListener;
+import org.ternmq.store.JournalRecord;
 
 /**
  * The broker's store on a {@link Journal}: each {@link StoreBatch} of one change is one record, a batch of
- * several is one journal transaction. Messages are written once and referenced by small REF records, so a
- * message sent to a topic with N durable subscriptions costs one body write and N references.
+ * several is one journal transaction. A message routed to several durable queues is written once and
+ * referenced by small REF records, so a message sent to a topic with N durable subscriptions costs one
+ * body write and N references; a message that stands in one durable queue only (the common case: a queue)
+ * is one QUEUED record, body and reference together, so a backlog of millions costs the journal's index
+ * one entry per message (see {@link StoreRecordDescriptor}). Start-up reads no message body: recovery keeps
+ * 16 bytes per reference and {@link #readRef} reads a message when the broker pages it in.
  *
  * <p>Batches are built and committed on the broker agent thread; the journal's appender thread completes
  * their futures.
@@ -23,31 +27,12 @@ public final class JournalStore implements MessageStore {
 
     private final Journal journal;
     private final AtomicLong ids = new AtomicLong();
-    private final List<Recovered> recovered = new ArrayList<>();
-
-    /** A record as recovery found it, replayed to the broker by {@link #load}. */
-    private record Recovered(long id, byte type, byte[] payload) {
-    }
+    /** What recovery found, until {@link #load} hands it over. */
+    private StoreRecovery recovered;
 
     private JournalStore(JournalConfig config) throws IOException {
-        this.journal = Journal.open(config, new RecoveryListener() {
-            @Override
-            public void onRecord(long id, byte userType, ByteBuffer payload) {
-                ids.accumulateAndGet(id, Math::max);
-                if (userType == StoreRecordDescriptor.MESSAGE) {
-                    recovered.add(new Recovered(id, userType, null)); // read lazily at load
-                } else {
-                    byte[] copy = new byte[payload.remaining()];
-                    payload.duplicate().get(copy);
-                    recovered.add(new Recovered(id, userType, copy));
-                }
-            }
-
-            @Override
-            public void onPreparedTransaction(PreparedTransaction transaction) {
-                ids.accumulateAndGet(transaction.txId(), Math::max);
-            }
-        });
+        this.recovered = new StoreRecovery(ids);
+        this.journal = Journal.open(config, recovered);
     }
 
     /** Opens (and recovers) the journal; the broker then calls {@link #load}. */
@@ -71,30 +56,45 @@ public final class JournalStore implements MessageStore {
     }
 
     @Override
+    public long nextIds(int count) {
+        return ids.addAndGet(count) - count + 1;
+    }
+
+    @Override
     public void load(StoreLoader loader) {
-        for (byte type : new byte[] {StoreRecordDescriptor.QUEUE, StoreRecordDescriptor.MESSAGE,
-                StoreRecordDescriptor.REF, StoreRecordDescriptor.DUPLICATE}) {
-            for (Recovered r : recovered) {
-                if (r.type() != type) {
-                    continue;
-                }
-                switch (type) {
-                    case StoreRecordDescriptor.QUEUE ->
-                            loader.queue(StoreRecordDescriptor.decodeQueue(r.id(), ByteBuffer.wrap(r.payload())));
-                    case StoreRecordDescriptor.MESSAGE -> journal.read(r.id()).ifPresent(rec -> {
-                        ByteBuffer p = rec.payload();
-                        byte[] bytes = new byte[p.remaining()];
-                        p.duplicate().get(bytes);
-                        loader.message(r.id(), bytes);
-                    });
-                    case StoreRecordDescriptor.REF ->
-                            loader.ref(StoreRecordDescriptor.decodeRef(r.id(), ByteBuffer.wrap(r.payload())));
-                    default ->
-                            loader.duplicateId(StoreRecordDescriptor.decodeDuplicate(r.id(), ByteBuffer.wrap(r.payload())));
-                }
-            }
+        if (recovered == null) {
+            throw new IllegalStateException("the store was loaded already");
         }
-        recovered.clear();
+        recovered.replay(loader, journal);
+        recovered = null;
+    }
+
+    @Override
+    public StoredRef readRef(long refId) {
+        Optional<JournalRecord> found = journal.read(refId);
+        if (found.isEmpty()) {
+            return null;
+        }
+        JournalRecord record = found.get();
+        if (record.userType() == StoreRecordDescriptor.QUEUED) {
+            StoredRef queued = StoreRecordDescriptor.decodeQueued(refId, record.payload());
+            Optional<JournalRecord> delivery = journal.read(refId + 1);
+            return delivery.isPresent() && delivery.get().userType() == StoreRecordDescriptor.DELIVERY
+                    ? StoreRecordDescriptor.withDelivery(queued, delivery.get().payload()) : queued;
+        }
+        if (record.userType() != StoreRecordDescriptor.REF) {
+            return null;
+        }
+        RefRecord ref = StoreRecordDescriptor.decodeRef(refId, record.payload());
+        Optional<JournalRecord> message = journal.read(ref.messageId());
+        if (message.isEmpty()) {
+            return null;
+        }
+        ByteBuffer p = message.get().payload();
+        byte[] bytes = new byte[p.remaining()];
+        p.duplicate().get(bytes);
+        return new StoredRef(refId, ref.messageId(), ref.queueId(), ref.sequence(), ref.deliveryCount(),
+                ref.redeliverAt(), false, bytes);
     }
 
     @Override
@@ -155,6 +155,28 @@ public final class JournalStore implements MessageStore {
         @Override
         public void removeRef(long refId) {
             changes.add(new Change(refId, (byte) 0, null, false));
+        }
+
+        @Override
+        public void addQueuedMessage(long id, long queueId, long sequence, int deliveryCount, long redeliverAt,
+                                     byte[] encoded) {
+            changes.add(new Change(id, StoreRecordDescriptor.QUEUED,
+                    StoreRecordDescriptor.encodeQueued(queueId, sequence, deliveryCount, redeliverAt, encoded), false));
+        }
+
+        @Override
+        public void updateDelivery(long queuedId, int deliveryCount, long redeliverAt) {
+            // an update of an absent id adds it: the first delivery creates the record
+            changes.add(new Change(queuedId + 1, StoreRecordDescriptor.DELIVERY,
+                    StoreRecordDescriptor.encodeDelivery(queuedId, deliveryCount, redeliverAt), true));
+        }
+
+        @Override
+        public void removeQueuedMessage(long queuedId, boolean deliveryStored) {
+            changes.add(new Change(queuedId, (byte) 0, null, false));
+            if (deliveryStored) {
+                changes.add(new Change(queuedId + 1, (byte) 0, null, false));
+            }
         }
 
         @Override

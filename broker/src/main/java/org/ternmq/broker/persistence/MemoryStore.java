@@ -24,6 +24,16 @@ public final class MemoryStore implements MessageStore {
     }
 
     @Override
+    public long nextIds(int count) {
+        return ids.addAndGet(count) - count + 1;
+    }
+
+    @Override
+    public StoredRef readRef(long refId) {
+        return null;
+    }
+
+    @Override
     public StoreBatch batch() {
         return NothingBatch.INSTANCE;
     }
@@ -65,6 +75,19 @@ public final class MemoryStore implements MessageStore {
 
         @Override
         public void removeRef(long refId) {
+        }
+
+        @Override
+        public void addQueuedMessage(long id, long queueId, long sequence, int deliveryCount, long redeliverAt,
+                                     byte[] encoded) {
+        }
+
+        @Override
+        public void updateDelivery(long queuedId, int deliveryCount, long redeliverAt) {
+        }
+
+        @Override
+        public void removeQueuedMessage(long queuedId, boolean deliveryStored) {
         }
 
         @Override

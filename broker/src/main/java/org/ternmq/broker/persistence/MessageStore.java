@@ -5,7 +5,8 @@ import java.io.IOException;
 /**
  * Where the broker keeps what must survive a restart: durable queues and subscriptions, persistent
  * messages and their references in each durable queue, delivery counts and duplicate ids. The broker
- * changes the store only through {@link StoreBatch}es, each written atomically.
+ * changes the store only through {@link StoreBatch}es, each written atomically, and reads messages back
+ * one reference at a time with {@link #readRef} (paging), so a backlog need not fit in the heap.
  *
  * <p>Called on the broker agent thread only; futures complete on the store's own thread.
  */
@@ -20,11 +21,23 @@ public interface MessageStore extends AutoCloseable {
     /** A new id, unique across restarts, for a queue, a message, a reference or a record. */
     long nextId();
 
+    /** The first of {@code count} consecutive new ids (see {@link #nextId}). */
+    long nextIds(int count);
+
     /** Starts a set of changes that will be written atomically. */
     StoreBatch batch();
 
     /** Replays everything stored to {@code loader}, once, before the broker accepts connections. */
     void load(StoreLoader loader) throws IOException;
+
+    /**
+     * Reads reference {@code refId} back with its message, as stored by batches committed so far (a
+     * reference whose batch has not been written yet is not found).
+     *
+     * @return the reference, or null when it is not stored or its message is missing
+     * @throws java.io.UncheckedIOException when the store cannot be read
+     */
+    StoredRef readRef(long refId);
 
     @Override
     void close();

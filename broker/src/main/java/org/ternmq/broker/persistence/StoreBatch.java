@@ -24,6 +24,18 @@ public interface StoreBatch {
 
     void removeRef(long refId);
 
+    /**
+     * A persistent message standing in one durable queue only, stored with its reference as one record
+     * {@code id}; {@code id + 1} must be left free for its delivery state (see {@link #updateDelivery}).
+     */
+    void addQueuedMessage(long id, long queueId, long sequence, int deliveryCount, long redeliverAt, byte[] encoded);
+
+    /** A queued message's new delivery count and redelivery time, stored without rewriting the message. */
+    void updateDelivery(long queuedId, int deliveryCount, long redeliverAt);
+
+    /** Removes a queued message, and its delivery state when {@code deliveryStored}. */
+    void removeQueuedMessage(long queuedId, boolean deliveryStored);
+
     void addDuplicateId(DuplicateIdRecord record);
 
     void removeDuplicateId(long recordId);

@@ -1,16 +1,31 @@
 package org.ternmq.broker.persistence;
 
 /**
- * Receives the stored state at start-up, on the loading thread: queues first, then messages, then
- * references, then duplicate ids.
+ * Receives the stored state at start-up, on the loading thread, in this order: queues, shared messages,
+ * each queue's references, the last sequence, duplicate ids. Message bodies are not part of it: the
+ * broker reads them with {@link MessageStore#readRef} when it pages a reference in, so a backlog bigger
+ * than the heap can be loaded.
  */
 public interface StoreLoader {
 
     void queue(QueueRecord queue);
 
-    void message(long messageId, byte[] encoded);
+    /**
+     * A message stored apart from its references (it was routed to several durable queues), and how many
+     * references to it the loaded queues hold: when they are all removed, the message goes too.
+     */
+    void sharedMessage(long messageId, int refs);
 
-    void ref(RefRecord ref);
+    /**
+     * The references standing in durable queue {@code queueId} (one given to {@link #queue}), in arrival
+     * order: ids to read with {@link MessageStore#readRef}.
+     *
+     * @param refIds the ids in {@code [0, count)}; the array is handed over to the loader
+     */
+    void refs(long queueId, long[] refIds, int count);
+
+    /** The highest arrival sequence any loaded reference has, so that new messages come after them. */
+    void lastSequence(long sequence);
 
     void duplicateId(DuplicateIdRecord record);
 }

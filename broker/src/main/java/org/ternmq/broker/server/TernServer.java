@@ -50,7 +50,18 @@ public final class TernServer {
             err.println("tern: " + e.getMessage());
             return 2;
         }
-        EmbeddedBroker broker = EmbeddedBroker.start(config);
+        EmbeddedBroker broker;
+        try {
+            broker = EmbeddedBroker.start(config);
+        } catch (org.ternmq.store.JournalLockedException e) {
+            err.println("tern: the data directory " + config.dataDirectory().toAbsolutePath()
+                    + " is in use by another broker (" + e.getMessage() + ")");
+            return 1;
+        } catch (java.net.BindException e) {
+            err.println("tern: cannot listen on " + config.host() + ":" + config.tcpPort() + ": " + e.getMessage()
+                    + " (is another broker running? choose another port with --port)");
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();

@@ -174,6 +174,16 @@ public final class ChildBroker implements AutoCloseable {
         }
     }
 
+    /** Whether {@code generation} is the current one and has not been killed or stopped. */
+    public boolean isUp(int generation) {
+        lock.lock();
+        try {
+            return up && this.generation == generation;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The current generation's URL ({@code tern://127.0.0.1:port}). */
     public String url() {
         lock.lock();

@@ -26,7 +26,9 @@ public final class DeliveryLedger {
     private final Set<String> sent = ConcurrentHashMap.newKeySet();
     private final Set<String> consumed = ConcurrentHashMap.newKeySet();
     private final Set<String> consumedInDoubt = ConcurrentHashMap.newKeySet();
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final Queue<String> violations = new ConcurrentLinkedQueue<>();
+    private final Queue<String> unflaggedRedeliveries = new ConcurrentLinkedQueue<>();
 
     /** The body a message with {@code uid} carries, so that damage is seen; its length varies with the id. */
     public static String body(String uid) {
@@ -44,8 +46,15 @@ public final class DeliveryLedger {
         sent.addAll(uids);
     }
 
-    /** Checks a message as it is received (before any acknowledgement). */
-    public void received(String uid, String body) {
+    /**
+     * Checks a message as it is received (before any acknowledgement). A message a client already received
+     * must come back marked redelivered (JMS 3.5.11: the count is the number of deliveries).
+     */
+    public void received(String uid, String body, boolean redelivered, int deliveryCount) {
+        if (uid != null && !seen.add(uid) && (!redelivered || deliveryCount < 2)) {
+            unflaggedRedeliveries.add(uid + " (JMSRedelivered=" + redelivered + ", JMSXDeliveryCount="
+                    + deliveryCount + ")");
+        }
         if (uid == null || !attempted.contains(uid)) {
             violations.add("received a message nobody sent: uid=" + uid);
         } else if (consumed.contains(uid)) {
@@ -68,6 +77,11 @@ public final class DeliveryLedger {
     /** Called when an acknowledgement or commit covering {@code uids} failed: the outcome is unknown. */
     public void consumedInDoubt(Collection<String> uids) {
         consumedInDoubt.addAll(uids);
+    }
+
+    /** Messages received again without being marked redelivered. */
+    public List<String> unflaggedRedeliveries() {
+        return List.copyOf(unflaggedRedeliveries);
     }
 
     public int sentCount() {

@@ -1,0 +1,153 @@
+package org.ternmq.broker.persistence;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ternmq.store.Journal;
+import org.ternmq.store.JournalRecord;
+import org.ternmq.store.PreparedTransaction;
+import org.ternmq.store.RecoveryListener;
+
+/**
+ * What recovery found in the journal, kept compactly until the broker loads it: queue and duplicate-id
+ * records decoded, each queue's references as 16-byte (sequence, id) pairs, shared messages as reference
+ * counts. No message body is read or kept: the broker pages bodies in when it needs them. Records left
+ * behind by a crash (references of a deleted queue, messages nothing references, delivery states without
+ * their message) are deleted when the store is loaded.
+ *
+ * <p>Filled on the thread that opens the journal, then replayed once by {@link #replay} on the broker
+ * agent thread, which starts after the journal opened.
+ */
+final class StoreRecovery implements RecoveryListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreRecovery.class);
+
+    private final AtomicLong highestId;
+    private final List<QueueRecord> queues = new ArrayList<>();
+    private final List<DuplicateIdRecord> duplicates = new ArrayList<>();
+    private final Map<Long, RecoveredRefs> refsByQueue = new HashMap<>();
+    /** Shared messages by id: {references found, 1 once the MESSAGE record itself was found}. */
+    private final Map<Long, int[]> shared = new HashMap<>();
+    private final List<Long> deliveries = new ArrayList<>();
+
+    StoreRecovery(AtomicLong highestId) {
+        this.highestId = highestId;
+    }
+
+    @Override
+    public void onRecord(long id, byte userType, ByteBuffer payload) {
+        highestId.accumulateAndGet(id, Math::max);
+        ByteBuffer p = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
+        switch (userType) {
+            case StoreRecordDescriptor.QUEUE -> queues.add(StoreRecordDescriptor.decodeQueue(id, p));
+            case StoreRecordDescriptor.MESSAGE -> sharedCount(id)[1] = 1;
+            case StoreRecordDescriptor.REF -> {
+                sharedCount(p.getLong(StoreRecordDescriptor.REF_MESSAGE_ID_OFFSET))[0]++;
+                refs(p.getLong(StoreRecordDescriptor.REF_QUEUE_ID_OFFSET))
+                        .add(p.getLong(StoreRecordDescriptor.REF_SEQUENCE_OFFSET), id);
+            }
+            case StoreRecordDescriptor.QUEUED -> refs(p.getLong(StoreRecordDescriptor.QUEUED_QUEUE_ID_OFFSET))
+                    .add(p.getLong(StoreRecordDescriptor.QUEUED_SEQUENCE_OFFSET), id);
+            case StoreRecordDescriptor.DELIVERY -> deliveries.add(id);
+            case StoreRecordDescriptor.DUPLICATE -> duplicates.add(StoreRecordDescriptor.decodeDuplicate(id, p));
+            default -> LOG.warn("journal record {} has unknown type {}; it is left alone", id, userType);
+        }
+    }
+
+    @Override
+    public void onPreparedTransaction(PreparedTransaction transaction) {
+        highestId.accumulateAndGet(transaction.txId(), Math::max);
+    }
+
+    private int[] sharedCount(long messageId) {
+        return shared.computeIfAbsent(messageId, k -> new int[2]);
+    }
+
+    private RecoveredRefs refs(long queueId) {
+        return refsByQueue.computeIfAbsent(queueId, k -> new RecoveredRefs());
+    }
+
+    /** Hands everything to {@code loader} (see {@link StoreLoader} for the order) and forgets it. */
+    void replay(StoreLoader loader, Journal journal) {
+        Set<Long> known = new HashSet<>();
+        for (QueueRecord q : queues) {
+            known.add(q.id());
+            loader.queue(q);
+        }
+        int orphans = 0;
+        for (Map.Entry<Long, RecoveredRefs> e : refsByQueue.entrySet()) {
+            if (!known.contains(e.getKey())) {
+                RecoveredRefs refs = e.getValue();
+                for (int i = 0; i < refs.size(); i++) {
+                    dropOrphanRef(journal, refs.refIdAt(i));
+                }
+                orphans += refs.size();
+            }
+        }
+        for (Map.Entry<Long, int[]> e : shared.entrySet()) {
+            int[] count = e.getValue();
+            if (count[1] == 1 && count[0] > 0) {
+                loader.sharedMessage(e.getKey(), count[0]);
+            } else if (count[1] == 1) {
+                journal.delete(e.getKey(), false);
+                orphans++;
+            }
+            // references to a message that is missing are dropped when they are paged in
+        }
+        for (long deliveryId : deliveries) {
+            Optional<JournalRecord> queued = journal.read(deliveryId - 1);
+            if (queued.isEmpty() || queued.get().userType() != StoreRecordDescriptor.QUEUED) {
+                journal.delete(deliveryId, false);
+                orphans++;
+            }
+        }
+        long lastSequence = 0;
+        for (Map.Entry<Long, RecoveredRefs> e : refsByQueue.entrySet()) {
+            if (known.contains(e.getKey())) {
+                RecoveredRefs refs = e.getValue();
+                lastSequence = Math.max(lastSequence, refs.maxSequence());
+                int count = refs.size();
+                loader.refs(e.getKey(), refs.idsInOrder(), count);
+                e.setValue(null); // let the pairs go before the next queue's are sorted
+            }
+        }
+        loader.lastSequence(lastSequence);
+        duplicates.forEach(loader::duplicateId);
+        if (orphans > 0) {
+            LOG.info("deleted {} records a crash left without their queue or references", orphans);
+        }
+        queues.clear();
+        duplicates.clear();
+        refsByQueue.clear();
+        shared.clear();
+        deliveries.clear();
+    }
+
+    /** Deletes a reference whose queue is gone, with its delivery state, and counts its message down. */
+    private void dropOrphanRef(Journal journal, long refId) {
+        Optional<JournalRecord> record = journal.read(refId);
+        if (record.isEmpty()) {
+            return;
+        }
+        if (record.get().userType() == StoreRecordDescriptor.QUEUED) {
+            journal.delete(refId + 1, false);
+        } else if (record.get().userType() == StoreRecordDescriptor.REF) {
+            long messageId = record.get().payload().duplicate().order(ByteOrder.BIG_ENDIAN)
+                    .getLong(StoreRecordDescriptor.REF_MESSAGE_ID_OFFSET);
+            int[] count = shared.get(messageId);
+            if (count != null) {
+                count[0]--;
+            }
+        }
+        journal.delete(refId, false);
+    }
+}
