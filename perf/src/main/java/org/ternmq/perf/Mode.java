@@ -1,0 +1,39 @@
+package org.ternmq.perf;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** What a run of the tool does: the first argument on its command line. */
+enum Mode {
+    PRODUCE("produce", "send messages and measure sends/s and send latency"),
+    CONSUME("consume", "receive messages (sent by another process) and measure receives/s"),
+    ROUNDTRIP("roundtrip", "send and receive in one run: throughput and end-to-end latency, sent = received checked"),
+    DISK_PROBE("disk-probe", "the disk's own force rate: 1 KiB writes each followed by a force, per write mode");
+
+    private final String command;
+    private final String doc;
+
+    Mode(String command, String doc) {
+        this.command = command;
+        this.doc = doc;
+    }
+
+    String command() {
+        return command;
+    }
+
+    String doc() {
+        return doc;
+    }
+
+    /** @throws IllegalArgumentException naming the valid commands when {@code command} is none of them */
+    static Mode of(String command) {
+        for (Mode m : values()) {
+            if (m.command.equals(command)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown command '" + command + "'; expected one of "
+                + Arrays.stream(values()).map(Mode::command).collect(Collectors.joining(", ")));
+    }
+}
