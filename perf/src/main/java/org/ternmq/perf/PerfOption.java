@@ -26,7 +26,7 @@ enum PerfOption {
             "seconds to measure, after the warm-up (a limit with --messages); disk-probe: seconds per write mode",
             PerfOption::positiveSeconds),
     SIZE("size", "BYTES", "1024", "body size of each BytesMessage", PerfOption::nonNegativeInt),
-    PERSISTENT("persistent", null, "yes", "send PERSISTENT messages", null),
+    PERSISTENT("persistent", null, "yes", "send PERSISTENT messages (the default)", null),
     NON_PERSISTENT("non-persistent", null, "no", "send NON_PERSISTENT messages", null),
     TRANSACTED("transacted", "N", "0", "transacted sessions committing every N messages; 0: no transactions, "
             + "AUTO_ACKNOWLEDGE", PerfOption::nonNegativeInt),

@@ -131,7 +131,7 @@ public final class PerfTool {
         for (PerfOption o : PerfOption.values()) {
             String left = o.flag() + (o.takesValue() ? " " + o.argument() : "");
             String dflt = o.takesValue() && !o.defaultValue().isEmpty() ? " (default " + o.defaultValue() + ")" : "";
-            out.printf("  %-22s %s%s%n", left, o.doc(), dflt);
+            out.printf("  %-24s %s%s%n", left, o.doc(), dflt);
         }
         out.println();
         out.println("Without --messages or --duration a run measures " + (long) PerfSettings.DEFAULT_DURATION
