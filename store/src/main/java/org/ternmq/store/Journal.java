@@ -36,7 +36,9 @@ import org.ternmq.store.index.RecordIndex;
  *
  * <p>Threads: every method may be called from any thread. Appends from one thread are written in
  * call order; appends from different threads in the order they reached the queue. When the queue
- * is full ({@link JournalConfig#QUEUE_CAPACITY}) appends block until there is room.
+ * is full ({@link JournalConfig#QUEUE_CAPACITY}) appends block until there is room, so a callback
+ * running on the appender thread may append only while the queue has room, must never wait for a
+ * journal future and must not call {@link #close()}.
  */
 public final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -329,6 +331,9 @@ public final class Journal implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
+        if (Thread.currentThread() == appender) {
+            throw new IllegalStateException("close() called from a future callback on the appender thread would wait for itself");
+        }
         if (closed) {
             return;
         }

@@ -123,8 +123,6 @@ final class JournalAgent implements Runnable {
             }
             // An orderly close loses nothing, whatever the policy.
             guarded(this::forceDirty);
-        } catch (InterruptedException e) {
-            fence(e);
         } catch (Throwable t) {
             fence(t);
         } finally {

@@ -1,6 +1,7 @@
 package org.ternmq.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.ternmq.store.TestRecords.bytes;
 
@@ -97,6 +98,12 @@ class JournalKillTest {
         }, "kill-test-reader");
         reader.start();
         try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> ready.get() || !child.isAlive());
+            if (firstId == 0) {
+                // the child holds the directory: a second process must be refused, naming it
+                assertThatThrownBy(() -> Journal.open(JournalConfig.builder(dir).build(), RecoveryListener.IGNORE))
+                        .isInstanceOf(JournalLockedException.class).hasMessageContaining(dir.toAbsolutePath().toString());
+            }
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 synchronized (roundAcks) {
                     return roundAcks[0] >= acks || !child.isAlive();
