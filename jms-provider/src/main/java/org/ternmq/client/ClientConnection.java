@@ -366,6 +366,20 @@ public final class ClientConnection implements AutoCloseable {
         return temporaries.contains(address);
     }
 
+    /**
+     * Runs a management operation (see {@code ManagementOperations} on the broker); the connection's
+     * user must be an administrator.
+     *
+     * @throws ClientException {@code SECURITY} for a user who is not, {@code INVALID_DESTINATION} for an
+     *     unknown queue, {@code INVALID_SELECTOR}, {@code UNSUPPORTED} for an unknown operation
+     */
+    public org.ternmq.protocol.ManageResult manage(String operation, String queue, String target, String selector)
+            throws ClientException {
+        checkOpen();
+        return (org.ternmq.protocol.ManageResult) call(
+                new org.ternmq.protocol.Manage(nextCorrelationId(), operation, queue, target, selector));
+    }
+
     /** Deletes a durable subscription of this connection's client id. */
     public void unsubscribe(String subscriptionName) throws ClientException {
         checkOpen();

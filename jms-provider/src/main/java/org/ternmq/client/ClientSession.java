@@ -245,6 +245,14 @@ public final class ClientSession {
         }
     }
 
+    /**
+     * Tells the broker the application failed on a delivery (one-way), so a dead-lettered message can
+     * carry the reason. Sent before the request that returns the delivery, on the same connection.
+     */
+    public void reportFailure(long deliveryId, String reason) {
+        connection.sendOneWay(new org.ternmq.protocol.DeliveryFailure(id, deliveryId, reason));
+    }
+
     /** Drops staged sends and returns every unacknowledged delivery of the session. */
     public void rollback() throws ClientException {
         returnDeliveries((lastReceived, unconsumed) -> new Rollback(connection.nextCorrelationId(), id, lastReceived, unconsumed));

@@ -658,6 +658,8 @@ public class TernSession implements Session, QueueSession, TopicSession {
         } catch (JMSException | RuntimeException e) {
             LOG.warn("message listener failed on delivery {}", delivery.deliveryId(), e);
             failed = true;
+            // so that a message that ends in the dead-letter queue says why
+            client.reportFailure(delivery.deliveryId(), e.getClass().getName() + ": " + e.getMessage());
         }
         if (!acknowledgesEach() || closed) {
             return;

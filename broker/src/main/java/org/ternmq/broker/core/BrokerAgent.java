@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.ternmq.broker.persistence.DuplicateIdRecord;
 import org.ternmq.broker.persistence.MessageStore;
 import org.ternmq.broker.persistence.QueueRecord;
-import org.ternmq.broker.persistence.RefRecord;
 import org.ternmq.broker.persistence.StoreLoader;
 import org.ternmq.broker.policy.DestinationPolicy;
 import org.ternmq.broker.policy.PolicyRepository;
@@ -47,6 +46,7 @@ public final class BrokerAgent {
     private final PolicyRepository policies;
     private final Map<Address, DuplicateIdCache> duplicateIds = new HashMap<>();
     private final StoreWriter storeWriter;
+    private final Pager pager;
     private final ManagementOperations management = new ManagementOperations(this);
 
     private final Map<String, MessageQueue> queues = new HashMap<>();
@@ -65,6 +65,7 @@ public final class BrokerAgent {
                        PolicyRepository policies, long expiryScanPeriod, MessageStore store) {
         this.brokerName = brokerName;
         this.storeWriter = new StoreWriter(store, this);
+        this.pager = new Pager(storeWriter);
         this.policies = policies;
         this.authenticator = authenticator;
         this.producerWindow = producerWindow;
@@ -155,6 +156,10 @@ public final class BrokerAgent {
 
     StoreWriter storeWriter() {
         return storeWriter;
+    }
+
+    Pager pager() {
+        return pager;
     }
 
     /** Why persistent work is refused (the store is fenced), or null. */
@@ -344,22 +349,32 @@ public final class BrokerAgent {
             return;
         }
         long seq = ++sequence;
-        StoredMessage[] stored = new StoredMessage[1];
         if (address.isQueue()) {
             MessageQueue q = queue(address, null, false);
-            enqueue(q, new MessageRef(message, seq, originId, originClientId), stored);
+            enqueue(q, new MessageRef(message, seq, originId, originClientId), null);
         } else {
             BrokerTopic topic = topic(address, null, false);
             Subscription.MessageRefSource source = new Subscription.MessageRefSource(message, originId, originClientId);
+            List<Subscription> targets = new ArrayList<>();
+            int durable = 0;
             for (Subscription s : topic.subscriptions) {
                 if (s.accepts(source)) {
-                    enqueue(s.queue, new MessageRef(message, seq, originId, originClientId), stored);
+                    targets.add(s);
+                    durable += s.queue.isDurable() ? 1 : 0;
                 }
+            }
+            // stored once and shared only when several durable subscriptions take it
+            StoredMessage[] stored = durable > 1 ? new StoredMessage[1] : null;
+            for (Subscription s : targets) {
+                enqueue(s.queue, new MessageRef(message, seq, originId, originClientId), stored);
             }
         }
     }
 
-    /** Adds a new ref to {@code queue}, stored when the message is persistent and the queue durable. */
+    /**
+     * Adds a new ref to {@code queue}, stored when the message is persistent and the queue durable: with
+     * the message in one record when {@code stored} is null, else referring to the message shared through it.
+     */
     private void enqueue(MessageQueue queue, MessageRef ref, StoredMessage[] stored) {
         if (ref.message.persistent() && queue.isDurable()) {
             storeWriter.refAdded(queue, ref, stored);
@@ -413,12 +428,13 @@ public final class BrokerAgent {
 
     /**
      * Rebuilds durable queues and subscriptions, their messages in their original order with their
-     * delivery counts, and the duplicate ids, from the store. Agent thread, before any connection.
+     * delivery counts, and the duplicate ids, from the store. No message body is read here: each queue
+     * gets its refs' ids and pages the first ones in (in later tasks) as its memory limits allow, so a
+     * backlog bigger than the heap loads. Agent thread, before any connection.
      */
     public void load() throws java.io.IOException {
         Map<Long, MessageQueue> byStoreId = new HashMap<>();
-        Map<Long, EncodedMessage> messages = new HashMap<>();
-        List<RefRecord> refs = new ArrayList<>();
+        long[] loaded = {0};
         storeWriter.store().load(new StoreLoader() {
             @Override
             public void queue(QueueRecord r) {
@@ -426,18 +442,19 @@ public final class BrokerAgent {
             }
 
             @Override
-            public void message(long messageId, byte[] encoded) {
-                try {
-                    messages.put(messageId, EncodedMessage.wrap(encoded));
-                } catch (org.ternmq.message.MalformedMessageException e) {
-                    LOG.error("stored message {} is unreadable and is dropped: {}", messageId, e.getMessage());
-                    storeWriter.messageOrphaned(messageId);
-                }
+            public void sharedMessage(long messageId, int refs) {
+                storeWriter.sharedMessageLoaded(messageId, refs);
             }
 
             @Override
-            public void ref(RefRecord r) {
-                refs.add(r);
+            public void refs(long queueId, long[] refIds, int count) {
+                byStoreId.get(queueId).restore(refIds, count);
+                loaded[0] += count;
+            }
+
+            @Override
+            public void lastSequence(long last) {
+                sequence = Math.max(sequence, last);
             }
 
             @Override
@@ -446,32 +463,8 @@ public final class BrokerAgent {
                         .restore(d.duplicateId(), d.seenAt(), d.id());
             }
         });
-        refs.sort(java.util.Comparator.comparingLong(RefRecord::sequence));
-        Map<Long, StoredMessage> stored = new HashMap<>();
-        for (RefRecord r : refs) {
-            MessageQueue q = byStoreId.get(r.queueId());
-            EncodedMessage m = messages.get(r.messageId());
-            if (q == null || m == null) {
-                storeWriter.refOrphaned(r.id());
-                continue;
-            }
-            StoredMessage sm = stored.computeIfAbsent(r.messageId(), StoredMessage::new);
-            sm.refs++;
-            MessageRef ref = new MessageRef(m, r.sequence(), null, null);
-            ref.deliveryCount = r.deliveryCount();
-            ref.redeliverAt = r.redeliverAt();
-            ref.stored = sm;
-            ref.refId = r.id();
-            q.add(ref);
-            sequence = Math.max(sequence, r.sequence());
-        }
-        for (Long id : messages.keySet()) {
-            if (!stored.containsKey(id)) {
-                storeWriter.messageOrphaned(id);
-            }
-        }
-        if (!byStoreId.isEmpty() || !refs.isEmpty()) {
-            LOG.info("recovered {} durable queues and subscriptions holding {} messages", byStoreId.size(), refs.size());
+        if (!byStoreId.isEmpty() || loaded[0] > 0) {
+            LOG.info("recovered {} durable queues and subscriptions holding {} messages", byStoreId.size(), loaded[0]);
         }
     }
 
@@ -568,8 +561,7 @@ public final class BrokerAgent {
     }
 
     private void enqueue(MessageQueue queue, EncodedMessage message, MessageRef origin) {
-        enqueue(queue, new MessageRef(message, ++sequence, origin.originConnectionId, origin.originClientId),
-                new StoredMessage[1]);
+        enqueue(queue, new MessageRef(message, ++sequence, origin.originConnectionId, origin.originClientId), null);
     }
 
     private void expireAll() {

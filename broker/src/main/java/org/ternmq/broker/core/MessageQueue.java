@@ -11,6 +11,8 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.ternmq.broker.policy.DestinationPolicy;
 import org.ternmq.message.Address;
 
@@ -28,9 +30,32 @@ import org.ternmq.message.Address;
  * message of a group goes only to the consumer that owns the group (the first one it was given to, until
  * that consumer closes). Messages no consumer accepts now stay where they are.
  *
+ * <p><b>Paging.</b> A queue keeps at most its policy's {@code max-memory-messages} and
+ * {@code max-memory-bytes} of waiting messages on the heap. Beyond that, a new persistent message of a
+ * durable queue is paged out: the queue keeps only its ref's store id, 8 bytes, in arrival order in
+ * {@code paged}, and its body lives only in the journal. Once the heap part has drained to half its limits,
+ * the oldest paged refs are read back from the store, a bounded step per agent task, until the heap part
+ * is full again. Once anything is paged out, every new persistent message is paged out behind it, so
+ * persistent messages keep their arrival order. So:
+ * <ul>
+ *   <li>priority orders the messages on the heap; paged messages come in arrival order (a high-priority
+ *       message paged out behind low-priority ones waits for them to be paged in);</li>
+ *   <li>a paged message is invisible to browsers, consumers' selectors, the expiry scan and management
+ *       operations until it is paged in (an expired one is moved when it is paged in or dispatched); a
+ *       heap part full of messages no consumer selects stops paging: other consumers must take them;</li>
+ *   <li>a message redelivered (rolled back, recovered) goes back to the heap, never out;</li>
+ *   <li>non-persistent messages, and every message of a temporary or non-durable queue, are never paged
+ *       out: they count toward the heap part, so persistent ones behind them are paged sooner, and only the
+ *       producers' flow control (the producer window) limits them.</li>
+ * </ul>
+ *
  * <p>Owned by the agent thread: no locks, no other thread may touch it.
  */
 final class MessageQueue {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageQueue.class);
+    /** How long a page-in that could not read the store waits before it tries again. */
+    private static final long PAGE_IN_RETRY_MILLIS = 1000;
 
     private static final Comparator<MessageRef> DELIVERY_ORDER =
             Comparator.comparingInt(MessageRef::priority).reversed().thenComparingLong(r -> r.sequence);
@@ -53,6 +78,12 @@ final class MessageQueue {
     private int nextConsumer;
     private long wakeUpAt = Long.MAX_VALUE;
     private boolean deleted;
+    /** Store ids of the refs paged out, oldest first. */
+    private LongRing paged = new LongRing();
+    /** Messages waiting on the heap ({@code ready} and {@code scheduled}), and their estimated heap bytes. */
+    private int residentCount;
+    private long residentBytes;
+    private boolean pageInScheduled;
 
     MessageQueue(String name, Address origin, DestinationPolicy policy, BrokerAgent agent, long storeId) {
         this.storeId = storeId;
@@ -74,8 +105,19 @@ final class MessageQueue {
         return policy;
     }
 
+    /** Messages waiting, on the heap or paged out. */
     int messageCount() {
-        return ready.size() + scheduled.size();
+        return ready.size() + scheduled.size() + paged.size();
+    }
+
+    /** Messages waiting on the heap. */
+    int residentCount() {
+        return residentCount;
+    }
+
+    /** Messages paged out. */
+    int pagedCount() {
+        return paged.size();
     }
 
     List<BrokerConsumer> consumers() {
@@ -90,10 +132,39 @@ final class MessageQueue {
         return deleted;
     }
 
+    /**
+     * A new message: kept on the heap, or paged out when it is stored in this task and the heap part is
+     * full or earlier messages are paged out already (they must come first).
+     */
     void add(MessageRef ref) {
         if (deleted) {
             return;
         }
+        if (ref.isStored() && (!paged.isEmpty() || !hasRoomFor(ref))) {
+            paged.addLast(ref.refId);
+            agent.storeWriter().pagedOut(ref);
+            return;
+        }
+        hold(ref);
+    }
+
+    /** Puts an unacknowledged message back in its place, on the heap; dropped if the queue is gone. */
+    void putBack(MessageRef ref) {
+        if (!deleted) {
+            hold(ref);
+        }
+    }
+
+    /** Refs found in the store at start-up, in arrival order: paged out, then paged in as the limits allow. */
+    void restore(long[] refIds, int count) {
+        if (!paged.isEmpty()) {
+            throw new IllegalStateException(name + " has paged messages already");
+        }
+        paged = LongRing.of(refIds, count);
+        requestPageIn();
+    }
+
+    private void hold(MessageRef ref) {
         if (ref.notBefore() > agent.now()) {
             scheduled.add(ref);
             if (ref.redeliverAt > 0 && ref.groupId() != null) {
@@ -103,11 +174,94 @@ final class MessageQueue {
         } else {
             ready.add(ref);
         }
+        residentCount++;
+        residentBytes += ref.heapSize();
+        agent.pager().held(1);
     }
 
-    /** Puts an unacknowledged message back in its place; dropped if the queue is gone. */
-    void putBack(MessageRef ref) {
-        add(ref);
+    /** {@code ref} left {@code ready} or {@code scheduled}. */
+    private void released(MessageRef ref) {
+        residentCount--;
+        residentBytes -= ref.heapSize();
+        agent.pager().held(-1);
+    }
+
+    private boolean hasRoomFor(MessageRef ref) {
+        return residentCount == 0 || (residentCount < policy.maxMemoryMessages()
+                && residentBytes + ref.heapSize() <= policy.maxMemoryBytes());
+    }
+
+    private boolean hasRoom() {
+        return residentCount < policy.maxMemoryMessages() && residentBytes < policy.maxMemoryBytes();
+    }
+
+    private boolean belowLowWater() {
+        return residentCount <= policy.maxMemoryMessages() / 2 && residentBytes <= policy.maxMemoryBytes() / 2;
+    }
+
+    /** Starts paging in (in a later agent task) when the heap part has drained to half its limits. */
+    private void requestPageIn() {
+        if (pageInScheduled || paged.isEmpty() || deleted || !belowLowWater()) {
+            return;
+        }
+        pageInScheduled = true;
+        agent.execute(this::pageInStep);
+    }
+
+    /** Reads one bounded step of paged refs back; schedules the next step while there is room. */
+    private void pageInStep() {
+        pageInScheduled = false;
+        if (deleted) {
+            return;
+        }
+        int read = 0;
+        long bytes = 0;
+        while (!paged.isEmpty() && read < Pager.STEP_MESSAGES && bytes < Pager.STEP_BYTES
+                && (residentCount == 0 || hasRoom())) {
+            long refId = paged.removeFirst();
+            MessageRef ref;
+            try {
+                ref = agent.pager().pageIn(refId);
+            } catch (java.io.UncheckedIOException | IllegalStateException e) {
+                paged.addFirst(refId);
+                LOG.error("{}: could not page messages in from the store, trying again in {} ms: {}", name,
+                        PAGE_IN_RETRY_MILLIS, e.toString());
+                pageInScheduled = true;
+                agent.schedule(PAGE_IN_RETRY_MILLIS, this::pageInStep);
+                return;
+            }
+            read++;
+            if (ref != null) {
+                bytes += ref.message.size();
+                hold(ref);
+            }
+        }
+        if (!paged.isEmpty() && hasRoom()) {
+            pageInScheduled = true;
+            agent.execute(this::pageInStep);
+        }
+        dispatch();
+    }
+
+    /** After {@link #delete}: drops the paged refs from the store, a bounded step per agent task. */
+    private void dropPagedStep() {
+        for (int i = 0; i < Pager.STEP_MESSAGES && !paged.isEmpty(); i++) {
+            long refId = paged.removeFirst();
+            try {
+                MessageRef ref = agent.pager().pageIn(refId);
+                if (ref != null) {
+                    agent.dropped(ref, this);
+                }
+            } catch (java.io.UncheckedIOException | IllegalStateException e) {
+                LOG.error("{}: could not read {} paged messages of the deleted queue; the store deletes them at the "
+                        + "next start: {}", name, paged.size() + 1, e.toString());
+                paged.clear();
+                return;
+            }
+        }
+        if (!paged.isEmpty()) {
+            agent.execute(this::dropPagedStep);
+        }
     }
 
     void addConsumer(BrokerConsumer consumer) {
@@ -129,7 +283,11 @@ final class MessageQueue {
         consumers.clear();
         groupOwners.clear();
         heldGroups.clear();
+        dropped.forEach(this::released);
         dropped.forEach(ref -> agent.dropped(ref, this));
+        if (!paged.isEmpty()) {
+            agent.execute(this::dropPagedStep);
+        }
     }
 
     /** The messages a browser would see now, in delivery order: scheduled ones are not visible yet. */
@@ -141,13 +299,14 @@ final class MessageQueue {
         }
     }
 
-    /** Removes and returns every message {@code filter} accepts (management operations). */
+    /** Removes and returns every message on the heap that {@code filter} accepts (management operations). */
     List<MessageRef> removeMatching(java.util.function.Predicate<MessageRef> filter) {
         List<MessageRef> removed = new ArrayList<>();
         for (Iterator<MessageRef> it = ready.iterator(); it.hasNext(); ) {
             MessageRef ref = it.next();
             if (filter.test(ref)) {
                 it.remove();
+                released(ref);
                 removed.add(ref);
             }
         }
@@ -155,11 +314,13 @@ final class MessageQueue {
             MessageRef ref = it.next();
             if (filter.test(ref)) {
                 it.remove();
+                released(ref);
                 releaseHold(ref);
                 removed.add(ref);
             }
         }
         removed.sort(DELIVERY_ORDER);
+        requestPageIn();
         return removed;
     }
 
@@ -170,6 +331,7 @@ final class MessageQueue {
             MessageRef ref = it.next();
             if (ref.expired(now)) {
                 it.remove();
+                released(ref);
                 expired.add(ref);
             }
         }
@@ -177,11 +339,13 @@ final class MessageQueue {
             MessageRef ref = it.next();
             if (ref.expired(now)) {
                 it.remove();
+                released(ref);
                 releaseHold(ref);
                 expired.add(ref);
             }
         }
         expired.forEach(ref -> agent.expired(ref, this));
+        requestPageIn();
     }
 
     /**
@@ -189,6 +353,11 @@ final class MessageQueue {
      * moved out; scheduled messages whose time has come join the ready ones first.
      */
     void dispatch() {
+        dispatchReady();
+        requestPageIn();
+    }
+
+    private void dispatchReady() {
         long now = agent.now();
         promoteDue(now);
         if (consumers.isEmpty() || ready.isEmpty() || !anyCredit()) {
@@ -200,6 +369,7 @@ final class MessageQueue {
             MessageRef ref = it.next();
             if (ref.expired(now)) {
                 it.remove();
+                released(ref);
                 agent.expired(ref, this);
                 continue;
             }
@@ -221,6 +391,7 @@ final class MessageQueue {
                 continue;
             }
             it.remove();
+            released(ref);
             consumer.deliver(ref, this);
             if (!anyCredit()) {
                 break;
@@ -294,6 +465,6 @@ final class MessageQueue {
     @Override
     public String toString() {
         return "MessageQueue[" + name + ", ready=" + ready.size() + ", scheduled=" + scheduled.size()
-                + ", consumers=" + consumers.size() + "]";
+                + ", paged=" + paged.size() + ", consumers=" + consumers.size() + "]";
     }
 }

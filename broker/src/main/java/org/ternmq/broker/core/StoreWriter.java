@@ -1,7 +1,9 @@
 package org.ternmq.broker.core;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.ternmq.broker.persistence.DuplicateIdRecord;
 import org.ternmq.broker.persistence.MessageStore;
@@ -17,6 +19,10 @@ import org.ternmq.message.EncodedMessage;
  * writes one batch per task instead of one per record. Responses that promise durability wait for the
  * batch through {@link #afterStored}.
  *
+ * <p>A message routed to one durable queue is stored with its ref as one record; one routed to several is
+ * stored once, apart, with a {@link StoredMessage} counting its refs. Refs a queue pages out before their
+ * batch is written stay here, in {@link #unwritten}, until the store can give them back.
+ *
  * <p>Owned by the agent thread.
  */
 final class StoreWriter {
@@ -26,6 +32,11 @@ final class StoreWriter {
     private StoreBatch batch;
     private boolean sync;
     private final List<Consumer<Throwable>> waiting = new ArrayList<>();
+    /** Messages stored apart from their refs, by store id, so that a ref paged in finds its count. */
+    private final Map<Long, StoredMessage> sharedMessages = new HashMap<>();
+    /** Refs paged out whose batch is not written yet (the store cannot read them back until it is). */
+    private final Map<Long, MessageRef> unwritten = new HashMap<>();
+    private final List<Long> pagedOutInTask = new ArrayList<>();
 
     StoreWriter(MessageStore store, BrokerAgent agent) {
         this.store = store;
@@ -73,6 +84,16 @@ final class StoreWriter {
             return;
         }
         var future = b.commit(s);
+        if (!pagedOutInTask.isEmpty()) {
+            List<Long> written = new ArrayList<>(pagedOutInTask);
+            pagedOutInTask.clear();
+            // on failure they stay: they are the only copy, and the store refuses further work anyway
+            future.whenComplete((v, e) -> {
+                if (e == null) {
+                    agent.execute(() -> written.forEach(unwritten::remove));
+                }
+            });
+        }
         if (callbacks.isEmpty()) {
             future.whenComplete((v, e) -> {
                 if (e != null) {
@@ -99,12 +120,23 @@ final class StoreWriter {
         batch().removeQueue(queue.storeId);
     }
 
-    /** Stores {@code ref} of {@code message} in durable {@code queue}, writing the message itself once. */
+    /**
+     * Stores {@code ref} in durable {@code queue}. With {@code sharedMessage} null the message goes to
+     * this queue only and is stored with the ref as one record; otherwise the message is written once,
+     * by the first ref of the holder, and every ref of it refers to it.
+     */
     void refAdded(MessageQueue queue, MessageRef ref, StoredMessage[] sharedMessage) {
+        if (sharedMessage == null) {
+            ref.refId = store.nextIds(2); // the next id is kept for the ref's delivery state
+            batch().addQueuedMessage(ref.refId, queue.storeId, ref.sequence, ref.deliveryCount, ref.redeliverAt,
+                    ref.message.bytes());
+            return;
+        }
         StoredMessage stored = sharedMessage[0];
         if (stored == null) {
             stored = new StoredMessage(store.nextId());
             sharedMessage[0] = stored;
+            sharedMessages.put(stored.id, stored);
             batch().addMessage(stored.id, ref.message.bytes());
         }
         stored.refs++;
@@ -117,29 +149,86 @@ final class StoreWriter {
         if (!ref.isStored()) {
             return;
         }
-        batch().removeRef(ref.refId);
-        if (--ref.stored.refs == 0) {
-            batch().removeMessage(ref.stored.id);
+        if (ref.stored == null) {
+            batch().removeQueuedMessage(ref.refId, ref.deliveryStored);
+        } else {
+            batch().removeRef(ref.refId);
+            if (--ref.stored.refs == 0) {
+                batch().removeMessage(ref.stored.id);
+                sharedMessages.remove(ref.stored.id);
+            }
         }
         ref.refId = 0;
+        ref.deliveryStored = false;
     }
 
     /** Counts a delivery in the store before it happens (see {@link BrokerAgent#deliveryStarted}). */
     void deliveryStarted(MessageQueue queue, MessageRef ref) {
-        if (ref.isStored()) {
-            batch().updateRef(record(queue, ref, ref.deliveryCount + 1));
-        }
+        storeDelivery(queue, ref, ref.deliveryCount + 1);
     }
 
     /** Stores a redelivery delay, so that it outlives a restart. */
     void redeliveryDelayed(MessageQueue queue, MessageRef ref) {
-        if (ref.isStored()) {
-            batch().updateRef(record(queue, ref, ref.deliveryCount));
+        storeDelivery(queue, ref, ref.deliveryCount);
+    }
+
+    private void storeDelivery(MessageQueue queue, MessageRef ref, int deliveryCount) {
+        if (!ref.isStored()) {
+            return;
         }
+        if (ref.stored == null) {
+            batch().updateDelivery(ref.refId, deliveryCount, ref.redeliverAt);
+            ref.deliveryStored = true;
+        } else {
+            batch().updateRef(record(queue, ref, deliveryCount));
+        }
+    }
+
+    // ---- paging
+
+    /** {@code ref}, stored in this task's batch, was paged out by its queue. */
+    void pagedOut(MessageRef ref) {
+        unwritten.put(ref.refId, ref);
+        pagedOutInTask.add(ref.refId);
+    }
+
+    /** The paged-out ref {@code refId} if its batch is not written yet (it is then forgotten here), or null. */
+    MessageRef takeUnwritten(long refId) {
+        return unwritten.remove(refId);
+    }
+
+    /** The message stored apart that a ref paged in refers to (created if it is unknown, which it should not be). */
+    StoredMessage sharedMessage(long messageId) {
+        return sharedMessages.computeIfAbsent(messageId, id -> {
+            StoredMessage m = new StoredMessage(id);
+            m.refs = 1;
+            return m;
+        });
+    }
+
+    /** A message stored apart found by the store at start-up, and how many refs to it the queues hold. */
+    void sharedMessageLoaded(long messageId, int refs) {
+        StoredMessage m = new StoredMessage(messageId);
+        m.refs = refs;
+        sharedMessages.put(messageId, m);
     }
 
     private static RefRecord record(MessageQueue queue, MessageRef ref, int deliveryCount) {
         return new RefRecord(ref.refId, ref.stored.id, queue.storeId, ref.sequence, deliveryCount, ref.redeliverAt);
+    }
+
+    /** A ref read back whose message cannot be decoded: it is deleted, with its message when no other ref needs it. */
+    void storedRefUnreadable(org.ternmq.broker.persistence.StoredRef stored) {
+        if (!stored.shared()) {
+            batch().removeQueuedMessage(stored.refId(), stored.deliveryStored());
+            return;
+        }
+        batch().removeRef(stored.refId());
+        StoredMessage m = sharedMessage(stored.messageId());
+        if (--m.refs <= 0) {
+            batch().removeMessage(m.id);
+            sharedMessages.remove(m.id);
+        }
     }
 
     void refOrphaned(long refId) {

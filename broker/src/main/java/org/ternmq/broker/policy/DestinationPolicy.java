@@ -9,7 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public record DestinationPolicy(long redeliveryDelay, double redeliveryMultiplier, long maxRedeliveryDelay,
                                 double redeliveryJitter, int maxDeliveryAttempts, String deadLetterDestination,
                                 String expiryDestination, boolean autoCreateDeadLetter, boolean autoCreateExpiry,
-                                long duplicateWindowTime, int duplicateWindowCount) {
+                                long duplicateWindowTime, int duplicateWindowCount, int maxMemoryMessages,
+                                long maxMemoryBytes) {
 
     /** The policy with every default. */
     public static final DestinationPolicy DEFAULTS = from(Map.of());
@@ -29,7 +30,9 @@ public record DestinationPolicy(long redeliveryDelay, double redeliveryMultiplie
                 (Boolean) v.apply(PolicySetting.AUTO_CREATE_DEAD_LETTER),
                 (Boolean) v.apply(PolicySetting.AUTO_CREATE_EXPIRY),
                 (Long) v.apply(PolicySetting.DUPLICATE_WINDOW_TIME),
-                (Integer) v.apply(PolicySetting.DUPLICATE_WINDOW_COUNT));
+                (Integer) v.apply(PolicySetting.DUPLICATE_WINDOW_COUNT),
+                (Integer) v.apply(PolicySetting.MAX_MEMORY_MESSAGES),
+                (Long) v.apply(PolicySetting.MAX_MEMORY_BYTES));
     }
 
     /**

@@ -29,7 +29,14 @@ public enum PolicySetting {
     DUPLICATE_WINDOW_TIME("duplicate-window-time", "3600000",
             "milliseconds a duplicate id is remembered; 0 turns duplicate detection off", Values::nonNegativeLong),
     DUPLICATE_WINDOW_COUNT("duplicate-window-count", "10000",
-            "most duplicate ids remembered per destination", Values::positiveInt);
+            "most duplicate ids remembered per destination", Values::positiveInt),
+    MAX_MEMORY_MESSAGES("max-memory-messages", "10000",
+            "most waiting messages a queue or subscription keeps on the heap; beyond it, new persistent messages "
+                    + "of a durable one are paged out to the journal and read back in arrival order",
+            Values::positiveInt),
+    MAX_MEMORY_BYTES("max-memory-bytes", "16777216",
+            "most bytes (message size plus about 320 bytes each) of waiting messages a queue or subscription "
+                    + "keeps on the heap before it pages out, like max-memory-messages", Values::positiveLong);
 
     private final String key;
     private final String defaultValue;
@@ -75,6 +82,14 @@ public enum PolicySetting {
             long l = parseLong(v);
             if (l < 0) {
                 throw new IllegalArgumentException("must not be negative, was " + v);
+            }
+            return l;
+        }
+
+        static Object positiveLong(String v) {
+            long l = parseLong(v);
+            if (l < 1) {
+                throw new IllegalArgumentException("must be a positive whole number, was " + v);
             }
             return l;
         }

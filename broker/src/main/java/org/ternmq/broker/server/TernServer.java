@@ -31,6 +31,9 @@ public final class TernServer {
 
     /** Runs the server until the JVM is asked to stop; returns an exit status for bad usage. */
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length > 0 && args[0].equals("admin")) {
+            return AdminCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         Parsed values;
         try {
             values = parse(args);
@@ -190,7 +193,7 @@ public final class TernServer {
     }
 
     static void printHelp(PrintStream out) {
-        out.println("Usage: tern [options]");
+        out.println("Usage: tern [options]            (tern admin --help for management commands)");
         out.println("Starts a Tern broker. With no options it listens on 127.0.0.1:61616 and keeps its data in ./tern-data.");
         out.println();
         out.println("Options:");

@@ -15,13 +15,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.ternmq.broker.BrokerConfig;
 import org.ternmq.broker.EmbeddedBroker;
-import org.ternmq.broker.persistence.DuplicateIdRecord;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import org.ternmq.broker.persistence.JournalStore;
 import org.ternmq.broker.persistence.MessageStore;
-import org.ternmq.broker.persistence.QueueRecord;
-import org.ternmq.broker.persistence.RefRecord;
 import org.ternmq.broker.persistence.StoreBatch;
-import org.ternmq.broker.persistence.StoreLoader;
 import org.ternmq.broker.testing.RawClient;
 import org.ternmq.message.Address;
 import org.ternmq.message.EncodedMessage;
@@ -53,7 +52,7 @@ class StoreFailureTest {
                     .hasMessageContaining(data.resolve("journal").toAbsolutePath().toString())
                     .hasMessageContaining("locked");
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int status = org.ternmq.broker.server.TernServerAccess.run(new String[] {"--port", "-1", "--data-dir",
+            int status = org.ternmq.broker.server.TernServerAccess.run(new String[] {"--port", "0", "--data-dir",
                     data.toString()}, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
             assertThat(status).isEqualTo(1);
             assertThat(err.toString(StandardCharsets.UTF_8)).contains("is in use by another broker");
@@ -68,7 +67,7 @@ class StoreFailureTest {
         FencingStore store = new FencingStore(JournalStore.open(JournalConfig.builder(config.journalDirectory())
                 .set(JournalConfig.SEGMENT_SIZE, config.journalSegmentSize())
                 .set(JournalConfig.MAX_PAYLOAD_SIZE, config.maxFrameLength()).build()));
-        try (EmbeddedBroker broker = EmbeddedBroker.start(config, store);
+        try (EmbeddedBroker broker = EmbeddedBroker.start(config, store.store);
              RawClient c = new RawClient(TransportAddress.vm(config.inVmName()))) {
             c.hello(null, null);
             c.request(id -> new CreateSession(id, 1, 1));
@@ -92,65 +91,45 @@ class StoreFailureTest {
         return new MessageEncoder().destination(to).messageId(id).persistent(persistent).encode().bytes();
     }
 
-    /** Delegates to a real store until told to fence, then fails every write as a fenced journal does. */
-    private static final class FencingStore implements MessageStore {
-        private final MessageStore delegate;
+    /**
+     * Delegates to a real store until told to fence, then fails every batch commit as a fenced journal does.
+     * A dynamic proxy, so it follows the store interfaces as they grow.
+     */
+    private static final class FencingStore {
         private volatile boolean fenced;
+        final MessageStore store;
 
         FencingStore(MessageStore delegate) {
-            this.delegate = delegate;
+            this.store = (MessageStore) Proxy.newProxyInstance(MessageStore.class.getClassLoader(),
+                    new Class<?>[] {MessageStore.class}, (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "fencedReason":
+                                return fenced ? "disk on fire" : null;
+                            case "batch":
+                                return fencing((StoreBatch) invoke(delegate, method, args));
+                            default:
+                                return invoke(delegate, method, args);
+                        }
+                    });
+        }
+
+        private StoreBatch fencing(StoreBatch real) {
+            return (StoreBatch) Proxy.newProxyInstance(StoreBatch.class.getClassLoader(), new Class<?>[] {StoreBatch.class},
+                    (proxy, method, args) -> method.getName().equals("commit") && fenced
+                            ? CompletableFuture.failedFuture(new java.io.IOException("disk on fire"))
+                            : invoke(real, method, args));
+        }
+
+        private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
         }
 
         void fence() {
             fenced = true;
-        }
-
-        @Override
-        public boolean persistent() {
-            return true;
-        }
-
-        @Override
-        public String fencedReason() {
-            return fenced ? "disk on fire" : null;
-        }
-
-        @Override
-        public long nextId() {
-            return delegate.nextId();
-        }
-
-        @Override
-        public StoreBatch batch() {
-            StoreBatch real = delegate.batch();
-            return new StoreBatch() {
-                @Override public void addQueue(QueueRecord queue) { real.addQueue(queue); }
-                @Override public void removeQueue(long queueId) { real.removeQueue(queueId); }
-                @Override public void addMessage(long messageId, byte[] encoded) { real.addMessage(messageId, encoded); }
-                @Override public void removeMessage(long messageId) { real.removeMessage(messageId); }
-                @Override public void addRef(RefRecord ref) { real.addRef(ref); }
-                @Override public void updateRef(RefRecord ref) { real.updateRef(ref); }
-                @Override public void removeRef(long refId) { real.removeRef(refId); }
-                @Override public void addDuplicateId(DuplicateIdRecord record) { real.addDuplicateId(record); }
-                @Override public void removeDuplicateId(long recordId) { real.removeDuplicateId(recordId); }
-                @Override public boolean isEmpty() { return real.isEmpty(); }
-
-                @Override
-                public CompletableFuture<Void> commit(boolean sync) {
-                    return fenced ? CompletableFuture.failedFuture(new java.io.IOException("disk on fire"))
-                            : real.commit(sync);
-                }
-            };
-        }
-
-        @Override
-        public void load(StoreLoader loader) throws java.io.IOException {
-            delegate.load(loader);
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

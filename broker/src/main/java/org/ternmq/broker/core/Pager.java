@@ -1,0 +1,90 @@
+package org.ternmq.broker.core;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ternmq.broker.persistence.StoredRef;
+import org.ternmq.message.EncodedMessage;
+import org.ternmq.message.MalformedMessageException;
+
+/**
+ * Rebuilds the refs queues paged out, from the store (or, for a ref whose batch is not written yet, from
+ * the {@link StoreWriter}), and counts the messages all queues hold on the heap.
+ *
+ * <p>A queue pages in a bounded step per agent task ({@link #STEP_MESSAGES}, {@link #STEP_BYTES}), so
+ * reading the store never holds the agent thread, and so the producers it serves, for long.
+ *
+ * <p>Owned by the agent thread.
+ */
+final class Pager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pager.class);
+
+    /** Most refs one page-in (or paged-drop) task reads. */
+    static final int STEP_MESSAGES = 256;
+    /** Most message bytes one page-in task reads. */
+    static final long STEP_BYTES = 1 << 20;
+
+    private final StoreWriter writer;
+    private int resident;
+    private int peakResident;
+
+    Pager(StoreWriter writer) {
+        this.writer = writer;
+    }
+
+    /**
+     * Ref {@code refId} as stored, or null when the store no longer has it or its message cannot be read
+     * (it is then deleted: it could never be delivered).
+     *
+     * @throws java.io.UncheckedIOException when the store cannot be read; the ref is still stored
+     */
+    MessageRef pageIn(long refId) {
+        MessageRef unwritten = writer.takeUnwritten(refId);
+        if (unwritten != null) {
+            return unwritten;
+        }
+        StoredRef stored = writer.store().readRef(refId);
+        if (stored == null) {
+            LOG.warn("stored message reference {} or its message is missing; it is skipped", refId);
+            writer.refOrphaned(refId);
+            return null;
+        }
+        EncodedMessage message;
+        try {
+            message = EncodedMessage.wrap(stored.message());
+        } catch (MalformedMessageException e) {
+            LOG.error("stored message {} is unreadable and is dropped: {}", stored.messageId(), e.getMessage());
+            writer.storedRefUnreadable(stored);
+            return null;
+        }
+        MessageRef ref = new MessageRef(message, stored.sequence(), null, null);
+        ref.deliveryCount = stored.deliveryCount();
+        ref.redeliverAt = stored.redeliverAt();
+        ref.refId = refId;
+        ref.deliveryStored = stored.deliveryStored();
+        if (stored.shared()) {
+            ref.stored = writer.sharedMessage(stored.messageId());
+        }
+        return ref;
+    }
+
+    /** A queue now holds {@code delta} more (or fewer) messages on the heap. */
+    void held(int delta) {
+        resident += delta;
+        peakResident = Math.max(peakResident, resident);
+    }
+
+    /** Messages queues hold on the heap now (waiting, not delivered). */
+    int resident() {
+        return resident;
+    }
+
+    /** The most {@link #resident} has been since the last {@link #resetPeak}. */
+    int peakResident() {
+        return peakResident;
+    }
+
+    void resetPeak() {
+        peakResident = resident;
+    }
+}

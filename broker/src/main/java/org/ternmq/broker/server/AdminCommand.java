@@ -1,0 +1,86 @@
+package org.ternmq.broker.server;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.ternmq.broker.core.ManagementOperations;
+import org.ternmq.client.ClientConnection;
+import org.ternmq.client.ClientException;
+import org.ternmq.client.ConnectionUrl;
+import org.ternmq.protocol.ManageResult;
+
+/**
+ * {@code tern admin <operation> [options]}: runs a management operation on a running broker over the
+ * protocol, as an administrator. For example, moving the dead letters back where they came from:
+ * {@code bin/tern admin move-messages --from DLQ}.
+ */
+final class AdminCommand {
+
+    private static final String DEFAULT_URL = "tern://127.0.0.1:61616";
+
+    private AdminCommand() {
+    }
+
+    /** @return the exit status: 0 done, 1 refused or failed, 2 bad usage */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            printHelp(args.length == 0 ? err : out);
+            return args.length == 0 ? 2 : 0;
+        }
+        String operation = args[0];
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("--") || i + 1 >= args.length) {
+                err.println("tern admin: '" + a + "' should be an option with a value (--name value)");
+                return 2;
+            }
+            options.put(a.substring(2), args[++i]);
+        }
+        for (String key : options.keySet()) {
+            if (!key.equals("url") && !key.equals("user") && !key.equals("password") && !key.equals("from")
+                    && !key.equals("to") && !key.equals("selector")) {
+                err.println("tern admin: unknown option --" + key);
+                return 2;
+            }
+        }
+        if (!operation.equals(ManagementOperations.LIST_QUEUES) && !operation.equals(ManagementOperations.MOVE_MESSAGES)
+                && !operation.equals(ManagementOperations.PURGE)) {
+            err.println("tern admin: unknown operation '" + operation + "'");
+            printHelp(err);
+            return 2;
+        }
+        if (!operation.equals(ManagementOperations.LIST_QUEUES) && !options.containsKey("from")) {
+            err.println("tern admin: " + operation + " needs --from QUEUE");
+            return 2;
+        }
+        ConnectionUrl url;
+        try {
+            url = ConnectionUrl.parse(options.getOrDefault("url", DEFAULT_URL));
+        } catch (IllegalArgumentException e) {
+            err.println("tern admin: " + e.getMessage());
+            return 2;
+        }
+        try (ClientConnection connection = ClientConnection.connect(url, options.get("user"), options.get("password"))) {
+            ManageResult result = connection.manage(operation, options.get("from"), options.get("to"),
+                    options.get("selector"));
+            out.println(result.text());
+            return 0;
+        } catch (ClientException e) {
+            err.println("tern admin: " + operation + " failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static void printHelp(PrintStream out) {
+        out.println("Usage: tern admin <operation> [--url URL] [--user U --password P] [options]");
+        out.println("Runs a management operation on a running broker (the user needs the 'admin' role, unless");
+        out.println("the broker has no users at all). Default URL: " + DEFAULT_URL);
+        out.println();
+        out.println("Operations:");
+        out.println("  list-queues                                   queues and durable subscriptions, with counts");
+        out.println("  move-messages --from Q [--to Q2] [--selector S]  move messages; without --to, each goes back");
+        out.println("                                                where it came from (dead-letter and expiry queues)");
+        out.println("  purge --from Q [--selector S]                 delete messages");
+    }
+}

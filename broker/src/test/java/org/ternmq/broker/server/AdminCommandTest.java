@@ -1,0 +1,89 @@
+package org.ternmq.broker.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.ternmq.broker.BrokerConfig;
+import org.ternmq.broker.EmbeddedBroker;
+import org.ternmq.broker.testing.RawClient;
+import org.ternmq.message.Address;
+import org.ternmq.message.MessageEncoder;
+import org.ternmq.protocol.CreateSession;
+import org.ternmq.protocol.Send;
+import org.ternmq.transport.TransportAddress;
+
+/** {@code tern admin}: the command-line side of the management operations, against a running broker. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AdminCommandTest {
+
+    @TempDir
+    Path data;
+    private EmbeddedBroker broker;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = EmbeddedBroker.start(BrokerConfig.builder().tcpPort(0).dataDirectory(data)
+                .journalSegmentSize(2 << 20).maxFrameLength(1 << 20)
+                .user("root", "pw", "admin").user("app", "pw").allowAnonymous(false).build());
+        try (RawClient c = new RawClient(TransportAddress.tcp("127.0.0.1", broker.tcpPort()))) {
+            c.hello("app", "pw");
+            c.request(id -> new CreateSession(id, 1, 1));
+            for (String colour : new String[] {"red", "blue"}) {
+                c.request(id -> new Send(id, 1, new MessageEncoder().destination(Address.queue("parked"))
+                        .messageId("ID:" + colour).property("colour", colour).encode().bytes()));
+            }
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        broker.close();
+    }
+
+    private int admin(String... args) throws Exception {
+        String[] all = new String[args.length + 1];
+        all[0] = "admin";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return TernServer.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anAdministratorListsAndMovesMessages() throws Exception {
+        String url = broker.tcpUrl();
+        assertThat(admin("list-queues", "--url", url, "--user", "root", "--password", "pw")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("parked\\s+2\\s+0");
+        assertThat(admin("move-messages", "--from", "parked", "--to", "orders", "--selector", "colour = 'red'",
+                "--url", url, "--user", "root", "--password", "pw")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("moved 1 message(s) from parked to orders");
+        assertThat(broker.management().listQueues()).containsPattern("orders\\s+1\\s+0").containsPattern("parked\\s+1\\s+0");
+        assertThat(admin("purge", "--from", "parked", "--url", url, "--user", "root", "--password", "pw")).isZero();
+        assertThat(broker.management().listQueues()).containsPattern("parked\\s+0\\s+0");
+    }
+
+    @Test
+    void refusalsAndBadUsageGiveClearMessagesAndExitCodes() throws Exception {
+        String url = broker.tcpUrl();
+        assertThat(admin("list-queues", "--url", url, "--user", "app", "--password", "pw")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("may not manage the broker");
+        assertThat(admin("move-messages", "--url", url)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("needs --from QUEUE");
+        assertThat(admin("explode")).isEqualTo(2);
+        assertThat(admin("list-queues", "--colour", "red")).isEqualTo(2);
+        assertThat(admin("purge", "--from", "nothing-here", "--url", url, "--user", "root", "--password", "pw")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no queue 'nothing-here'");
+        assertThat(admin("list-queues", "--url", "tern://127.0.0.1:1", "--user", "root", "--password", "pw")).isEqualTo(1);
+        assertThat(broker.management().listQueues()).containsPattern("parked\\s+2\\s+0");
+    }
+}
