@@ -14,7 +14,7 @@ public enum BrokerSetting {
     PERSISTENCE("persistence", "true", "whether persistent messages are written to the journal in the data directory"),
     SYNC_POLICY("sync-policy", "DATA",
             "when a persistent send is acknowledged: DATA or DATA_AND_METADATA (forced to disk), ASYNC (forced "
-            + "every 10 ms), NONE (written to the OS only)"),
+            + "every 100 ms), NONE (written to the OS only)"),
     JOURNAL_SEGMENT_SIZE("journal-segment-size", String.valueOf(32 * 1024 * 1024),
             "size of each preallocated journal file, in bytes; must exceed max-frame-length"),
     MAX_FRAME_LENGTH("max-frame-length", String.valueOf(8 * 1024 * 1024),
