@@ -14,6 +14,8 @@ final class FaultyFiles implements SegmentOpener {
     final AtomicInteger writes = new AtomicInteger();
     final AtomicBoolean failForces = new AtomicBoolean();
     final AtomicBoolean failWrites = new AtomicBoolean();
+    /** Writes left before every later write fails; negative for never. */
+    final AtomicInteger writesBeforeFailure = new AtomicInteger(-1);
     private final IoMode mode;
 
     FaultyFiles(IoMode mode) {
@@ -31,7 +33,8 @@ final class FaultyFiles implements SegmentOpener {
 
             @Override
             public void write(int position, ByteBuffer src) throws IOException {
-                if (failWrites.get()) {
+                if (failWrites.get() || writesBeforeFailure.getAndUpdate(n -> n < 0 ? n : n - 1) == 0) {
+                    failWrites.set(true);
                     throw new IOException("injected write failure");
                 }
                 writes.incrementAndGet();
