@@ -98,9 +98,14 @@ class BrokerKillTest {
         broker.start();
         List<String> drained = drain();
         List<String> problems = ledger.check(drained);
+        int lost = workers.stream().mapToInt(LoadWorker::connectionsLost).sum();
+        System.out.printf("kill test: %d kills, %d sends returned, %d in doubt, %d consumed, %d left, "
+                + "%d connections lost%n", kills, ledger.sentCount(), ledger.inDoubtSends(), ledger.consumedCount(),
+                drained.size(), lost);
 
         assertThat(ledger.sentCount()).as("sends that returned").isGreaterThanOrEqualTo(kills * sendsBetweenKills);
         assertThat(ledger.consumedCount()).as("messages consumed during the run").isPositive();
+        assertThat(lost).as("connections broken by the kills").isGreaterThanOrEqualTo(kills);
         assertThat(problems).as("violations (broker logs in %s)", broker.logDir()).isEmpty();
         assertThat(ledger.unflaggedRedeliveries()).as("messages received again without JMSRedelivered").isEmpty();
         assertThat(unexplained).as("client failures not caused by a kill").isEmpty();
