@@ -386,9 +386,17 @@ public final class ClientConnection implements AutoCloseable {
         call(new Unsubscribe(nextCorrelationId(), subscriptionName));
     }
 
-    /** Lets consumers hand out messages (JMS start), or holds them back (stop). */
-    public void setDeliveryStarted(boolean started) {
+    /**
+     * Lets consumers hand out messages (JMS start), or holds them back (stop); the broker is told, so a
+     * stopped connection's consumers are sent nothing more.
+     */
+    public void setDeliveryStarted(boolean started) throws ClientException {
+        boolean changed = this.started != started;
         this.started = started;
+        if (changed) {
+            checkOpen();
+            call(new org.ternmq.protocol.DeliveryState(nextCorrelationId(), started));
+        }
         if (started) {
             for (ClientConsumer c : consumers.values()) {
                 c.deliveryResumed();

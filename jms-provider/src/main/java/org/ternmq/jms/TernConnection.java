@@ -202,7 +202,11 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
         try {
             checkOpen();
             started = true;
-            client.setDeliveryStarted(true);
+            try {
+                client.setDeliveryStarted(true);
+            } catch (ClientException e) {
+                throw JmsExceptions.from(e);
+            }
         } finally {
             lifecycle.unlock();
         }
@@ -221,7 +225,11 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
         try {
             checkOpen();
             started = false;
-            client.setDeliveryStarted(false);
+            try {
+                client.setDeliveryStarted(false);
+            } catch (ClientException e) {
+                throw JmsExceptions.from(e);
+            }
         } finally {
             lifecycle.unlock();
         }
@@ -249,7 +257,11 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
                 return;
             }
             started = false;
-            client.setDeliveryStarted(false);
+            try {
+                client.setDeliveryStarted(false);
+            } catch (ClientException e) {
+                // closing anyway: a failed connection delivers nothing more
+            }
             JMSException first = null;
             for (TernSession session : new ArrayList<>(sessions)) {
                 try {

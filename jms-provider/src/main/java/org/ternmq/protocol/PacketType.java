@@ -35,7 +35,8 @@ public enum PacketType {
     DISCONNECT(26, Disconnect::decode),
     MANAGE(27, Manage::decode),
     MANAGE_RESULT(28, ManageResult::decode),
-    DELIVERY_FAILURE(29, DeliveryFailure::decode);
+    DELIVERY_FAILURE(29, DeliveryFailure::decode),
+    DELIVERY_STATE(30, DeliveryState::decode);
 
     private static final PacketType[] BY_CODE = new PacketType[256];
 

@@ -50,7 +50,8 @@ class PacketCodecTest {
                 new Disconnect(ErrorCode.INTERNAL, "bye"),
                 new Manage(24, "move-messages", "DLQ", null, "a = 1"),
                 new ManageResult(25, 3, "moved 3"),
-                new DeliveryFailure(7, 5, "java.lang.RuntimeException: boom"));
+                new DeliveryFailure(7, 5, "java.lang.RuntimeException: boom"),
+                new DeliveryState(26, true));
     }
 
     @Test

@@ -25,6 +25,7 @@ import org.ternmq.protocol.CreateTemporary;
 import org.ternmq.protocol.Credit;
 import org.ternmq.protocol.DeleteTemporary;
 import org.ternmq.protocol.DeliveryFailure;
+import org.ternmq.protocol.DeliveryState;
 import org.ternmq.protocol.Manage;
 import org.ternmq.protocol.Disconnect;
 import org.ternmq.protocol.ErrorCode;
@@ -66,6 +67,8 @@ public final class BrokerConnection {
     private final Map<Long, BrowserCursor> browsers = new HashMap<>();
     private long lastDeliveryId;
     private boolean unflushed;
+    /** JMS start/stop: a connection begins stopped, and a stopped one is sent no messages. */
+    private boolean deliveryStarted;
 
     public BrokerConnection(BrokerAgent agent, Channel channel) {
         this.agent = agent;
@@ -79,6 +82,10 @@ public final class BrokerConnection {
 
     String clientId() {
         return clientId;
+    }
+
+    boolean deliveryStarted() {
+        return deliveryStarted;
     }
 
     long nextDeliveryId() {
@@ -203,9 +210,23 @@ public final class BrokerConnection {
                 return new Ok(corr);
             case MANAGE:
                 return manage((Manage) r);
+            case DELIVERY_STATE:
+                return deliveryState((DeliveryState) r);
             default:
                 throw new BrokerException(ErrorCode.UNSUPPORTED, "unsupported request " + r.type());
         }
+    }
+
+    private Packet.Response deliveryState(DeliveryState r) {
+        deliveryStarted = r.started();
+        if (!deliveryStarted) {
+            return new Ok(r.correlationId());
+        }
+        Set<MessageQueue> queues = new java.util.LinkedHashSet<>();
+        for (BrokerConsumer c : consumers.values()) {
+            queues.add(c.queue);
+        }
+        return respondThenDispatch(r.correlationId(), queues);
     }
 
     private Packet.Response manage(Manage m) throws BrokerException {

@@ -30,8 +30,9 @@ final class BrokerConsumer {
         this.credits = credits;
     }
 
+    /** Whether the consumer may be sent a message now: credit left, open, and its connection started. */
     boolean hasCredit() {
-        return credits > 0 && !closed;
+        return credits > 0 && !closed && session.connection.deliveryStarted();
     }
 
     void grant(int messages) {

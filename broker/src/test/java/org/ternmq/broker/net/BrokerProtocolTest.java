@@ -162,6 +162,31 @@ class BrokerProtocolTest {
 
     @ParameterizedTest
     @EnumSource(TransportAddress.Type.class)
+    void aStoppedConnectionIsSentNothingSoOthersGetTheMessages(TransportAddress.Type type) throws Exception {
+        RawClient stopped = connect(type);
+        assertThat(stopped.helloStopped(null, null)).isInstanceOf(HelloOk.class);
+        stopped.request(id -> new CreateSession(id, 1, 1));
+        stopped.request(id -> new CreateConsumer(id, 1, 1, Address.queue("q-stop"), null, false, null, false, false, 100));
+        RawClient running = session(type, 1);
+        running.request(id -> new CreateConsumer(id, 1, 1, Address.queue("q-stop"), null, false, null, false, false, 100));
+        for (int i = 0; i < 4; i++) {
+            int n = i;
+            running.request(id -> new Send(id, 1, message("q-stop", "ID:" + n, 4)));
+        }
+        for (int i = 0; i < 4; i++) {
+            assertThat(idOf(running.next(Deliver.class))).isEqualTo("ID:" + i);
+        }
+        assertThat(stopped.poll(200)).isNull();
+        // stopping takes effect for what comes next; starting again delivers
+        running.request(id -> new DeliveryState(id, false));
+        running.request(id -> new Send(id, 1, message("q-stop", "ID:later", 4)));
+        assertThat(running.poll(200)).isNull();
+        stopped.request(id -> new DeliveryState(id, true));
+        assertThat(idOf(stopped.next(Deliver.class))).isEqualTo("ID:later");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportAddress.Type.class)
     void recoverCountsSeenDeliveriesButNotUnseenOnes(TransportAddress.Type type) throws Exception {
         RawClient c = session(type, 2);
         for (String m : new String[] {"ID:1", "ID:2", "ID:3"}) {

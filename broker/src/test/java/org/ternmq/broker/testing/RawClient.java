@@ -65,8 +65,20 @@ public final class RawClient implements AutoCloseable {
         return channel;
     }
 
-    /** Sends the handshake and returns the broker's answer. */
+    /** Sends the handshake and, when accepted, starts delivery (as JMS start does); returns the handshake's answer. */
     public Packet hello(String user, String password) throws InterruptedException {
+        Packet answer = request(id -> new Hello(id, FrameDescriptor.MAGIC, FrameDescriptor.PROTOCOL_VERSION, user, password));
+        if (answer instanceof org.ternmq.protocol.HelloOk) {
+            Packet started = request(id -> new org.ternmq.protocol.DeliveryState(id, true));
+            if (!(started instanceof org.ternmq.protocol.Ok)) {
+                throw new AssertionError("delivery not started: " + started);
+            }
+        }
+        return answer;
+    }
+
+    /** The handshake alone: delivery stays stopped. */
+    public Packet helloStopped(String user, String password) throws InterruptedException {
         return request(id -> new Hello(id, FrameDescriptor.MAGIC, FrameDescriptor.PROTOCOL_VERSION, user, password));
     }
 
