@@ -24,6 +24,7 @@ import java.util.Map;
  * @param durationSeconds seconds to measure, 0 for no limit; disk-probe: seconds per write mode
  * @param size body bytes
  * @param persistent delivery mode
+ * @param rate messages per second per producer, 0 for as fast as it can
  * @param transacted messages per transaction, 0 for none
  * @param async whether sends are asynchronous
  * @param inFlight outstanding asynchronous sends per producer
@@ -33,7 +34,7 @@ import java.util.Map;
  */
 record PerfSettings(Mode mode, String url, Path jndi, String factory, String user, String password,
         String destination, boolean topic, int producers, int consumers, long messages, double durationSeconds,
-        int size, boolean persistent, int transacted, boolean async, int inFlight, double warmupSeconds,
+        int size, boolean persistent, int rate, int transacted, boolean async, int inFlight, double warmupSeconds,
         double drainTimeoutSeconds, Path dir) {
 
     /** Without --messages or --duration, a load run measures this long. */
@@ -157,6 +158,7 @@ record PerfSettings(Mode mode, String url, Path jndi, String factory, String use
                 (String) given.get(PerfOption.PASSWORD), destination, topic,
                 (int) value(PerfOption.PRODUCERS, given), (int) value(PerfOption.CONSUMERS, given), messages, duration,
                 (int) value(PerfOption.SIZE, given), !given.containsKey(PerfOption.NON_PERSISTENT),
+                (int) value(PerfOption.RATE, given),
                 (int) value(PerfOption.TRANSACTED, given), given.containsKey(PerfOption.ASYNC),
                 (int) value(PerfOption.IN_FLIGHT, given), (double) value(PerfOption.WARMUP, given),
                 (double) value(PerfOption.DRAIN_TIMEOUT, given), dir);
@@ -194,6 +196,7 @@ record PerfSettings(Mode mode, String url, Path jndi, String factory, String use
         b.append(size).append("-byte ").append(persistent ? "persistent" : "non-persistent").append(" messages");
         if (mode != Mode.CONSUME) {
             b.append(", ").append(async ? "async sends (" + inFlight + " in flight)" : "sync sends");
+            b.append(rate > 0 ? ", " + rate + " msgs/s per producer" : "");
         }
         b.append(transacted > 0 ? ", transacted every " + transacted : "");
         return b.toString();

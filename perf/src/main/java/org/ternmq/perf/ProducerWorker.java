@@ -2,6 +2,7 @@ package org.ternmq.perf;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
@@ -75,10 +76,21 @@ final class ProducerWorker implements Runnable {
     }
 
     private void sendUntilDone() throws JMSException, InterruptedException {
+        long interval = settings.rate() > 0 ? 1_000_000_000L / settings.rate() : 0;
+        long due = clock.startNanos();
         while (!control.producersStopped()) {
-            long start = System.nanoTime();
+            long now = System.nanoTime();
+            long start = now;
+            if (interval > 0) {
+                // paced: latency counts from when the send was due, so a stall that delays later sends
+                // shows in their latency instead of hiding in fewer samples (coordinated omission)
+                waitUntil(due);
+                start = due;
+                due += interval;
+            }
             boolean measured = clock.measuring(start);
-            if (measured && (clock.pastDeadline(start) || !quota.tryTake())) {
+            // a paced producer that fell behind stops at the deadline too, not when its schedule reaches it
+            if (measured && (clock.pastDeadline(start) || clock.pastDeadline(now) || !quota.tryTake())) {
                 return;
             }
             Message message = newMessage(start);
@@ -97,6 +109,13 @@ final class ProducerWorker implements Runnable {
             } else if (!settings.async()) {
                 record(measured, start, System.nanoTime());
             }
+        }
+    }
+
+    private void waitUntil(long due) {
+        for (long wait = due - System.nanoTime(); wait > 0 && !control.producersStopped();
+                wait = due - System.nanoTime()) {
+            LockSupport.parkNanos(wait);
         }
     }
 

@@ -57,6 +57,9 @@ final class Summary {
         if (s.transacted() > 0) {
             return "send to commit";
         }
+        if (s.rate() > 0) {
+            return s.async() ? "due time to CompletionListener" : "due time to send return";
+        }
         return s.async() ? "send to CompletionListener" : "send call";
     }
 
@@ -91,6 +94,7 @@ final class Summary {
         b.append(" persistent=").append(s.persistent());
         b.append(" async=").append(s.async());
         b.append(" transacted=").append(s.transacted());
+        b.append(" rate=").append(s.rate());
         if (r.sent() != null) {
             b.append(" sent=").append(r.sent().measuredCount());
             b.append(" sent_total=").append(r.sentTotal());

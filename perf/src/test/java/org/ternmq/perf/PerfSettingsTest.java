@@ -33,6 +33,7 @@ class PerfSettingsTest {
         assertThat(s.size()).isEqualTo(1024);
         assertThat(s.persistent()).isTrue();
         assertThat(s.transacted()).isZero();
+        assertThat(s.rate()).isZero();
         assertThat(s.async()).isFalse();
         assertThat(s.warmupSeconds()).isZero();
         assertThat(s.user()).isNull();
@@ -42,7 +43,7 @@ class PerfSettingsTest {
     void everyOptionIsRead() throws Exception {
         PerfSettings s = PerfSettings.parse(new String[] {"produce", "--url", "tern://h:1", "--topic", "prices",
             "--producers", "8", "--consumers=3", "--messages", "100_000", "--duration", "2.5", "--size", "0",
-            "--non-persistent", "--transacted", "50", "--async", "--in-flight", "64", "--warmup", "1.5",
+            "--non-persistent", "--rate", "200", "--transacted", "50", "--async", "--in-flight", "64", "--warmup", "1.5",
             "--drain-timeout", "7", "--user", "alice", "--password", "secret"});
 
         assertThat(s.mode()).isEqualTo(Mode.PRODUCE);
@@ -55,6 +56,7 @@ class PerfSettingsTest {
         assertThat(s.durationSeconds()).isEqualTo(2.5);
         assertThat(s.size()).isZero();
         assertThat(s.persistent()).isFalse();
+        assertThat(s.rate()).isEqualTo(200);
         assertThat(s.transacted()).isEqualTo(50);
         assertThat(s.async()).isTrue();
         assertThat(s.inFlight()).isEqualTo(64);

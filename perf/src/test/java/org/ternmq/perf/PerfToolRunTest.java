@@ -117,6 +117,17 @@ class PerfToolRunTest {
     }
 
     @Test
+    void pacedProducersSendAtTheRateAsked() {
+        Run run = run("roundtrip", "--url", broker.vmUrl(), "--queue", "paced", "--rate", "100", "--producers", "2",
+                "--duration", "1", "--non-persistent");
+
+        assertThat(run.status).as(run.toString()).isEqualTo(PerfTool.OK);
+        // 2 producers x 100/s x 1 s, whatever the machine's speed: the pacing bounds it from above
+        assertThat(Long.parseLong(run.result.get("sent"))).isBetween(100L, 202L);
+        assertThat(run.result).containsEntry("rate", "100").containsEntry("status", "ok");
+    }
+
+    @Test
     void messagesLeftByAnEarlierRunAreIgnoredByARoundtrip() {
         Run leftover = run("produce", "--url", broker.vmUrl(), "--queue", "stale", "--messages", "5");
         Run run = run("roundtrip", "--url", broker.vmUrl(), "--queue", "stale", "--messages", "50");
