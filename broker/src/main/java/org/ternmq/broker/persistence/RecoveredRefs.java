@@ -16,8 +16,10 @@ final class RecoveredRefs {
     private long maxSequence;
 
     void add(long sequence, long refId) {
-        if (2 * size == pairs.length) {
-            pairs = Arrays.copyOf(pairs, Math.toIntExact(Math.min(Integer.MAX_VALUE - 8, pairs.length + (long) pairs.length / 2)));
+        if (2 * size + 2 > pairs.length) {
+            // grows by half (an even length: pairs never straddle the end), not double: this is the big one
+            long grown = Math.min(Integer.MAX_VALUE - 8, pairs.length + (long) pairs.length / 2) & ~1L;
+            pairs = Arrays.copyOf(pairs, Math.toIntExact(grown));
         }
         pairs[2 * size] = sequence;
         pairs[2 * size + 1] = refId;
