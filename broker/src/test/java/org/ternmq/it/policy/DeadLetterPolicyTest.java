@@ -1,6 +1,7 @@
 package org.ternmq.it.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ternmq.broker.core.MessageProperties.DEAD_LETTER_EXCEPTION;
 import static org.ternmq.broker.core.MessageProperties.DEAD_LETTER_TIME;
 import static org.ternmq.broker.core.MessageProperties.DELIVERY_ATTEMPTS;
 import static org.ternmq.broker.core.MessageProperties.FIRST_DELIVERY_TIME;
@@ -68,6 +69,8 @@ class DeadLetterPolicyTest extends PolicyTestBase {
         assertThat(dead.getStringProperty(ORIGINAL_DESTINATION)).isEqualTo("poison.orders");
         assertThat(dead.getStringProperty(ORIGINAL_DESTINATION_TYPE)).isEqualTo("queue");
         assertThat(dead.getIntProperty(DELIVERY_ATTEMPTS)).isEqualTo(4);
+        assertThat(dead.getStringProperty(DEAD_LETTER_EXCEPTION)).as("what the listener threw on the last attempt")
+                .isEqualTo("java.lang.IllegalStateException: cannot process this one");
         long first = dead.getLongProperty(FIRST_DELIVERY_TIME);
         long last = dead.getLongProperty(LAST_DELIVERY_TIME);
         long deadAt = dead.getLongProperty(DEAD_LETTER_TIME);

@@ -52,6 +52,29 @@ class ExpiryPolicyTest extends PolicyTestBase {
     }
 
     @Test
+    void aMessageThatExpiresInAStoppedConsumersWayIsNeverDeliveredAndMovesToTheExpiryQueue() throws Exception {
+        start("expiry-scan-period=50");
+        jakarta.jms.Connection consuming = broker.connect();
+        consuming.stop(); // the consumer exists (and may have the message buffered) but takes nothing yet
+        Session cs = consuming.createSession(Session.AUTO_ACKNOWLEDGE);
+        Queue q = cs.createQueue("expires-at-consumer");
+        var consumer = cs.createConsumer(q);
+        Session s = broker.connect().createSession(Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = s.createProducer(q);
+        producer.setTimeToLive(300);
+        TextMessage old = s.createTextMessage("old");
+        producer.send(old);
+        producer.setTimeToLive(0);
+        producer.send(s.createTextMessage("fresh"));
+        Message expired = s.createConsumer(s.createQueue("ExpiryQueue")).receive(10_000);
+        assertThat(text(expired)).isEqualTo("old");
+        assertThat(expired.getLongProperty(ORIGINAL_EXPIRATION)).isEqualTo(old.getJMSExpiration());
+        consuming.start();
+        assertThat(delivery(consumer.receive(5000))).isEqualTo("fresh/1/false");
+        assertThat(consumer.receive(300)).as("the expired message is never delivered").isNull();
+    }
+
+    @Test
     void aMessageThatExpiresWhileTheBrokerIsDownGoesToTheDefaultExpiryQueueAfterTheRestart() throws Exception {
         start("expiry-scan-period=50");
         Session s = broker.connect().createSession(Session.AUTO_ACKNOWLEDGE);

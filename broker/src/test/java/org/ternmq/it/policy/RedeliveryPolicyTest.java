@@ -98,6 +98,21 @@ class RedeliveryPolicyTest extends PolicyTestBase {
     }
 
     @Test
+    void aMessageThatWasOnlyBufferedKeepsItsCountAcrossARestart() throws Exception {
+        start();
+        Session s = broker.connect().createSession(Session.CLIENT_ACKNOWLEDGE);
+        Queue q = s.createQueue("buffered");
+        send(s, q, "a", "b");
+        MessageConsumer consumer = s.createConsumer(q); // a and b are dispatched together
+        Message a = consumer.receive(5000);
+        assertThat(delivery(a)).isEqualTo("a/1/false");
+        a.acknowledge();
+        broker.restart(); // the client closes cleanly and reports b as unconsumed
+        MessageConsumer after = broker.connect().createSession(Session.CLIENT_ACKNOWLEDGE).createConsumer(q);
+        assertThat(delivery(after.receive(5000))).as("b was never seen by the application").isEqualTo("b/1/false");
+    }
+
+    @Test
     void aMessageOfAClosedConsumerCanStillBeAcknowledgedByItsSession() throws Exception {
         start();
         Connection connection = broker.connect();
