@@ -61,7 +61,7 @@ class DeadLetterPolicyTest extends PolicyTestBase {
         long[] expected = {200, 400, 800};
         for (int i = 0; i < 3; i++) {
             assertThat(arrivals.get(i + 1) - arrivals.get(i)).as("delay before attempt %d", i + 2)
-                    .isBetween(expected[i] - 20, expected[i] + 1000);
+                    .isBetween(expected[i] - 100, expected[i] + 1000); // client clock: the broker's own check follows
         }
         assertThat(text(dead)).isEqualTo("poison");
         assertThat(dead.getJMSMessageID()).isEqualTo(sent.getJMSMessageID());

@@ -186,8 +186,8 @@ class RedeliveryPolicyTest extends PolicyTestBase {
         send(s, q, "a", "b", "c");
         MessageConsumer consumer = s.createConsumer(q);
         assertThat(delivery(consumer.receive(5000))).isEqualTo("a/1/false");
+        long recoveredAt = System.currentTimeMillis(); // the broker's clock reads at least this when it recovers
         s.recover();
-        long recoveredAt = System.currentTimeMillis();
         Message b = consumer.receive(5000);
         assertThat(delivery(b)).isEqualTo("b/1/false");
         assertThat(System.currentTimeMillis() - recoveredAt).as("b is not held back by a").isLessThan(1500);
@@ -195,7 +195,7 @@ class RedeliveryPolicyTest extends PolicyTestBase {
         b.acknowledge(); // b and c
         Message a = consumer.receive(5000);
         assertThat(delivery(a)).isEqualTo("a/2/true");
-        assertThat(System.currentTimeMillis() - recoveredAt).as("a waited its delay").isGreaterThanOrEqualTo(1990);
+        assertThat(System.currentTimeMillis() - recoveredAt).as("a waited its delay").isGreaterThanOrEqualTo(2000);
         a.acknowledge();
         assertThat(consumer.receiveNoWait()).isNull();
     }
