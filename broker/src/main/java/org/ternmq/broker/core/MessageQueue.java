@@ -205,7 +205,16 @@ final class MessageQueue {
             return;
         }
         pageInScheduled = true;
-        agent.execute(this::pageInStep);
+        later(this::pageInStep);
+    }
+
+    /** Runs {@code step} in a later agent task; not at all once the broker is stopping. */
+    private void later(Runnable step) {
+        try {
+            agent.execute(step);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("{}: broker stopping, paging step not run", name);
+        }
     }
 
     /** Reads one bounded step of paged refs back; schedules the next step while there is room. */
@@ -238,7 +247,7 @@ final class MessageQueue {
         }
         if (!paged.isEmpty() && hasRoom()) {
             pageInScheduled = true;
-            agent.execute(this::pageInStep);
+            later(this::pageInStep);
         }
         dispatch();
     }
@@ -260,7 +269,7 @@ final class MessageQueue {
             }
         }
         if (!paged.isEmpty()) {
-            agent.execute(this::dropPagedStep);
+            later(this::dropPagedStep);
         }
     }
 
@@ -286,7 +295,7 @@ final class MessageQueue {
         dropped.forEach(this::released);
         dropped.forEach(ref -> agent.dropped(ref, this));
         if (!paged.isEmpty()) {
-            agent.execute(this::dropPagedStep);
+            later(this::dropPagedStep);
         }
     }
 

@@ -90,7 +90,11 @@ final class StoreWriter {
             // on failure they stay: they are the only copy, and the store refuses further work anyway
             future.whenComplete((v, e) -> {
                 if (e == null) {
-                    agent.execute(() -> written.forEach(unwritten::remove));
+                    try {
+                        agent.execute(() -> written.forEach(unwritten::remove));
+                    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                        // the broker is stopping: nothing will page these in any more
+                    }
                 }
             });
         }
