@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.ternmq.jms.TernConnectionFactory;
 
@@ -35,7 +36,7 @@ class BrokerKillTest {
 
     private static final String QUEUE = "crash.orders";
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps the child broker's logs
     Path dir;
     private ChildBroker broker;
     private final List<LoadWorker> workers = new ArrayList<>();

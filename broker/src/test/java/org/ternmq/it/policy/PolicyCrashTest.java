@@ -26,6 +26,7 @@ import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.ternmq.it.crash.ChildBroker;
 import org.ternmq.jms.TernConnectionFactory;
@@ -38,7 +39,7 @@ import org.ternmq.jms.TernConnectionFactory;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class PolicyCrashTest {
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps the child broker's logs
     Path dir;
     private ChildBroker broker;
     private final List<Connection> connections = new ArrayList<>();
