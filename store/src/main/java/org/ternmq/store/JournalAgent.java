@@ -31,6 +31,11 @@ import org.ternmq.store.index.RecordIndex;
  *
  * <p>Threads: {@link #run} is the appender thread's body; {@link #fenceCause()} and
  * {@link #isTerminated()} may be read from any thread.
+ *
+ * <p>Why one class past 500 lines: writing, forcing, compacting and removing all move the same
+ * single-threaded state (the head, the frame buffer, the dirty list, the replication ranges);
+ * split across classes that state would have to be shared or passed around, which is what the
+ * single-writer design exists to avoid.
  */
 final class JournalAgent implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(JournalAgent.class);
