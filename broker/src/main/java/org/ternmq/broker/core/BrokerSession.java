@@ -138,8 +138,11 @@ final class BrokerSession {
             MessageQueue queue = d.queue();
             String reported = failures.remove(d.id());
             boolean seen = d.id() <= lastReceived && !unseen.contains(d.id());
-            if (!seen && !d.consumer().isClosed()) {
-                d.consumer().grant(1);
+            if (!seen) {
+                if (!d.consumer().isClosed()) {
+                    d.consumer().grant(1);
+                }
+                connection.agent.storeWriter().deliveryReturnedUnseen(queue, ref);
             }
             if (queue.isDeleted()) {
                 connection.agent.dropped(ref, queue);

@@ -176,6 +176,14 @@ final class StoreWriter {
         storeDelivery(queue, ref, ref.deliveryCount);
     }
 
+    /**
+     * A delivery came back that the application never saw: the count stored when it started is taken back,
+     * so a restart does not show it as redelivered.
+     */
+    void deliveryReturnedUnseen(MessageQueue queue, MessageRef ref) {
+        storeDelivery(queue, ref, ref.deliveryCount);
+    }
+
     private void storeDelivery(MessageQueue queue, MessageRef ref, int deliveryCount) {
         if (!ref.isStored()) {
             return;
