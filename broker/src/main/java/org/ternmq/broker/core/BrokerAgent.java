@@ -127,6 +127,10 @@ public final class BrokerAgent {
         return System.currentTimeMillis();
     }
 
+    DestinationPolicy policyFor(Address address) {
+        return policies.policyFor(address.name());
+    }
+
     /** The management operations; run them on the agent thread. */
     public ManagementOperations management() {
         return management;

@@ -382,7 +382,11 @@ public final class BrokerConnection {
      * acknowledged send is never lost, an acknowledged acknowledgement never comes back.
      */
     private Packet.Response respondWhenStored(long corr) {
-        agent.storeWriter().afterStored(true, failure -> write(failure == null ? new Ok(corr)
+        return respondWhenStored(corr, true);
+    }
+
+    private Packet.Response respondWhenStored(long corr, boolean sync) {
+        agent.storeWriter().afterStored(sync, failure -> write(failure == null ? new Ok(corr)
                 : new ErrorResponse(corr, ErrorCode.RESOURCE_ALLOCATION, "not stored: " + rootMessage(failure))));
         return null;
     }
@@ -419,7 +423,8 @@ public final class BrokerConnection {
             }
         }
         session.send(message);
-        return session.transacted() ? new Ok(r.correlationId()) : respondWhenStored(r.correlationId());
+        return session.transacted() ? new Ok(r.correlationId())
+                : respondWhenStored(r.correlationId(), agent.policyFor(message.destination()).syncSends());
     }
 
     private void commit(Commit r) throws BrokerException {

@@ -207,6 +207,17 @@ public final class JournalStore implements MessageStore {
                 return c.update() ? journal.update(c.id(), c.type(), c.payload(), sync)
                         : journal.add(c.id(), c.type(), c.payload(), sync);
             }
+            if (!sync && changes.stream().noneMatch(Change::delete)) {
+                // Nothing to force and nothing removed: plain records cost no commit force. A crash between
+                // them leaves at worst a message without references (or the reverse), which loading drops;
+                // nothing that was there before can be lost, since nothing is deleted.
+                CompletableFuture<Void> last = null;
+                for (Change c : changes) {
+                    last = c.update() ? journal.update(c.id(), c.type(), c.payload(), false)
+                            : journal.add(c.id(), c.type(), c.payload(), false);
+                }
+                return last;
+            }
             long txId = nextId();
             for (Change c : changes) {
                 if (c.delete()) {

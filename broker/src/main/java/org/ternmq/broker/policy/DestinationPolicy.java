@@ -9,7 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public record DestinationPolicy(long redeliveryDelay, double redeliveryMultiplier, long maxRedeliveryDelay,
                                 double redeliveryJitter, int maxDeliveryAttempts, String deadLetterDestination,
                                 String expiryDestination, boolean autoCreateDeadLetter, boolean autoCreateExpiry,
-                                long duplicateWindowTime, int duplicateWindowCount, int maxMemoryMessages,
+                                boolean syncSends, long duplicateWindowTime, int duplicateWindowCount, int maxMemoryMessages,
                                 long maxMemoryBytes) {
 
     /** The policy with every default. */
@@ -29,6 +29,7 @@ public record DestinationPolicy(long redeliveryDelay, double redeliveryMultiplie
                 (String) v.apply(PolicySetting.EXPIRY_DESTINATION),
                 (Boolean) v.apply(PolicySetting.AUTO_CREATE_DEAD_LETTER),
                 (Boolean) v.apply(PolicySetting.AUTO_CREATE_EXPIRY),
+                (Boolean) v.apply(PolicySetting.SYNC_SENDS),
                 (Long) v.apply(PolicySetting.DUPLICATE_WINDOW_TIME),
                 (Integer) v.apply(PolicySetting.DUPLICATE_WINDOW_COUNT),
                 (Integer) v.apply(PolicySetting.MAX_MEMORY_MESSAGES),

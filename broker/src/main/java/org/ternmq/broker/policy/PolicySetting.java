@@ -26,6 +26,9 @@ public enum PolicySetting {
             "whether the dead-letter queue is created when first needed", Values::bool),
     AUTO_CREATE_EXPIRY("auto-create-expiry", "true",
             "whether the expiry queue is created when first needed", Values::bool),
+    SYNC_SENDS("sync-sends", "true",
+            "whether a persistent send is answered only once on disk as the broker's sync-policy says; false "
+            + "answers once written, which a power cut (not a broker crash) may lose", Values::bool),
     DUPLICATE_WINDOW_TIME("duplicate-window-time", "3600000",
             "milliseconds a duplicate id is remembered; 0 turns duplicate detection off", Values::nonNegativeLong),
     DUPLICATE_WINDOW_COUNT("duplicate-window-count", "10000",

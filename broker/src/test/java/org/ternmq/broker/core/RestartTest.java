@@ -213,6 +213,25 @@ class RestartTest {
     }
 
     @Test
+    void aDestinationWithoutSyncSendsKeepsItsMessagesAcrossACleanRestart() throws Exception {
+        policy = new String[] {"policy.fast.match", "fast.#", "policy.fast.sync-sends", "false"};
+        start();
+        RawClient c = session(1, "fanout-client");
+        Address topic = Address.topic("fast.prices");
+        c.request(id -> new CreateConsumer(id, 1, 1, topic, null, false, "a", true, false, 0));
+        c.request(id -> new CreateConsumer(id, 1, 2, topic, null, false, "b", true, false, 0));
+        send(c, msg(Address.queue("fast.orders"), "ID:q"));
+        send(c, msg(topic, "ID:t"));
+        restart();
+        RawClient after = session(1, "fanout-client");
+        consume(after, 1, Address.queue("fast.orders"), null, 10);
+        assertThat(ids(drain(after))).containsExactly("ID:q");
+        consume(after, 2, topic, "a", 10);
+        consume(after, 3, topic, "b", 10);
+        assertThat(ids(drain(after))).containsExactly("ID:t", "ID:t");
+    }
+
+    @Test
     void duplicateIdsAreRememberedAcrossARestart() throws Exception {
         start();
         RawClient c = session(1, null);
