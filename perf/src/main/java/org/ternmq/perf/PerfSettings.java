@@ -193,11 +193,14 @@ record PerfSettings(Mode mode, String url, Path jndi, String factory, String use
         if (mode != Mode.PRODUCE) {
             b.append(consumers).append(consumers == 1 ? " consumer" : " consumers").append(", ");
         }
-        b.append(size).append("-byte ").append(persistent ? "persistent" : "non-persistent").append(" messages");
-        if (mode != Mode.CONSUME) {
-            b.append(", ").append(async ? "async sends (" + inFlight + " in flight)" : "sync sends");
-            b.append(rate > 0 ? ", " + rate + " msgs/s per producer" : "");
+        if (mode == Mode.CONSUME) {
+            // size and delivery mode are the sender's, not known here
+            b.append(transacted > 0 ? "transacted every " + transacted : "AUTO_ACKNOWLEDGE");
+            return b.toString();
         }
+        b.append(size).append("-byte ").append(persistent ? "persistent" : "non-persistent").append(" messages");
+        b.append(", ").append(async ? "async sends (" + inFlight + " in flight)" : "sync sends");
+        b.append(rate > 0 ? ", " + rate + " msgs/s per producer" : "");
         b.append(transacted > 0 ? ", transacted every " + transacted : "");
         return b.toString();
     }

@@ -80,6 +80,20 @@ class PerfSettingsTest {
     }
 
     @Test
+    void loadDescriptionNamesWhatTheRunControls() throws Exception {
+        assertThat(PerfSettings.parse(new String[] {"roundtrip", "--producers", "8", "--async", "--in-flight", "32"})
+                .describeLoad())
+                .isEqualTo("queue perf, 8 producers, 1 consumer, 1024-byte persistent messages, async sends (32 in "
+                        + "flight)");
+        assertThat(PerfSettings.parse(new String[] {"consume", "--topic", "t", "--consumers", "2"}).describeLoad())
+                .isEqualTo("topic t, 2 consumers, AUTO_ACKNOWLEDGE");
+        assertThat(PerfSettings.parse(new String[] {"produce", "--rate", "50", "--transacted", "10",
+            "--non-persistent"}).describeLoad())
+                .isEqualTo("queue perf, 1 producer, 1024-byte non-persistent messages, sync sends, 50 msgs/s per "
+                        + "producer, transacted every 10");
+    }
+
+    @Test
     void jndiFileAndFactoryAreRead() throws Exception {
         Path file = Files.writeString(dir.resolve("jndi.properties"), "x=y\n");
 
