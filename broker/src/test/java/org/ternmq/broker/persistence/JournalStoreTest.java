@@ -1,0 +1,176 @@
+package org.ternmq.broker.persistence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.ternmq.store.Journal;
+import org.ternmq.store.JournalConfig;
+
+/**
+ * The journal store's records for paging: a message of one queue is one QUEUED record with its delivery
+ * state apart, a shared message is one MESSAGE with REF records; loading reads no body, gives each queue
+ * its refs in arrival order and cleans up what a crash left behind; {@link JournalStore#readRef} reads a
+ * ref back whole.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class JournalStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private JournalConfig config() {
+        return JournalConfig.builder(dir).set(JournalConfig.SEGMENT_SIZE, 1 << 20)
+                .set(JournalConfig.MAX_PAYLOAD_SIZE, 64 << 10).build();
+    }
+
+    /** Everything a load hands over. */
+    private static final class Loaded implements StoreLoader {
+        final List<QueueRecord> queues = new ArrayList<>();
+        final Map<Long, Integer> shared = new HashMap<>();
+        final Map<Long, long[]> refs = new LinkedHashMap<>();
+        long lastSequence;
+
+        @Override
+        public void queue(QueueRecord queue) {
+            queues.add(queue);
+        }
+
+        @Override
+        public void sharedMessage(long messageId, int count) {
+            shared.put(messageId, count);
+        }
+
+        @Override
+        public void refs(long queueId, long[] refIds, int count) {
+            refs.put(queueId, java.util.Arrays.copyOf(refIds, count));
+        }
+
+        @Override
+        public void lastSequence(long sequence) {
+            lastSequence = sequence;
+        }
+
+        @Override
+        public void duplicateId(DuplicateIdRecord record) {
+        }
+    }
+
+    private static byte[] body(int n) {
+        byte[] b = new byte[100 + n];
+        b[0] = (byte) n;
+        return b;
+    }
+
+    @Test
+    void queuedAndSharedMessagesComeBackInArrivalOrderWithTheirDeliveryState() throws Exception {
+        long q1;
+        long q2;
+        long first;
+        long second;
+        long message;
+        long refA;
+        long refB;
+        try (JournalStore store = JournalStore.open(config())) {
+            store.load(new Loaded());
+            q1 = store.nextId();
+            q2 = store.nextId();
+            StoreBatch b = store.batch();
+            b.addQueue(QueueRecord.queue(q1, "one"));
+            b.addQueue(QueueRecord.queue(q2, "two"));
+            b.commit(true).join();
+            second = store.nextIds(2);
+            first = store.nextIds(2);
+            b = store.batch(); // the later id arrived first: order comes from the sequence, not the id
+            b.addQueuedMessage(first, q1, 10, 0, 0, body(1));
+            b.addQueuedMessage(second, q1, 11, 0, 0, body(2));
+            message = store.nextId();
+            refA = store.nextId();
+            refB = store.nextId();
+            b.addMessage(message, body(3));
+            b.addRef(new RefRecord(refA, message, q1, 12, 0, 0));
+            b.addRef(new RefRecord(refB, message, q2, 12, 0, 0));
+            b.commit(true).join();
+            b = store.batch();
+            b.updateDelivery(second, 3, 777);
+            b.commit(true).join();
+            assertThat(store.readRef(second).deliveryCount()).isEqualTo(3);
+        }
+        try (JournalStore store = JournalStore.open(config())) {
+            Loaded loaded = new Loaded();
+            store.load(loaded);
+            assertThat(loaded.queues).extracting(QueueRecord::name).containsExactlyInAnyOrder("one", "two");
+            assertThat(loaded.refs.get(q1)).containsExactly(first, second, refA);
+            assertThat(loaded.refs.get(q2)).containsExactly(refB);
+            assertThat(loaded.shared).containsExactly(Map.entry(message, 2));
+            assertThat(loaded.lastSequence).isEqualTo(12);
+
+            StoredRef a = store.readRef(first);
+            assertThat(a.shared()).isFalse();
+            assertThat(a.deliveryStored()).isFalse();
+            assertThat(a.queueId()).isEqualTo(q1);
+            assertThat(a.sequence()).isEqualTo(10);
+            assertThat(a.message()).isEqualTo(body(1));
+            StoredRef b = store.readRef(second);
+            assertThat(b.deliveryStored()).isTrue();
+            assertThat(b.deliveryCount()).isEqualTo(3);
+            assertThat(b.redeliverAt()).isEqualTo(777);
+            StoredRef c = store.readRef(refB);
+            assertThat(c.shared()).isTrue();
+            assertThat(c.messageId()).isEqualTo(message);
+            assertThat(c.queueId()).isEqualTo(q2);
+            assertThat(c.message()).isEqualTo(body(3));
+            assertThat(store.readRef(12345)).isNull();
+
+            StoreBatch remove = store.batch();
+            remove.removeQueuedMessage(second, true);
+            remove.commit(true).join();
+            assertThat(store.readRef(second)).isNull();
+        }
+    }
+
+    @Test
+    void aLoadDeletesWhatACrashLeftWithoutItsQueueOrReferences() throws Exception {
+        long kept;
+        long gone;
+        long keptRef;
+        try (JournalStore store = JournalStore.open(config())) {
+            store.load(new Loaded());
+            kept = store.nextId();
+            gone = store.nextId();
+            StoreBatch b = store.batch();
+            b.addQueue(QueueRecord.queue(kept, "kept"));
+            keptRef = store.nextIds(2);
+            b.addQueuedMessage(keptRef, kept, 1, 0, 0, body(1));
+            long orphan = store.nextIds(2);
+            b.addQueuedMessage(orphan, gone, 2, 0, 0, body(2)); // its queue was deleted before the crash
+            b.updateDelivery(orphan, 1, 0);
+            long lonely = store.nextId();
+            b.addMessage(lonely, body(3)); // a shared message whose refs are all gone
+            long dangling = store.nextId();
+            b.addRef(new RefRecord(dangling, store.nextId(), gone, 3, 0, 0));
+            b.commit(true).join();
+        }
+        try (JournalStore store = JournalStore.open(config())) {
+            Loaded loaded = new Loaded();
+            store.load(loaded);
+            assertThat(loaded.refs).containsOnlyKeys(kept);
+            assertThat(loaded.shared).isEmpty();
+        }
+        Map<Byte, Integer> records = new HashMap<>();
+        try (Journal journal = Journal.open(config(), (long id, byte type, ByteBuffer p) -> records.merge(type, 1, Integer::sum))) {
+            assertThat(journal.isFenced()).isFalse();
+        }
+        assertThat(records).containsExactlyInAnyOrderEntriesOf(Map.of(StoreRecordDescriptor.QUEUE, 1,
+                StoreRecordDescriptor.QUEUED, 1));
+    }
+}
