@@ -34,6 +34,8 @@ import org.ternmq.protocol.Send;
  */
 public final class ClientSession {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientSession.class);
+
     private final ClientConnection connection;
     private final int id;
     private final int ackMode;
@@ -195,6 +197,26 @@ public final class ClientSession {
         }
         checkOpen();
         connection.call(new Acknowledge(connection.nextCorrelationId(), id, new long[] {deliveryId}));
+    }
+
+    /**
+     * Acknowledges without waiting for the broker (dups-ok: a lost acknowledgement only means a duplicate).
+     * Requests of a connection are handled in order, so a later close or commit still follows it.
+     */
+    public void acknowledgeLazily(long deliveryId) throws ClientException {
+        synchronized (unackedLock) {
+            if (!unacked.remove(deliveryId)) {
+                return;
+            }
+        }
+        checkOpen();
+        connection.request(new Acknowledge(connection.nextCorrelationId(), id, new long[] {deliveryId}))
+                .whenComplete((response, error) -> {
+                    if (error != null || response instanceof org.ternmq.protocol.ErrorResponse) {
+                        LOG.debug("lazy acknowledgement of delivery {} failed: {}", deliveryId,
+                                error != null ? error : response);
+                    }
+                });
     }
 
     /** Acknowledges every delivery the application has consumed in this session (client-acknowledge). */

@@ -567,12 +567,21 @@ public class TernSession implements Session, QueueSession, TopicSession {
         TernMessage message = toMessage(delivery);
         if (acknowledgesEach()) {
             try {
-                client.acknowledge(delivery.deliveryId());
+                acknowledgeEach(delivery.deliveryId());
             } catch (ClientException e) {
                 throw JmsExceptions.from(e);
             }
         }
         return message;
+    }
+
+    /** Auto-acknowledge waits for the broker; dups-ok does not (JMS 6.2.10 lets it acknowledge lazily). */
+    private void acknowledgeEach(long deliveryId) throws ClientException {
+        if (mode == DUPS_OK_ACKNOWLEDGE) {
+            client.acknowledgeLazily(deliveryId);
+        } else {
+            client.acknowledge(deliveryId);
+        }
     }
 
     private TernMessage toMessage(Delivery delivery) throws JMSException {
@@ -669,7 +678,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
                 // JMS 8.7: a listener that throws in an auto-acknowledge session gets the message again
                 client.recover();
             } else {
-                client.acknowledge(delivery.deliveryId());
+                acknowledgeEach(delivery.deliveryId());
             }
         } catch (ClientException e) {
             LOG.warn("cannot acknowledge delivery {} after its listener: {}", delivery.deliveryId(), e.getMessage());
