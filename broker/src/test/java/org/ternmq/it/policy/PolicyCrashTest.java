@@ -66,6 +66,10 @@ class PolicyCrashTest {
     }
 
     private void killAndRestart() throws Exception {
+        // stopped connections are sent nothing, so no delivery is in flight when the broker dies
+        for (Connection c : connections) {
+            c.stop();
+        }
         broker.killAndRestart();
         closeConnections();
     }
