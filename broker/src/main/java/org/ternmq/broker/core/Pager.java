@@ -60,6 +60,7 @@ final class Pager {
         MessageRef ref = new MessageRef(message, stored.sequence(), null, null);
         ref.deliveryCount = stored.deliveryCount();
         ref.redeliverAt = stored.redeliverAt();
+        ref.firstDeliveredAt = stored.firstDeliveredAt();
         ref.refId = refId;
         ref.deliveryStored = stored.deliveryStored();
         if (stored.shared()) {

@@ -189,7 +189,7 @@ final class StoreWriter {
             return;
         }
         if (ref.stored == null) {
-            batch().updateDelivery(ref.refId, deliveryCount, ref.redeliverAt);
+            batch().updateDelivery(ref.refId, deliveryCount, ref.redeliverAt, ref.firstDeliveredAt);
             ref.deliveryStored = true;
         } else {
             batch().updateRef(record(queue, ref, deliveryCount));
@@ -226,7 +226,8 @@ final class StoreWriter {
     }
 
     private static RefRecord record(MessageQueue queue, MessageRef ref, int deliveryCount) {
-        return new RefRecord(ref.refId, ref.stored.id, queue.storeId, ref.sequence, deliveryCount, ref.redeliverAt);
+        return new RefRecord(ref.refId, ref.stored.id, queue.storeId, ref.sequence, deliveryCount, ref.redeliverAt,
+                ref.firstDeliveredAt);
     }
 
     /** A ref read back whose message cannot be decoded: it is deleted, with its message when no other ref needs it. */

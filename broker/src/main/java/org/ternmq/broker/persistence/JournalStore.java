@@ -94,7 +94,7 @@ public final class JournalStore implements MessageStore {
         byte[] bytes = new byte[p.remaining()];
         p.duplicate().get(bytes);
         return new StoredRef(refId, ref.messageId(), ref.queueId(), ref.sequence(), ref.deliveryCount(),
-                ref.redeliverAt(), false, bytes);
+                ref.redeliverAt(), ref.firstDeliveredAt(), false, bytes);
     }
 
     @Override
@@ -165,10 +165,10 @@ public final class JournalStore implements MessageStore {
         }
 
         @Override
-        public void updateDelivery(long queuedId, int deliveryCount, long redeliverAt) {
+        public void updateDelivery(long queuedId, int deliveryCount, long redeliverAt, long firstDeliveredAt) {
             // an update of an absent id adds it: the first delivery creates the record
             changes.add(new Change(queuedId + 1, StoreRecordDescriptor.DELIVERY,
-                    StoreRecordDescriptor.encodeDelivery(queuedId, deliveryCount, redeliverAt), true));
+                    StoreRecordDescriptor.encodeDelivery(queuedId, deliveryCount, redeliverAt, firstDeliveredAt), true));
         }
 
         @Override

@@ -83,7 +83,7 @@ public final class MemoryStore implements MessageStore {
         }
 
         @Override
-        public void updateDelivery(long queuedId, int deliveryCount, long redeliverAt) {
+        public void updateDelivery(long queuedId, int deliveryCount, long redeliverAt, long firstDeliveredAt) {
         }
 
         @Override

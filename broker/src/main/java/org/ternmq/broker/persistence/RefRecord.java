@@ -9,6 +9,8 @@ package org.ternmq.broker.persistence;
  * @param sequence      arrival order, kept so a restart keeps the queue's order
  * @param deliveryCount deliveries that counted so far
  * @param redeliverAt   when a redelivery delay ends (0 for none), so a restart keeps the delay
+ * @param firstDeliveredAt broker time of the first delivery (0 before it), reported when it is dead-lettered
  */
-public record RefRecord(long id, long messageId, long queueId, long sequence, int deliveryCount, long redeliverAt) {
+public record RefRecord(long id, long messageId, long queueId, long sequence, int deliveryCount, long redeliverAt,
+                        long firstDeliveredAt) {
 }

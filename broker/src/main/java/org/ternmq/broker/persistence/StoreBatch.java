@@ -30,8 +30,11 @@ public interface StoreBatch {
      */
     void addQueuedMessage(long id, long queueId, long sequence, int deliveryCount, long redeliverAt, byte[] encoded);
 
-    /** A queued message's new delivery count and redelivery time, stored without rewriting the message. */
-    void updateDelivery(long queuedId, int deliveryCount, long redeliverAt);
+    /**
+     * A queued message's new delivery count, redelivery time and first delivery time, stored without
+     * rewriting the message.
+     */
+    void updateDelivery(long queuedId, int deliveryCount, long redeliverAt, long firstDeliveredAt);
 
     /** Removes a queued message, and its delivery state when {@code deliveryStored}. */
     void removeQueuedMessage(long queuedId, boolean deliveryStored);

@@ -20,10 +20,10 @@ import org.ternmq.message.Address;
  *  (type 2)  | the message exactly as the producer encoded it |
  *            +----------------------------------------------+
  *
- * REF        +------------+----------+----------+----------------+--------------+
- *  (type 3)  | message id | queue id | sequence | delivery count | redeliver at |
- *            | 8 bytes    | 8 bytes  | 8 bytes  | 4 bytes        | 8 bytes      |
- *            +------------+----------+----------+----------------+--------------+
+ * REF        +------------+----------+----------+----------------+--------------+-------------------+
+ *  (type 3)  | message id | queue id | sequence | delivery count | redeliver at | first delivered at|
+ *            | 8 bytes    | 8 bytes  | 8 bytes  | 4 bytes        | 8 bytes      | 8 bytes           |
+ *            +------------+----------+----------+----------------+--------------+-------------------+
  *
  * DUPLICATE  +--------------+--------------+--------------+---------+
  *  (type 4)  | address kind | address name | duplicate id | seen at |
@@ -38,10 +38,10 @@ import org.ternmq.message.Address;
  *            a backlog costs the journal one index entry per message, not two. The record id is the
  *            reference's id; id + 1 is reserved for its DELIVERY record.
  *
- * DELIVERY   +-----------+----------------+--------------+
- *  (type 6)  | queued id | delivery count | redeliver at |
- *            | 8 bytes   | 4 bytes        | 8 bytes      |
- *            +-----------+----------------+--------------+
+ * DELIVERY   +-----------+----------------+--------------+--------------------+
+ *  (type 6)  | queued id | delivery count | redeliver at | first delivered at |
+ *            | 8 bytes   | 4 bytes        | 8 bytes      | 8 bytes            |
+ *            +-----------+----------------+--------------+--------------------+
  *            the delivery state of QUEUED record "queued id" once it changed (written at the first
  *            delivery), kept apart so a delivery never rewrites the body. Its id is queued id + 1.
  * </pre>
@@ -55,7 +55,7 @@ public final class StoreRecordDescriptor {
     public static final byte QUEUED = 5;
     public static final byte DELIVERY = 6;
 
-    static final int REF_LENGTH = 8 + 8 + 8 + 4 + 8;
+    static final int REF_LENGTH = 8 + 8 + 8 + 4 + 8 + 8;
     static final int QUEUED_HEADER_LENGTH = 8 + 8 + 4 + 8;
     static final int QUEUED_QUEUE_ID_OFFSET = 0;
     static final int QUEUED_SEQUENCE_OFFSET = 8;
@@ -64,7 +64,7 @@ public final class StoreRecordDescriptor {
     static final int REF_MESSAGE_ID_OFFSET = 0;
     static final int REF_QUEUE_ID_OFFSET = 8;
     static final int REF_SEQUENCE_OFFSET = 16;
-    static final int DELIVERY_LENGTH = 8 + 4 + 8;
+    static final int DELIVERY_LENGTH = 8 + 4 + 8 + 8;
 
     private StoreRecordDescriptor() {
     }
@@ -94,12 +94,12 @@ public final class StoreRecordDescriptor {
 
     static ByteBuffer encode(RefRecord r) {
         return ByteBuffer.allocate(REF_LENGTH).putLong(r.messageId()).putLong(r.queueId()).putLong(r.sequence())
-                .putInt(r.deliveryCount()).putLong(r.redeliverAt()).flip();
+                .putInt(r.deliveryCount()).putLong(r.redeliverAt()).putLong(r.firstDeliveredAt()).flip();
     }
 
     static RefRecord decodeRef(long id, ByteBuffer payload) {
         ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
-        return new RefRecord(id, b.getLong(), b.getLong(), b.getLong(), b.getInt(), b.getLong());
+        return new RefRecord(id, b.getLong(), b.getLong(), b.getLong(), b.getInt(), b.getLong(), b.getLong());
     }
 
     static ByteBuffer encodeQueued(long queueId, long sequence, int deliveryCount, long redeliverAt, byte[] message) {
@@ -116,18 +116,19 @@ public final class StoreRecordDescriptor {
         long redeliverAt = b.getLong();
         byte[] message = new byte[b.remaining()];
         b.get(message);
-        return new StoredRef(id, id, queueId, sequence, deliveryCount, redeliverAt, false, message);
+        return new StoredRef(id, id, queueId, sequence, deliveryCount, redeliverAt, 0, false, message);
     }
 
-    static ByteBuffer encodeDelivery(long queuedId, int deliveryCount, long redeliverAt) {
-        return ByteBuffer.allocate(DELIVERY_LENGTH).putLong(queuedId).putInt(deliveryCount).putLong(redeliverAt).flip();
+    static ByteBuffer encodeDelivery(long queuedId, int deliveryCount, long redeliverAt, long firstDeliveredAt) {
+        return ByteBuffer.allocate(DELIVERY_LENGTH).putLong(queuedId).putInt(deliveryCount).putLong(redeliverAt)
+                .putLong(firstDeliveredAt).flip();
     }
 
     /** {@code queued} with the delivery state of its DELIVERY record {@code payload}. */
     static StoredRef withDelivery(StoredRef queued, ByteBuffer payload) {
         ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
         return new StoredRef(queued.refId(), queued.messageId(), queued.queueId(), queued.sequence(), b.getInt(8),
-                b.getLong(12), true, queued.message());
+                b.getLong(12), b.getLong(20), true, queued.message());
     }
 
     static ByteBuffer encode(DuplicateIdRecord d) {

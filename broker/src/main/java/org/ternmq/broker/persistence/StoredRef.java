@@ -10,11 +10,12 @@ package org.ternmq.broker.persistence;
  * @param sequence       arrival order
  * @param deliveryCount  deliveries that counted so far
  * @param redeliverAt    when a redelivery delay ends (0 for none)
+ * @param firstDeliveredAt broker time of the first delivery (0 before it)
  * @param deliveryStored whether a QUEUED record's delivery state lives in its own DELIVERY record
  * @param message        the message as the producer encoded it
  */
 public record StoredRef(long refId, long messageId, long queueId, long sequence, int deliveryCount, long redeliverAt,
-                        boolean deliveryStored, byte[] message) {
+                        long firstDeliveredAt, boolean deliveryStored, byte[] message) {
 
     /** Whether the message is stored apart and may be shared by references in other queues. */
     public boolean shared() {

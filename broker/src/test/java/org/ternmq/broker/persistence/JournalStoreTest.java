@@ -97,11 +97,11 @@ class JournalStoreTest {
             refA = store.nextId();
             refB = store.nextId();
             b.addMessage(message, body(3));
-            b.addRef(new RefRecord(refA, message, q1, 12, 0, 0));
-            b.addRef(new RefRecord(refB, message, q2, 12, 0, 0));
+            b.addRef(new RefRecord(refA, message, q1, 12, 0, 0, 0));
+            b.addRef(new RefRecord(refB, message, q2, 12, 2, 0, 4242));
             b.commit(true).join();
             b = store.batch();
-            b.updateDelivery(second, 3, 777);
+            b.updateDelivery(second, 3, 777, 555);
             b.commit(true).join();
             assertThat(store.readRef(second).deliveryCount()).isEqualTo(3);
         }
@@ -124,10 +124,13 @@ class JournalStoreTest {
             assertThat(b.deliveryStored()).isTrue();
             assertThat(b.deliveryCount()).isEqualTo(3);
             assertThat(b.redeliverAt()).isEqualTo(777);
+            assertThat(b.firstDeliveredAt()).isEqualTo(555);
             StoredRef c = store.readRef(refB);
             assertThat(c.shared()).isTrue();
             assertThat(c.messageId()).isEqualTo(message);
             assertThat(c.queueId()).isEqualTo(q2);
+            assertThat(c.deliveryCount()).isEqualTo(2);
+            assertThat(c.firstDeliveredAt()).isEqualTo(4242);
             assertThat(c.message()).isEqualTo(body(3));
             assertThat(store.readRef(12345)).isNull();
 
@@ -153,11 +156,11 @@ class JournalStoreTest {
             b.addQueuedMessage(keptRef, kept, 1, 0, 0, body(1));
             long orphan = store.nextIds(2);
             b.addQueuedMessage(orphan, gone, 2, 0, 0, body(2)); // its queue was deleted before the crash
-            b.updateDelivery(orphan, 1, 0);
+            b.updateDelivery(orphan, 1, 0, 1);
             long lonely = store.nextId();
             b.addMessage(lonely, body(3)); // a shared message whose refs are all gone
             long dangling = store.nextId();
-            b.addRef(new RefRecord(dangling, store.nextId(), gone, 3, 0, 0));
+            b.addRef(new RefRecord(dangling, store.nextId(), gone, 3, 0, 0, 0));
             b.commit(true).join();
         }
         try (JournalStore store = JournalStore.open(config())) {
