@@ -41,7 +41,7 @@ import org.ternmq.message.Address;
  *   <li>priority orders the messages on the heap; paged messages come in arrival order (a high-priority
  *       message paged out behind low-priority ones waits for them to be paged in);</li>
  *   <li>a paged message is invisible to browsers, consumers' selectors, the expiry scan and management
- *       operations until it is paged in (an expired one is moved when it is paged in or dispatched); a
+ *       operations until it is paged in (an expired one is moved by the next dispatch or scan after); a
  *       heap part full of messages no consumer selects stops paging: other consumers must take them;</li>
  *   <li>a message redelivered (rolled back, recovered) goes back to the heap, never out;</li>
  *   <li>non-persistent messages, and every message of a temporary or non-durable queue, are never paged
