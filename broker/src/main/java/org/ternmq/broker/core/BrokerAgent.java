@@ -55,7 +55,8 @@ public final class BrokerAgent {
     private final Map<String, BrokerTopic> temporaryTopics = new HashMap<>();
     /** Temporary destination name to the id of the connection that owns it. */
     private final Map<Address, String> temporaryOwners = new HashMap<>();
-    private final Map<Subscription.Key, Subscription> subscriptions = new HashMap<>();
+    private final Subscriptions subscriptions = new Subscriptions(this);
+    private final MessageMover mover = new MessageMover(this);
     private final Map<String, BrokerConnection> clientIds = new HashMap<>();
     private final Set<BrokerConnection> connections = new LinkedHashSet<>();
     private final List<BrokerConnection> unflushed = new ArrayList<>();
@@ -139,23 +140,8 @@ public final class BrokerAgent {
     /** Queues and durable subscriptions by name (subscriptions as "topic::clientId.name"). Agent thread. */
     Map<String, MessageQueue> queuesByName() {
         Map<String, MessageQueue> all = new HashMap<>(queues);
-        for (Subscription s : subscriptions.values()) {
-            if (s.durable) {
-                all.put(s.topic.name() + "::" + (s.key.clientId() == null ? "" : s.key.clientId() + ".") + s.key.name(), s.queue);
-            }
-        }
+        subscriptions.addDurableQueues(all);
         return all;
-    }
-
-    /** Removes the messages of a queue that match {@code selector} (all when null). */
-    int purge(String queueName, Selector selector) throws BrokerException {
-        MessageQueue q = queues.get(queueName);
-        if (q == null) {
-            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no queue '" + queueName + "'");
-        }
-        List<MessageRef> removed = q.removeMatching(ref -> selector == null || selector.matches(ref.message));
-        removed.forEach(storeWriter::refRemoved);
-        return removed.size();
     }
 
     StoreWriter storeWriter() {
@@ -266,8 +252,9 @@ public final class BrokerAgent {
         return topics.computeIfAbsent(address.name(), BrokerTopic::new);
     }
 
-    private MessageQueue newQueue(String name, Address origin) {
-        return new MessageQueue(name, origin, policies.policyFor(origin.name()), this, 0);
+    /** A queue whose policy is its origin's (a subscription's is its topic's); storeId 0: not durable. */
+    MessageQueue newQueue(String name, Address origin, long storeId) {
+        return new MessageQueue(name, origin, policies.policyFor(origin.name()), this, storeId);
     }
 
     private void checkOwner(Address address, BrokerConnection user, boolean forConsuming) throws BrokerException {
@@ -286,7 +273,7 @@ public final class BrokerAgent {
         }
         temporaryOwners.put(address, owner.id());
         if (address.isQueue()) {
-            temporaryQueues.put(address.name(), newQueue(address.name(), address));
+            temporaryQueues.put(address.name(), newQueue(address.name(), address, 0));
         } else {
             temporaryTopics.put(address.name(), new BrokerTopic(address.name()));
         }
@@ -491,81 +478,34 @@ public final class BrokerAgent {
         }
         MessageQueue q = new MessageQueue("subscription " + key, topicAddress, policy, this, r.id());
         Subscription s = new Subscription(key, topicAddress, selector, r.noLocal(), true, r.shared(), q, null);
-        subscriptions.put(key, s);
-        topic.subscriptions.add(s);
+        subscriptions.restore(s, topic);
         return q;
     }
 
-    /**
-     * A message delivered as often as its policy allows: it moves to the dead-letter destination with
-     * properties saying where it came from, when, after how many attempts and why. Without a dead-letter
-     * destination (or one that may not be created) it stays and is redelivered: it is never lost.
-     */
+    /** See {@link MessageMover#deadLetter}. */
     void deadLetter(MessageRef ref, MessageQueue from, String failure) {
-        DestinationPolicy p = from.policy();
-        String target = p.deadLetterDestination();
-        MessageQueue dlq = target.isEmpty() ? null
-                : p.autoCreateDeadLetter() ? queueNamed(target) : queues.get(target);
-        if (dlq == null || dlq == from) {
-            LOG.warn("message {} in {} reached {} delivery attempts but has no dead-letter queue to go to; it stays",
-                    ref.message.messageId(), from.name(), ref.deliveryCount);
-            ref.redeliverAt = now() + p.redeliveryDelayAfter(ref.deliveryCount);
-            from.putBack(ref);
-            return;
-        }
-        long now = now();
-        Map<String, Object> props = originProperties(from);
-        props.put(MessageProperties.DEAD_LETTER_TIME, now);
-        props.put(MessageProperties.DELIVERY_ATTEMPTS, ref.deliveryCount);
-        props.put(MessageProperties.FIRST_DELIVERY_TIME, ref.firstDeliveredAt);
-        props.put(MessageProperties.LAST_DELIVERY_TIME, ref.lastDeliveredAt);
-        props.put(MessageProperties.DEAD_LETTER_REASON, "max-delivery-attempts (" + p.maxDeliveryAttempts() + ") reached");
-        if (failure != null) {
-            props.put(MessageProperties.DEAD_LETTER_EXCEPTION, failure);
-        }
-        EncodedMessage moved = ref.message.withProperties(props).withDestination(Address.queue(dlq.name()), 0);
-        LOG.info("message {} moved from {} to dead-letter queue {} after {} delivery attempts",
-                ref.message.messageId(), from.name(), dlq.name(), ref.deliveryCount);
-        consumedRef(ref, from);
-        enqueue(dlq, moved, ref);
+        mover.deadLetter(ref, from, failure);
     }
 
-    /** A message found expired: it is never delivered; it moves to the expiry destination or is dropped. */
+    /** See {@link MessageMover#expired}. */
     void expired(MessageRef ref, MessageQueue from) {
-        DestinationPolicy p = from.policy();
-        String target = p.expiryDestination();
-        MessageQueue expiry = target.isEmpty() ? null
-                : p.autoCreateExpiry() ? queueNamed(target) : queues.get(target);
-        consumedRef(ref, from);
-        if (expiry == null || expiry == from) {
-            LOG.debug("message {} expired in {} and was dropped", ref.message.messageId(), from.name());
-            return;
-        }
-        Map<String, Object> props = originProperties(from);
-        props.put(MessageProperties.ORIGINAL_EXPIRATION, ref.message.expiration());
-        props.put(MessageProperties.EXPIRED_AT, now());
-        EncodedMessage moved = ref.message.withProperties(props).withDestination(Address.queue(expiry.name()), 0);
-        enqueue(expiry, moved, ref);
+        mover.expired(ref, from);
     }
 
-    private void consumedRef(MessageRef ref, MessageQueue from) {
-        storeWriter.refRemoved(ref);
-    }
-
-    private MessageQueue queueNamed(String name) {
+    /** A queue by name; created (durable) when {@code create} and missing, else null when missing. */
+    MessageQueue queueNamed(String name, boolean create) {
         MessageQueue q = queues.get(name);
-        return q != null ? q : newDurableQueue(name);
+        return q != null || !create ? q : newDurableQueue(name);
     }
 
-    private static Map<String, Object> originProperties(MessageQueue from) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(MessageProperties.ORIGINAL_DESTINATION, from.origin().name());
-        props.put(MessageProperties.ORIGINAL_DESTINATION_TYPE, from.origin().kind().name().toLowerCase(java.util.Locale.ROOT));
-        return props;
-    }
-
-    private void enqueue(MessageQueue queue, EncodedMessage message, MessageRef origin) {
+    /** Puts a message moved out of another queue (dead letter, expiry) into {@code queue}. */
+    void enqueueMoved(MessageQueue queue, EncodedMessage message, MessageRef origin) {
         enqueue(queue, new MessageRef(message, ++sequence, origin.originConnectionId, origin.originClientId), null);
+    }
+
+    /** Routes a message moved by an administrator to its new destination (no duplicate check: it is not new). */
+    void routeMoved(EncodedMessage message, MessageRef origin) throws BrokerException {
+        route(message, origin.originConnectionId, origin.originClientId, false);
     }
 
     private void expireAll() {
@@ -585,42 +525,8 @@ public final class BrokerAgent {
 
     // ---- management
 
-    /**
-     * Moves the messages of queue {@code from} that match {@code selector} (all when null) to
-     * {@code to}, or, when {@code to} is null, back to the destination each came from (its
-     * {@link MessageProperties#ORIGINAL_DESTINATION}). Delivery counts start again.
-     *
-     * @return how many messages moved
-     */
-    int moveMessages(String from, String to, Selector selector) throws BrokerException {
-        MessageQueue source = queues.get(from);
-        if (source == null) {
-            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no queue '" + from + "'");
-        }
-        List<MessageRef> moving = source.removeMatching(ref -> selector == null || selector.matches(ref.message));
-        int moved = 0;
-        for (MessageRef ref : moving) {
-            Address target = to != null ? Address.queue(to) : originalDestination(ref.message);
-            if (target == null) {
-                source.putBack(ref);
-                continue;
-            }
-            consumedRef(ref, source);
-            EncodedMessage m = ref.message.withDestination(target, 0);
-            route(m, ref.originConnectionId, ref.originClientId, false);
-            moved++;
-        }
-        source.dispatch();
-        return moved;
-    }
-
-    private static Address originalDestination(EncodedMessage m) {
-        Object name = m.property(MessageProperties.ORIGINAL_DESTINATION);
-        Object type = m.property(MessageProperties.ORIGINAL_DESTINATION_TYPE);
-        if (!(name instanceof String n) || n.isEmpty()) {
-            return null;
-        }
-        return "topic".equals(type) ? Address.topic(n) : Address.queue(n);
+    MessageMover mover() {
+        return mover;
     }
 
     // ---- subscriptions
@@ -628,86 +534,27 @@ public final class BrokerAgent {
     Subscription subscribe(BrokerConnection connection, BrokerTopic topic, Address address, String selectorText,
                            Selector selector, boolean noLocal, String name, boolean durable, boolean shared)
             throws BrokerException {
-        if (name == null) {
-            Subscription s = new Subscription(null, address, selector, noLocal, false, false,
-                    newQueue("subscription of " + connection.id() + " on " + topic.name, address), connection.id());
-            topic.subscriptions.add(s);
-            return s;
-        }
-        String clientId = connection.clientId();
-        if (!shared && clientId == null) {
-            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "an unshared durable subscription needs a client id");
-        }
-        Subscription.Key key = new Subscription.Key(clientId, name);
-        Subscription existing = subscriptions.get(key);
-        if (existing != null) {
-            if (existing.shared != shared || existing.durable != durable) {
-                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "subscription '" + name + "' exists as a "
-                        + (existing.shared ? "shared" : "unshared") + (existing.durable ? " durable" : " non-durable")
-                        + " subscription");
-            }
-            boolean active = !existing.queue.consumers().isEmpty();
-            if (!shared && active) {
-                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "durable subscription '" + name + "' already has a consumer");
-            }
-            if (existing.sameDefinition(address, selectorText, noLocal)) {
-                return existing;
-            }
-            if (active) {
-                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "shared subscription '" + name
-                        + "' is in use with another topic or selector");
-            }
-            deleteSubscription(existing);
-        }
-        long storeId = durable && storeWriter.persistent() && !address.kind().isTemporary() ? storeWriter.nextId() : 0;
-        MessageQueue q = new MessageQueue("subscription " + key, address, policies.policyFor(address.name()), this, storeId);
-        Subscription s = new Subscription(key, address, selector, noLocal, durable, shared, q, null);
-        if (storeId != 0) {
-            storeWriter.queueCreated(q, new QueueRecord(storeId, true, address.name(), key.clientId(), key.name(),
-                    selectorText == null || selectorText.isBlank() ? null : selectorText, noLocal, shared));
-        }
-        subscriptions.put(key, s);
-        topic.subscriptions.add(s);
-        return s;
+        return subscriptions.subscribe(connection, topic, address, selectorText, selector, noLocal, name, durable, shared);
     }
 
     void unsubscribe(BrokerConnection connection, String name) throws BrokerException {
-        Subscription s = subscriptions.get(new Subscription.Key(connection.clientId(), name));
-        if (s == null || !s.durable) {
-            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no durable subscription '" + name + "'"
-                    + (connection.clientId() == null ? "" : " for client id '" + connection.clientId() + "'"));
-        }
-        if (!s.queue.consumers().isEmpty()) {
-            throw new BrokerException(ErrorCode.ILLEGAL_STATE, "durable subscription '" + name + "' has an active consumer");
-        }
+        subscriptions.unsubscribe(connection, name);
+    }
+
+    void consumerClosed(Subscription s) {
+        subscriptions.consumerClosed(s);
+    }
+
+    boolean anyConnectionHoldsDeliveryFrom(MessageQueue queue) {
         for (BrokerConnection c : connections) {
-            if (c.holdsDeliveryFrom(s.queue)) {
-                throw new BrokerException(ErrorCode.ILLEGAL_STATE,
-                        "durable subscription '" + name + "' has messages not yet acknowledged");
+            if (c.holdsDeliveryFrom(queue)) {
+                return true;
             }
         }
-        deleteSubscription(s);
+        return false;
     }
 
-    /** Called when a consumer of {@code s} closed: non-durable subscriptions end with their last consumer. */
-    void consumerClosed(Subscription s) {
-        if (!s.durable && s.queue.consumers().isEmpty()) {
-            deleteSubscription(s);
-        }
-    }
-
-    private void deleteSubscription(Subscription s) {
-        if (s.key != null) {
-            subscriptions.remove(s.key, s);
-        }
-        BrokerTopic t = s.topic.kind() == Address.Kind.TEMPORARY_TOPIC
-                ? temporaryTopics.get(s.topic.name()) : topics.get(s.topic.name());
-        if (t != null) {
-            t.subscriptions.remove(s);
-        }
-        s.queue.delete();
-        if (s.queue.isDurable()) {
-            storeWriter.queueDeleted(s.queue);
-        }
+    BrokerTopic existingTopic(Address topic) {
+        return topic.kind() == Address.Kind.TEMPORARY_TOPIC ? temporaryTopics.get(topic.name()) : topics.get(topic.name());
     }
 }

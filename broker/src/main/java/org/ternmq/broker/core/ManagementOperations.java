@@ -35,21 +35,27 @@ public final class ManagementOperations {
                 return listQueues(request.correlationId());
             case MOVE_MESSAGES: {
                 requireQueue(request);
-                int moved = agent.moveMessages(request.queue(), blankToNull(request.target()), selector(request.selector()));
+                MessageMover.Outcome moved = agent.mover().moveMessages(request.queue(), blankToNull(request.target()),
+                        selector(request.selector()));
                 String to = blankToNull(request.target()) == null ? "their original destinations" : request.target();
-                return new ManageResult(request.correlationId(), moved,
-                        "moved " + moved + " message(s) from " + request.queue() + " to " + to);
+                return new ManageResult(request.correlationId(), moved.count(),
+                        "moved " + moved.count() + " message(s) from " + request.queue() + " to " + to + notExamined(moved));
             }
             case PURGE: {
                 requireQueue(request);
-                int purged = agent.purge(request.queue(), selector(request.selector()));
-                return new ManageResult(request.correlationId(), purged,
-                        "removed " + purged + " message(s) from " + request.queue());
+                MessageMover.Outcome purged = agent.mover().purge(request.queue(), selector(request.selector()));
+                return new ManageResult(request.correlationId(), purged.count(),
+                        "removed " + purged.count() + " message(s) from " + request.queue() + notExamined(purged));
             }
             default:
                 throw new BrokerException(ErrorCode.UNSUPPORTED, "unknown management operation '" + op
                         + "'; known: " + LIST_QUEUES + ", " + MOVE_MESSAGES + ", " + PURGE);
         }
+    }
+
+    private static String notExamined(MessageMover.Outcome outcome) {
+        return outcome.notExamined() == 0 ? "" : "; " + outcome.notExamined()
+                + " message(s) paged out to the journal were not examined: they are reached as the queue drains";
     }
 
     private ManageResult listQueues(long corr) {

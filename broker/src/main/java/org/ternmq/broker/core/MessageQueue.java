@@ -252,8 +252,24 @@ final class MessageQueue {
         dispatch();
     }
 
-    /** After {@link #delete}: drops the paged refs from the store, a bounded step per agent task. */
-    private void dropPagedStep() {
+    /**
+     * Drops every paged-out message (a purge without a selector): they leave the queue at once and the store
+     * forgets them a bounded step per agent task.
+     *
+     * @return how many were dropped
+     */
+    int dropPaged() {
+        int count = paged.size();
+        if (count > 0) {
+            LongRing dropping = paged;
+            paged = new LongRing();
+            later(() -> dropPagedStep(dropping));
+        }
+        return count;
+    }
+
+    /** Drops paged refs from the store, a bounded step per agent task (after a delete or a purge). */
+    private void dropPagedStep(LongRing paged) {
         for (int i = 0; i < Pager.STEP_MESSAGES && !paged.isEmpty(); i++) {
             long refId = paged.removeFirst();
             try {
@@ -269,7 +285,7 @@ final class MessageQueue {
             }
         }
         if (!paged.isEmpty()) {
-            later(this::dropPagedStep);
+            later(() -> dropPagedStep(paged));
         }
     }
 
@@ -295,7 +311,9 @@ final class MessageQueue {
         dropped.forEach(this::released);
         dropped.forEach(ref -> agent.dropped(ref, this));
         if (!paged.isEmpty()) {
-            later(this::dropPagedStep);
+            LongRing dropping = paged;
+            paged = new LongRing();
+            later(() -> dropPagedStep(dropping));
         }
     }
 

@@ -47,7 +47,10 @@ class ManagementTest {
     }
 
     private void start(boolean withUsers) throws Exception {
-        Properties p = new Properties();
+        start(withUsers, new Properties());
+    }
+
+    private void start(boolean withUsers, Properties p) throws Exception {
         p.setProperty("policy.default.max-delivery-attempts", "1");
         BrokerConfig.Builder b = BrokerConfig.builder().tcpPort(-1).inVmName("mgmt-" + NAMES.incrementAndGet())
                 .dataDirectory(data).journalSegmentSize(2 << 20).maxFrameLength(1 << 20)
@@ -121,6 +124,28 @@ class ManagementTest {
         assertThatThrownBy(() -> mgmt.purge("no-such-queue", null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no queue 'no-such-queue'");
         assertThatThrownBy(() -> mgmt.moveMessages("junk", null, "a >>> b")).hasMessageContaining("invalid selector");
+    }
+
+    @Test
+    void purgeReachesPagedMessagesAndMovesSayWhatTheyCouldNotExamine() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("policy.default.max-memory-messages", "10");
+        start(false, p);
+        RawClient c = session(null);
+        for (int i = 0; i < 50; i++) {
+            int n = i;
+            c.request(id -> new Send(id, 1, new MessageEncoder().destination(Address.queue("big"))
+                    .messageId("ID:" + n).property("n", n).encode().bytes()));
+        }
+        BrokerManagement mgmt = broker.management();
+        ManageResult moved = mgmt.run(new Manage(0, "move-messages", "big", "small", "n < 5"));
+        assertThat(moved.count()).isEqualTo(5);
+        assertThat(moved.text()).contains("40 message(s) paged out to the journal were not examined");
+        assertThat(mgmt.purge("big", null)).isEqualTo(45);
+        org.awaitility.Awaitility.await().untilAsserted(() ->
+                assertThat(mgmt.listQueues()).containsPattern("big\\s+0\\s+0").containsPattern("small\\s+5\\s+0"));
+        assertThat(receiveAll(c, 2, "big")).isEmpty();
+        assertThat(receiveAll(c, 3, "small")).containsExactly("ID:0", "ID:1", "ID:2", "ID:3", "ID:4");
     }
 
     @Test
