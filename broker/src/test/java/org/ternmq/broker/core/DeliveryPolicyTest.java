@@ -5,23 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.ternmq.broker.BrokerConfig;
-import org.ternmq.broker.EmbeddedBroker;
-import org.ternmq.broker.server.ConfigFile;
+import org.ternmq.broker.testing.RawBroker;
 import org.ternmq.broker.testing.RawClient;
 import org.ternmq.message.Address;
 import org.ternmq.message.EncodedMessage;
 import org.ternmq.message.MessageEncoder;
 import org.ternmq.protocol.*;
-import org.ternmq.transport.TransportAddress;
 
 /**
  * Redelivery delays, dead-lettering, expiry, delayed delivery, groups and duplicate detection, driven
@@ -30,36 +25,24 @@ import org.ternmq.transport.TransportAddress;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DeliveryPolicyTest {
 
-    private static final AtomicInteger NAMES = new AtomicInteger();
-
     @TempDir
     Path data;
-    private EmbeddedBroker broker;
-    private final List<RawClient> clients = new ArrayList<>();
+    private RawBroker fixture;
 
     @AfterEach
     void stop() {
-        clients.forEach(RawClient::close);
-        if (broker != null) {
-            broker.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     private void start(String... policy) throws Exception {
-        Properties p = new Properties();
-        for (int i = 0; i < policy.length; i += 2) {
-            p.setProperty(policy[i], policy[i + 1]);
-        }
-        broker = EmbeddedBroker.start(BrokerConfig.builder().tcpPort(-1).inVmName("policy-" + NAMES.incrementAndGet())
-                .dataDirectory(data).expiryScanPeriod(20).policies(ConfigFile.parse(p, "test").policies()).build());
+        fixture = new RawBroker(data, "policy").policy(policy);
+        fixture.start();
     }
 
     private RawClient session(int ackMode) throws Exception {
-        RawClient c = new RawClient(TransportAddress.vm(broker.config().inVmName()));
-        clients.add(c);
-        assertThat(c.hello(null, null)).isInstanceOf(HelloOk.class);
-        assertThat(c.request(id -> new CreateSession(id, 1, ackMode))).isInstanceOf(Ok.class);
-        return c;
+        return fixture.session(ackMode);
     }
 
     private static void send(RawClient c, MessageEncoder m) throws InterruptedException {

@@ -11,19 +11,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.ternmq.broker.BrokerConfig;
 import org.ternmq.broker.EmbeddedBroker;
 import org.ternmq.broker.persistence.StoreRecordDescriptor;
-import org.ternmq.broker.server.ConfigFile;
+import org.ternmq.broker.EmbeddedBroker;
+import org.ternmq.broker.testing.RawBroker;
 import org.ternmq.broker.testing.RawClient;
 import org.ternmq.message.Address;
 import org.ternmq.message.EncodedMessage;
@@ -33,20 +31,16 @@ import org.ternmq.protocol.BrowseBatch;
 import org.ternmq.protocol.BrowseNext;
 import org.ternmq.protocol.CreateBrowser;
 import org.ternmq.protocol.CreateConsumer;
-import org.ternmq.protocol.CreateSession;
 import org.ternmq.protocol.Credit;
 import org.ternmq.protocol.Deliver;
-import org.ternmq.protocol.HelloOk;
 import org.ternmq.protocol.Ok;
 import org.ternmq.protocol.Packet;
 import org.ternmq.protocol.Recover;
 import org.ternmq.protocol.Send;
-import org.ternmq.protocol.SetClientId;
 import org.ternmq.protocol.Unsubscribe;
 import org.ternmq.store.Journal;
 import org.ternmq.store.JournalConfig;
 import org.ternmq.store.SyncPolicy;
-import org.ternmq.transport.TransportAddress;
 
 /**
  * Queues holding more persistent messages than their memory limit (100 here): the heap keeps at most the
@@ -58,45 +52,29 @@ import org.ternmq.transport.TransportAddress;
 class PagingTest {
 
     private static final int LIMIT = 100;
-    private static final AtomicInteger NAMES = new AtomicInteger();
-
     @TempDir
     Path data;
-    private EmbeddedBroker broker;
-    private final List<RawClient> clients = new ArrayList<>();
+    private RawBroker fixture;
 
     @AfterEach
     void stop() {
-        clients.forEach(RawClient::close);
-        if (broker != null) {
-            broker.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     private void start() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("policy.default.max-memory-messages", String.valueOf(LIMIT));
-        broker = EmbeddedBroker.start(BrokerConfig.builder().tcpPort(-1).inVmName("paging-" + NAMES.incrementAndGet())
-                .dataDirectory(data).journalSegmentSize(4 << 20).maxFrameLength(1 << 20).syncPolicy(SyncPolicy.NONE)
-                .policies(ConfigFile.parse(p, "test").policies()).build());
+        fixture = new RawBroker(data, "paging").policy("policy.default.max-memory-messages", String.valueOf(LIMIT))
+                .configure(b -> b.syncPolicy(SyncPolicy.NONE));
+        fixture.start();
     }
 
     private void restart() throws Exception {
-        clients.forEach(RawClient::close);
-        clients.clear();
-        broker.close();
-        start();
+        fixture.restart();
     }
 
     private RawClient session(int ackMode, String clientId) throws Exception {
-        RawClient c = new RawClient(TransportAddress.vm(broker.config().inVmName()));
-        clients.add(c);
-        assertThat(c.hello(null, null)).isInstanceOf(HelloOk.class);
-        if (clientId != null) {
-            assertThat(c.request(id -> new SetClientId(id, clientId))).isInstanceOf(Ok.class);
-        }
-        assertThat(c.request(id -> new CreateSession(id, 1, ackMode))).isInstanceOf(Ok.class);
-        return c;
+        return fixture.session(ackMode, clientId);
     }
 
     private static void send(RawClient c, Address to, int n) throws InterruptedException {
@@ -114,7 +92,7 @@ class PagingTest {
     private BrokerAgent agent() throws Exception {
         Field f = EmbeddedBroker.class.getDeclaredField("agent");
         f.setAccessible(true);
-        return (BrokerAgent) f.get(broker);
+        return (BrokerAgent) f.get(fixture.broker());
     }
 
     private <T> T onAgent(Function<BrokerAgent, T> read) throws Exception {
@@ -159,8 +137,7 @@ class PagingTest {
     }
 
     private Map<Byte, Integer> journalRecords() throws Exception {
-        broker.close();
-        broker = null;
+        fixture.close();
         Map<Byte, Integer> records = new HashMap<>();
         JournalConfig config = JournalConfig.builder(data.resolve("journal")).set(JournalConfig.SEGMENT_SIZE, 4 << 20)
                 .set(JournalConfig.MAX_PAYLOAD_SIZE, 1 << 20).build();

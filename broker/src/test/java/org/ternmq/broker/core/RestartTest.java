@@ -8,17 +8,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.ternmq.broker.BrokerConfig;
-import org.ternmq.broker.EmbeddedBroker;
 import org.ternmq.broker.persistence.StoreRecordDescriptor;
-import org.ternmq.broker.server.ConfigFile;
+import org.ternmq.broker.testing.RawBroker;
 import org.ternmq.broker.testing.RawClient;
 import org.ternmq.message.Address;
 import org.ternmq.message.EncodedMessage;
@@ -26,7 +22,6 @@ import org.ternmq.message.MessageEncoder;
 import org.ternmq.protocol.*;
 import org.ternmq.store.Journal;
 import org.ternmq.store.JournalConfig;
-import org.ternmq.transport.TransportAddress;
 
 /**
  * What survives a restart of the broker on the same data directory: persistent messages in order,
@@ -37,48 +32,29 @@ import org.ternmq.transport.TransportAddress;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RestartTest {
 
-    private static final AtomicInteger NAMES = new AtomicInteger();
-
     @TempDir
     Path data;
-    private EmbeddedBroker broker;
-    private final List<RawClient> clients = new ArrayList<>();
+    private RawBroker fixture;
     private String[] policy = new String[0];
 
     @AfterEach
     void stop() {
-        clients.forEach(RawClient::close);
-        if (broker != null) {
-            broker.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     private void start() throws Exception {
-        Properties p = new Properties();
-        for (int i = 0; i < policy.length; i += 2) {
-            p.setProperty(policy[i], policy[i + 1]);
-        }
-        broker = EmbeddedBroker.start(BrokerConfig.builder().tcpPort(-1).inVmName("restart-" + NAMES.incrementAndGet())
-                .dataDirectory(data).journalSegmentSize(2 << 20).maxFrameLength(1 << 20).expiryScanPeriod(20)
-                .policies(ConfigFile.parse(p, "test").policies()).build());
+        fixture = new RawBroker(data, "restart").policy(policy);
+        fixture.start();
     }
 
     private void restart() throws Exception {
-        clients.forEach(RawClient::close);
-        clients.clear();
-        broker.close();
-        start();
+        fixture.restart();
     }
 
     private RawClient session(int ackMode, String clientId) throws Exception {
-        RawClient c = new RawClient(TransportAddress.vm(broker.config().inVmName()));
-        clients.add(c);
-        assertThat(c.hello(null, null)).isInstanceOf(HelloOk.class);
-        if (clientId != null) {
-            assertThat(c.request(id -> new SetClientId(id, clientId))).isInstanceOf(Ok.class);
-        }
-        assertThat(c.request(id -> new CreateSession(id, 1, ackMode))).isInstanceOf(Ok.class);
-        return c;
+        return fixture.session(ackMode, clientId);
     }
 
     private static void send(RawClient c, MessageEncoder m) throws InterruptedException {
@@ -200,10 +176,9 @@ class RestartTest {
             sub.request(id -> new CreateConsumer(id, 1, 10 + n, topic, null, false, "sub-" + n, true, false, 0));
         }
         send(sub, msg(topic, "ID:big").bodyType(org.ternmq.message.BodyType.BYTES).body(new byte[100_000]));
-        broker.close();
-        broker = null;
+        fixture.close();
         Map<Byte, Integer> records = new HashMap<>();
-        JournalConfig config = JournalConfig.builder(data.resolve("journal")).set(JournalConfig.SEGMENT_SIZE, 2 << 20)
+        JournalConfig config = JournalConfig.builder(data.resolve("journal")).set(JournalConfig.SEGMENT_SIZE, 4 << 20)
                 .set(JournalConfig.MAX_PAYLOAD_SIZE, 1 << 20).build();
         try (Journal journal = Journal.open(config, (long id, byte type, ByteBuffer payload) -> records.merge(type, 1, Integer::sum))) {
             assertThat(journal.isFenced()).isFalse();

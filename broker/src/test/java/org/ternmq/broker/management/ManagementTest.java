@@ -7,66 +7,48 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.ternmq.broker.BrokerConfig;
 import org.ternmq.broker.EmbeddedBroker;
 import org.ternmq.broker.core.MessageProperties;
-import org.ternmq.broker.server.ConfigFile;
+import org.ternmq.broker.testing.RawBroker;
 import org.ternmq.broker.testing.RawClient;
 import org.ternmq.message.Address;
 import org.ternmq.message.EncodedMessage;
 import org.ternmq.message.MessageEncoder;
 import org.ternmq.protocol.*;
-import org.ternmq.transport.TransportAddress;
 
 /** Moving messages out of a dead-letter queue, purging, listing: through the API, JMX and the protocol. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ManagementTest {
 
-    private static final AtomicInteger NAMES = new AtomicInteger();
-
     @TempDir
     Path data;
+    private RawBroker fixture;
     private EmbeddedBroker broker;
-    private final List<RawClient> clients = new ArrayList<>();
 
     @AfterEach
     void stop() {
-        clients.forEach(RawClient::close);
-        if (broker != null) {
-            broker.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
-    private void start(boolean withUsers) throws Exception {
-        start(withUsers, new Properties());
-    }
-
-    private void start(boolean withUsers, Properties p) throws Exception {
-        p.setProperty("policy.default.max-delivery-attempts", "1");
-        BrokerConfig.Builder b = BrokerConfig.builder().tcpPort(-1).inVmName("mgmt-" + NAMES.incrementAndGet())
-                .dataDirectory(data).journalSegmentSize(2 << 20).maxFrameLength(1 << 20)
-                .policies(ConfigFile.parse(p, "test").policies());
+    private void start(boolean withUsers, String... policy) throws Exception {
+        fixture = new RawBroker(data, "mgmt").policy("policy.default.max-delivery-attempts", "1").policy(policy);
         if (withUsers) {
-            b.user("admin", "pw", "admin").user("app", "pw").allowAnonymous(false);
+            fixture.configure(b -> b.user("admin", "pw", "admin").user("app", "pw").allowAnonymous(false));
         }
-        broker = EmbeddedBroker.start(b.build());
+        broker = fixture.start();
     }
 
     private RawClient session(String user) throws Exception {
-        RawClient c = new RawClient(TransportAddress.vm(broker.config().inVmName()));
-        clients.add(c);
-        assertThat(c.hello(user, user == null ? null : "pw")).isInstanceOf(HelloOk.class);
-        assertThat(c.request(id -> new CreateSession(id, 1, 2))).isInstanceOf(Ok.class);
-        return c;
+        return fixture.session(user, user == null ? null : "pw", null, 2);
     }
 
     /** Sends messages to {@code queue} and fails them once each, so they land in the DLQ. */
@@ -128,9 +110,7 @@ class ManagementTest {
 
     @Test
     void purgeReachesPagedMessagesAndMovesSayWhatTheyCouldNotExamine() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("policy.default.max-memory-messages", "10");
-        start(false, p);
+        start(false, "policy.default.max-memory-messages", "10");
         RawClient c = session(null);
         for (int i = 0; i < 50; i++) {
             int n = i;
