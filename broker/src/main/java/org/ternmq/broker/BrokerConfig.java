@@ -30,6 +30,7 @@ public final class BrokerConfig {
     private final int producerWindow;
     private final PolicyRepository policies;
     private final long expiryScanPeriod;
+    private final long maxMemory;
     private final boolean persistence;
     private final SyncPolicy syncPolicy;
     private final int journalSegmentSize;
@@ -46,6 +47,7 @@ public final class BrokerConfig {
         this.producerWindow = b.producerWindow;
         this.policies = b.policies;
         this.expiryScanPeriod = b.expiryScanPeriod;
+        this.maxMemory = b.maxMemory == 0 ? Runtime.getRuntime().maxMemory() / 2 : b.maxMemory;
         this.persistence = b.persistence;
         this.syncPolicy = b.syncPolicy;
         this.journalSegmentSize = b.journalSegmentSize;
@@ -104,6 +106,11 @@ public final class BrokerConfig {
         return expiryScanPeriod;
     }
 
+    /** Bytes of waiting messages the broker holds on the heap before it holds producers back. */
+    public long maxMemory() {
+        return maxMemory;
+    }
+
     /** Whether persistent messages go to the journal (false: everything in memory, lost on restart). */
     public boolean persistence() {
         return persistence;
@@ -135,6 +142,7 @@ public final class BrokerConfig {
         private int producerWindow = Integer.parseInt(BrokerSetting.PRODUCER_WINDOW.defaultValue());
         private PolicyRepository policies = PolicyRepository.defaults();
         private long expiryScanPeriod = Long.parseLong(BrokerSetting.EXPIRY_SCAN_PERIOD.defaultValue());
+        private long maxMemory = Long.parseLong(BrokerSetting.MAX_MEMORY.defaultValue());
         private boolean persistence = Boolean.parseBoolean(BrokerSetting.PERSISTENCE.defaultValue());
         private SyncPolicy syncPolicy = SyncPolicy.valueOf(BrokerSetting.SYNC_POLICY.defaultValue());
         private int journalSegmentSize = Integer.parseInt(BrokerSetting.JOURNAL_SEGMENT_SIZE.defaultValue());
@@ -197,6 +205,12 @@ public final class BrokerConfig {
             return this;
         }
 
+        /** @param bytes 0 for half the JVM's maximum heap */
+        public Builder maxMemory(long bytes) {
+            this.maxMemory = bytes;
+            return this;
+        }
+
         public Builder persistence(boolean persistence) {
             this.persistence = persistence;
             return this;
@@ -243,6 +257,9 @@ public final class BrokerConfig {
             }
             if (producerWindow < 1024) {
                 problems.add(BrokerSetting.PRODUCER_WINDOW.key() + " must be at least 1024, was " + producerWindow);
+            }
+            if (maxMemory < 0 || (maxMemory > 0 && maxMemory < 1024 * 1024)) {
+                problems.add(BrokerSetting.MAX_MEMORY.key() + " must be 0 (half the heap) or at least 1 MiB, was " + maxMemory);
             }
             if (syncPolicy == null) {
                 problems.add(BrokerSetting.SYNC_POLICY.key() + " must be set");

@@ -21,6 +21,9 @@ public enum BrokerSetting {
             "the largest frame accepted, in bytes; a larger one closes the connection"),
     PRODUCER_WINDOW("producer-window", String.valueOf(1024 * 1024),
             "bytes a producer may have sent without a response before it waits"),
+    MAX_MEMORY("max-memory", "0",
+            "bytes of waiting messages all queues may hold on the heap before producers are held back (their "
+            + "sends answered only as memory frees up); 0 means half the JVM's maximum heap"),
     EXPIRY_SCAN_PERIOD("expiry-scan-period", "1000",
             "milliseconds between scans that move expired messages out of queues nobody consumes");
 

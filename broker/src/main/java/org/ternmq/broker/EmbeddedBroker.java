@@ -48,9 +48,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private EmbeddedBroker(BrokerConfig config, MessageStore store) {
         this.config = config;
         this.store = store;
-        this.agent = new BrokerAgent(config.name(),
-                new Authenticator(config.users(), config.allowAnonymous()), config.producerWindow(),
-                config.policies(), config.expiryScanPeriod(), store);
+        this.agent = new BrokerAgent(config, new Authenticator(config.users(), config.allowAnonymous()), store);
         this.management = new BrokerManagement(agent);
     }
 

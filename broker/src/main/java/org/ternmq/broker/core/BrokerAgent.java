@@ -13,6 +13,7 @@ import org.ternmq.broker.persistence.DuplicateIdRecord;
 import org.ternmq.broker.persistence.MessageStore;
 import org.ternmq.broker.persistence.QueueRecord;
 import org.ternmq.broker.persistence.StoreLoader;
+import org.ternmq.broker.BrokerConfig;
 import org.ternmq.broker.policy.DestinationPolicy;
 import org.ternmq.broker.policy.PolicyRepository;
 import org.ternmq.broker.security.Authenticator;
@@ -44,6 +45,10 @@ public final class BrokerAgent {
     private final int producerWindow;
     private final AtomicLong connectionIds = new AtomicLong();
     private final PolicyRepository policies;
+    /** Bytes of waiting messages on the heap past which producers are held back. */
+    private final long maxMemory;
+    /** Send responses held back while memory is full, released in order as it frees up. */
+    private final java.util.ArrayDeque<Runnable> heldBack = new java.util.ArrayDeque<>();
     private final Map<Address, DuplicateIdCache> duplicateIds = new HashMap<>();
     private final StoreWriter storeWriter;
     private final Pager pager;
@@ -62,14 +67,15 @@ public final class BrokerAgent {
     private final List<BrokerConnection> unflushed = new ArrayList<>();
     private long sequence;
 
-    public BrokerAgent(String brokerName, Authenticator authenticator, int producerWindow,
-                       PolicyRepository policies, long expiryScanPeriod, MessageStore store) {
-        this.brokerName = brokerName;
+    public BrokerAgent(BrokerConfig config, Authenticator authenticator, MessageStore store) {
+        this.brokerName = config.name();
         this.storeWriter = new StoreWriter(store, this);
         this.pager = new Pager(storeWriter);
-        this.policies = policies;
+        this.policies = config.policies();
         this.authenticator = authenticator;
-        this.producerWindow = producerWindow;
+        this.producerWindow = config.producerWindow();
+        this.maxMemory = config.maxMemory();
+        long expiryScanPeriod = config.expiryScanPeriod();
         this.executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "tern-broker-agent");
             t.setDaemon(true);
@@ -100,6 +106,7 @@ public final class BrokerAgent {
             } catch (RuntimeException e) {
                 LOG.error("failed to hand the task's changes to the store", e);
             }
+            releaseHeldBack();
             for (BrokerConnection c : unflushed) {
                 c.flush();
             }
@@ -142,6 +149,33 @@ public final class BrokerAgent {
         Map<String, MessageQueue> all = new HashMap<>(queues);
         subscriptions.addDurableQueues(all);
         return all;
+    }
+
+    /**
+     * Runs {@code respond} now, or, while the messages waiting on the heap are past {@code max-memory},
+     * once they have drained below nine tenths of it: a full broker slows its producers down (their
+     * windows fill while their responses wait) instead of running out of memory.
+     */
+    void whenMemoryAllows(Runnable respond) {
+        if (heldBack.isEmpty() && pager.residentBytes() <= maxMemory) {
+            respond.run();
+            return;
+        }
+        if (heldBack.isEmpty()) {
+            LOG.warn("waiting messages use {} bytes of heap, over max-memory ({}): holding producers back",
+                    pager.residentBytes(), maxMemory);
+        }
+        heldBack.add(respond);
+    }
+
+    private void releaseHeldBack() {
+        if (heldBack.isEmpty() || pager.residentBytes() > maxMemory / 10 * 9) {
+            return;
+        }
+        LOG.info("memory below max-memory again: {} held-back sends answered", heldBack.size());
+        while (!heldBack.isEmpty()) {
+            heldBack.poll().run();
+        }
     }
 
     StoreWriter storeWriter() {

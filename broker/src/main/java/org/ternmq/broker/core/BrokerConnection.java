@@ -382,12 +382,7 @@ public final class BrokerConnection {
      * acknowledged send is never lost, an acknowledged acknowledgement never comes back.
      */
     private Packet.Response respondWhenStored(long corr) {
-        return respondWhenStored(corr, true);
-    }
-
-    private Packet.Response respondWhenStored(long corr, boolean sync) {
-        agent.storeWriter().afterStored(sync, failure -> write(failure == null ? new Ok(corr)
-                : new ErrorResponse(corr, ErrorCode.RESOURCE_ALLOCATION, "not stored: " + rootMessage(failure))));
+        agent.storeWriter().afterStored(true, failure -> write(stored(corr, failure)));
         return null;
     }
 
@@ -423,8 +418,19 @@ public final class BrokerConnection {
             }
         }
         session.send(message);
-        return session.transacted() ? new Ok(r.correlationId())
-                : respondWhenStored(r.correlationId(), agent.policyFor(message.destination()).syncSends());
+        long corr = r.correlationId();
+        if (session.transacted()) {
+            agent.whenMemoryAllows(() -> write(new Ok(corr)));
+            return null;
+        }
+        agent.storeWriter().afterStored(agent.policyFor(message.destination()).syncSends(),
+                failure -> agent.whenMemoryAllows(() -> write(stored(corr, failure))));
+        return null;
+    }
+
+    private static Packet.Response stored(long corr, Throwable failure) {
+        return failure == null ? new Ok(corr)
+                : new ErrorResponse(corr, ErrorCode.RESOURCE_ALLOCATION, "not stored: " + rootMessage(failure));
     }
 
     private void commit(Commit r) throws BrokerException {

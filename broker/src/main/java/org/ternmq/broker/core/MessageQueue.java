@@ -176,14 +176,14 @@ final class MessageQueue {
         }
         residentCount++;
         residentBytes += ref.heapSize();
-        agent.pager().held(1);
+        agent.pager().held(1, ref.heapSize());
     }
 
     /** {@code ref} left {@code ready} or {@code scheduled}. */
     private void released(MessageRef ref) {
         residentCount--;
         residentBytes -= ref.heapSize();
-        agent.pager().held(-1);
+        agent.pager().held(-1, -ref.heapSize());
     }
 
     private boolean hasRoomFor(MessageRef ref) {

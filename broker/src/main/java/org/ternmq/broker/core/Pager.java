@@ -26,6 +26,7 @@ final class Pager {
 
     private final StoreWriter writer;
     private int resident;
+    private long residentBytes;
     private int peakResident;
 
     Pager(StoreWriter writer) {
@@ -69,10 +70,16 @@ final class Pager {
         return ref;
     }
 
-    /** A queue now holds {@code delta} more (or fewer) messages on the heap. */
-    void held(int delta) {
+    /** A queue now holds {@code delta} more (or fewer) messages, of {@code bytes} in all, on the heap. */
+    void held(int delta, long bytes) {
         resident += delta;
+        residentBytes += bytes;
         peakResident = Math.max(peakResident, resident);
+    }
+
+    /** Bytes of the messages queues hold on the heap now (estimated, see {@code MessageRef.heapSize}). */
+    long residentBytes() {
+        return residentBytes;
     }
 
     /** Messages queues hold on the heap now (waiting, not delivered). */

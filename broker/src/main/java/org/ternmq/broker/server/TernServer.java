@@ -151,6 +151,7 @@ public final class TernServer {
                 .policies(parsed.policies())
                 .expiryScanPeriod(integer(BrokerSetting.EXPIRY_SCAN_PERIOD, v))
                 .persistence(bool(BrokerSetting.PERSISTENCE, v))
+                .maxMemory(longValue(BrokerSetting.MAX_MEMORY, v))
                 .syncPolicy(syncPolicy(v.get(BrokerSetting.SYNC_POLICY)))
                 .journalSegmentSize(integer(BrokerSetting.JOURNAL_SEGMENT_SIZE, v))
                 .name(v.get(BrokerSetting.NAME))
@@ -170,6 +171,14 @@ public final class TernServer {
     private static int integer(BrokerSetting s, Map<BrokerSetting, String> v) {
         try {
             return Integer.parseInt(v.get(s).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + s.key() + " must be a whole number, was '" + v.get(s) + "'");
+        }
+    }
+
+    private static long longValue(BrokerSetting s, Map<BrokerSetting, String> v) {
+        try {
+            return Long.parseLong(v.get(s).trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + s.key() + " must be a whole number, was '" + v.get(s) + "'");
         }

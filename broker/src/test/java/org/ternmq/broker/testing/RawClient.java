@@ -115,6 +115,11 @@ public final class RawClient implements AutoCloseable {
         return response;
     }
 
+    /** The next response, or null after {@code millis} (for requests sent with {@link #send}). */
+    public Packet pollResponse(long millis) throws InterruptedException {
+        return responses.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
     public Packet poll(long millis) throws InterruptedException {
         return received.poll(millis, TimeUnit.MILLISECONDS);
     }
