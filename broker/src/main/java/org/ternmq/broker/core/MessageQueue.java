@@ -400,6 +400,13 @@ final class MessageQueue {
                 agent.expired(ref, this);
                 continue;
             }
+            if (policy.exhausted(ref.deliveryCount)) {
+                // only after a restart: the last allowed attempt was under way when the broker stopped
+                it.remove();
+                released(ref);
+                agent.deadLetter(ref, this, null);
+                continue;
+            }
             String group = ref.groupId();
             if (group != null) {
                 if (heldGroups.containsKey(group) || (blockedGroups != null && blockedGroups.contains(group))) {

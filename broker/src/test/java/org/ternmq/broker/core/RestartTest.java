@@ -255,6 +255,28 @@ class RestartTest {
     }
 
     @Test
+    void aMessageWhoseLastAttemptWasUnderWayAtTheStopGoesToTheDeadLetterQueue() throws Exception {
+        policy = new String[] {"policy.default.max-delivery-attempts", "2"};
+        start();
+        RawClient c = session(2, null);
+        Address q = Address.queue("last-try");
+        send(c, msg(q, "ID:last"));
+        consume(c, 1, q, null, 10);
+        Deliver first = c.next(Deliver.class);
+        c.request(id -> new Recover(id, 1, first.deliveryId(), new long[0]));
+        Deliver second = c.next(Deliver.class);
+        assertThat(second.deliveryCount()).isEqualTo(2);
+        restart(); // the second and last attempt was delivered, never acknowledged nor returned
+        RawClient after = session(1, null);
+        consume(after, 1, q, null, 10);
+        consume(after, 2, Address.queue("DLQ"), null, 10);
+        List<Deliver> got = drain(after);
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0).consumerId()).as("no third attempt: straight to the dead-letter queue").isEqualTo(2);
+        assertThat(EncodedMessage.wrap(got.get(0).message()).property(MessageProperties.DELIVERY_ATTEMPTS)).isEqualTo(2);
+    }
+
+    @Test
     void aDeadLetteredMessageStaysInTheDeadLetterQueue() throws Exception {
         policy = new String[] {"policy.default.max-delivery-attempts", "1"};
         start();
