@@ -37,8 +37,8 @@ final class MessageMover {
     void deadLetter(MessageRef ref, MessageQueue from, String failure) {
         DestinationPolicy p = from.policy();
         String target = p.deadLetterDestination();
-        MessageQueue dlq = target.isEmpty() ? null : agent.queueNamed(target, p.autoCreateDeadLetter());
-        if (dlq == null || dlq == from) {
+        MessageQueue dlq = hasDeadLetterQueue(from) ? agent.queueNamed(target, p.autoCreateDeadLetter()) : null;
+        if (dlq == null) {
             LOG.warn("message {} in {} reached {} delivery attempts but has no dead-letter queue to go to; it stays",
                     ref.message.messageId(), from.name(), ref.deliveryCount);
             ref.redeliverAt = agent.now() + p.redeliveryDelayAfter(ref.deliveryCount);
@@ -57,6 +57,16 @@ final class MessageMover {
         LOG.info("message {} moved from {} to dead-letter queue {} after {} delivery attempts",
                 ref.message.messageId(), from.name(), dlq.name(), ref.deliveryCount);
         moveTo(dlq, ref, props);
+    }
+
+    /** Whether a message of {@code from} that exhausted its attempts has a dead-letter queue to go to. */
+    boolean hasDeadLetterQueue(MessageQueue from) {
+        DestinationPolicy p = from.policy();
+        String target = p.deadLetterDestination();
+        if (target.isEmpty() || target.equals(from.name())) {
+            return false;
+        }
+        return p.autoCreateDeadLetter() || agent.queueNamed(target, false) != null;
     }
 
     /** A message found expired: it is never delivered; it moves to the expiry destination or is dropped. */

@@ -97,6 +97,24 @@ class DeliveryPolicyTest {
     }
 
     @Test
+    void withoutADeadLetterQueueAnExhaustedMessageKeepsComingBackAndIsNeverLost() throws Exception {
+        start("policy.default.max-delivery-attempts", "2", "policy.default.dead-letter-destination", "");
+        RawClient c = session(2);
+        send(c, msg("q", "ID:stubborn"));
+        consume(c, 1, "q", 10);
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            Deliver d = c.next(Deliver.class);
+            assertThat(d.deliveryCount()).isEqualTo(attempt);
+            c.request(id -> new Recover(id, 1, d.deliveryId(), new long[0]));
+            c.send(new Credit(1, 1));
+        }
+        Deliver last = c.next(Deliver.class);
+        assertThat(body(last).messageId()).isEqualTo("ID:stubborn");
+        c.request(id -> new Acknowledge(id, 1, new long[] {last.deliveryId()}));
+        assertThat(c.poll(200)).isNull();
+    }
+
+    @Test
     void aMessageWaitingForRedeliveryDoesNotBlockTheOthers() throws Exception {
         start("policy.default.redelivery-delay", "60000");
         RawClient c = session(2);
