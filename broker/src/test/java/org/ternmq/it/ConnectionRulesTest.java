@@ -35,6 +35,20 @@ class ConnectionRulesTest extends IntegrationTestBase {
 
     @ParameterizedTest
     @EnumSource(Transport.class)
+    void aClientIdIsFreeTheMomentItsConnectionHasClosed(Transport transport) throws Exception {
+        TernConnectionFactory administered = fixture.factory(transport);
+        administered.setClientId(BrokerFixture.unique("reused"));
+        for (int i = 0; i < 50; i++) {
+            Connection c = administered.createConnection();
+            c.createSession().createConsumer(c.createSession().createTopic("t")).close();
+            c.close();
+        }
+        Connection last = fixture.track(administered.createConnection());
+        assertThat(last.getClientID()).startsWith("reused");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
     void clientIdRules(Transport transport) throws Exception {
         String id = BrokerFixture.unique("id");
         Connection a = fixture.connect(transport);

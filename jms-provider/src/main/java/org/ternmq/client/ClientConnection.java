@@ -496,6 +496,12 @@ public final class ClientConnection implements AutoCloseable {
                     LOG.debug("{}: could not delete {} at close: {}", this, temporary, e.getMessage());
                 }
             }
+            try {
+                // the broker frees the client id before it answers, so it can be used again at once
+                call(new org.ternmq.protocol.CloseConnection(nextCorrelationId()));
+            } catch (ClientException e) {
+                LOG.debug("{}: the broker did not confirm the close: {}", this, e.getMessage());
+            }
         }
         if (failure == null) {
             failure = ClientException.closed("connection");

@@ -36,7 +36,8 @@ public enum PacketType {
     MANAGE(27, Manage::decode),
     MANAGE_RESULT(28, ManageResult::decode),
     DELIVERY_FAILURE(29, DeliveryFailure::decode),
-    DELIVERY_STATE(30, DeliveryState::decode);
+    DELIVERY_STATE(30, DeliveryState::decode),
+    CLOSE_CONNECTION(31, CloseConnection::decode);
 
     private static final PacketType[] BY_CODE = new PacketType[256];
 

@@ -51,7 +51,8 @@ class PacketCodecTest {
                 new Manage(24, "move-messages", "DLQ", null, "a = 1"),
                 new ManageResult(25, 3, "moved 3"),
                 new DeliveryFailure(7, 5, "java.lang.RuntimeException: boom"),
-                new DeliveryState(26, true));
+                new DeliveryState(26, true),
+                new CloseConnection(27));
     }
 
     @Test

@@ -212,6 +212,11 @@ public final class BrokerConnection {
                 return manage((Manage) r);
             case DELIVERY_STATE:
                 return deliveryState((DeliveryState) r);
+            case CLOSE_CONNECTION:
+                // everything released before the answer: the client id is free when the client's close returns
+                channelClosed();
+                write(new Ok(corr));
+                return null;
             default:
                 throw new BrokerException(ErrorCode.UNSUPPORTED, "unsupported request " + r.type());
         }
