@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.ternmq.broker.policy.PolicyRepository;
 import org.ternmq.broker.security.UserCredentials;
+import org.ternmq.store.IoMode;
 import org.ternmq.store.SyncPolicy;
 import org.ternmq.transport.TransportAddress;
 
@@ -34,6 +35,7 @@ public final class BrokerConfig {
     private final boolean persistence;
     private final SyncPolicy syncPolicy;
     private final int journalSegmentSize;
+    private final IoMode journalIoMode;
 
     private BrokerConfig(Builder b) {
         this.name = b.name;
@@ -51,6 +53,7 @@ public final class BrokerConfig {
         this.persistence = b.persistence;
         this.syncPolicy = b.syncPolicy;
         this.journalSegmentSize = b.journalSegmentSize;
+        this.journalIoMode = b.journalIoMode;
     }
 
     public static Builder builder() {
@@ -124,6 +127,10 @@ public final class BrokerConfig {
         return journalSegmentSize;
     }
 
+    public IoMode journalIoMode() {
+        return journalIoMode;
+    }
+
     /** Where the journal lives: {@code journal/} under the data directory. */
     public Path journalDirectory() {
         return dataDirectory.resolve("journal");
@@ -146,6 +153,7 @@ public final class BrokerConfig {
         private boolean persistence = Boolean.parseBoolean(BrokerSetting.PERSISTENCE.defaultValue());
         private SyncPolicy syncPolicy = SyncPolicy.valueOf(BrokerSetting.SYNC_POLICY.defaultValue());
         private int journalSegmentSize = Integer.parseInt(BrokerSetting.JOURNAL_SEGMENT_SIZE.defaultValue());
+        private IoMode journalIoMode = IoMode.valueOf(BrokerSetting.JOURNAL_IO_MODE.defaultValue());
 
         private Builder() {
         }
@@ -226,6 +234,11 @@ public final class BrokerConfig {
             return this;
         }
 
+        public Builder journalIoMode(IoMode mode) {
+            this.journalIoMode = mode;
+            return this;
+        }
+
         public Builder expiryScanPeriod(long millis) {
             this.expiryScanPeriod = millis;
             return this;
@@ -260,6 +273,9 @@ public final class BrokerConfig {
             }
             if (maxMemory < 0 || (maxMemory > 0 && maxMemory < 1024 * 1024)) {
                 problems.add(BrokerSetting.MAX_MEMORY.key() + " must be 0 (half the heap) or at least 1 MiB, was " + maxMemory);
+            }
+            if (journalIoMode == null) {
+                problems.add(BrokerSetting.JOURNAL_IO_MODE.key() + " must be set");
             }
             if (syncPolicy == null) {
                 problems.add(BrokerSetting.SYNC_POLICY.key() + " must be set");

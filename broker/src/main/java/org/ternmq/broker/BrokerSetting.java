@@ -17,6 +17,9 @@ public enum BrokerSetting {
             + "every 100 ms), NONE (written to the OS only)"),
     JOURNAL_SEGMENT_SIZE("journal-segment-size", String.valueOf(32 * 1024 * 1024),
             "size of each preallocated journal file, in bytes; must exceed max-frame-length"),
+    JOURNAL_IO_MODE("journal-io-mode", "CHANNEL",
+            "how journal files are written: CHANNEL (positional writes, measured fastest with forces) or MAPPED "
+            + "(memory-mapped); see docs/performance.md"),
     MAX_FRAME_LENGTH("max-frame-length", String.valueOf(8 * 1024 * 1024),
             "the largest frame accepted, in bytes; a larger one closes the connection"),
     PRODUCER_WINDOW("producer-window", String.valueOf(1024 * 1024),

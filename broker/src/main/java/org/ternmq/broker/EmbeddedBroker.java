@@ -94,6 +94,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .set(JournalConfig.SYNC_POLICY, config.syncPolicy())
                 .set(JournalConfig.SEGMENT_SIZE, config.journalSegmentSize())
                 .set(JournalConfig.MAX_PAYLOAD_SIZE, config.maxFrameLength())
+                .set(JournalConfig.IO_MODE, config.journalIoMode())
                 .build();
         return JournalStore.open(journal);
     }

@@ -154,6 +154,7 @@ public final class TernServer {
                 .maxMemory(longValue(BrokerSetting.MAX_MEMORY, v))
                 .syncPolicy(syncPolicy(v.get(BrokerSetting.SYNC_POLICY)))
                 .journalSegmentSize(integer(BrokerSetting.JOURNAL_SEGMENT_SIZE, v))
+                .journalIoMode(ioMode(v.get(BrokerSetting.JOURNAL_IO_MODE)))
                 .name(v.get(BrokerSetting.NAME))
                 .host(v.get(BrokerSetting.HOST))
                 .tcpPort(integer(BrokerSetting.PORT, v))
@@ -181,6 +182,15 @@ public final class TernServer {
             return Long.parseLong(v.get(s).trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + s.key() + " must be a whole number, was '" + v.get(s) + "'");
+        }
+    }
+
+    private static org.ternmq.store.IoMode ioMode(String value) {
+        try {
+            return org.ternmq.store.IoMode.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + BrokerSetting.JOURNAL_IO_MODE.key()
+                    + " must be CHANNEL or MAPPED, was '" + value + "'");
         }
     }
 

@@ -108,6 +108,21 @@ class RestartTest {
     }
 
     @Test
+    void memoryMappedJournalFilesKeepMessagesAcrossARestartToo() throws Exception {
+        fixture = new RawBroker(data, "mapped").configure(b -> b.journalIoMode(org.ternmq.store.IoMode.MAPPED));
+        fixture.start();
+        RawClient c = session(1, null);
+        Address q = Address.queue("mapped");
+        for (int i = 0; i < 20; i++) {
+            send(c, msg(q, "ID:" + i));
+        }
+        restart();
+        RawClient after = session(1, null);
+        consume(after, 1, q, null, 100);
+        assertThat(ids(drain(after))).hasSize(20).startsWith("ID:0", "ID:1").endsWith("ID:19");
+    }
+
+    @Test
     void acknowledgedMessagesNeverComeBackAndUnacknowledgedOnesAreMarkedRedelivered() throws Exception {
         start();
         RawClient c = session(2, null);

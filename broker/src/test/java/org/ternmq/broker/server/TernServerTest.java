@@ -1,0 +1,70 @@
+package org.ternmq.broker.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ternmq.broker.BrokerSetting;
+
+/** The command line: help lists every option, and bad input is refused with a clear message and status 2. */
+class TernServerTest {
+
+    @TempDir
+    Path dir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) throws Exception {
+        return TernServer.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsEveryOptionWithItsDefault() throws Exception {
+        assertThat(run("--help")).isZero();
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (BrokerSetting s : BrokerSetting.values()) {
+            assertThat(help).contains("--" + s.key());
+        }
+        assertThat(help).contains("default: 61616").contains("--config FILE").contains("tern admin");
+    }
+
+    @Test
+    void badOptionsAreRefusedWithTheReason() throws Exception {
+        assertThat(run("--colour", "blue")).isEqualTo(2);
+        assertThat(err()).contains("unknown option --colour");
+        assertThat(run("--port")).isEqualTo(2);
+        assertThat(err()).contains("--port needs a value");
+        assertThat(run("--port", "seventy")).isEqualTo(2);
+        assertThat(err()).contains("--port must be a whole number");
+        assertThat(run("--port", "70000", "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(err()).contains("must be -1 (off), 0 (any) or 1-65535");
+        assertThat(run("--sync-policy", "sometimes")).isEqualTo(2);
+        assertThat(err()).contains("must be NONE, ASYNC, DATA or DATA_AND_METADATA");
+        assertThat(run("--journal-io-mode", "tape")).isEqualTo(2);
+        assertThat(err()).contains("must be CHANNEL or MAPPED");
+        assertThat(run("--allow-anonymous", "maybe")).isEqualTo(2);
+        assertThat(err()).contains("must be true or false");
+        assertThat(run("stray")).isEqualTo(2);
+        assertThat(err()).contains("unexpected argument 'stray'");
+    }
+
+    @Test
+    void aConfigFileWithProblemsIsRefusedBeforeAnythingStarts() throws Exception {
+        Path config = dir.resolve("tern.properties");
+        Files.writeString(config, "port=61617\npolicy.default.max-delivery-attempts=zero\n");
+        assertThat(run("--config", config.toString())).isEqualTo(2);
+        assertThat(err()).contains("max-delivery-attempts: must be a whole number");
+        assertThat(run("--config", dir.resolve("missing.properties").toString())).isEqualTo(2);
+        assertThat(err()).contains("does not exist");
+    }
+}
