@@ -152,9 +152,9 @@ public final class TernServer {
                 .expiryScanPeriod(integer(BrokerSetting.EXPIRY_SCAN_PERIOD, v))
                 .persistence(bool(BrokerSetting.PERSISTENCE, v))
                 .maxMemory(longValue(BrokerSetting.MAX_MEMORY, v))
-                .syncPolicy(syncPolicy(v.get(BrokerSetting.SYNC_POLICY)))
+                .syncPolicy(choice(org.ternmq.store.SyncPolicy.class, BrokerSetting.SYNC_POLICY, v))
                 .journalSegmentSize(integer(BrokerSetting.JOURNAL_SEGMENT_SIZE, v))
-                .journalIoMode(ioMode(v.get(BrokerSetting.JOURNAL_IO_MODE)))
+                .journalIoMode(choice(org.ternmq.store.IoMode.class, BrokerSetting.JOURNAL_IO_MODE, v))
                 .name(v.get(BrokerSetting.NAME))
                 .host(v.get(BrokerSetting.HOST))
                 .tcpPort(integer(BrokerSetting.PORT, v))
@@ -185,21 +185,15 @@ public final class TernServer {
         }
     }
 
-    private static org.ternmq.store.IoMode ioMode(String value) {
+    /** The enum constant {@code value} names, case-insensitively; a clear message listing the choices otherwise. */
+    private static <E extends Enum<E>> E choice(Class<E> type, BrokerSetting s, Map<BrokerSetting, String> v) {
+        String value = v.get(s).trim();
         try {
-            return org.ternmq.store.IoMode.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            return Enum.valueOf(type, value.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + BrokerSetting.JOURNAL_IO_MODE.key()
-                    + " must be CHANNEL or MAPPED, was '" + value + "'");
-        }
-    }
-
-    private static org.ternmq.store.SyncPolicy syncPolicy(String value) {
-        try {
-            return org.ternmq.store.SyncPolicy.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--" + BrokerSetting.SYNC_POLICY.key()
-                    + " must be NONE, ASYNC, DATA or DATA_AND_METADATA, was '" + value + "'");
+            String choices = java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name)
+                    .collect(java.util.stream.Collectors.joining(", "));
+            throw new IllegalArgumentException("--" + s.key() + " must be one of " + choices + ", was '" + value + "'");
         }
     }
 

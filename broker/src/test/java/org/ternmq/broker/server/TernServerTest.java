@@ -49,9 +49,9 @@ class TernServerTest {
         assertThat(run("--port", "70000", "--data-dir", dir.toString())).isEqualTo(2);
         assertThat(err()).contains("must be -1 (off), 0 (any) or 1-65535");
         assertThat(run("--sync-policy", "sometimes")).isEqualTo(2);
-        assertThat(err()).contains("must be NONE, ASYNC, DATA or DATA_AND_METADATA");
+        assertThat(err()).contains("must be one of NONE, ASYNC, DATA, DATA_AND_METADATA");
         assertThat(run("--journal-io-mode", "tape")).isEqualTo(2);
-        assertThat(err()).contains("must be CHANNEL or MAPPED");
+        assertThat(err()).contains("must be one of MAPPED, CHANNEL");
         assertThat(run("--allow-anonymous", "maybe")).isEqualTo(2);
         assertThat(err()).contains("must be true or false");
         assertThat(run("stray")).isEqualTo(2);
