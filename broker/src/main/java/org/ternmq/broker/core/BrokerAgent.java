@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * fan-out) atomic without coordination; the journal's appender thread does the slow part of a persistent
  * send, so the agent only routes and dispatches.
  *
+ * <p>It is the hub the other core classes call back into, so it stays a little over 500 lines; the parts
+ * with rules of their own live beside it: {@link Subscriptions}, {@link TemporaryDestinations},
+ * {@link MessageMover}, {@link StoreWriter}, {@link Pager}.
+ *
  * <p>{@link #execute}, {@link #schedule} and {@link #shutdown} may be called from any thread; every other
  * method only on the agent thread.
  */
@@ -56,11 +60,8 @@ public final class BrokerAgent {
 
     private final Map<String, MessageQueue> queues = new HashMap<>();
     private final Map<String, BrokerTopic> topics = new HashMap<>();
-    private final Map<String, MessageQueue> temporaryQueues = new HashMap<>();
-    private final Map<String, BrokerTopic> temporaryTopics = new HashMap<>();
-    /** Temporary destination name to the id of the connection that owns it. */
-    private final Map<Address, String> temporaryOwners = new HashMap<>();
     private final Subscriptions subscriptions = new Subscriptions(this);
+    private final TemporaryDestinations temporaries = new TemporaryDestinations(this);
     private final MessageMover mover = new MessageMover(this);
     private final Map<String, BrokerConnection> clientIds = new HashMap<>();
     private final Set<BrokerConnection> connections = new LinkedHashSet<>();
@@ -222,13 +223,7 @@ public final class BrokerAgent {
         if (connection.clientId() != null) {
             clientIds.remove(connection.clientId(), connection);
         }
-        temporaryOwners.entrySet().removeIf(e -> {
-            if (e.getValue().equals(connection.id())) {
-                deleteTemporary(e.getKey());
-                return true;
-            }
-            return false;
-        });
+        temporaries.ownerClosed(connection);
     }
 
     /** Closes every connection (broker shutdown). */
@@ -250,12 +245,7 @@ public final class BrokerAgent {
 
     MessageQueue queue(Address address, BrokerConnection user, boolean forConsuming) throws BrokerException {
         if (address.kind() == Address.Kind.TEMPORARY_QUEUE) {
-            MessageQueue q = temporaryQueues.get(address.name());
-            if (q == null) {
-                throw new BrokerException(ErrorCode.INVALID_DESTINATION, "temporary queue " + address.name() + " does not exist");
-            }
-            checkOwner(address, user, forConsuming);
-            return q;
+            return temporaries.queue(address, user, forConsuming);
         }
         MessageQueue q = queues.get(address.name());
         if (q == null) {
@@ -276,12 +266,7 @@ public final class BrokerAgent {
 
     BrokerTopic topic(Address address, BrokerConnection user, boolean forConsuming) throws BrokerException {
         if (address.kind() == Address.Kind.TEMPORARY_TOPIC) {
-            BrokerTopic t = temporaryTopics.get(address.name());
-            if (t == null) {
-                throw new BrokerException(ErrorCode.INVALID_DESTINATION, "temporary topic " + address.name() + " does not exist");
-            }
-            checkOwner(address, user, forConsuming);
-            return t;
+            return temporaries.topic(address, user, forConsuming);
         }
         return topics.computeIfAbsent(address.name(), BrokerTopic::new);
     }
@@ -291,66 +276,8 @@ public final class BrokerAgent {
         return new MessageQueue(name, origin, policies.policyFor(origin.name()), this, storeId);
     }
 
-    private void checkOwner(Address address, BrokerConnection user, boolean forConsuming) throws BrokerException {
-        if (forConsuming && !user.id().equals(temporaryOwners.get(address))) {
-            throw new BrokerException(ErrorCode.INVALID_DESTINATION,
-                    address.name() + " is a temporary destination of another connection");
-        }
-    }
-
-    void createTemporary(Address address, BrokerConnection owner) throws BrokerException {
-        if (!address.kind().isTemporary()) {
-            throw new BrokerException(ErrorCode.INVALID_DESTINATION, address + " is not temporary");
-        }
-        if (temporaryOwners.containsKey(address)) {
-            throw new BrokerException(ErrorCode.INVALID_DESTINATION, address + " already exists");
-        }
-        temporaryOwners.put(address, owner.id());
-        if (address.isQueue()) {
-            temporaryQueues.put(address.name(), newQueue(address.name(), address, 0));
-        } else {
-            temporaryTopics.put(address.name(), new BrokerTopic(address.name()));
-        }
-    }
-
-    void deleteTemporary(Address address, BrokerConnection requester) throws BrokerException {
-        String owner = temporaryOwners.get(address);
-        if (owner == null) {
-            return;
-        }
-        if (!owner.equals(requester.id())) {
-            throw new BrokerException(ErrorCode.ILLEGAL_STATE, address.name() + " belongs to another connection");
-        }
-        if (address.isQueue()) {
-            if (!temporaryQueues.get(address.name()).consumers().isEmpty()) {
-                throw new BrokerException(ErrorCode.ILLEGAL_STATE, "temporary queue " + address.name() + " has consumers");
-            }
-        } else {
-            for (Subscription s : temporaryTopics.get(address.name()).subscriptions) {
-                if (!s.queue.consumers().isEmpty()) {
-                    throw new BrokerException(ErrorCode.ILLEGAL_STATE, "temporary topic " + address.name() + " has consumers");
-                }
-            }
-        }
-        temporaryOwners.remove(address);
-        deleteTemporary(address);
-    }
-
-    private void deleteTemporary(Address address) {
-        if (address.isQueue()) {
-            MessageQueue q = temporaryQueues.remove(address.name());
-            if (q != null) {
-                q.delete();
-            }
-        } else {
-            BrokerTopic t = temporaryTopics.remove(address.name());
-            if (t != null) {
-                for (Subscription s : t.subscriptions) {
-                    s.queue.delete();
-                }
-                t.subscriptions.clear();
-            }
-        }
+    TemporaryDestinations temporaries() {
+        return temporaries;
     }
 
     // ---- routing
@@ -547,7 +474,7 @@ public final class BrokerAgent {
         for (MessageQueue q : new ArrayList<>(queues.values())) {
             q.expire(now);
         }
-        for (MessageQueue q : new ArrayList<>(temporaryQueues.values())) {
+        for (MessageQueue q : temporaries.queues()) {
             q.expire(now);
         }
         for (BrokerTopic t : topics.values()) {
@@ -589,6 +516,6 @@ public final class BrokerAgent {
     }
 
     BrokerTopic existingTopic(Address topic) {
-        return topic.kind() == Address.Kind.TEMPORARY_TOPIC ? temporaryTopics.get(topic.name()) : topics.get(topic.name());
+        return topic.kind() == Address.Kind.TEMPORARY_TOPIC ? temporaries.existingTopic(topic.name()) : topics.get(topic.name());
     }
 }

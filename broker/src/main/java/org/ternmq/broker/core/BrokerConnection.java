@@ -198,10 +198,10 @@ public final class BrokerConnection {
                 browsers.remove(((CloseBrowser) r).browserId());
                 return new Ok(corr);
             case CREATE_TEMPORARY:
-                agent.createTemporary(((CreateTemporary) r).address(), this);
+                agent.temporaries().create(((CreateTemporary) r).address(), this);
                 return new Ok(corr);
             case DELETE_TEMPORARY:
-                agent.deleteTemporary(((DeleteTemporary) r).address(), this);
+                agent.temporaries().delete(((DeleteTemporary) r).address(), this);
                 return new Ok(corr);
             case UNSUBSCRIBE:
                 agent.unsubscribe(this, ((Unsubscribe) r).subscriptionName());
