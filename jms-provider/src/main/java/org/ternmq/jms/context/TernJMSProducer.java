@@ -1,5 +1,6 @@
 package org.ternmq.jms.context;
 
+import org.ternmq.jms.message.ValueConversion;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.Set;
@@ -268,42 +269,42 @@ final class TernJMSProducer implements JMSProducer {
 
     @Override
     public boolean getBooleanProperty(String name) {
-        return PropertyConversions.toBoolean(properties.get(name));
+        return RuntimeExceptions.unchecked(() -> ValueConversion.toBoolean(properties.get(name)));
     }
 
     @Override
     public byte getByteProperty(String name) {
-        return PropertyConversions.toByte(properties.get(name));
+        return RuntimeExceptions.unchecked(() -> ValueConversion.toByte(properties.get(name)));
     }
 
     @Override
     public short getShortProperty(String name) {
-        return PropertyConversions.toShort(properties.get(name));
+        return RuntimeExceptions.unchecked(() -> ValueConversion.toShort(properties.get(name)));
     }
 
     @Override
     public int getIntProperty(String name) {
-        return PropertyConversions.toInt(properties.get(name));
+        return RuntimeExceptions.unchecked(() -> ValueConversion.toInt(properties.get(name)));
     }
 
     @Override
     public long getLongProperty(String name) {
-        return PropertyConversions.toLong(properties.get(name));
+        return RuntimeExceptions.unchecked(() -> ValueConversion.toLong(properties.get(name)));
     }
 
     @Override
     public float getFloatProperty(String name) {
-        return PropertyConversions.toFloat(properties.get(name));
+        return RuntimeExceptions.unchecked(() -> ValueConversion.toFloat(properties.get(name)));
     }
 
     @Override
     public double getDoubleProperty(String name) {
-        return PropertyConversions.toDouble(properties.get(name));
+        return RuntimeExceptions.unchecked(() -> ValueConversion.toDouble(properties.get(name)));
     }
 
     @Override
     public String getStringProperty(String name) {
-        return PropertyConversions.toStringValue(properties.get(name));
+        return RuntimeExceptions.unchecked(() -> ValueConversion.toText(properties.get(name)));
     }
 
     @Override

@@ -17,7 +17,7 @@ import jakarta.jms.MessageNotWriteableException;
  * primitives (but char) and String, and read-only after receipt until cleared. Confined, like its message,
  * to one thread at a time.
  */
-final class MessageProperties {
+public final class MessageProperties {
 
     /** Words a selector reserves, so a property cannot be named after them (3.8.1.1). */
     private static final Set<String> RESERVED = Set.of(
@@ -79,7 +79,7 @@ final class MessageProperties {
      * @throws IllegalArgumentException for a null or empty name, a name that is not a Java identifier, or a
      *     selector reserved word
      */
-    static void checkName(String name) {
+    public static void checkName(String name) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("property name must not be null or empty");
         }

@@ -7,14 +7,16 @@ import jakarta.jms.MessageFormatException;
  * a value written as one type may be read as another only along these rules; a String is parsed with the
  * wrapper's {@code valueOf}, so bad text and a null value fail exactly as {@code valueOf} does
  * ({@code NumberFormatException}, or {@code false} for boolean, {@code NullPointerException} for float and
- * double). A null read as char throws {@code NullPointerException}. Stateless.
+ * double). A null read as char throws {@code NullPointerException}. The one implementation of these rules:
+ * messages use it for properties and bodies, and the simplified API's producer for its properties.
+ * Stateless; any thread may call it.
  */
-final class ValueConversion {
+public final class ValueConversion {
 
     private ValueConversion() {
     }
 
-    static boolean toBoolean(Object value) throws MessageFormatException {
+    public static boolean toBoolean(Object value) throws MessageFormatException {
         if (value instanceof Boolean b) {
             return b;
         }
@@ -24,7 +26,7 @@ final class ValueConversion {
         throw invalid(value, "boolean");
     }
 
-    static byte toByte(Object value) throws MessageFormatException {
+    public static byte toByte(Object value) throws MessageFormatException {
         if (value instanceof Byte b) {
             return b;
         }
@@ -34,7 +36,7 @@ final class ValueConversion {
         throw invalid(value, "byte");
     }
 
-    static short toShort(Object value) throws MessageFormatException {
+    public static short toShort(Object value) throws MessageFormatException {
         if (value instanceof Short || value instanceof Byte) {
             return ((Number) value).shortValue();
         }
@@ -44,7 +46,7 @@ final class ValueConversion {
         throw invalid(value, "short");
     }
 
-    static char toChar(Object value) throws MessageFormatException {
+    public static char toChar(Object value) throws MessageFormatException {
         if (value instanceof Character c) {
             return c;
         }
@@ -54,7 +56,7 @@ final class ValueConversion {
         throw invalid(value, "char");
     }
 
-    static int toInt(Object value) throws MessageFormatException {
+    public static int toInt(Object value) throws MessageFormatException {
         if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
             return ((Number) value).intValue();
         }
@@ -64,7 +66,7 @@ final class ValueConversion {
         throw invalid(value, "int");
     }
 
-    static long toLong(Object value) throws MessageFormatException {
+    public static long toLong(Object value) throws MessageFormatException {
         if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
             return ((Number) value).longValue();
         }
@@ -74,7 +76,7 @@ final class ValueConversion {
         throw invalid(value, "long");
     }
 
-    static float toFloat(Object value) throws MessageFormatException {
+    public static float toFloat(Object value) throws MessageFormatException {
         if (value instanceof Float f) {
             return f;
         }
@@ -84,7 +86,7 @@ final class ValueConversion {
         throw invalid(value, "float");
     }
 
-    static double toDouble(Object value) throws MessageFormatException {
+    public static double toDouble(Object value) throws MessageFormatException {
         if (value instanceof Double || value instanceof Float) {
             return ((Number) value).doubleValue();
         }
@@ -94,7 +96,7 @@ final class ValueConversion {
         throw invalid(value, "double");
     }
 
-    static String toText(Object value) throws MessageFormatException {
+    public static String toText(Object value) throws MessageFormatException {
         if (value instanceof byte[]) {
             throw invalid(value, "String");
         }
@@ -118,7 +120,7 @@ final class ValueConversion {
     }
 
     /** @return whether the value may be a property: null, boxed primitive but char, or String */
-    static boolean isPropertyValue(Object value) {
+    public static boolean isPropertyValue(Object value) {
         return value == null || value instanceof String || value instanceof Integer || value instanceof Long
                 || value instanceof Boolean || value instanceof Byte || value instanceof Short
                 || value instanceof Float || value instanceof Double;

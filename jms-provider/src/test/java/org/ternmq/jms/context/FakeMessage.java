@@ -138,7 +138,7 @@ final class FakeMessage implements InvocationHandler {
         }
         if (kind == MapMessage.class && name.startsWith("set")) {
             checkWritable();
-            if (!(args[1] == null || args[1] instanceof byte[] || PropertyConversions.isPropertyValue(args[1]))) {
+            if (!(args[1] == null || args[1] instanceof byte[] || org.ternmq.jms.message.ValueConversion.isPropertyValue(args[1]))) {
                 throw new MessageFormatException("invalid map value " + args[1].getClass().getName());
             }
             mapBody().put((String) args[0], args[1]);
@@ -187,7 +187,7 @@ final class FakeMessage implements InvocationHandler {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("empty property name");
         }
-        if (!PropertyConversions.isPropertyValue(value)) {
+        if (value == null || !org.ternmq.jms.message.ValueConversion.isPropertyValue(value)) {
             throw new MessageFormatException("invalid property value " + value);
         }
         properties.put(name, value);
