@@ -29,7 +29,7 @@ public final class MessageProperties {
     /** When the broker found the message expired and moved it (epoch milliseconds). */
     public static final String EXPIRED_AT = "JMS_TERN_ExpiredAt";
     /** Set by producers: messages with an id already seen on the destination are dropped. */
-    public static final String DUPLICATE_ID = "JMS_TERN_DuplicateID";
+    public static final String DUPLICATE_ID = org.ternmq.message.MessageDescriptor.DUPLICATE_ID_PROPERTY;
 
     private MessageProperties() {
     }
