@@ -43,6 +43,9 @@ import org.ternmq.store.index.RecordIndex;
 public final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
+    /** Ids each {@link RecordType#ID_BLOCK} frame reserves. */
+    static final long ID_BLOCK_SIZE = 1 << 16;
+
     private final JournalConfig config;
     private final DirectoryLock lock;
     private final SegmentSet segments;
@@ -51,10 +54,11 @@ public final class Journal implements AutoCloseable {
     private final JournalAgent agent;
     private final Thread appender;
     private final int maxPayloadSize;
+    private final IdSequence ids;
     private volatile boolean closed;
 
     private Journal(JournalConfig config, DirectoryLock lock, SegmentSet segments, RecordIndex index,
-            BlockingQueue<Command> queue, JournalAgent agent) {
+            BlockingQueue<Command> queue, JournalAgent agent, long highestId) {
         this.config = config;
         this.lock = lock;
         this.segments = segments;
@@ -64,6 +68,8 @@ public final class Journal implements AutoCloseable {
         this.maxPayloadSize = config.get(JournalConfig.MAX_PAYLOAD_SIZE);
         this.appender = new Thread(agent, "tern-journal-appender-" + config.directory().getFileName());
         this.appender.setDaemon(true);
+        this.ids = new IdSequence(highestId, ID_BLOCK_SIZE,
+                last -> submit(RecordType.ID_BLOCK, last, 0, (byte) 0, null, false));
     }
 
     /**
@@ -107,8 +113,11 @@ public final class Journal implements AutoCloseable {
             BlockingQueue<Command> queue = new LinkedBlockingQueue<>(config.get(JournalConfig.QUEUE_CAPACITY));
             JournalAgent agent = new JournalAgent(config, queue, recovery.segments(), recovery.state(), pool, head,
                     nextSequence, replication);
-            Journal journal = new Journal(config, lock, recovery.segments(), recovery.state().index, queue, agent);
+            Journal journal = new Journal(config, lock, recovery.segments(), recovery.state().index, queue, agent,
+                    recovery.state().highestId());
             journal.appender.start();
+            // the head must state the high-water mark: older segments holding it may be removed
+            journal.ids.reserveAhead();
             LOG.info("opened journal {}: {} live records, {} segments, recovered in {} ms", directory,
                     recovery.state().index.size(), recovery.segments().count(), (System.nanoTime() - started) / 1_000_000);
             journal.rollbackUnfinished(unfinished);
@@ -189,6 +198,22 @@ public final class Journal implements AutoCloseable {
         b.clear().limit(length);
         s.file.read(offset, b);
         return b.flip();
+    }
+
+    // ---- ids ------------------------------------------------------------------------------------
+
+    /**
+     * A new record or transaction id, never handed out before by a journal in this directory: not before a
+     * restart or a crash, not for a record since deleted and compacted away. Ids grow, but callers may
+     * write them in any order. Any thread.
+     */
+    public long nextId() {
+        return ids.next(1);
+    }
+
+    /** The first of {@code count} consecutive new ids (see {@link #nextId()}). */
+    public long nextIds(int count) {
+        return ids.next(count);
     }
 
     // ---- writes ----------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ final class JournalAgent implements Runnable {
     private final List<Segment> replicationSegments = new ArrayList<>(2);
     private final List<Integer> replicationStarts = new ArrayList<>(2);
     private final ByteBuffer header = ByteBuffer.allocate(RecordDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-    private final ByteBuffer endFrame = ByteBuffer.allocateDirect(RecordDescriptor.END_OF_SEGMENT_LENGTH)
+    private final ByteBuffer controlFrame = ByteBuffer.allocateDirect(RecordDescriptor.HEADER_LENGTH)
             .order(ByteOrder.LITTLE_ENDIAN);
     private ByteBuffer frame = ByteBuffer.allocateDirect(64 << 10).order(ByteOrder.LITTLE_ENDIAN);
 
@@ -111,6 +111,7 @@ final class JournalAgent implements Runnable {
     @Override
     public void run() {
         try {
+            guarded(this::upgradeHead);
             boolean closing = false;
             while (!closing) {
                 Command first = nextCommand();
@@ -329,21 +330,18 @@ final class JournalAgent implements Runnable {
     }
 
     private void ensureRoom(int aligned) throws IOException {
-        if (head.writePosition + aligned <= head.capacity() - RecordDescriptor.END_OF_SEGMENT_LENGTH) {
-            return;
+        if (head.writePosition + aligned > head.capacity() - RecordDescriptor.END_OF_SEGMENT_LENGTH) {
+            rollHead();
         }
-        ByteBuffer end = endFrame.clear();
-        for (int i = 0; i < RecordDescriptor.END_OF_SEGMENT_LENGTH; i += 8) {
-            end.putLong(i, 0L);
-        }
-        end.putInt(RecordDescriptor.LENGTH_OFFSET, RecordDescriptor.END_OF_SEGMENT_LENGTH);
-        end.putInt(RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
-        end.put(RecordDescriptor.TYPE_OFFSET, RecordType.END_OF_SEGMENT.code());
-        end.putInt(RecordDescriptor.CRC_OFFSET, RecordDescriptor.crc(end, 0, RecordDescriptor.END_OF_SEGMENT_LENGTH));
-        int position = head.writePosition;
-        head.file.write(position, end);
-        noteWritten(head, position);
-        head.writePosition = position + RecordDescriptor.END_OF_SEGMENT_LENGTH;
+    }
+
+    /**
+     * Ends the head with END_OF_SEGMENT and starts the next segment. Its first frame restates the highest id
+     * so far ({@link RecordType#ID_BLOCK}), so the newest segment always holds the high-water mark whichever
+     * older segments are removed (see {@link IdSequence}).
+     */
+    private void rollHead() throws IOException {
+        writeControlFrame(RecordType.END_OF_SEGMENT, 0);
         head.ended = true;
 
         Segment next = pool.newSegment(nextSequence++);
@@ -352,6 +350,33 @@ final class JournalAgent implements Runnable {
         SegmentFile.forceDirectory(directory);
         head = next;
         markDirty(next);
+        writeControlFrame(RecordType.ID_BLOCK, state.highestId());
+    }
+
+    /**
+     * A head of an older format version is ended at start-up, so frames of newer types are only ever written
+     * into segments whose header tells an older reader to keep away.
+     */
+    private void upgradeHead() throws IOException {
+        if (head.version < SegmentDescriptor.VERSION) {
+            LOG.info("journal {}: segment {} has format version {}; new records go to a version {} segment",
+                    directory, head.sequence, head.version, SegmentDescriptor.VERSION);
+            rollHead();
+        }
+    }
+
+    /** Writes a frame without payload (END_OF_SEGMENT, ID_BLOCK) at the head; the caller made room. */
+    private void writeControlFrame(RecordType type, long id) throws IOException {
+        ByteBuffer f = controlFrame.clear();
+        for (int i = 0; i < RecordDescriptor.HEADER_LENGTH; i += 8) {
+            f.putLong(i, 0L);
+        }
+        f.putInt(RecordDescriptor.LENGTH_OFFSET, RecordDescriptor.HEADER_LENGTH);
+        f.putInt(RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
+        f.put(RecordDescriptor.TYPE_OFFSET, type.code());
+        f.putLong(RecordDescriptor.ID_OFFSET, id);
+        long location = appendFrame(f, RecordDescriptor.HEADER_LENGTH, RecordDescriptor.HEADER_LENGTH);
+        state.apply(type, id, 0, location, RecordDescriptor.HEADER_LENGTH, null);
     }
 
     private void noteWritten(Segment segment, int position) {

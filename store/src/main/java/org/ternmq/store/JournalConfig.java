@@ -137,7 +137,8 @@ public final class JournalConfig {
                 }
             }
             if (problems.isEmpty()) {
-                long needed = (long) SegmentDescriptor.HEADER_LENGTH
+                // a new segment holds its header, the ID_BLOCK frame that opens it, the record, END_OF_SEGMENT
+                long needed = (long) SegmentDescriptor.HEADER_LENGTH + RecordDescriptor.HEADER_LENGTH
                         + RecordDescriptor.aligned(RecordDescriptor.frameLength((Integer) values.get(MAX_PAYLOAD_SIZE)))
                         + RecordDescriptor.END_OF_SEGMENT_LENGTH;
                 if (needed > (Integer) values.get(SEGMENT_SIZE)) {

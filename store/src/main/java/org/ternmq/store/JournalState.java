@@ -26,6 +26,8 @@ final class JournalState {
     final RecordIndex index;
     private final SegmentSet segments;
     private final Map<Long, PendingTransaction> transactions = new LinkedHashMap<>();
+    /** The highest record or transaction id any applied frame carried, ID_BLOCK reservations included. */
+    private long highestId;
 
     JournalState(RecordIndex index, SegmentSet segments) {
         this.index = index;
@@ -41,11 +43,20 @@ final class JournalState {
     }
 
     /**
+     * The highest id (record or transaction) in any frame applied so far, live or not, including what
+     * {@link RecordType#ID_BLOCK} frames reserved. After recovery, no id at or below it may be handed out.
+     */
+    long highestId() {
+        return highestId;
+    }
+
+    /**
      * Applies one record that now sits at {@code location} and takes {@code frame} aligned bytes.
      *
      * @param xid the PREPARE record's payload, else ignored
      */
     void apply(RecordType type, long id, long txId, long location, int frame, byte[] xid) throws IOException {
+        highestId = Math.max(highestId, Math.max(id, txId));
         switch (type) {
             case ADD, UPDATE -> put(id, location, frame);
             case DELETE -> delete(id);
@@ -54,7 +65,7 @@ final class JournalState {
             case PREPARE -> prepare(id, xid, location, frame);
             case COMMIT -> commit(id);
             case ROLLBACK -> rollback(id);
-            case END_OF_SEGMENT -> { }
+            case END_OF_SEGMENT, ID_BLOCK -> { }
             default -> throw new IllegalArgumentException("unknown record type " + type);
         }
     }

@@ -82,7 +82,8 @@ final class Recovery {
                 continue;
             }
             SegmentFile file = opener.open(path);
-            if (!hasValidHeader(path, file, sequence)) {
+            int version = validVersion(path, file, sequence);
+            if (version < 0) {
                 file.close();
                 LOG.warn("dropping segment {}: its header is torn (crash while it was being created)", path);
                 pool.recycle(path);
@@ -90,7 +91,7 @@ final class Recovery {
                 stopped = true;
                 continue;
             }
-            Segment segment = new Segment(sequence, path, file, SegmentDescriptor.HEADER_LENGTH);
+            Segment segment = new Segment(sequence, version, path, file, SegmentDescriptor.HEADER_LENGTH);
             segments.add(segment);
             scan(segment);
             if (!segment.ended) {
@@ -106,9 +107,10 @@ final class Recovery {
         }
     }
 
-    private boolean hasValidHeader(Path path, SegmentFile file, long sequence) throws IOException {
+    /** The segment's format version, or -1 when its header is torn or from the file's previous life. */
+    private int validVersion(Path path, SegmentFile file, long sequence) throws IOException {
         if (file.capacity() < SegmentDescriptor.HEADER_LENGTH) {
-            return false;
+            return -1;
         }
         ByteBuffer header = ByteBuffer.allocate(SegmentDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         file.read(0, header);
@@ -119,14 +121,14 @@ final class Recovery {
             case UNSUPPORTED_VERSION:
                 file.close();
                 throw new IOException("journal segment " + path + " has format version "
-                        + header.getInt(SegmentDescriptor.VERSION_OFFSET) + "; this build reads version "
-                        + SegmentDescriptor.VERSION);
+                        + SegmentDescriptor.version(header) + "; this build reads versions "
+                        + SegmentDescriptor.MIN_VERSION + " to " + SegmentDescriptor.VERSION);
             case TORN:
-                return false;
+                return -1;
             default:
                 // A recycled file whose new header never reached the disk still has its old sequence.
-                return SegmentDescriptor.sequence(header) == sequence
-                        && SegmentDescriptor.capacity(header) == file.capacity();
+                return SegmentDescriptor.sequence(header) == sequence && SegmentDescriptor.capacity(header) == file.capacity()
+                        ? SegmentDescriptor.version(header) : -1;
         }
     }
 

@@ -3,6 +3,7 @@ package org.ternmq.store;
 import java.nio.file.Path;
 
 import org.ternmq.store.file.SegmentFile;
+import org.ternmq.store.format.SegmentDescriptor;
 
 /**
  * One segment of the journal and its bookkeeping: where writing stopped and how much of it is live.
@@ -13,6 +14,8 @@ import org.ternmq.store.file.SegmentFile;
  */
 final class Segment {
     final long sequence;
+    /** The format version in its header ({@link SegmentDescriptor#VERSION} for new ones). */
+    final int version;
     final SegmentFile file;
     Path path;
     /** The next free byte; frames lie in [header, writePosition). */
@@ -23,8 +26,9 @@ final class Segment {
     int liveCount;
     long liveBytes;
 
-    Segment(long sequence, Path path, SegmentFile file, int writePosition) {
+    Segment(long sequence, int version, Path path, SegmentFile file, int writePosition) {
         this.sequence = sequence;
+        this.version = version;
         this.path = path;
         this.file = file;
         this.writePosition = writePosition;
@@ -37,6 +41,6 @@ final class Segment {
     @Override
     public String toString() {
         return "Segment{" + sequence + ", write=" + writePosition + ", live=" + liveCount + "/" + liveBytes + "B"
-                + (ended ? ", ended" : "") + "}";
+                + (ended ? ", ended" : "") + (version != SegmentDescriptor.VERSION ? ", v" + version : "") + "}";
     }
 }

@@ -111,7 +111,7 @@ final class SegmentPool implements AutoCloseable {
             file.close();
             throw e;
         }
-        return new Segment(sequence, target, file, SegmentDescriptor.HEADER_LENGTH);
+        return new Segment(sequence, SegmentDescriptor.VERSION, target, file, SegmentDescriptor.HEADER_LENGTH);
     }
 
     /**

@@ -74,4 +74,44 @@ class JournalCompactionCrashTest {
             assertThat(c.prepared).singleElement().satisfies(p -> assertThat(p.txId()).isEqualTo(77));
         }
     }
+
+    /**
+     * Ids come from {@link Journal#nextId()} while everything but a few old records is deleted and segments
+     * go; the journal stops at the n-th write. Whatever survived, no id whose write completed may be handed
+     * out again after recovery.
+     */
+    @ParameterizedTest(name = "crash at write {0}")
+    @ValueSource(ints = {3, 7, 40, 95, 150, 201, 290, 370, 450, 575, 700, 850, 990, 1500})
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void noIdIsHandedOutAgainAfterACrashAtAnyWrite(int crashAt) throws IOException {
+        JournalConfig config = JournalConfig.builder(dir)
+                .set(JournalConfig.SEGMENT_SIZE, 64 << 10)
+                .set(JournalConfig.MAX_PAYLOAD_SIZE, 8 << 10)
+                .set(JournalConfig.COMPACTION_STEP_RECORDS, 3)
+                .build();
+        long written = 0;
+        for (int life = 0; life < 3; life++) {
+            FaultyFiles files = new FaultyFiles(config.ioMode());
+            try (Journal j = Journal.open(config, RecoveryListener.IGNORE, null, files)) {
+                long first = j.nextId();
+                assertThat(first).as("first id of life %d", life).isGreaterThan(written);
+                files.writesBeforeFailure.set(life == 2 ? crashAt : -1);
+                try {
+                    j.add(first, (byte) 0, payload(first, 0, 700), true).join();
+                    written = Math.max(written, first);
+                    for (int i = 0; i < 400; i++) {
+                        long id = j.nextIds(2);
+                        j.add(id, (byte) 0, payload(id, 0, 900), false).join();
+                        written = Math.max(written, id);
+                        j.delete(id, false).join();
+                    }
+                } catch (CompletionException e) {
+                    assertThat(e).hasCauseInstanceOf(StoreFencedException.class);
+                }
+            }
+        }
+        try (Journal j = Journal.open(config, RecoveryListener.IGNORE)) {
+            assertThat(j.nextId()).isGreaterThan(written);
+        }
+    }
 }

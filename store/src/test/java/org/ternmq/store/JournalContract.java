@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -275,6 +276,66 @@ abstract class JournalContract {
         assertThat(j.isFenced()).isFalse();
         j.commit(7).join();
         assertThat(j.read(2)).isPresent();
+    }
+
+    // ---- ids -------------------------------------------------------------------------------------
+
+    @Test
+    void idsAreNeverHandedOutTwiceAcrossRestartsCompactionAndRemovedSegments() throws IOException {
+        long highest = 0;
+        Journal j = open();
+        long keep = j.nextId(); // one old record, relocated again and again while everything newer goes
+        j.add(keep, (byte) 1, payload(keep, 0, 500), true).join();
+        for (int round = 0; round < 4; round++) {
+            for (int i = 0; i < 300; i++) {
+                long id = j.nextIds(2);
+                assertThat(id).isGreaterThan(highest);
+                highest = id + 1;
+                j.add(id, (byte) 0, payload(id, 0, 1000), false);
+                j.delete(id, false);
+            }
+            j.add(keep, (byte) 1, payload(keep, round + 1, 500), true).join();
+            await().atMost(Duration.ofSeconds(10)).until(() -> segmentFiles() <= 2);
+            TestRecords.Collected c = reopen(j);
+            assertThat(c.records.keySet()).containsExactly(keep);
+            j = open();
+            assertThat(j.nextId()).as("first id after restart %d", round).isGreaterThan(highest);
+        }
+    }
+
+    @Test
+    void idsHandedOutConcurrentlyAreDistinct() throws Exception {
+        Journal j = open();
+        Set<Long> seen = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                fs.add(pool.submit(() -> {
+                    for (int i = 0; i < 50_000; i++) {
+                        long first = j.nextIds(1 + i % 3);
+                        for (int k = 0; k <= i % 3; k++) {
+                            assertThat(seen.add(first + k)).isTrue();
+                        }
+                    }
+                }));
+            }
+            for (var f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        long max = seen.stream().mapToLong(Long::longValue).max().orElseThrow();
+        j.add(max, (byte) 0, payload(max, 0, 10), true).join();
+        reopen(j);
+        assertThat(open().nextId()).isGreaterThan(max);
+    }
+
+    @Test
+    void badIdCountIsRefused() throws IOException {
+        Journal j = open();
+        assertThatThrownBy(() -> j.nextIds(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     // ---- segments, reclaim, compaction ----------------------------------------------------------

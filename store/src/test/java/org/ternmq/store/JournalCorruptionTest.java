@@ -80,7 +80,8 @@ class JournalCorruptionTest {
         ReplicationListener hook = (segment, position, bytes) -> {
             for (int at = 0; at < bytes.remaining(); ) {
                 int length = bytes.getInt(at);
-                if (bytes.get(at + RecordDescriptor.TYPE_OFFSET) != RecordType.END_OF_SEGMENT.code()) {
+                byte type = bytes.get(at + RecordDescriptor.TYPE_OFFSET);
+                if (type != RecordType.END_OF_SEGMENT.code() && type != RecordType.ID_BLOCK.code()) {
                     frames.add(new Frame(bytes.getLong(at + RecordDescriptor.ID_OFFSET), segment, position + at, length));
                 }
                 at += RecordDescriptor.aligned(length);

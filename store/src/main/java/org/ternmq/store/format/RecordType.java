@@ -24,7 +24,13 @@ public enum RecordType {
     /** The transaction in the id field rolls back. */
     ROLLBACK(9),
     /** The writer moved to the next segment; nothing valid follows in this one. */
-    END_OF_SEGMENT(10);
+    END_OF_SEGMENT(10),
+    /**
+     * The id field is the highest record or transaction id the journal may have handed out: recovery
+     * resumes above it, so no id is ever handed out twice (format version 2). Never live; the newest
+     * segment always holds one at least as high as any id handed out (see {@code IdSequence}).
+     */
+    ID_BLOCK(11);
 
     private static final RecordType[] BY_CODE = new RecordType[16];
 

@@ -10,7 +10,7 @@ import java.util.zip.CRC32C;
  * <pre>
  *   0                   4                   8                                      16
  *   +-------------------+-------------------+---------------------------------------+
- *   | magic "TERN"      | format version    | segment sequence (long)               |
+ *   | magic "TERN"      | format version (2)| segment sequence (long)               |
  *   +-------------------+-------------------+---------------------------------------+
  *  16                  20                  24                                      64
  *   +-------------------+-------------------+---------------------------------------+
@@ -28,7 +28,13 @@ import java.util.zip.CRC32C;
 public final class SegmentDescriptor {
     /** "TERN" read as a little-endian int. */
     public static final int MAGIC = 0x4E524554;
-    public static final int VERSION = 1;
+    /**
+     * The version new segments get. Version 2 added {@link RecordType#ID_BLOCK} frames, which a
+     * version-1 reader would take for damage; such a reader refuses a version-2 file instead.
+     */
+    public static final int VERSION = 2;
+    /** The oldest version this code still reads (its segments are read as they are, never rewritten). */
+    public static final int MIN_VERSION = 1;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 4;
@@ -79,11 +85,16 @@ public final class SegmentDescriptor {
         if (b.getInt(CRC_OFFSET) != crc(b)) {
             return Status.TORN;
         }
-        return b.getInt(VERSION_OFFSET) == VERSION ? Status.VALID : Status.UNSUPPORTED_VERSION;
+        int version = b.getInt(VERSION_OFFSET);
+        return version >= MIN_VERSION && version <= VERSION ? Status.VALID : Status.UNSUPPORTED_VERSION;
     }
 
     public static long sequence(ByteBuffer header) {
         return header.duplicate().order(ByteOrder.LITTLE_ENDIAN).getLong(SEQUENCE_OFFSET);
+    }
+
+    public static int version(ByteBuffer header) {
+        return header.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(VERSION_OFFSET);
     }
 
     public static int capacity(ByteBuffer header) {
