@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 import org.ternmq.store.Journal;
 import org.ternmq.store.JournalConfig;
 import org.ternmq.store.JournalRecord;
@@ -26,12 +25,11 @@ import org.ternmq.store.JournalRecord;
 public final class JournalStore implements MessageStore {
 
     private final Journal journal;
-    private final AtomicLong ids = new AtomicLong();
     /** What recovery found, until {@link #load} hands it over. */
     private StoreRecovery recovered;
 
     private JournalStore(JournalConfig config) throws IOException {
-        this.recovered = new StoreRecovery(ids);
+        this.recovered = new StoreRecovery();
         this.journal = Journal.open(config, recovered);
     }
 
@@ -50,14 +48,15 @@ public final class JournalStore implements MessageStore {
         return journal.isFenced() ? "the journal in " + journal.config().directory() + " is fenced after an I/O error" : null;
     }
 
+    /** The journal's: never handed out before in this data directory, whatever was deleted or compacted. */
     @Override
     public long nextId() {
-        return ids.incrementAndGet();
+        return journal.nextId();
     }
 
     @Override
     public long nextIds(int count) {
-        return ids.addAndGet(count) - count + 1;
+        return journal.nextIds(count);
     }
 
     @Override

@@ -9,12 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ternmq.store.Journal;
 import org.ternmq.store.JournalRecord;
-import org.ternmq.store.PreparedTransaction;
 import org.ternmq.store.RecoveryListener;
 
 /**
@@ -31,7 +29,6 @@ final class StoreRecovery implements RecoveryListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(StoreRecovery.class);
 
-    private final AtomicLong highestId;
     private final List<QueueRecord> queues = new ArrayList<>();
     private final List<DuplicateIdRecord> duplicates = new ArrayList<>();
     private final Map<Long, RecoveredRefs> refsByQueue = new HashMap<>();
@@ -39,13 +36,8 @@ final class StoreRecovery implements RecoveryListener {
     private final Map<Long, int[]> shared = new HashMap<>();
     private final List<Long> deliveries = new ArrayList<>();
 
-    StoreRecovery(AtomicLong highestId) {
-        this.highestId = highestId;
-    }
-
     @Override
     public void onRecord(long id, byte userType, ByteBuffer payload) {
-        highestId.accumulateAndGet(id, Math::max);
         ByteBuffer p = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
         switch (userType) {
             case StoreRecordDescriptor.QUEUE -> queues.add(StoreRecordDescriptor.decodeQueue(id, p));
@@ -61,11 +53,6 @@ final class StoreRecovery implements RecoveryListener {
             case StoreRecordDescriptor.DUPLICATE -> duplicates.add(StoreRecordDescriptor.decodeDuplicate(id, p));
             default -> LOG.warn("journal record {} has unknown type {}; it is left alone", id, userType);
         }
-    }
-
-    @Override
-    public void onPreparedTransaction(PreparedTransaction transaction) {
-        highestId.accumulateAndGet(transaction.txId(), Math::max);
     }
 
     private int[] sharedCount(long messageId) {

@@ -176,4 +176,46 @@ class JournalStoreTest {
         assertThat(records).containsExactlyInAnyOrderEntriesOf(Map.of(StoreRecordDescriptor.QUEUE, 1,
                 StoreRecordDescriptor.QUEUED, 1));
     }
+
+    /**
+     * Issue 7 at the store level: a QUEUED record reserves the next id for its delivery state. After a
+     * restart, the first new id must not be that reserved one (nor any other id handed out before), or
+     * the old message's delivery record overwrites the new message.
+     */
+    @Test
+    void idsHandedOutBeforeARestartAreNeverHandedOutAgain() throws Exception {
+        long queue;
+        long a;
+        try (JournalStore store = JournalStore.open(config())) {
+            store.load(new Loaded());
+            queue = store.nextId();
+            StoreBatch b = store.batch();
+            b.addQueue(QueueRecord.queue(queue, "qa"));
+            a = store.nextIds(2);
+            b.addQueuedMessage(a, queue, 1, 0, 0, body(1));
+            b.commit(true).join();
+        }
+        long b;
+        try (JournalStore store = JournalStore.open(config())) {
+            store.load(new Loaded());
+            b = store.nextIds(2);
+            assertThat(b).as("first id after the restart").isGreaterThan(a + 1);
+            StoreBatch batch = store.batch();
+            batch.addQueuedMessage(b, queue, 2, 0, 0, body(2));
+            batch.commit(true).join();
+            batch = store.batch(); // A is delivered, then acknowledged, as in the issue
+            batch.updateDelivery(a, 1, 0, 1);
+            batch.commit(true).join();
+            batch = store.batch();
+            batch.removeQueuedMessage(a, true);
+            batch.commit(true).join();
+        }
+        try (JournalStore store = JournalStore.open(config())) {
+            Loaded loaded = new Loaded();
+            store.load(loaded);
+            assertThat(loaded.refs.get(queue)).containsExactly(b);
+            assertThat(store.readRef(b).message()).isEqualTo(body(2));
+            assertThat(store.nextId()).isGreaterThan(b + 1);
+        }
+    }
 }
