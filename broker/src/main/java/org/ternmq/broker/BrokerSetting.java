@@ -28,7 +28,10 @@ public enum BrokerSetting {
             "bytes of waiting messages all queues may hold on the heap before producers are held back (their "
             + "sends answered only as memory frees up); 0 means half the JVM's maximum heap"),
     EXPIRY_SCAN_PERIOD("expiry-scan-period", "1000",
-            "milliseconds between scans that move expired messages out of queues nobody consumes");
+            "milliseconds between scans that move expired messages out of queues nobody consumes"),
+    STOP_TIMEOUT("stop-timeout", "10000",
+            "milliseconds a graceful stop (SIGTERM, Ctrl-C) may take before the process halts; the journal is "
+            + "crash-safe, so a halt loses nothing acknowledged");
 
     private final String key;
     private final String defaultValue;

@@ -157,7 +157,9 @@ final class SegmentPool implements AutoCloseable {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             free.add(target);
         } catch (IOException e) {
-            LOG.warn("could not recycle segment file {}: {}", tmp, e.toString());
+            if (!(e instanceof java.nio.channels.ClosedByInterruptException)) { // else: closing, see close()
+                LOG.warn("could not recycle segment file {}: {}", tmp, e.toString());
+            }
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException again) {
@@ -186,7 +188,9 @@ final class SegmentPool implements AutoCloseable {
         } catch (IOException e) {
             // Not a write-path failure: if the disk is really failing, the appender meets it itself when
             // it makes the segment synchronously, and fences the journal there.
-            LOG.warn("could not preallocate a segment in {}: {}", directory, e.toString());
+            if (!(e instanceof java.nio.channels.ClosedByInterruptException)) { // else: closing, see close()
+                LOG.warn("could not preallocate a segment in {}: {}", directory, e.toString());
+            }
         }
     }
 
@@ -204,12 +208,16 @@ final class SegmentPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops preparing files: work under way is interrupted (an interrupted preparation leaves a {@code *.tmp}
+     * file, deleted at the next open), so closing never waits for megabytes of zeros to be written.
+     */
     @Override
     public void close() {
-        preallocator.shutdown();
+        preallocator.shutdownNow();
         try {
-            if (!preallocator.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("segment preallocation in {} did not stop within 30 s", directory);
+            if (!preallocator.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("segment preallocation in {} did not stop within 5 s", directory);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -83,6 +83,9 @@ public final class BrokerAgent {
             return t;
         });
         executor.setRemoveOnCancelPolicy(true);
+        // delayed work (redelivery delays, delivery times) is not run at shutdown: it is stored, and a restart
+        // schedules it again; waiting for it held a stopping broker for the whole shutdown timeout
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         executor.scheduleWithFixedDelay(() -> runAndFlush(this::expireAll), expiryScanPeriod, expiryScanPeriod,
                 TimeUnit.MILLISECONDS);
     }

@@ -47,8 +47,10 @@ public final class TernServer {
             return 0;
         }
         BrokerConfig config;
+        long stopTimeout;
         try {
             config = toConfig(values);
+            stopTimeout = stopTimeout(values.values());
         } catch (IllegalArgumentException e) {
             err.println("tern: " + e.getMessage());
             return 2;
@@ -67,12 +69,42 @@ public final class TernServer {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            haltAfter(stopTimeout, err);
             broker.close();
             stopped.countDown();
         }, "tern-shutdown"));
         out.println("Tern is running. Connection URL: " + broker.tcpUrl() + "  (Ctrl-C stops it)");
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Bounds a graceful stop: a daemon thread halts the JVM if it is still running {@code millis} from now.
+     * Halting is safe because the journal is crash-safe: the next start recovers as after a crash.
+     */
+    private static void haltAfter(long millis, PrintStream err) {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            err.println("tern: the graceful stop did not finish within " + millis + " ms (--stop-timeout); halting. "
+                    + "The next start recovers the journal as after a crash; nothing acknowledged is lost.");
+            err.flush();
+            Runtime.getRuntime().halt(3);
+        }, "tern-stop-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    static long stopTimeout(Map<BrokerSetting, String> v) {
+        long millis = longValue(BrokerSetting.STOP_TIMEOUT, v);
+        if (millis < 1) {
+            throw new IllegalArgumentException("--" + BrokerSetting.STOP_TIMEOUT.key() + " must be at least 1 (ms), was "
+                    + millis);
+        }
+        return millis;
     }
 
     /**

@@ -43,6 +43,8 @@ public final class ChildBroker implements AutoCloseable {
     private int generation;
     private String url;
     private boolean up;
+    private long lastStopMillis = -1;
+    private int lastExitCode = -1;
 
     /**
      * @param dataDir   the broker's data directory, kept across restarts
@@ -147,12 +149,16 @@ public final class ChildBroker implements AutoCloseable {
         if (p == null) {
             return;
         }
+        long started = System.nanoTime();
         if (forcibly) {
             p.destroyForcibly();
         } else {
             p.destroy();
         }
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        boolean ended = p.waitFor(30, TimeUnit.SECONDS);
+        lastStopMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        lastExitCode = ended ? p.exitValue() : -1;
+        if (!ended) {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
             throw new IllegalStateException("the broker did not stop within 30 s; killed");
@@ -223,6 +229,16 @@ public final class ChildBroker implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** How long the last stop or kill took, from the signal to the process's exit, in ms (-1 before any). */
+    public long lastStopMillis() {
+        return lastStopMillis;
+    }
+
+    /** The exit status of the last stopped or killed generation (-1 before any, or if it had to be killed). */
+    public int lastExitCode() {
+        return lastExitCode;
     }
 
     public Path logDir() {
