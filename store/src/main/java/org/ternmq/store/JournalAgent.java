@@ -173,8 +173,9 @@ final class JournalAgent implements Runnable {
                     continue;
                 }
                 try {
+                    boolean forced = c.durable && (policy.forcesBeforeCompletion() || alwaysForced(c));
                     boolean wrote = write(c);
-                    (wrote && c.durable && policy.forcesBeforeCompletion() ? completeAfterForce : completeNow).add(c);
+                    (wrote && forced ? completeAfterForce : completeNow).add(c);
                 } catch (Throwable t) {
                     fence(t);
                     c.future.completeExceptionally(fencedException());
@@ -218,6 +219,22 @@ final class JournalAgent implements Runnable {
             c.future.completeExceptionally(fencedException());
         }
         commands.clear();
+    }
+
+    /**
+     * Two-phase commit is forced whatever the sync policy: a prepare, and the commit or rollback of a prepared
+     * transaction. A transaction manager forgets a branch once told it ended, and trusts a prepared one to
+     * survive anything, so losing either to a power cut would leave a branch in doubt for good.
+     */
+    private boolean alwaysForced(Command c) {
+        if (c.type == RecordType.PREPARE) {
+            return true;
+        }
+        if (c.type == RecordType.COMMIT || c.type == RecordType.ROLLBACK) {
+            PendingTransaction tx = state.transaction(c.id);
+            return tx != null && tx.isPrepared();
+        }
+        return false;
     }
 
     /** Why a command cannot be applied to the current state, or {@code null}. Nothing is written for misuse. */

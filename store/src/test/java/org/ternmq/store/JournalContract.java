@@ -476,6 +476,30 @@ abstract class JournalContract {
     }
 
     @Test
+    void twoPhaseCommitIsForcedWhateverThePolicy() throws IOException {
+        for (SyncPolicy policy : new SyncPolicy[] {SyncPolicy.NONE, SyncPolicy.ASYNC}) {
+            Journal j = open(config().set(JournalConfig.SYNC_POLICY, policy)
+                    .set(JournalConfig.ASYNC_FLUSH_INTERVAL_MILLIS, 60_000L).build(), RecoveryListener.IGNORE);
+            j.addTx(7, 1, (byte) 0, payload(1, 0, 100));
+            j.commit(7).join();
+            int before = files.forces.get();
+            j.addTx(8, 2, (byte) 0, payload(2, 0, 100));
+            j.prepare(8, new byte[] {8}).join();
+            assertThat(files.forces.get()).as("%s: forces by the prepare", policy).isEqualTo(before + 1);
+            j.commit(8).join();
+            assertThat(files.forces.get()).as("%s: forces by the commit of a prepared tx", policy).isEqualTo(before + 2);
+            j.addTx(9, 3, (byte) 0, payload(3, 0, 100));
+            j.prepare(9, new byte[] {9}).join();
+            j.rollback(9).join();
+            assertThat(files.forces.get()).as("%s: forces by prepare and rollback", policy).isEqualTo(before + 4);
+            j.close();
+            for (Path p : Files.list(dir).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Test
     void asyncPolicyCompletesAtOnceAndForcesOnItsInterval() throws IOException {
         Journal j = open(config().set(JournalConfig.SYNC_POLICY, SyncPolicy.ASYNC)
                 .set(JournalConfig.ASYNC_FLUSH_INTERVAL_MILLIS, 20L).build(), RecoveryListener.IGNORE);
