@@ -31,6 +31,7 @@ public final class BrokerConfig {
     private final int producerWindow;
     private final PolicyRepository policies;
     private final long expiryScanPeriod;
+    private final long xaTimeout;
     private final long maxMemory;
     private final boolean persistence;
     private final SyncPolicy syncPolicy;
@@ -49,6 +50,7 @@ public final class BrokerConfig {
         this.producerWindow = b.producerWindow;
         this.policies = b.policies;
         this.expiryScanPeriod = b.expiryScanPeriod;
+        this.xaTimeout = b.xaTimeout;
         this.maxMemory = b.maxMemory == 0 ? Runtime.getRuntime().maxMemory() / 2 : b.maxMemory;
         this.persistence = b.persistence;
         this.syncPolicy = b.syncPolicy;
@@ -109,6 +111,11 @@ public final class BrokerConfig {
         return expiryScanPeriod;
     }
 
+    /** How long (ms) an XA branch may stay unprepared when its transaction manager set no timeout. */
+    public long xaTimeout() {
+        return xaTimeout;
+    }
+
     /** Bytes of waiting messages the broker holds on the heap before it holds producers back. */
     public long maxMemory() {
         return maxMemory;
@@ -149,6 +156,7 @@ public final class BrokerConfig {
         private int producerWindow = Integer.parseInt(BrokerSetting.PRODUCER_WINDOW.defaultValue());
         private PolicyRepository policies = PolicyRepository.defaults();
         private long expiryScanPeriod = Long.parseLong(BrokerSetting.EXPIRY_SCAN_PERIOD.defaultValue());
+        private long xaTimeout = Long.parseLong(BrokerSetting.XA_TIMEOUT.defaultValue());
         private long maxMemory = Long.parseLong(BrokerSetting.MAX_MEMORY.defaultValue());
         private boolean persistence = Boolean.parseBoolean(BrokerSetting.PERSISTENCE.defaultValue());
         private SyncPolicy syncPolicy = SyncPolicy.valueOf(BrokerSetting.SYNC_POLICY.defaultValue());
@@ -239,6 +247,11 @@ public final class BrokerConfig {
             return this;
         }
 
+        public Builder xaTimeout(long millis) {
+            this.xaTimeout = millis;
+            return this;
+        }
+
         public Builder expiryScanPeriod(long millis) {
             this.expiryScanPeriod = millis;
             return this;
@@ -284,6 +297,9 @@ public final class BrokerConfig {
                 problems.add(BrokerSetting.JOURNAL_SEGMENT_SIZE.key() + " must be at least 1 MiB and exceed "
                         + BrokerSetting.MAX_FRAME_LENGTH.key() + " (" + maxFrameLength + ") by 64 KiB, was "
                         + journalSegmentSize);
+            }
+            if (xaTimeout < 1) {
+                problems.add(BrokerSetting.XA_TIMEOUT.key() + " must be at least 1 ms, was " + xaTimeout);
             }
             if (expiryScanPeriod < 10) {
                 problems.add(BrokerSetting.EXPIRY_SCAN_PERIOD.key() + " must be at least 10 ms, was " + expiryScanPeriod);

@@ -29,6 +29,9 @@ public enum BrokerSetting {
             + "sends answered only as memory frees up); 0 means half the JVM's maximum heap"),
     EXPIRY_SCAN_PERIOD("expiry-scan-period", "1000",
             "milliseconds between scans that move expired messages out of queues nobody consumes"),
+    XA_TIMEOUT("xa-timeout", "300000",
+            "milliseconds an XA branch may stay unprepared before the broker rolls it back, unless its transaction "
+            + "manager set its own timeout; prepared branches never time out"),
     STOP_TIMEOUT("stop-timeout", "10000",
             "milliseconds a graceful stop (SIGTERM, Ctrl-C) may take before the process halts; the journal is "
             + "crash-safe, so a halt loses nothing acknowledged");

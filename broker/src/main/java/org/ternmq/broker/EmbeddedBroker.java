@@ -40,15 +40,17 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final BrokerAgent agent;
     private final MessageStore store;
     private final BrokerManagement management;
+    private final String nodeId;
     private javax.management.ObjectName mbeanName;
     private final List<BrokerAcceptor> acceptors = new ArrayList<>();
     private int tcpPort = -1;
     private volatile boolean closed;
 
-    private EmbeddedBroker(BrokerConfig config, MessageStore store) {
+    private EmbeddedBroker(BrokerConfig config, MessageStore store, String nodeId) {
         this.config = config;
         this.store = store;
-        this.agent = new BrokerAgent(config, new Authenticator(config.users(), config.allowAnonymous()), store);
+        this.nodeId = nodeId;
+        this.agent = new BrokerAgent(config, new Authenticator(config.users(), config.allowAnonymous()), store, nodeId);
         this.management = new BrokerManagement(agent);
     }
 
@@ -70,8 +72,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static EmbeddedBroker start(BrokerConfig config, MessageStore store) throws Exception {
         EmbeddedBroker broker;
         try {
-            broker = new EmbeddedBroker(config, store);
-        } catch (RuntimeException | Error e) {
+            Files.createDirectories(config.dataDirectory());
+            broker = new EmbeddedBroker(config, store, NodeId.load(config.dataDirectory()));
+        } catch (IOException | RuntimeException | Error e) {
             store.close();
             throw e;
         }
@@ -153,6 +156,11 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     public BrokerConfig config() {
         return config;
+    }
+
+    /** This broker's lasting identity, kept in its data directory (see {@code isSameRM} of its XA resources). */
+    public String nodeId() {
+        return nodeId;
     }
 
     /** The bound TCP port, or -1 without TCP. */

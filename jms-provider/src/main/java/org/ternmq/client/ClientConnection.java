@@ -296,7 +296,7 @@ public final class ClientConnection implements AutoCloseable {
 
     static Packet.Response checked(Packet.Response response) throws ClientException {
         if (response instanceof ErrorResponse error) {
-            throw new ClientException(error.code(), error.message());
+            throw ClientException.refused(error.code(), error.message());
         }
         return response;
     }
@@ -380,6 +380,20 @@ public final class ClientConnection implements AutoCloseable {
                 new org.ternmq.protocol.Manage(nextCorrelationId(), operation, queue, target, selector));
     }
 
+    /**
+     * One XA call. {@code sessionId} names the session a {@code START} or {@code END} associates (0 for the
+     * calls that are about the branch alone).
+     *
+     * @return the broker's answer: {@code code} says whether the call returns or what it throws
+     * @throws ClientException when there is no answer (lost connection, timeout, closed connection)
+     */
+    public org.ternmq.protocol.XaResponse xa(org.ternmq.protocol.XaOperation operation, int sessionId,
+            org.ternmq.protocol.XidValue xid, int flags, int timeoutSeconds) throws ClientException {
+        checkOpen();
+        return (org.ternmq.protocol.XaResponse) call(new org.ternmq.protocol.XaRequest(nextCorrelationId(), sessionId,
+                operation, xid, flags, timeoutSeconds));
+    }
+
     /** Deletes a durable subscription of this connection's client id. */
     public void unsubscribe(String subscriptionName) throws ClientException {
         checkOpen();
@@ -419,6 +433,11 @@ public final class ClientConnection implements AutoCloseable {
 
     public String serverName() {
         return hello.serverName();
+    }
+
+    /** The broker's lasting identity: equal for every connection to the same broker (XA {@code isSameRM}). */
+    public String nodeId() {
+        return hello.nodeId();
     }
 
     public String serverVersion() {

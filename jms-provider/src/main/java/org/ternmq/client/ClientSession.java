@@ -43,6 +43,11 @@ public final class ClientSession {
     private final LinkedHashSet<Long> unacked = new LinkedHashSet<>();
     private volatile boolean returning;
     private volatile boolean closed;
+    /** An XA session between start and end: what it consumes is acknowledged into the branch at end. */
+    private volatile boolean xaAssociated;
+
+    /** The protocol's acknowledge mode of an XA session (protocol.md, "XA"). */
+    public static final int XA = 4;
 
     ClientSession(ClientConnection connection, int id, int ackMode) {
         this.connection = connection;
@@ -61,6 +66,19 @@ public final class ClientSession {
 
     public boolean isTransacted() {
         return ackMode == 0;
+    }
+
+    public boolean isXa() {
+        return ackMode == XA;
+    }
+
+    /** Whether this XA session is associated with a branch now (set by its {@code XAResource}). */
+    public boolean isXaAssociated() {
+        return xaAssociated;
+    }
+
+    public void setXaAssociated(boolean associated) {
+        this.xaAssociated = associated;
     }
 
     /** AUTO_ACKNOWLEDGE (1) or DUPS_OK_ACKNOWLEDGE (3): acknowledged one by one as consumed. */
@@ -137,7 +155,7 @@ public final class ClientSession {
             if (error != null) {
                 result.completeExceptionally(ClientConnection.asClientException(unwrap(error)));
             } else if (response instanceof ErrorResponse e) {
-                result.completeExceptionally(new ClientException(e.code(), e.message()));
+                result.completeExceptionally(ClientException.refused(e.code(), e.message()));
             } else {
                 result.complete(null);
             }

@@ -30,6 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ternmq.client.ClientConnection;
 import org.ternmq.client.ClientException;
+import org.ternmq.client.ClientSession;
 import org.ternmq.jms.destination.TemporaryDestinationOwner;
 import org.ternmq.jms.destination.TernDestination;
 import org.ternmq.jms.destination.TernTemporaryQueue;
@@ -131,14 +132,21 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
     }
 
     private TernSession createSession(int sessionMode, TernSession.Domain domain) throws JMSException {
-        checkOpen();
-        use();
         if (sessionMode < Session.SESSION_TRANSACTED || sessionMode > Session.DUPS_OK_ACKNOWLEDGE) {
+            checkOpen();
             throw new JMSException("invalid session mode " + sessionMode);
         }
+        return createSession(sessionMode, domain, (c, s) -> new TernSession(c, s, domain));
+    }
+
+    /** Makes a session of the core client's {@code protocolMode}, wrapped by {@code facade}. */
+    TernSession createSession(int protocolMode, TernSession.Domain domain,
+            java.util.function.BiFunction<TernConnection, ClientSession, TernSession> facade) throws JMSException {
+        checkOpen();
+        use();
         TernSession session;
         try {
-            session = new TernSession(this, client.createSession(sessionMode), domain);
+            session = facade.apply(this, client.createSession(protocolMode));
         } catch (ClientException e) {
             throw JmsExceptions.from(e);
         }

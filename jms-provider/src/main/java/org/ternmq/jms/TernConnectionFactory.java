@@ -108,7 +108,7 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
         return connect(userName, password);
     }
 
-    private TernConnection connect(String userName, String pass) throws JMSException {
+    TernConnection connect(String userName, String pass) throws JMSException {
         ConnectionUrl parsed;
         try {
             parsed = ConnectionUrl.parse(url);
@@ -122,7 +122,12 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
             throw JmsExceptions.from(e);
         }
         String id = clientId != null ? clientId : parsed.clientId();
-        return new TernConnection(client, id);
+        return newConnection(client, id);
+    }
+
+    /** The connection object for a connected client (an XA factory makes XA connections). */
+    TernConnection newConnection(ClientConnection client, String clientId) throws JMSException {
+        return new TernConnection(client, clientId);
     }
 
     // ---- simplified API ------------------------------------------------------------------------------

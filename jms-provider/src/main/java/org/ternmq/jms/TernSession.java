@@ -93,6 +93,10 @@ public class TernSession implements Session, QueueSession, TopicSession {
     private volatile boolean closed;
     private volatile MessageListener sessionListener;
 
+    /** Runs before the session closes on the broker (an XA session acknowledges into its branch). */
+    void beforeClose() throws JMSException {
+    }
+
     TernSession(TernConnection connection, ClientSession client, Domain domain) {
         this.connection = connection;
         this.client = client;
@@ -122,8 +126,9 @@ public class TernSession implements Session, QueueSession, TopicSession {
         }
     }
 
+    /** AUTO and DUPS_OK, and an XA session outside a transaction, which works as AUTO (the XASession javadoc). */
     private boolean acknowledgesEach() {
-        return mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE;
+        return mode == AUTO_ACKNOWLEDGE || mode == DUPS_OK_ACKNOWLEDGE || (client.isXa() && !client.isXaAssociated());
     }
 
     // ---- messages -------------------------------------------------------------------------------------
@@ -225,7 +230,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
     @Override
     public void recover() throws JMSException {
         checkOpen();
-        if (mode == SESSION_TRANSACTED) {
+        if (mode == SESSION_TRANSACTED || client.isXaAssociated()) {
             throw new IllegalStateException("recover on a transacted session");
         }
         try {
@@ -270,6 +275,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
             consumers.clear();
             producers.clear();
             try {
+                beforeClose();
                 client.close();
             } catch (ClientException e) {
                 if (!e.isConnectionFailure()) {

@@ -13,6 +13,7 @@ import javax.naming.NamingException;
 import javax.naming.spi.InitialContextFactory;
 
 import org.ternmq.jms.TernConnectionFactory;
+import org.ternmq.jms.TernXAConnectionFactory;
 import org.ternmq.jms.destination.TernQueue;
 import org.ternmq.jms.destination.TernTopic;
 
@@ -23,16 +24,19 @@ import org.ternmq.jms.destination.TernTopic;
  *   java.naming.factory.initial = org.ternmq.jndi.TernInitialContextFactory
  *   connectionFactory.MyConnectionFactory = tern://localhost:61616
  *   connectionFactory.Durable = vm://broker?clientId=cts
+ *   xaConnectionFactory.XAConnectionFactory = tern://localhost:61616
  *   queue.MY_QUEUE = orders
  *   topic.MY_TOPIC = prices
  * </pre>
  * Each {@code connectionFactory.<name>} binds a {@link TernConnectionFactory} for the URL, each
+ * {@code xaConnectionFactory.<name>} a {@link TernXAConnectionFactory} (XA and plain factory in one), each
  * {@code queue.<name>} / {@code topic.<name>} a queue or topic of the given name. Stateless; each call
  * builds a new context.
  */
 public class TernInitialContextFactory implements InitialContextFactory {
 
     public static final String CONNECTION_FACTORY_PREFIX = "connectionFactory.";
+    public static final String XA_CONNECTION_FACTORY_PREFIX = "xaConnectionFactory.";
     public static final String QUEUE_PREFIX = "queue.";
     public static final String TOPIC_PREFIX = "topic.";
 
@@ -50,7 +54,9 @@ public class TernInitialContextFactory implements InitialContextFactory {
                 continue;
             }
             try {
-                if (key.startsWith(CONNECTION_FACTORY_PREFIX)) {
+                if (key.startsWith(XA_CONNECTION_FACTORY_PREFIX)) {
+                    bindings.put(name(key, XA_CONNECTION_FACTORY_PREFIX), new TernXAConnectionFactory(value.trim()));
+                } else if (key.startsWith(CONNECTION_FACTORY_PREFIX)) {
                     bindings.put(name(key, CONNECTION_FACTORY_PREFIX), new TernConnectionFactory(value.trim()));
                 } else if (key.startsWith(QUEUE_PREFIX)) {
                     bindings.put(name(key, QUEUE_PREFIX), new TernQueue(value.trim()));

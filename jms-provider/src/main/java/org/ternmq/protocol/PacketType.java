@@ -37,7 +37,9 @@ public enum PacketType {
     MANAGE_RESULT(28, ManageResult::decode),
     DELIVERY_FAILURE(29, DeliveryFailure::decode),
     DELIVERY_STATE(30, DeliveryState::decode),
-    CLOSE_CONNECTION(31, CloseConnection::decode);
+    CLOSE_CONNECTION(31, CloseConnection::decode),
+    XA_REQUEST(32, XaRequest::decode),
+    XA_RESPONSE(33, XaResponse::decode);
 
     private static final PacketType[] BY_CODE = new PacketType[256];
 

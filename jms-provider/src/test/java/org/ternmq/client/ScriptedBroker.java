@@ -78,7 +78,7 @@ final class ScriptedBroker implements AutoCloseable {
                     ctx.writeAndFlush(new ErrorResponse(hello.correlationId(), ErrorCode.SECURITY, "bad credentials"))
                             .addListener(f -> ctx.close());
                 } else {
-                    ctx.writeAndFlush(new HelloOk(hello.correlationId(), "conn-1", "scripted", "0", 1 << 20));
+                    ctx.writeAndFlush(new HelloOk(hello.correlationId(), "conn-1", "scripted", "0", 1 << 20, "scripted-node"));
                 }
             } else if (packet instanceof Packet.Request request) {
                 Packet answer = script.apply(request);

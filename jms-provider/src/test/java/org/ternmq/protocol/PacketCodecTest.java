@@ -43,7 +43,7 @@ class PacketCodecTest {
                 new Ping(19),
                 new Ok(20),
                 new ErrorResponse(21, ErrorCode.INVALID_SELECTOR, "bad"),
-                new HelloOk(22, "c-1", "tern", "0.1.0", 1 << 20),
+                new HelloOk(22, "c-1", "tern", "0.1.0", 1 << 20, "node-1"),
                 new BrowseBatch(23, List.of(new byte[] {9}, new byte[0]), true),
                 new Deliver(11, 5, 2, new byte[] {4, 5}),
                 new Credit(11, 10),
@@ -52,12 +52,18 @@ class PacketCodecTest {
                 new ManageResult(25, 3, "moved 3"),
                 new DeliveryFailure(7, 5, "java.lang.RuntimeException: boom"),
                 new DeliveryState(26, true),
-                new CloseConnection(27));
+                new CloseConnection(27),
+                new XaRequest(28, 7, XaOperation.START, new XidValue(0x1234, new byte[] {1, 2}, new byte[] {3}),
+                        javax.transaction.xa.XAResource.TMJOIN, 30),
+                new XaRequest(29, 0, XaOperation.RECOVER, null, javax.transaction.xa.XAResource.TMSTARTRSCAN, 0),
+                new XaResponse(30, javax.transaction.xa.XAException.XAER_NOTA, "unknown",
+                        List.of(new XidValue(1, new byte[64], new byte[0]))));
     }
 
     @Test
     void everyPacketTypeRoundTrips() {
-        assertThat(everyPacket()).extracting(Packet::type).containsExactlyInAnyOrder(PacketType.values());
+        assertThat(everyPacket().stream().map(Packet::type).distinct().toList())
+                .containsExactlyInAnyOrder(PacketType.values());
         for (Packet p : everyPacket()) {
             Packet back = roundTrip(p);
             assertThat(back.type()).isEqualTo(p.type());
@@ -160,5 +166,35 @@ class PacketCodecTest {
         Packet back = ch.readInbound();
         assertThat(ch.finish()).isFalse();
         return back;
+    }
+
+    @Test
+    void xidsAreBoundedAndAnOverlongOneStillDecodesForTheBrokerToRefuse() {
+        XidValue overlong = new XidValue(1, new byte[200], new byte[65]);
+        XaRequest r = (XaRequest) roundTrip(new XaRequest(1, 1, XaOperation.START, overlong, 0, 0));
+        assertThat(r.xid()).isEqualTo(overlong);
+        assertThat(r.xid().problem()).contains("200 bytes");
+        assertThat(new XidValue(1, new byte[0], new byte[0]).problem()).contains("0 bytes");
+        assertThat(new XidValue(-1, new byte[1], new byte[0]).problem()).contains("null Xid");
+        assertThat(new XidValue(7, new byte[64], new byte[64]).problem()).isNull();
+        // a length byte that claims more than the frame holds is malformed, not an allocation
+        ByteBuf body = Unpooled.buffer().writeLong(1).writeInt(1).writeByte(XaOperation.START.code())
+                .writeBoolean(true).writeInt(1).writeByte(255).writeBytes(new byte[3]);
+        ByteBuf frame = Unpooled.buffer().writeInt(1 + body.readableBytes()).writeByte(PacketType.XA_REQUEST.code())
+                .writeBytes(body);
+        body.release();
+        assertMalformed(toArray(frame), "xid gtrid of 255 bytes");
+    }
+
+    @Test
+    void xidTextAndByteFormsRoundTrip() {
+        XidValue x = new XidValue(131077, new byte[] {0, 1, (byte) 0xfe}, new byte[] {9});
+        assertThat(x.toString()).isEqualTo("131077:0001fe:09");
+        assertThat(XidValue.parse(x.toString())).isEqualTo(x);
+        assertThat(XidValue.fromBytes(x.toBytes())).isEqualTo(x);
+        assertThatThrownBy(() -> XidValue.parse("12:zz:00")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("formatId:gtridHex:bqualHex");
+        assertThatThrownBy(() -> XidValue.parse("12")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> XidValue.fromBytes(new byte[] {0, 0, 0, 1, 5})).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -57,6 +57,8 @@ public final class BrokerAgent {
     private final StoreWriter storeWriter;
     private final Pager pager;
     private final ManagementOperations management = new ManagementOperations(this);
+    private final XaResourceManager xa;
+    private final String nodeId;
 
     private final Map<String, MessageQueue> queues = new HashMap<>();
     private final Map<String, BrokerTopic> topics = new HashMap<>();
@@ -68,8 +70,14 @@ public final class BrokerAgent {
     private final List<BrokerConnection> unflushed = new ArrayList<>();
     private long sequence;
 
-    public BrokerAgent(BrokerConfig config, Authenticator authenticator, MessageStore store) {
+    /**
+     * @param nodeId this broker's lasting identity (its data directory's): what tells clients two connections
+     *     reach the same XA resource manager
+     */
+    public BrokerAgent(BrokerConfig config, Authenticator authenticator, MessageStore store, String nodeId) {
         this.brokerName = config.name();
+        this.nodeId = nodeId;
+        this.xa = new XaResourceManager(this, config.xaTimeout());
         this.storeWriter = new StoreWriter(store, this);
         this.pager = new Pager(storeWriter);
         this.policies = config.policies();
@@ -96,7 +104,12 @@ public final class BrokerAgent {
     }
 
     void schedule(long delayMillis, Runnable task) {
-        executor.schedule(() -> runAndFlush(task), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+        scheduleCancellable(delayMillis, task);
+    }
+
+    /** Like {@link #schedule}, for a task that may be called off. */
+    java.util.concurrent.ScheduledFuture<?> scheduleCancellable(long delayMillis, Runnable task) {
+        return executor.schedule(() -> runAndFlush(task), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
     }
 
     private void runAndFlush(Runnable task) {
@@ -203,6 +216,15 @@ public final class BrokerAgent {
         return brokerName;
     }
 
+    String nodeId() {
+        return nodeId;
+    }
+
+    /** The XA resource manager. */
+    XaResourceManager xa() {
+        return xa;
+    }
+
     int producerWindow() {
         return producerWindow;
     }
@@ -223,6 +245,7 @@ public final class BrokerAgent {
 
     void disconnected(BrokerConnection connection) {
         connections.remove(connection);
+        xa.connectionLost(connection);
         if (connection.clientId() != null) {
             clientIds.remove(connection.clientId(), connection);
         }
@@ -291,22 +314,73 @@ public final class BrokerAgent {
         // a temporary destination is checked against the sender when it is sent, see BrokerConnection.send
     }
 
+    /** Routes a message an XA branch sent, as it commits in one phase. */
+    void routeCommitted(EncodedMessage message, String originId, String originClientId) throws BrokerException {
+        route(message, originId, originClientId, true);
+    }
+
     private void route(EncodedMessage message, String originId, String originClientId, boolean checkDuplicates)
+            throws BrokerException {
+        if (message.destination() == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "message has no destination");
+        }
+        // a message that arrives expired still goes in: the next dispatch or scan moves it to the expiry destination
+        if (checkDuplicates && isDuplicate(message, now())) {
+            LOG.debug("dropped duplicate {} (id {}) sent to {}", message.messageId(), message.duplicateId(),
+                    message.destination());
+            return;
+        }
+        place(message, originId, originClientId, this::enqueue);
+    }
+
+    /**
+     * Makes the refs of a message an XA branch prepares: stored in the current batch (the branch's prepare
+     * transaction), and kept by the branch until it commits. A duplicate (of a message seen before, or sent
+     * earlier in the same branch) is dropped; its id is recorded when the branch commits.
+     */
+    void routeForBranch(EncodedMessage message, String originId, String originClientId, XaBranch branch)
+            throws BrokerException {
+        if (message.duplicateId() != null) {
+            long now = now();
+            for (EncodedMessage earlier : branch.duplicateChecked) {
+                if (earlier.destination().equals(message.destination())
+                        && earlier.duplicateId().equals(message.duplicateId())) {
+                    return;
+                }
+            }
+            if (duplicateSeen(message, now)) {
+                return;
+            }
+            branch.duplicateChecked.add(message);
+        }
+        place(message, originId, originClientId, (queue, ref, stored) -> {
+            if (ref.message.persistent() && queue.isDurable()) {
+                StoredMessage before = stored == null ? null : stored[0];
+                storeWriter.refAdded(queue, ref, stored);
+                if (stored != null && before == null) {
+                    branch.sharedCreated.add(stored[0]);
+                }
+            }
+            branch.placed.add(new XaBranch.Placed(queue, ref.refId, ref, 0));
+        });
+    }
+
+    /** Where {@link #place} puts each ref. */
+    private interface RefSink {
+        void accept(MessageQueue queue, MessageRef ref, StoredMessage[] stored);
+    }
+
+    /** Makes a ref for the message's queue, or for every subscription of its topic that wants it. */
+    private void place(EncodedMessage message, String originId, String originClientId, RefSink sink)
             throws BrokerException {
         Address address = message.destination();
         if (address == null) {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "message has no destination");
         }
-        long now = now();
-        // a message that arrives expired still goes in: the next dispatch or scan moves it to the expiry destination
-        if (checkDuplicates && isDuplicate(message, address, now)) {
-            LOG.debug("dropped duplicate {} (id {}) sent to {}", message.messageId(), message.duplicateId(), address);
-            return;
-        }
         long seq = ++sequence;
         if (address.isQueue()) {
             MessageQueue q = queue(address, null, false);
-            enqueue(q, new MessageRef(message, seq, originId, originClientId), null);
+            sink.accept(q, new MessageRef(message, seq, originId, originClientId), null);
         } else {
             BrokerTopic topic = topic(address, null, false);
             Subscription.MessageRefSource source = new Subscription.MessageRefSource(message, originId, originClientId);
@@ -321,7 +395,7 @@ public final class BrokerAgent {
             // stored once and shared only when several durable subscriptions take it
             StoredMessage[] stored = durable > 1 ? new StoredMessage[1] : null;
             for (Subscription s : targets) {
-                enqueue(s.queue, new MessageRef(message, seq, originId, originClientId), stored);
+                sink.accept(s.queue, new MessageRef(message, seq, originId, originClientId), stored);
             }
         }
     }
@@ -343,27 +417,73 @@ public final class BrokerAgent {
         return message.persistent() && storeWriter.persistent();
     }
 
-    private boolean isDuplicate(EncodedMessage message, Address address, long now) {
+    private boolean isDuplicate(EncodedMessage message, long now) {
+        if (duplicateSeen(message, now)) {
+            return true;
+        }
+        recordDuplicate(message);
+        return false;
+    }
+
+    /** Whether the message's duplicate id was seen on its destination within the window. */
+    private boolean duplicateSeen(EncodedMessage message, long now) {
         String id = message.duplicateId();
         if (id == null) {
             return false;
         }
-        DestinationPolicy p = policies.policyFor(address.name());
+        DestinationPolicy p = policies.policyFor(message.destination().name());
         if (p.duplicateWindowTime() == 0) {
             return false;
         }
-        DuplicateIdCache cache = duplicateIds.computeIfAbsent(address, a -> new DuplicateIdCache());
-        if (cache.contains(id, now, p.duplicateWindowTime(), p.duplicateWindowCount(), storeWriter::duplicateIdForgotten)) {
-            return true;
+        DuplicateIdCache cache = duplicateIds.computeIfAbsent(message.destination(), a -> new DuplicateIdCache());
+        return cache.contains(id, now, p.duplicateWindowTime(), p.duplicateWindowCount(), storeWriter::duplicateIdForgotten);
+    }
+
+    /** Remembers the message's duplicate id (if it has one and its destination detects duplicates). */
+    void recordDuplicate(EncodedMessage message) {
+        String id = message.duplicateId();
+        DestinationPolicy p = policies.policyFor(message.destination().name());
+        if (id == null || p.duplicateWindowTime() == 0) {
+            return;
         }
+        long now = now();
+        DuplicateIdCache cache = duplicateIds.computeIfAbsent(message.destination(), a -> new DuplicateIdCache());
         long recordId = storeWriter.persistent() ? storeWriter.duplicateIdAdded(message, now) : 0;
         cache.add(id, now, recordId, p.duplicateWindowCount(), storeWriter::duplicateIdForgotten);
-        return false;
     }
 
     /** An acknowledged (or committed) delivery: the message is gone from its queue for good. */
     void consumed(Delivery delivery) {
         storeWriter.refRemoved(delivery.ref());
+    }
+
+    /**
+     * A delivery the application saw comes back (rollback, recover, a failed listener, an XA rollback): it
+     * counts as an attempt ({@code alreadyCounted}: its count was read back from the store, which counted
+     * it when it started), and after the policy's maximum it goes to the dead-letter destination, else it
+     * waits the redelivery delay.
+     *
+     * @return whether {@code queue} took it back (and should dispatch)
+     */
+    boolean redeliver(MessageRef ref, MessageQueue queue, String failure, boolean alreadyCounted) {
+        if (queue == null || queue.isDeleted()) {
+            dropped(ref, queue);
+            return false;
+        }
+        if (!alreadyCounted) {
+            ref.deliveryCount++;
+        }
+        if (queue.policy().exhausted(ref.deliveryCount)) {
+            deadLetter(ref, queue, failure);
+            return false;
+        }
+        long delay = queue.policy().redeliveryDelayAfter(ref.deliveryCount);
+        ref.redeliverAt = delay > 0 ? now() + delay : 0;
+        if (delay > 0) {
+            storeWriter.redeliveryDelayed(queue, ref);
+        }
+        queue.putBack(ref);
+        return true;
     }
 
     /** A message dropped with its queue (a deleted subscription or temporary queue). */
@@ -416,6 +536,16 @@ public final class BrokerAgent {
             public void duplicateId(DuplicateIdRecord d) {
                 duplicateIds.computeIfAbsent(d.destination(), a -> new DuplicateIdCache())
                         .restore(d.duplicateId(), d.seenAt(), d.id());
+            }
+
+            @Override
+            public void heuristic(org.ternmq.broker.persistence.HeuristicRecord h) {
+                xa.restoreHeuristic(h);
+            }
+
+            @Override
+            public void preparedBranch(org.ternmq.broker.persistence.PreparedBranch branch) {
+                xa.restorePrepared(branch, byStoreId);
             }
         });
         if (!byStoreId.isEmpty() || loaded[0] > 0) {

@@ -212,6 +212,8 @@ public final class BrokerConnection {
                 return manage((Manage) r);
             case DELIVERY_STATE:
                 return deliveryState((DeliveryState) r);
+            case XA_REQUEST:
+                return agent.xa().handle(this, (org.ternmq.protocol.XaRequest) r);
             case CLOSE_CONNECTION:
                 // everything released before the answer: the client id is free when the client's close returns
                 channelClosed();
@@ -239,7 +241,8 @@ public final class BrokerConnection {
             throw new BrokerException(ErrorCode.SECURITY, "user '" + user + "' may not manage the broker (needs role '"
                     + org.ternmq.broker.security.Authenticator.ADMIN_ROLE + "')");
         }
-        return agent.management().run(m);
+        agent.management().run(m, this::write);
+        return null;
     }
 
     private Packet.Response hello(Hello h) {
@@ -260,7 +263,8 @@ public final class BrokerConnection {
             return null;
         }
         user = who.get();
-        return new HelloOk(h.correlationId(), id, agent.brokerName(), BrokerVersion.VERSION, agent.producerWindow());
+        return new HelloOk(h.correlationId(), id, agent.brokerName(), BrokerVersion.VERSION, agent.producerWindow(),
+                agent.nodeId());
     }
 
     private void refuse(long corr, ErrorCode code, String message) {
@@ -281,7 +285,7 @@ public final class BrokerConnection {
     }
 
     private void createSession(CreateSession r) throws BrokerException {
-        if (r.ackMode() < 0 || r.ackMode() > 3) {
+        if (r.ackMode() < 0 || r.ackMode() > BrokerSession.XA) {
             throw new BrokerException(ErrorCode.MALFORMED, "unknown acknowledge mode " + r.ackMode());
         }
         if (sessions.containsKey(r.sessionId())) {
@@ -300,6 +304,7 @@ public final class BrokerConnection {
 
     private Set<MessageQueue> closeSession(BrokerSession s, long lastReceived, long[] unconsumed) {
         sessions.remove(s.id);
+        agent.xa().sessionClosed(s);
         List<BrokerConsumer> mine = new ArrayList<>();
         for (BrokerConsumer c : consumers.values()) {
             if (c.session == s) {
@@ -422,9 +427,10 @@ public final class BrokerConnection {
                 agent.topic(message.destination(), this, false);
             }
         }
+        boolean staged = session.stagesSends();
         session.send(message);
         long corr = r.correlationId();
-        if (session.transacted()) {
+        if (staged) {
             agent.whenMemoryAllows(() -> write(new Ok(corr)));
             return null;
         }
@@ -469,6 +475,20 @@ public final class BrokerConnection {
         }
         List<byte[]> batch = cursor.next(r.max());
         return new BrowseBatch(r.correlationId(), batch, cursor.done());
+    }
+
+    /** The XA session {@code sessionId}, for an XA request that names one. */
+    BrokerSession xaSession(int sessionId) throws XaResourceManager.XaError {
+        BrokerSession s = sessions.get(sessionId);
+        if (s == null) {
+            throw new XaResourceManager.XaError(javax.transaction.xa.XAException.XAER_PROTO, "no session " + sessionId
+                    + " on this connection (closed?)");
+        }
+        if (s.ackMode != BrokerSession.XA) {
+            throw new XaResourceManager.XaError(javax.transaction.xa.XAException.XAER_PROTO, "session " + sessionId
+                    + " is not an XA session");
+        }
+        return s;
     }
 
     private BrokerSession session(int sessionId) throws BrokerException {

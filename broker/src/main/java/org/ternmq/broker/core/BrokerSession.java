@@ -20,6 +20,8 @@ final class BrokerSession {
 
     /** {@code jakarta.jms.Session.SESSION_TRANSACTED}. */
     static final int TRANSACTED = 0;
+    /** An XA session (protocol.md): its work joins the XA branch it is associated with, else is auto-acknowledged. */
+    static final int XA = 4;
 
     final int id;
     final int ackMode;
@@ -29,6 +31,8 @@ final class BrokerSession {
     private final List<EncodedMessage> stagedSends = new ArrayList<>();
     /** Why the application failed on a delivery, as the client reported it, until the delivery returns. */
     private final Map<Long, String> failures = new java.util.HashMap<>();
+    /** The XA branch the session works in now (between start and end), else null. */
+    XaBranch branch;
 
     BrokerSession(int id, int ackMode, BrokerConnection connection) {
         this.id = id;
@@ -52,8 +56,15 @@ final class BrokerSession {
         connection.write(new Deliver(consumer.id, deliveryId, ref.deliveryCount + 1, ref.message.bytes()));
     }
 
+    /** Whether a send is staged (answered without waiting for the store) rather than routed now. */
+    boolean stagesSends() {
+        return transacted() || branch != null;
+    }
+
     void send(EncodedMessage message) throws BrokerException {
-        if (transacted()) {
+        if (branch != null) {
+            connection.agent.xa().staged(branch, message, connection);
+        } else if (transacted()) {
             stagedSends.add(message);
         } else {
             connection.agent.route(message, connection);
@@ -75,7 +86,9 @@ final class BrokerSession {
                 continue;
             }
             failures.remove(deliveryId);
-            if (transacted()) {
+            if (branch != null) {
+                connection.agent.xa().staged(branch, d);
+            } else if (transacted()) {
                 stagedAcks.add(d);
             } else {
                 connection.agent.consumed(d);
@@ -132,7 +145,6 @@ final class BrokerSession {
                                       String failure) {
         Set<Long> unseen = asSet(unconsumed);
         Set<MessageQueue> touched = new LinkedHashSet<>();
-        long now = connection.agent.now();
         for (Delivery d : deliveries) {
             MessageRef ref = d.ref();
             MessageQueue queue = d.queue();
@@ -149,16 +161,10 @@ final class BrokerSession {
                 continue;
             }
             if (seen) {
-                ref.deliveryCount++;
-                if (queue.policy().exhausted(ref.deliveryCount)) {
-                    connection.agent.deadLetter(ref, queue, reported != null ? reported : failure);
-                    continue;
+                if (connection.agent.redeliver(ref, queue, reported != null ? reported : failure, false)) {
+                    touched.add(queue);
                 }
-                long delay = queue.policy().redeliveryDelayAfter(ref.deliveryCount);
-                ref.redeliverAt = delay > 0 ? now + delay : 0;
-                if (delay > 0) {
-                    connection.agent.storeWriter().redeliveryDelayed(queue, ref);
-                }
+                continue;
             }
             queue.putBack(ref);
             touched.add(queue);

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import org.ternmq.protocol.ErrorCode;
 import org.ternmq.protocol.Manage;
 import org.ternmq.protocol.ManageResult;
+import org.ternmq.protocol.XidValue;
 import org.ternmq.selector.Selector;
 import org.ternmq.selector.SelectorSyntaxException;
 
@@ -20,6 +21,17 @@ public final class ManagementOperations {
     public static final String LIST_QUEUES = "list-queues";
     public static final String MOVE_MESSAGES = "move-messages";
     public static final String PURGE = "purge";
+    public static final String LIST_PREPARED = "list-prepared";
+    public static final String COMMIT_PREPARED = "commit-prepared";
+    public static final String ROLLBACK_PREPARED = "rollback-prepared";
+    public static final String LIST_HEURISTIC = "list-heuristic";
+    public static final String FORGET = "forget";
+    /** Every operation, as the CLI lists them. */
+    public static final java.util.List<String> OPERATIONS = java.util.List.of(LIST_QUEUES, MOVE_MESSAGES, PURGE,
+            LIST_PREPARED, COMMIT_PREPARED, ROLLBACK_PREPARED, LIST_HEURISTIC, FORGET);
+    /** The operations that name an XA branch (its Xid, {@code formatId:gtridHex:bqualHex}, in the queue field). */
+    public static final java.util.List<String> XID_OPERATIONS = java.util.List.of(COMMIT_PREPARED, ROLLBACK_PREPARED,
+            FORGET);
 
     private final BrokerAgent agent;
 
@@ -27,10 +39,47 @@ public final class ManagementOperations {
         this.agent = agent;
     }
 
-    /** Runs {@code request}. Agent thread. */
-    public ManageResult run(Manage request) throws BrokerException {
+    /**
+     * Runs {@code request} and hands its result to {@code answer}: at once, or (for the operations that end
+     * an XA branch) once the store has the outcome. Agent thread.
+     *
+     * @throws BrokerException when the request is refused (nothing was done then)
+     */
+    public void run(Manage request, java.util.function.Consumer<ManageResult> answer) throws BrokerException {
+        String op = request.operation() == null ? "" : request.operation();
+        long corr = request.correlationId();
+        switch (op) {
+            case COMMIT_PREPARED, ROLLBACK_PREPARED ->
+                agent.xa().completeByOperator(xid(request), op.equals(COMMIT_PREPARED),
+                        text -> answer.accept(new ManageResult(corr, text.startsWith("failed") ? 0 : 1, text)));
+            case FORGET -> {
+                XidValue xid = xid(request);
+                agent.xa().forgetByOperator(xid, () -> answer.accept(new ManageResult(corr, 1, "forgot " + xid)));
+            }
+            default -> answer.accept(run(request));
+        }
+    }
+
+    private static XidValue xid(Manage request) throws BrokerException {
+        try {
+            return XidValue.parse(request.queue());
+        } catch (IllegalArgumentException e) {
+            throw new BrokerException(ErrorCode.MALFORMED, e.getMessage());
+        }
+    }
+
+    private static ManageResult lines(long corr, List<String> lines, String none) {
+        return new ManageResult(corr, lines.size(), lines.isEmpty() ? none : String.join("\n", lines));
+    }
+
+    /** Runs a request that answers at once. Agent thread. */
+    private ManageResult run(Manage request) throws BrokerException {
         String op = request.operation() == null ? "" : request.operation();
         switch (op) {
+            case LIST_PREPARED:
+                return lines(request.correlationId(), agent.xa().listPrepared(), "no prepared XA branches");
+            case LIST_HEURISTIC:
+                return lines(request.correlationId(), agent.xa().listHeuristic(), "no heuristic outcomes");
             case LIST_QUEUES:
                 return listQueues(request.correlationId());
             case MOVE_MESSAGES: {
@@ -49,7 +98,7 @@ public final class ManagementOperations {
             }
             default:
                 throw new BrokerException(ErrorCode.UNSUPPORTED, "unknown management operation '" + op
-                        + "'; known: " + LIST_QUEUES + ", " + MOVE_MESSAGES + ", " + PURGE);
+                        + "'; known: " + String.join(", ", OPERATIONS));
         }
     }
 

@@ -155,6 +155,17 @@ final class MessageQueue {
         }
     }
 
+    /**
+     * A stored ref known by id only (an XA branch recovered at start-up committed it): it joins the paged refs,
+     * and is read back when its turn comes.
+     */
+    void appendStored(long refId) {
+        if (!deleted) {
+            paged.addLast(refId);
+            requestPageIn();
+        }
+    }
+
     /** Refs found in the store at start-up, in arrival order: paged out, then paged in as the limits allow. */
     void restore(long[] refIds, int count) {
         if (!paged.isEmpty()) {

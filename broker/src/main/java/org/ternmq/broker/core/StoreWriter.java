@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.ternmq.broker.persistence.DuplicateIdRecord;
+import org.ternmq.broker.persistence.HeuristicRecord;
 import org.ternmq.broker.persistence.MessageStore;
 import org.ternmq.broker.persistence.QueueRecord;
 import org.ternmq.broker.persistence.RefRecord;
@@ -30,6 +31,8 @@ final class StoreWriter {
     private final MessageStore store;
     private final BrokerAgent agent;
     private StoreBatch batch;
+    /** While an XA branch prepares ({@link #into}): where its ref records go instead of the task's batch. */
+    private StoreBatch branch;
     private boolean sync;
     private final List<Consumer<Throwable>> waiting = new ArrayList<>();
     /** Messages stored apart from their refs, by store id, so that a ref paged in finds its count. */
@@ -62,6 +65,30 @@ final class StoreWriter {
         return batch;
     }
 
+    /** A batch of its own, written by its owner (an XA branch's prepare), not at the end of the task. */
+    StoreBatch newBatch() {
+        return store.batch();
+    }
+
+    /**
+     * Runs {@code changes} (an XA branch's prepare) with the ref records they make going to {@code target}
+     * instead of the task's batch. A queue they create is written at once, ahead of the branch's records, so a
+     * prepared branch never refers to a queue the store does not have.
+     */
+    void into(StoreBatch target, Runnable changes) {
+        branch = target;
+        try {
+            changes.run();
+        } finally {
+            branch = null;
+        }
+    }
+
+    /** Where ref records go: the preparing branch's batch, else the task's. */
+    private StoreBatch refBatch() {
+        return branch != null ? branch : batch();
+    }
+
     /**
      * Runs {@code then} once this task's changes are stored ({@code sync}: forced to disk), with null, or
      * with the failure; on the agent thread either way.
@@ -80,6 +107,9 @@ final class StoreWriter {
         batch = null;
         sync = false;
         if (b == null || b.isEmpty()) {
+            // nothing of this task waits to be written, so neither do the refs it paged out
+            pagedOutInTask.forEach(unwritten::remove);
+            pagedOutInTask.clear();
             callbacks.forEach(c -> c.accept(null));
             return;
         }
@@ -117,6 +147,16 @@ final class StoreWriter {
     // ---- the records
 
     void queueCreated(MessageQueue queue, QueueRecord record) {
+        if (branch != null) {
+            StoreBatch now = store.batch();
+            now.addQueue(record);
+            now.commit(false).whenComplete((v, e) -> {
+                if (e != null) {
+                    agent.storeFailed(e);
+                }
+            });
+            return;
+        }
         batch().addQueue(record);
     }
 
@@ -132,7 +172,7 @@ final class StoreWriter {
     void refAdded(MessageQueue queue, MessageRef ref, StoredMessage[] sharedMessage) {
         if (sharedMessage == null) {
             ref.refId = store.nextIds(2); // the next id is kept for the ref's delivery state
-            batch().addQueuedMessage(ref.refId, queue.storeId, ref.sequence, ref.deliveryCount, ref.redeliverAt,
+            refBatch().addQueuedMessage(ref.refId, queue.storeId, ref.sequence, ref.deliveryCount, ref.redeliverAt,
                     ref.message.bytes());
             return;
         }
@@ -141,12 +181,12 @@ final class StoreWriter {
             stored = new StoredMessage(store.nextId());
             sharedMessage[0] = stored;
             sharedMessages.put(stored.id, stored);
-            batch().addMessage(stored.id, ref.message.bytes());
+            refBatch().addMessage(stored.id, ref.message.bytes());
         }
         stored.refs++;
         ref.stored = stored;
         ref.refId = store.nextId();
-        batch().addRef(record(queue, ref, ref.deliveryCount));
+        refBatch().addRef(record(queue, ref, ref.deliveryCount));
     }
 
     void refRemoved(MessageRef ref) {
@@ -164,6 +204,69 @@ final class StoreWriter {
         }
         ref.refId = 0;
         ref.deliveryStored = false;
+    }
+
+    /**
+     * Removes a stored ref inside an XA branch's prepare: its records go when the branch commits, so the ref
+     * keeps its store id, and a shared message is counted down only then ({@link #heldRefCommitted}).
+     */
+    void refRemovedInBranch(MessageRef ref) {
+        if (!ref.isStored()) {
+            return;
+        }
+        if (ref.stored == null) {
+            refBatch().removeQueuedMessage(ref.refId, ref.deliveryStored);
+        } else {
+            refBatch().removeRef(ref.refId);
+        }
+    }
+
+    /**
+     * A ref an XA branch held is gone for good (the branch committed, its records are deleted): a shared
+     * message loses a reference, and goes with its last. {@code ref} is null for a branch recovered at
+     * start-up, which knows the shared message by {@code sharedMessageId} (0: none).
+     */
+    void heldRefCommitted(MessageRef ref, long sharedMessageId) {
+        StoredMessage shared = ref != null ? ref.stored : sharedMessageId != 0 ? sharedMessage(sharedMessageId) : null;
+        if (ref != null) {
+            ref.refId = 0;
+            ref.deliveryStored = false;
+        }
+        if (shared != null && --shared.refs <= 0) {
+            batch().removeMessage(shared.id);
+            sharedMessages.remove(shared.id);
+        }
+    }
+
+    /** A ref an XA branch committed to a queue that is gone: its records are deleted. */
+    void placedRefDropped(long refId, MessageRef ref, long sharedMessageId) {
+        if (ref != null) {
+            refRemoved(ref);
+        } else if (sharedMessageId == 0) {
+            batch().removeQueuedMessage(refId, false);
+        } else {
+            batch().removeRef(refId);
+            StoredMessage m = sharedMessage(sharedMessageId);
+            if (--m.refs <= 0) {
+                batch().removeMessage(m.id);
+                sharedMessages.remove(m.id);
+            }
+        }
+    }
+
+    /** A shared message an XA branch stored and then did not commit: it never existed. */
+    void forgetShared(StoredMessage message) {
+        sharedMessages.remove(message.id, message);
+    }
+
+    HeuristicRecord heuristicAdded(byte[] xid, boolean committed, long at) {
+        HeuristicRecord h = new HeuristicRecord(store.nextId(), xid, committed, at);
+        batch().addHeuristic(h);
+        return h;
+    }
+
+    void heuristicForgotten(long recordId) {
+        batch().removeHeuristic(recordId);
     }
 
     /** Counts a delivery in the store before it happens (see {@link BrokerAgent#deliveryStarted}). */

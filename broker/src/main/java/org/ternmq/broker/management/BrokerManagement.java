@@ -37,12 +37,45 @@ public final class BrokerManagement implements BrokerManagementMBean {
         return (int) run(new Manage(0, ManagementOperations.PURGE, queue, null, selector)).count();
     }
 
+    @Override
+    public String listPrepared() {
+        return run(new Manage(0, ManagementOperations.LIST_PREPARED, null, null, null)).text();
+    }
+
+    @Override
+    public String commitPrepared(String xid) {
+        return outcome(run(new Manage(0, ManagementOperations.COMMIT_PREPARED, xid, null, null)));
+    }
+
+    @Override
+    public String rollbackPrepared(String xid) {
+        return outcome(run(new Manage(0, ManagementOperations.ROLLBACK_PREPARED, xid, null, null)));
+    }
+
+    @Override
+    public String listHeuristic() {
+        return run(new Manage(0, ManagementOperations.LIST_HEURISTIC, null, null, null)).text();
+    }
+
+    @Override
+    public String forget(String xid) {
+        return outcome(run(new Manage(0, ManagementOperations.FORGET, xid, null, null)));
+    }
+
+    /** @throws IllegalStateException when the operation was accepted but could not be carried out */
+    private static String outcome(ManageResult r) {
+        if (r.count() == 0) {
+            throw new IllegalStateException(r.text());
+        }
+        return r.text();
+    }
+
     /** @throws IllegalArgumentException when the broker refuses the operation (no such queue, bad selector) */
     public ManageResult run(Manage request) {
         CompletableFuture<ManageResult> result = new CompletableFuture<>();
         agent.execute(() -> {
             try {
-                result.complete(agent.management().run(request));
+                agent.management().run(request, result::complete);
             } catch (BrokerException e) {
                 result.completeExceptionally(new IllegalArgumentException(e.getMessage()));
             } catch (RuntimeException e) {

@@ -19,4 +19,24 @@ public interface BrokerManagementMBean {
 
     /** Removes the messages of {@code queue} matching {@code selector} (all when null or empty). */
     int purge(String queue, String selector);
+
+    /** Prepared XA branches waiting for their transaction manager: Xid, age, what each sends and acknowledges. */
+    String listPrepared();
+
+    /**
+     * Commits a prepared XA branch in doubt (an operator's heuristic decision, reported to its transaction
+     * manager as {@code XA_HEURCOM} until it forgets the branch).
+     *
+     * @param xid {@code formatId:gtridHex:bqualHex}, as {@link #listPrepared} shows it
+     */
+    String commitPrepared(String xid);
+
+    /** Rolls back a prepared XA branch in doubt (reported as {@code XA_HEURRB}); see {@link #commitPrepared}. */
+    String rollbackPrepared(String xid);
+
+    /** Heuristic outcomes not yet forgotten by their transaction manager. */
+    String listHeuristic();
+
+    /** Forgets a heuristic outcome (what the transaction manager's {@code forget} does). */
+    String forget(String xid);
 }

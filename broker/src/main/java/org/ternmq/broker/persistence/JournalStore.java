@@ -60,6 +60,16 @@ public final class JournalStore implements MessageStore {
     }
 
     @Override
+    public CompletableFuture<Void> commitPrepared(long txId) {
+        return journal.commit(txId);
+    }
+
+    @Override
+    public CompletableFuture<Void> rollbackPrepared(long txId) {
+        return journal.rollback(txId);
+    }
+
+    @Override
     public void load(StoreLoader loader) {
         if (recovered == null) {
             throw new IllegalStateException("the store was loaded already");
@@ -189,8 +199,39 @@ public final class JournalStore implements MessageStore {
         }
 
         @Override
+        public void addHeuristic(HeuristicRecord record) {
+            changes.add(new Change(record.id(), StoreRecordDescriptor.HEURISTIC, StoreRecordDescriptor.encode(record), false));
+        }
+
+        @Override
+        public void removeHeuristic(long recordId) {
+            changes.add(new Change(recordId, (byte) 0, null, false));
+        }
+
+        @Override
         public boolean isEmpty() {
             return changes.isEmpty();
+        }
+
+        @Override
+        public CompletableFuture<Long> prepare(byte[] payload) {
+            long txId = stageInTransaction();
+            return journal.prepare(txId, payload).thenApply(v -> txId);
+        }
+
+        /** Writes every change as part of a new journal transaction; returns its id. */
+        private long stageInTransaction() {
+            long txId = nextId();
+            for (Change c : changes) {
+                if (c.delete()) {
+                    journal.deleteTx(txId, c.id());
+                } else if (c.update()) {
+                    journal.updateTx(txId, c.id(), c.type(), c.payload());
+                } else {
+                    journal.addTx(txId, c.id(), c.type(), c.payload());
+                }
+            }
+            return txId;
         }
 
         @Override
@@ -217,17 +258,7 @@ public final class JournalStore implements MessageStore {
                 }
                 return last;
             }
-            long txId = nextId();
-            for (Change c : changes) {
-                if (c.delete()) {
-                    journal.deleteTx(txId, c.id());
-                } else if (c.update()) {
-                    journal.updateTx(txId, c.id(), c.type(), c.payload());
-                } else {
-                    journal.addTx(txId, c.id(), c.type(), c.payload());
-                }
-            }
-            return journal.commit(txId);
+            return journal.commit(stageInTransaction());
         }
     }
 }

@@ -39,6 +39,16 @@ public final class MemoryStore implements MessageStore {
     }
 
     @Override
+    public CompletableFuture<Void> commitPrepared(long txId) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> rollbackPrepared(long txId) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
     public void load(StoreLoader loader) {
     }
 
@@ -99,8 +109,21 @@ public final class MemoryStore implements MessageStore {
         }
 
         @Override
+        public void addHeuristic(HeuristicRecord record) {
+        }
+
+        @Override
+        public void removeHeuristic(long recordId) {
+        }
+
+        @Override
         public boolean isEmpty() {
             return true;
+        }
+
+        @Override
+        public CompletableFuture<Long> prepare(byte[] payload) {
+            return CompletableFuture.completedFuture(0L);
         }
 
         @Override

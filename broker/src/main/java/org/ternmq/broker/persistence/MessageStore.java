@@ -27,6 +27,12 @@ public interface MessageStore extends AutoCloseable {
     /** Starts a set of changes that will be written atomically. */
     StoreBatch batch();
 
+    /** Commits a transaction {@link StoreBatch#prepare prepared} before, durably. */
+    java.util.concurrent.CompletableFuture<Void> commitPrepared(long txId);
+
+    /** Rolls back a transaction {@link StoreBatch#prepare prepared} before, durably. */
+    java.util.concurrent.CompletableFuture<Void> rollbackPrepared(long txId);
+
     /** Replays everything stored to {@code loader}, once, before the broker accepts connections. */
     void load(StoreLoader loader) throws IOException;
 

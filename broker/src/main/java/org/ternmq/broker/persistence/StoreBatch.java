@@ -43,7 +43,22 @@ public interface StoreBatch {
 
     void removeDuplicateId(long recordId);
 
+    void addHeuristic(HeuristicRecord record);
+
+    void removeHeuristic(long recordId);
+
     boolean isEmpty();
+
+    /**
+     * Writes the batch as a prepared transaction (XA): none of its changes takes effect until
+     * {@link MessageStore#commitPrepared}; {@link MessageStore#rollbackPrepared} drops them all; both survive a
+     * restart, where the store hands the branch back ({@link StoreLoader#preparedBranch}). Forced to disk
+     * whatever the sync policy.
+     *
+     * @param payload what to keep with the prepare (see {@link StoreRecordDescriptor#encodeBranch})
+     * @return the transaction id, once the prepare is durable
+     */
+    CompletableFuture<Long> prepare(byte[] payload);
 
     /**
      * Writes the batch.

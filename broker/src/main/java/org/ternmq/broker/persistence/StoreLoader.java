@@ -2,7 +2,7 @@ package org.ternmq.broker.persistence;
 
 /**
  * Receives the stored state at start-up, on the loading thread, in this order: queues, shared messages,
- * each queue's references, the last sequence, duplicate ids. Message bodies are not part of it: the
+ * each queue's references, the last sequence, duplicate ids, heuristic outcomes, prepared XA branches. Message bodies are not part of it: the
  * broker reads them with {@link MessageStore#readRef} when it pages a reference in, so a backlog bigger
  * than the heap can be loaded.
  */
@@ -28,4 +28,13 @@ public interface StoreLoader {
     void lastSequence(long sequence);
 
     void duplicateId(DuplicateIdRecord record);
+
+    /** An XA branch an operator completed by hand, still to be forgotten by its transaction manager. */
+    void heuristic(HeuristicRecord record);
+
+    /**
+     * An XA branch still prepared. The references it holds were left out of {@link #refs}; the references and
+     * shared messages it adds are stored only once it commits.
+     */
+    void preparedBranch(PreparedBranch branch);
 }

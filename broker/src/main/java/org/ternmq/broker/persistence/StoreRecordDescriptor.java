@@ -44,6 +44,18 @@ import org.ternmq.message.Address;
  *            +-----------+----------------+--------------+--------------------+
  *            the delivery state of QUEUED record "queued id" once it changed (written at the first
  *            delivery), kept apart so a delivery never rewrites the body. Its id is queued id + 1.
+ *
+ * HEURISTIC  +---------+------------+------------------------------+
+ *  (type 7)  | outcome | decided at | xid (XidValue bytes)         |
+ *            | 1 byte  | 8 bytes    | rest of the payload          |
+ *            +---------+------------+------------------------------+
+ *            an XA branch an operator completed by hand: outcome 1 committed, 2 rolled back.
+ *
+ * The payload of a prepared XA branch's PREPARE record (the journal keeps it as the transaction's "xid"):
+ *            +---------+-------------+------------------------------+
+ *            | version | prepared at | xid (XidValue bytes)         |
+ *            | 1 byte  | 8 bytes     | rest of the payload          |
+ *            +---------+-------------+------------------------------+
  * </pre>
  */
 public final class StoreRecordDescriptor {
@@ -54,6 +66,9 @@ public final class StoreRecordDescriptor {
     public static final byte DUPLICATE = 4;
     public static final byte QUEUED = 5;
     public static final byte DELIVERY = 6;
+    public static final byte HEURISTIC = 7;
+
+    private static final byte BRANCH_VERSION = 1;
 
     static final int REF_LENGTH = 8 + 8 + 8 + 4 + 8 + 8;
     static final int QUEUED_HEADER_LENGTH = 8 + 8 + 4 + 8;
@@ -148,6 +163,43 @@ public final class StoreRecordDescriptor {
         String name = getString(b);
         String dup = getString(b);
         return new DuplicateIdRecord(id, new Address(kind, name), dup, b.getLong());
+    }
+
+    static ByteBuffer encode(HeuristicRecord h) {
+        return ByteBuffer.allocate(1 + 8 + h.xid().length).put((byte) (h.committed() ? 1 : 2)).putLong(h.decidedAt())
+                .put(h.xid()).flip();
+    }
+
+    static HeuristicRecord decodeHeuristic(long id, ByteBuffer payload) {
+        ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
+        boolean committed = b.get() == 1;
+        long at = b.getLong();
+        byte[] xid = new byte[b.remaining()];
+        b.get(xid);
+        return new HeuristicRecord(id, xid, committed, at);
+    }
+
+    /** What the broker keeps with a prepared XA branch: when it was prepared and its Xid. */
+    public static byte[] encodeBranch(long preparedAt, byte[] xid) {
+        return ByteBuffer.allocate(1 + 8 + xid.length).put(BRANCH_VERSION).putLong(preparedAt).put(xid).array();
+    }
+
+    /** @throws IllegalArgumentException for a payload of another version */
+    public static long branchPreparedAt(byte[] payload) {
+        checkBranch(payload);
+        return ByteBuffer.wrap(payload).getLong(1);
+    }
+
+    public static byte[] branchXid(byte[] payload) {
+        checkBranch(payload);
+        return java.util.Arrays.copyOfRange(payload, 9, payload.length);
+    }
+
+    private static void checkBranch(byte[] payload) {
+        if (payload.length < 9 || payload[0] != BRANCH_VERSION) {
+            throw new IllegalArgumentException("not a prepared branch of this broker version (" + payload.length
+                    + " bytes, version " + (payload.length > 0 ? payload[0] : -1) + ")");
+        }
     }
 
     private static byte[] utf8(String s) {

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ternmq.store.Journal;
 import org.ternmq.store.JournalRecord;
+import org.ternmq.store.PreparedTransaction;
 import org.ternmq.store.RecoveryListener;
 
 /**
@@ -35,6 +36,8 @@ final class StoreRecovery implements RecoveryListener {
     /** Shared messages by id: {references found, 1 once the MESSAGE record itself was found}. */
     private final Map<Long, int[]> shared = new HashMap<>();
     private final List<Long> deliveries = new ArrayList<>();
+    private final List<HeuristicRecord> heuristics = new ArrayList<>();
+    private final List<PreparedTransaction> prepared = new ArrayList<>();
 
     @Override
     public void onRecord(long id, byte userType, ByteBuffer payload) {
@@ -51,8 +54,15 @@ final class StoreRecovery implements RecoveryListener {
                     .add(p.getLong(StoreRecordDescriptor.QUEUED_SEQUENCE_OFFSET), id);
             case StoreRecordDescriptor.DELIVERY -> deliveries.add(id);
             case StoreRecordDescriptor.DUPLICATE -> duplicates.add(StoreRecordDescriptor.decodeDuplicate(id, p));
+            case StoreRecordDescriptor.HEURISTIC -> heuristics.add(StoreRecordDescriptor.decodeHeuristic(id, p));
             default -> LOG.warn("journal record {} has unknown type {}; it is left alone", id, userType);
         }
+    }
+
+    /** An XA branch still prepared; its changes are replayed by {@link #replay}, once every record is known. */
+    @Override
+    public void onPreparedTransaction(PreparedTransaction transaction) {
+        prepared.add(transaction);
     }
 
     private int[] sharedCount(long messageId) {
@@ -65,6 +75,16 @@ final class StoreRecovery implements RecoveryListener {
 
     /** Hands everything to {@code loader} (see {@link StoreLoader} for the order) and forgets it. */
     void replay(StoreLoader loader, Journal journal) {
+        // references acknowledged in a prepared branch stay out of their queues until the branch ends
+        Set<Long> held = new HashSet<>();
+        for (PreparedTransaction tx : prepared) {
+            for (PreparedTransaction.Change c : tx.records()) {
+                if (c.delete()) {
+                    held.add(c.id());
+                }
+            }
+        }
+        Map<Long, Long> heldQueues = new HashMap<>();
         Set<Long> known = new HashSet<>();
         for (QueueRecord q : queues) {
             known.add(q.id());
@@ -102,13 +122,18 @@ final class StoreRecovery implements RecoveryListener {
             if (known.contains(e.getKey())) {
                 RecoveredRefs refs = e.getValue();
                 lastSequence = Math.max(lastSequence, refs.maxSequence());
-                int count = refs.size();
-                loader.refs(e.getKey(), refs.idsInOrder(), count);
+                long[] ids = refs.idsInOrder();
+                int count = held.isEmpty() ? ids.length : withoutHeld(ids, held, e.getKey(), heldQueues);
+                loader.refs(e.getKey(), ids, count);
                 e.setValue(null); // let the pairs go before the next queue's are sorted
             }
         }
         loader.lastSequence(lastSequence);
         duplicates.forEach(loader::duplicateId);
+        heuristics.forEach(loader::heuristic);
+        for (PreparedTransaction tx : prepared) {
+            loader.preparedBranch(branch(tx, heldQueues, journal));
+        }
         if (orphans > 0) {
             LOG.info("deleted {} records a crash left without their queue or references", orphans);
         }
@@ -117,6 +142,61 @@ final class StoreRecovery implements RecoveryListener {
         refsByQueue.clear();
         shared.clear();
         deliveries.clear();
+        heuristics.clear();
+        prepared.clear();
+    }
+
+    /** Moves the held ids out of {@code ids} (keeping order), noting each one's queue; returns how many are left. */
+    private static int withoutHeld(long[] ids, Set<Long> held, long queueId, Map<Long, Long> heldQueues) {
+        int kept = 0;
+        for (long id : ids) {
+            if (held.contains(id)) {
+                heldQueues.put(id, queueId);
+            } else {
+                ids[kept++] = id;
+            }
+        }
+        return kept;
+    }
+
+    /** What a prepared transaction adds and holds, from its staged changes and the records they delete. */
+    private static PreparedBranch branch(PreparedTransaction tx, Map<Long, Long> heldQueues, Journal journal) {
+        List<PreparedBranch.Added> added = new ArrayList<>();
+        List<Long> messages = new ArrayList<>();
+        List<PreparedBranch.Held> holds = new ArrayList<>();
+        for (PreparedTransaction.Change c : tx.records()) {
+            if (c.delete()) {
+                Long queueId = heldQueues.get(c.id());
+                if (queueId != null) {
+                    holds.add(new PreparedBranch.Held(c.id(), queueId, sharedMessageOf(journal, c.id())));
+                }
+                continue; // a delivery state or other record deleted along with what it belongs to
+            }
+            ByteBuffer p = c.payload().duplicate().order(ByteOrder.BIG_ENDIAN);
+            switch (c.userType()) {
+                case StoreRecordDescriptor.QUEUED -> added.add(new PreparedBranch.Added(c.id(),
+                        p.getLong(StoreRecordDescriptor.QUEUED_QUEUE_ID_OFFSET),
+                        p.getLong(StoreRecordDescriptor.QUEUED_SEQUENCE_OFFSET), 0));
+                case StoreRecordDescriptor.REF -> added.add(new PreparedBranch.Added(c.id(),
+                        p.getLong(StoreRecordDescriptor.REF_QUEUE_ID_OFFSET),
+                        p.getLong(StoreRecordDescriptor.REF_SEQUENCE_OFFSET),
+                        p.getLong(StoreRecordDescriptor.REF_MESSAGE_ID_OFFSET)));
+                case StoreRecordDescriptor.MESSAGE -> messages.add(c.id());
+                default -> LOG.warn("prepared transaction {} stages a record of type {}; it is left alone", tx.txId(),
+                        c.userType());
+            }
+        }
+        added.sort(java.util.Comparator.comparingLong(PreparedBranch.Added::sequence));
+        return new PreparedBranch(tx.txId(), tx.xid(), added, messages, holds);
+    }
+
+    /** The shared message a stored REF refers to, or 0 for a QUEUED record (message and reference in one). */
+    private static long sharedMessageOf(Journal journal, long refId) {
+        Optional<JournalRecord> r = journal.read(refId);
+        if (r.isPresent() && r.get().userType() == StoreRecordDescriptor.REF) {
+            return r.get().payload().duplicate().order(ByteOrder.BIG_ENDIAN).getLong(StoreRecordDescriptor.REF_MESSAGE_ID_OFFSET);
+        }
+        return 0;
     }
 
     /** Deletes a reference whose queue is gone, with its delivery state, and counts its message down. */

@@ -8,6 +8,7 @@ import org.ternmq.client.ClientConnection;
 import org.ternmq.client.ClientException;
 import org.ternmq.client.ConnectionUrl;
 import org.ternmq.protocol.ManageResult;
+import org.ternmq.protocol.XidValue;
 
 /**
  * {@code tern admin <operation> [options]}: runs a management operation on a running broker over the
@@ -29,7 +30,12 @@ final class AdminCommand {
         }
         String operation = args[0];
         Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
+        int first = 1;
+        if (ManagementOperations.XID_OPERATIONS.contains(operation) && args.length > 1 && !args[1].startsWith("--")) {
+            options.put("xid", args[1]);
+            first = 2;
+        }
+        for (int i = first; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--") || i + 1 >= args.length) {
                 err.println("tern admin: '" + a + "' should be an option with a value (--name value)");
@@ -39,20 +45,35 @@ final class AdminCommand {
         }
         for (String key : options.keySet()) {
             if (!key.equals("url") && !key.equals("user") && !key.equals("password") && !key.equals("from")
-                    && !key.equals("to") && !key.equals("selector")) {
+                    && !key.equals("to") && !key.equals("selector") && !key.equals("xid")) {
                 err.println("tern admin: unknown option --" + key);
                 return 2;
             }
         }
-        if (!operation.equals(ManagementOperations.LIST_QUEUES) && !operation.equals(ManagementOperations.MOVE_MESSAGES)
-                && !operation.equals(ManagementOperations.PURGE)) {
+        if (!ManagementOperations.OPERATIONS.contains(operation)) {
             err.println("tern admin: unknown operation '" + operation + "'");
             printHelp(err);
             return 2;
         }
-        if (!operation.equals(ManagementOperations.LIST_QUEUES) && !options.containsKey("from")) {
+        boolean namesQueue = operation.equals(ManagementOperations.MOVE_MESSAGES)
+                || operation.equals(ManagementOperations.PURGE);
+        if (namesQueue && !options.containsKey("from")) {
             err.println("tern admin: " + operation + " needs --from QUEUE");
             return 2;
+        }
+        boolean namesXid = ManagementOperations.XID_OPERATIONS.contains(operation);
+        if (namesXid) {
+            if (!options.containsKey("xid")) {
+                err.println("tern admin: " + operation + " needs the branch's XID (formatId:gtridHex:bqualHex, "
+                        + "as list-prepared shows it)");
+                return 2;
+            }
+            try {
+                XidValue.parse(options.get("xid"));
+            } catch (IllegalArgumentException e) {
+                err.println("tern admin: " + e.getMessage());
+                return 2;
+            }
         }
         ConnectionUrl url;
         try {
@@ -62,8 +83,12 @@ final class AdminCommand {
             return 2;
         }
         try (ClientConnection connection = ClientConnection.connect(url, options.get("user"), options.get("password"))) {
-            ManageResult result = connection.manage(operation, options.get("from"), options.get("to"),
-                    options.get("selector"));
+            ManageResult result = connection.manage(operation, namesXid ? options.get("xid") : options.get("from"),
+                    options.get("to"), options.get("selector"));
+            if (namesXid && result.count() == 0) {
+                err.println("tern admin: " + operation + " " + result.text());
+                return 1;
+            }
             out.println(result.text());
             return 0;
         } catch (ClientException e) {
@@ -82,5 +107,12 @@ final class AdminCommand {
         out.println("  move-messages --from Q [--to Q2] [--selector S]  move messages; without --to, each goes back");
         out.println("                                                where it came from (dead-letter and expiry queues)");
         out.println("  purge --from Q [--selector S]                 delete messages");
+        out.println("  list-prepared                                 XA branches prepared and waiting for their");
+        out.println("                                                transaction manager: XID, age, what each holds");
+        out.println("  commit-prepared XID                           commit a branch in doubt (heuristic: its transaction");
+        out.println("  rollback-prepared XID                         manager hears XA_HEURCOM / XA_HEURRB until it forgets)");
+        out.println("  list-heuristic                                branches completed by an operator, not yet forgotten");
+        out.println("  forget XID                                    forget a heuristic outcome");
+        out.println("XID is formatId:gtridHex:bqualHex, as list-prepared prints it.");
     }
 }

@@ -182,6 +182,7 @@ public final class TernServer {
         BrokerConfig.Builder b = BrokerConfig.builder()
                 .policies(parsed.policies())
                 .expiryScanPeriod(integer(BrokerSetting.EXPIRY_SCAN_PERIOD, v))
+                .xaTimeout(longValue(BrokerSetting.XA_TIMEOUT, v))
                 .persistence(bool(BrokerSetting.PERSISTENCE, v))
                 .maxMemory(longValue(BrokerSetting.MAX_MEMORY, v))
                 .syncPolicy(choice(org.ternmq.store.SyncPolicy.class, BrokerSetting.SYNC_POLICY, v))

@@ -60,8 +60,21 @@ class JournalStoreTest {
             lastSequence = sequence;
         }
 
+        final List<PreparedBranch> prepared = new ArrayList<>();
+        final List<HeuristicRecord> heuristics = new ArrayList<>();
+
         @Override
         public void duplicateId(DuplicateIdRecord record) {
+        }
+
+        @Override
+        public void heuristic(HeuristicRecord record) {
+            heuristics.add(record);
+        }
+
+        @Override
+        public void preparedBranch(PreparedBranch branch) {
+            prepared.add(branch);
         }
     }
 

@@ -44,7 +44,7 @@ import jakarta.jms.Topic;
  * or one of its listeners'); {@link #close()} may come from any thread. Contexts sharing a connection may be
  * used by different threads.
  */
-public final class TernJMSContext implements JMSContext {
+public class TernJMSContext implements JMSContext {
 
     private final ConnectionShare share;
     private final int sessionMode;
@@ -60,7 +60,7 @@ public final class TernJMSContext implements JMSContext {
     /** CLIENT_ACKNOWLEDGE only: the latest message consumed, whose acknowledge covers the whole session. */
     private final AtomicReference<Message> lastConsumed = new AtomicReference<>();
 
-    private TernJMSContext(ConnectionShare share, int sessionMode) {
+    TernJMSContext(ConnectionShare share, int sessionMode) {
         this.share = share;
         this.sessionMode = sessionMode;
     }
@@ -462,7 +462,7 @@ public final class TernJMSContext implements JMSContext {
                 checkOpen();
                 s = session;
                 if (s == null) {
-                    s = unchecked(() -> connection().createSession(sessionMode));
+                    s = unchecked(() -> newSession(connection()));
                     session = s;
                 }
             } finally {
@@ -471,6 +471,11 @@ public final class TernJMSContext implements JMSContext {
         }
         checkOpen();
         return s;
+    }
+
+    /** Makes the context's session (an XA context makes an XA session). */
+    Session newSession(Connection connection) throws JMSException {
+        return connection.createSession(sessionMode);
     }
 
     /** @return the anonymous producer every {@link TernJMSProducer} of this context sends with */
