@@ -72,8 +72,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static EmbeddedBroker start(BrokerConfig config, MessageStore store) throws Exception {
         EmbeddedBroker broker;
         try {
-            Files.createDirectories(config.dataDirectory());
-            broker = new EmbeddedBroker(config, store, NodeId.load(config.dataDirectory()));
+            // a broker that keeps nothing has no lasting identity either: it is a new resource manager each start
+            String nodeId = store.persistent() ? NodeId.load(config.dataDirectory()) : java.util.UUID.randomUUID().toString();
+            broker = new EmbeddedBroker(config, store, nodeId);
         } catch (IOException | RuntimeException | Error e) {
             store.close();
             throw e;

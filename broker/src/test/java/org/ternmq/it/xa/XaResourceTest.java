@@ -432,6 +432,23 @@ class XaResourceTest {
         assertThat(drain("xa.lost")).isEmpty();
     }
 
+    @Test
+    void theResourceManagersIdentityLastsAcrossRestartsAndNamesItsDataDirectory() throws Exception {
+        String before = broker.nodeId();
+        XAResource r = xaConnection().createXASession().getXAResource();
+        restart();
+        assertThat(broker.nodeId()).isEqualTo(before);
+        assertThat(java.nio.file.Files.readString(data.resolve("node.id")).trim()).isEqualTo(before);
+        XAResource after = xaConnection().createXASession().getXAResource();
+        assertThat(after.isSameRM(r)).as("a resource from before the restart").isTrue();
+        try (EmbeddedBroker other = EmbeddedBroker.start(BrokerConfig.builder().tcpPort(0)
+                .dataDirectory(data.resolve("other")).build())) {
+            XAConnection c = new TernXAConnectionFactory(other.tcpUrl()).createXAConnection();
+            connections.add(c);
+            assertThat(c.createXASession().getXAResource().isSameRM(after)).as("another broker").isFalse();
+        }
+    }
+
     // ---- factories and contexts --------------------------------------------------------------------
 
     @Test
