@@ -42,6 +42,9 @@ public final class PerfTool {
      * @return the exit status
      */
     static int run(String[] args, PrintStream out, PrintStream err, boolean stopOnShutdown) {
+        if (args.length > 0 && args[0].equals("xa")) {
+            return XaBench.run(args, out, err);
+        }
         if (PerfSettings.wantsHelp(args)) {
             printHelp(out);
             return OK;
@@ -126,6 +129,7 @@ public final class PerfTool {
         for (Mode m : Mode.values()) {
             out.printf("  %-12s %s%n", m.command(), m.doc());
         }
+        XaBench.printHelp(out);
         out.println();
         out.println("Options:");
         for (PerfOption o : PerfOption.values()) {
