@@ -91,6 +91,8 @@ public class TernSession implements Session, QueueSession, TopicSession {
     private ExecutorService completionThread;
     private volatile boolean closing;
     private volatile boolean closed;
+    /** The delivery the listener thread is handing to a listener now, or -1. */
+    private volatile long listenerDelivery = -1;
     private volatile MessageListener sessionListener;
 
     /** Runs before the session closes on the broker (an XA session acknowledges into its branch). */
@@ -668,6 +670,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
 
     private void deliver(MessageListener listener, Delivery delivery) {
         boolean failed = false;
+        listenerDelivery = delivery.deliveryId();
         try {
             listener.onMessage(toMessage(delivery));
         } catch (JMSException | RuntimeException e) {
@@ -675,6 +678,8 @@ public class TernSession implements Session, QueueSession, TopicSession {
             failed = true;
             // so that a message that ends in the dead-letter queue says why
             client.reportFailure(delivery.deliveryId(), e.getClass().getName() + ": " + e.getMessage());
+        } finally {
+            listenerDelivery = -1;
         }
         if (!acknowledgesEach() || closed) {
             return;
@@ -688,6 +693,20 @@ public class TernSession implements Session, QueueSession, TopicSession {
             }
         } catch (ClientException e) {
             LOG.warn("cannot acknowledge delivery {} after its listener: {}", delivery.deliveryId(), e.getMessage());
+        }
+    }
+
+    /**
+     * Called from inside a {@code MessageListener} of this session: records why the application failed on the
+     * message being delivered, so that if the message ends in the dead-letter queue it says why
+     * ({@code JMS_TERN_DeadLetterException}). For containers that handle a listener's failure themselves (a
+     * resource adapter rolling back an MDB's transaction) instead of letting the exception out of
+     * {@code onMessage}; a listener that throws has its failure recorded anyway. Ignored outside a listener.
+     */
+    public void reportDeliveryFailure(Throwable cause) {
+        long delivery = listenerDelivery;
+        if (delivery >= 0 && cause != null && CallbackThreads.listenerSession() == this) {
+            client.reportFailure(delivery, cause.getClass().getName() + ": " + cause.getMessage());
         }
     }
 

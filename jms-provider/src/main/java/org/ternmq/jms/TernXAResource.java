@@ -150,8 +150,11 @@ public final class TernXAResource implements XAResource {
         return true;
     }
 
-    /** Whether the session is associated with a branch now. */
-    boolean isAssociated() {
+    /**
+     * Whether the session is associated with a branch now (between {@code start} and {@code end}): its work is
+     * the branch's. For containers (a resource adapter) that apply the JMS rules of a session in a transaction.
+     */
+    public boolean isAssociated() {
         return associated != null;
     }
 

@@ -85,9 +85,9 @@ final class BrokerSession {
             if (d == null) {
                 continue;
             }
-            failures.remove(deliveryId);
+            String failure = failures.remove(deliveryId);
             if (branch != null) {
-                connection.agent.xa().staged(branch, d);
+                connection.agent.xa().staged(branch, d, failure);
             } else if (transacted()) {
                 stagedAcks.add(d);
             } else {

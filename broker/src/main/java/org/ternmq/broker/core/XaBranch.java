@@ -48,8 +48,11 @@ final class XaBranch {
     record Placed(MessageQueue queue, long refId, MessageRef ref, long sharedMessageId) {
     }
 
-    /** A stored reference the prepared branch holds; {@code ref} is null for a recovered branch. */
-    record Held(MessageQueue queue, long refId, MessageRef ref, long sharedMessageId) {
+    /**
+     * A stored reference the prepared branch holds; {@code ref} is null for a recovered branch; {@code failure}
+     * is why the application failed on it, if it said so.
+     */
+    record Held(MessageQueue queue, long refId, MessageRef ref, long sharedMessageId, String failure) {
     }
 
     final XidValue xid;
@@ -63,6 +66,8 @@ final class XaBranch {
     final Set<BrokerConnection> connections = new LinkedHashSet<>();
     final List<Send> sends = new ArrayList<>();
     final List<Delivery> acks = new ArrayList<>();
+    /** Why the application failed on an acknowledged delivery, when it said so. */
+    final Map<Delivery, String> failures = new java.util.HashMap<>();
     ScheduledFuture<?> timeout;
 
     // once prepared

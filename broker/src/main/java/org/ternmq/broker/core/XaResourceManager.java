@@ -275,14 +275,20 @@ final class XaResourceManager {
         b.sends.add(new XaBranch.Send(message, from.id(), from.clientId()));
     }
 
-    /** An acknowledgement of a session associated with {@code b}. */
-    void staged(XaBranch b, Delivery d) {
+    /**
+     * An acknowledgement of a session associated with {@code b}; {@code failure} is why the application failed
+     * on it, if it said so (a rollback then carries it to the dead-letter queue).
+     */
+    void staged(XaBranch b, Delivery d, String failure) {
         if (b.state == XaBranch.State.ROLLED_BACK) {
-            agent.redeliver(d.ref(), d.queue(), null, false);
+            agent.redeliver(d.ref(), d.queue(), failure, false);
             d.queue().dispatch();
             return;
         }
         b.acks.add(d);
+        if (failure != null) {
+            b.failures.put(d, failure);
+        }
     }
 
     // ---- two-phase commit -----------------------------------------------------------------------
@@ -333,7 +339,7 @@ final class XaResourceManager {
             }
             for (Delivery d : b.acks) {
                 agent.storeWriter().refRemovedInBranch(d.ref());
-                b.held.add(new XaBranch.Held(d.queue(), d.ref().refId, d.ref(), 0));
+                b.held.add(new XaBranch.Held(d.queue(), d.ref().refId, d.ref(), 0, b.failures.get(d)));
             }
         });
         if (tx.isEmpty()) {
@@ -447,11 +453,12 @@ final class XaResourceManager {
         cancelTimeout(b);
         java.util.Set<MessageQueue> touched = new java.util.LinkedHashSet<>();
         for (Delivery d : b.acks) {
-            if (agent.redeliver(d.ref(), d.queue(), null, false)) {
+            if (agent.redeliver(d.ref(), d.queue(), b.failures.get(d), false)) {
                 touched.add(d.queue());
             }
         }
         b.acks.clear();
+        b.failures.clear();
         b.sends.clear();
         touched.forEach(MessageQueue::dispatch);
         if (keep) {
@@ -520,7 +527,7 @@ final class XaResourceManager {
         for (XaBranch.Held h : b.held) {
             MessageQueue q = h.queue();
             if (h.ref() != null) {
-                if (agent.redeliver(h.ref(), q, null, false)) {
+                if (agent.redeliver(h.ref(), q, h.failure(), false)) {
                     touched.add(q);
                 }
                 continue;
@@ -663,7 +670,7 @@ final class XaResourceManager {
             }
         }
         for (PreparedBranch.Held h : p.held()) {
-            b.held.add(new XaBranch.Held(queues.get(h.queueId()), h.refId(), null, h.messageId()));
+            b.held.add(new XaBranch.Held(queues.get(h.queueId()), h.refId(), null, h.messageId(), null));
         }
         branches.put(xid, b);
         LOG.warn("XA branch {} is prepared (since {}): it waits for its transaction manager or an operator ({})",
