@@ -77,8 +77,9 @@ final class TernEndpointActivation {
     }
 
     /**
-     * Resolves the destination now (a lookup needs the deploying thread's naming context), then connects in the
-     * background, so a broker that is down does not fail the deployment.
+     * Resolves the destination now (a lookup needs the deploying thread's naming context), then connects on a
+     * work manager thread, so a broker that is down does not fail the deployment (the activation consumes once it
+     * is up).
      *
      * @throws ResourceException when the destination cannot be found or does not fit the activation
      */
@@ -90,13 +91,8 @@ final class TernEndpointActivation {
         } catch (NoSuchMethodException e) {
             throw new ResourceException("the endpoint has no onMessage(Message): " + e.getMessage(), e);
         }
-        try {
-            connect();
-        } catch (JMSException | ResourceException e) {
-            LOG.warning("Tern activation " + spec + ": cannot connect to " + settings.url() + " (" + e.getMessage()
-                    + "); retrying in the background");
-            adapter.runWork(this::reconnect, "tern-activation-connect");
-        }
+        // never on the activating thread: a container may refuse createEndpoint there, and may wait on it
+        adapter.runWork(() -> connectUntilDone(0), "tern-activation-connect");
     }
 
     private Destination resolveDestination() throws ResourceException {
@@ -183,19 +179,28 @@ final class TernEndpointActivation {
             teardown();
         }
         LOG.warning("Tern activation " + spec + ": connection lost (" + cause.getMessage() + "); reconnecting");
-        adapter.runWork(this::reconnect, "tern-activation-reconnect");
+        adapter.runWork(() -> connectUntilDone(spec.reconnectInterval(adapter)), "tern-activation-reconnect");
     }
 
-    private void reconnect() {
+    /**
+     * Connects, retrying every {@code reconnectInterval} until it works, the activation stops, or
+     * {@code reconnectAttempts} retries are spent. The first failure is logged as a warning, later ones only
+     * every tenth attempt.
+     */
+    private void connectUntilDone(long firstDelay) {
         int attempts = spec.reconnectAttempts(adapter);
         long interval = spec.reconnectInterval(adapter);
-        for (int attempt = 1; attempts < 0 || attempt <= attempts; attempt++) {
-            try {
-                Thread.sleep(interval);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        long delay = firstDelay;
+        for (int attempt = 0; attempts < 0 || attempt <= attempts; attempt++) {
+            if (delay > 0) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
+            delay = interval;
             synchronized (lock) {
                 if (stopped) {
                     return;
@@ -205,11 +210,14 @@ final class TernEndpointActivation {
                 connect();
                 return;
             } catch (JMSException | ResourceException e) {
-                LOG.fine("Tern activation " + spec + ": reconnect attempt " + attempt + " failed: " + e.getMessage());
+                if (attempt % 10 == 0) {
+                    LOG.warning("Tern activation " + spec + ": cannot connect to " + settings.url() + " (" + e.getMessage()
+                            + "); retrying every " + interval + " ms");
+                }
             }
         }
-        LOG.severe("Tern activation " + spec + ": gave up reconnecting to " + settings.url() + " after " + attempts
-                + " attempts; redeploy the application, or restart the resource adapter, to try again");
+        LOG.severe("Tern activation " + spec + ": gave up connecting to " + settings.url() + " after " + attempts
+                + " retries; redeploy the application, or restart the resource adapter, to try again");
     }
 
     /** Closes the consumers and the connection (freeing a durable subscription) and releases the endpoints. */

@@ -52,9 +52,14 @@ public final class ChildBroker implements AutoCloseable {
      * @param extraArgs further command-line options
      */
     public ChildBroker(Path dataDir, Path logDir, String... extraArgs) throws IOException {
+        this(freePort(), dataDir, logDir, extraArgs);
+    }
+
+    /** A broker on a port of the caller's choosing (one a server's configuration names, say). */
+    public ChildBroker(int port, Path dataDir, Path logDir, String... extraArgs) {
         this.dataDir = dataDir;
         this.logDir = logDir;
-        this.port = freePort();
+        this.port = port;
         this.extraArgs = List.of(extraArgs);
     }
 
