@@ -86,4 +86,43 @@ class AdminCommandTest {
         assertThat(admin("list-queues", "--url", "tern://127.0.0.1:1", "--user", "root", "--password", "pw")).isEqualTo(1);
         assertThat(broker.management().listQueues()).containsPattern("parked\\s+2\\s+0");
     }
+
+    @Test
+    void inDoubtXaBranchesAreListedAndCompletedFromTheCommandLine() throws Exception {
+        String url = broker.tcpUrl();
+        org.ternmq.protocol.XidValue xid = new org.ternmq.protocol.XidValue(9, new byte[] {1, 2, 3}, new byte[] {4});
+        org.ternmq.jms.TernXAConnectionFactory f = new org.ternmq.jms.TernXAConnectionFactory(url);
+        try (jakarta.jms.XAConnection c = f.createXAConnection("app", "pw")) {
+            jakarta.jms.XASession s = c.createXASession();
+            javax.transaction.xa.XAResource r = s.getXAResource();
+            r.start(xid, javax.transaction.xa.XAResource.TMNOFLAGS);
+            s.createProducer(s.createQueue("xa.cli")).send(s.createTextMessage("in doubt"));
+            r.end(xid, javax.transaction.xa.XAResource.TMSUCCESS);
+            r.prepare(xid);
+        }
+        String[] login = {"--url", url, "--user", "root", "--password", "pw"};
+        assertThat(admin(with(login, "list-prepared"))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("9:010203:04").contains("xa.cli=1").contains("s ago");
+        assertThat(admin(with(login, "commit-prepared", "9:0a0a:00"))).as("an unknown branch").isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no prepared branch 9:0a0a:00");
+        assertThat(admin(with(login, "commit-prepared", "not-an-xid"))).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("formatId:gtridHex:bqualHex");
+        assertThat(admin(with(login, "forget"))).as("forget without its XID").isEqualTo(2);
+        assertThat(admin(with(login, "commit-prepared", "9:010203:04"))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("committed 9:010203:04");
+        assertThat(admin(with(login, "list-heuristic"))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("9:010203:04  committed by an operator");
+        assertThat(admin(with(login, "forget", "9:010203:04"))).isZero();
+        assertThat(admin(with(login, "list-prepared"))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).endsWith("no prepared XA branches" + System.lineSeparator());
+        assertThat(admin("list-prepared", "--url", url, "--user", "app", "--password", "pw")).as("not an admin")
+                .isEqualTo(1);
+    }
+
+    /** {@code operation} and its arguments, then {@code login}. */
+    private static String[] with(String[] login, String... operation) {
+        String[] all = java.util.Arrays.copyOf(operation, operation.length + login.length);
+        System.arraycopy(login, 0, all, operation.length, login.length);
+        return all;
+    }
 }
