@@ -56,6 +56,11 @@ public final class ManagementOperations {
                 XidValue xid = xid(request);
                 agent.xa().forgetByOperator(xid, () -> answer.accept(new ManageResult(corr, 1, "forgot " + xid)));
             }
+            case PURGE -> purge(request, answer);
+            case MOVE_MESSAGES -> {
+                ManageResult moved = move(request);
+                answerWhenForced(moved, answer);
+            }
             default -> answer.accept(run(request));
         }
     }
@@ -82,24 +87,41 @@ public final class ManagementOperations {
                 return lines(request.correlationId(), agent.xa().listHeuristic(), "no heuristic outcomes");
             case LIST_QUEUES:
                 return listQueues(request.correlationId());
-            case MOVE_MESSAGES: {
-                requireQueue(request);
-                MessageMover.Outcome moved = agent.mover().moveMessages(request.queue(), blankToNull(request.target()),
-                        selector(request.selector()));
-                String to = blankToNull(request.target()) == null ? "their original destinations" : request.target();
-                return new ManageResult(request.correlationId(), moved.count(),
-                        "moved " + moved.count() + " message(s) from " + request.queue() + " to " + to + notExamined(moved));
-            }
-            case PURGE: {
-                requireQueue(request);
-                MessageMover.Outcome purged = agent.mover().purge(request.queue(), selector(request.selector()));
-                return new ManageResult(request.correlationId(), purged.count(),
-                        "removed " + purged.count() + " message(s) from " + request.queue() + notExamined(purged));
-            }
             default:
                 throw new BrokerException(ErrorCode.UNSUPPORTED, "unknown management operation '" + op
                         + "'; known: " + String.join(", ", OPERATIONS));
         }
+    }
+
+    /**
+     * Purges a queue, answering once every removal is forced to disk: a purge that said it removed messages
+     * never sees them come back after a crash. Paged-out messages are dropped a step per agent task; the answer
+     * waits for the last step.
+     */
+    private void purge(Manage request, java.util.function.Consumer<ManageResult> answer) throws BrokerException {
+        requireQueue(request);
+        agent.mover().purge(request.queue(), selector(request.selector()),
+                purged -> answerWhenForced(purgeResult(request, purged), answer));
+    }
+
+    private static ManageResult purgeResult(Manage request, MessageMover.Outcome purged) {
+        return new ManageResult(request.correlationId(), purged.count(),
+                "removed " + purged.count() + " message(s) from " + request.queue() + notExamined(purged));
+    }
+
+    private ManageResult move(Manage request) throws BrokerException {
+        requireQueue(request);
+        MessageMover.Outcome moved = agent.mover().moveMessages(request.queue(), blankToNull(request.target()),
+                selector(request.selector()));
+        String to = blankToNull(request.target()) == null ? "their original destinations" : request.target();
+        return new ManageResult(request.correlationId(), moved.count(),
+                "moved " + moved.count() + " message(s) from " + request.queue() + " to " + to + notExamined(moved));
+    }
+
+    /** Hands {@code result} to {@code answer} once the current agent task's changes are forced to disk. */
+    private void answerWhenForced(ManageResult result, java.util.function.Consumer<ManageResult> answer) {
+        agent.storeWriter().afterStored(true, failure -> answer.accept(failure == null ? result
+                : new ManageResult(result.correlationId(), 0, "not done: the store failed to record it: " + failure)));
     }
 
     private static String notExamined(MessageMover.Outcome outcome) {

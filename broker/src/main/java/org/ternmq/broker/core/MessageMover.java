@@ -124,17 +124,20 @@ final class MessageMover {
 
     /**
      * Removes the messages of a queue that match {@code selector}; all of them, paged out or not, when it
-     * is null. With a selector only messages on the heap are examined.
+     * is null. With a selector only messages on the heap are examined. {@code done} gets the outcome in the
+     * agent task that makes the last of the removals (this one, unless paged-out messages are dropped in
+     * later steps), so the caller can answer once that task's batch is stored.
      */
-    Outcome purge(String queueName, Selector selector) throws BrokerException {
+    void purge(String queueName, Selector selector, java.util.function.Consumer<Outcome> done) throws BrokerException {
         MessageQueue q = existing(queueName);
         List<MessageRef> removed = q.removeMatching(ref -> selector == null || selector.matches(ref.message));
         removed.forEach(agent.storeWriter()::refRemoved);
-        int count = removed.size();
         if (selector == null) {
-            count += q.dropPaged();
+            Outcome outcome = new Outcome(removed.size() + q.pagedCount(), 0);
+            q.dropPaged(() -> done.accept(outcome));
+        } else {
+            done.accept(new Outcome(removed.size(), q.pagedCount()));
         }
-        return new Outcome(count, selector == null ? 0 : q.pagedCount());
     }
 
     /** What a management move did: how many messages, and how many paged-out ones it did not examine. */

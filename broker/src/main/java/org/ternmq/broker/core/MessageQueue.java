@@ -265,22 +265,25 @@ final class MessageQueue {
 
     /**
      * Drops every paged-out message (a purge without a selector): they leave the queue at once and the store
-     * forgets them a bounded step per agent task.
+     * forgets them a bounded step per agent task; {@code done} runs in the task of the last step (at once
+     * when none were paged out), so its caller can wait for that task's batch to be stored.
      *
      * @return how many were dropped
      */
-    int dropPaged() {
+    int dropPaged(Runnable done) {
         int count = paged.size();
         if (count > 0) {
             LongRing dropping = paged;
             paged = new LongRing();
-            later(() -> dropPagedStep(dropping));
+            later(() -> dropPagedStep(dropping, done));
+        } else {
+            done.run();
         }
         return count;
     }
 
     /** Drops paged refs from the store, a bounded step per agent task (after a delete or a purge). */
-    private void dropPagedStep(LongRing paged) {
+    private void dropPagedStep(LongRing paged, Runnable done) {
         for (int i = 0; i < Pager.STEP_MESSAGES && !paged.isEmpty(); i++) {
             long refId = paged.removeFirst();
             try {
@@ -292,11 +295,14 @@ final class MessageQueue {
                 LOG.error("{}: could not read {} paged messages of the deleted queue; the store deletes them at the "
                         + "next start: {}", name, paged.size() + 1, e.toString());
                 paged.clear();
+                done.run();
                 return;
             }
         }
         if (!paged.isEmpty()) {
-            later(() -> dropPagedStep(paged));
+            later(() -> dropPagedStep(paged, done));
+        } else {
+            done.run();
         }
     }
 
@@ -324,7 +330,7 @@ final class MessageQueue {
         if (!paged.isEmpty()) {
             LongRing dropping = paged;
             paged = new LongRing();
-            later(() -> dropPagedStep(dropping));
+            later(() -> dropPagedStep(dropping, () -> { }));
         }
     }
 

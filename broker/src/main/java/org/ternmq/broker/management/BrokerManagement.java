@@ -83,14 +83,14 @@ public final class BrokerManagement implements BrokerManagementMBean {
             }
         });
         try {
-            return result.get(30, TimeUnit.SECONDS);
+            return result.get(10, TimeUnit.MINUTES);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("the broker did not answer within 30 s", e);
+            throw new IllegalStateException("the broker did not answer within 10 minutes", e);
         }
     }
 }
