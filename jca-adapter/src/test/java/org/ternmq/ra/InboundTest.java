@@ -253,6 +253,28 @@ class InboundTest {
         assertThat(resources[0].recover(XAResource.TMSTARTRSCAN)).as("reconnected").isEmpty();
     }
 
+    /**
+     * A transaction manager compares the resources it recovers with, both ways round: a recovery resource is the
+     * same resource manager as another of the same broker, and not as a connection's XAResource, whichever asks.
+     */
+    @Test
+    void recoveryResourcesAnswerIsSameRmAlikeBothWays() throws Exception {
+        XAResource recovery = ra.getXAResources(new jakarta.resource.spi.ActivationSpec[0])[0];
+        TernResourceAdapter other = new TernResourceAdapter();
+        other.setConnectionUrl("tern://127.0.0.1:" + port);
+        XAResource otherRecovery = other.getXAResources(null)[0];
+        try (jakarta.jms.XAConnection c = new TernXAConnectionFactory(broker.tcpUrl()).createXAConnection()) {
+            XAResource connection = c.createXASession().getXAResource();
+            assertThat(recovery.isSameRM(connection)).isFalse();
+            assertThat(connection.isSameRM(recovery)).isFalse();
+            assertThat(recovery.isSameRM(otherRecovery)).isTrue();
+            assertThat(otherRecovery.isSameRM(recovery)).isTrue();
+            assertThat(recovery.isSameRM(recovery)).isTrue();
+        } finally {
+            other.stop();
+        }
+    }
+
     @Test
     void badActivationPropertiesAreNamedTogether() {
         TernActivationSpec spec = new TernActivationSpec();
