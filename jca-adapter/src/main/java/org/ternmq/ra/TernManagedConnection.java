@@ -75,10 +75,8 @@ final class TernManagedConnection implements ManagedConnection {
             this.physical = c;
         } catch (JMSException e) {
             closeQuietly(c);
-            ResourceException re = new ResourceAdapterInternalException("cannot connect to Tern at " + settings.url()
-                    + ": " + e.getMessage(), e);
-            re.initCause(e);
-            throw re;
+            throw new ResourceAdapterInternalException("cannot connect to Tern at " + settings.url() + ": "
+                    + e.getMessage(), e);
         }
     }
 

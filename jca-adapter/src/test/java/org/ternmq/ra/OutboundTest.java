@@ -230,6 +230,22 @@ class OutboundTest {
         assertThat(Thread.activeCount()).as("threads").isLessThan(threadsBefore + 10);
     }
 
+    /** The container gets a ResourceException (which its pool and its recovery expect), the application a JMSException. */
+    @Test
+    void aBrokerThatIsDownIsAResourceExceptionForTheContainerAndAJmsExceptionForTheApplication() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        mcf.setConnectionUrl("tern://127.0.0.1:" + port);
+        assertThatThrownBy(() -> mcf.createManagedConnection(null, null))
+                .isInstanceOf(jakarta.resource.spi.ResourceAdapterInternalException.class)
+                .hasMessageContaining("cannot connect to Tern at tern://127.0.0.1:" + port)
+                .hasCauseInstanceOf(jakarta.jms.JMSException.class);
+        assertThatThrownBy(cf::createConnection).isInstanceOf(jakarta.jms.JMSException.class)
+                .hasMessageContaining("cannot get a Tern connection");
+    }
+
     @Test
     void aBrokenConnectionIsReportedSoThePoolDropsIt() throws Exception {
         try (EmbeddedBroker other = EmbeddedBroker.start(BrokerConfig.builder().tcpPort(0)

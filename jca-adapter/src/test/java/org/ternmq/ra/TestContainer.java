@@ -223,6 +223,8 @@ final class TestContainer {
         final boolean transacted;
         final Consumer<Message> bean;
         final AtomicInteger released = new AtomicInteger();
+        /** Deliveries whose transaction committed (transacted endpoints). */
+        final AtomicInteger committed = new AtomicInteger();
 
         Endpoints(boolean transacted, Consumer<Message> bean) {
             this.transacted = transacted;
@@ -294,6 +296,7 @@ final class TestContainer {
                         tm.rollback();
                     } else {
                         tm.commit();
+                        committed.incrementAndGet();
                     }
                 } catch (Exception e) {
                     throw new ResourceException(e);
