@@ -367,10 +367,11 @@ class BrokerModelTest {
                 }
             }
             int count = m.getIntProperty("JMSXDeliveryCount");
-            if (e.countMayBeHigher) {
-                assertThat(count).as("%s: JMSXDeliveryCount of %s", d.name, e).isBetween(e.deliveries + 1, e.deliveries + 2);
+            if (e.countMayBeHigherBy > 0) {
+                assertThat(count).as("%s: JMSXDeliveryCount of %s", d.name, e).isBetween(e.deliveries + 1,
+                        e.deliveries + 1 + e.countMayBeHigherBy);
                 e.deliveries = count - 1;
-                e.countMayBeHigher = false;
+                e.countMayBeHigherBy = 0;
             } else {
                 assertThat(count).as("%s: JMSXDeliveryCount of %s", d.name, e).isEqualTo(e.deliveries + 1);
             }

@@ -35,8 +35,11 @@ final class Model {
         int deliveries;
         /** False when the broker may or may not hold it here (at most once). */
         boolean certain = true;
-        /** A kill may have lost its last delivery count update: the count may be higher. */
-        boolean countMayBeHigher;
+        /**
+         * How much higher than the model's the delivery count may be: each kill may have lost the update that
+         * gave back a delivery the consumer never saw (prefetched, returned unseen), one per kill it lived through.
+         */
+        int countMayBeHigherBy;
 
         Entry(int uid, boolean persistent, int priority, long expiration, long deliveryTime, long seq) {
             this.uid = uid;
@@ -240,19 +243,20 @@ final class Model {
 
     /**
      * A restart: non-persistent messages are gone. After a kill, dups-ok acknowledgements may be undone, and a
-     * delivery count may be one higher than the model's: a delivery's count is stored when it starts and put
-     * back when the consumer returns it unseen, a write the kill may have beaten (JMS allows a message to
-     * look redelivered when it may not have been; the other way round, never).
+     * delivery count may be one higher than the model's for each kill: a delivery's count is stored when it
+     * starts and put back when the consumer returns it unseen, a write the kill may have beaten (JMS allows a
+     * message to look redelivered when it may not have been; the other way round, never). A message sitting
+     * in a consumer's prefetch buffer across two kills may so come back with a count two higher.
      */
     void restarted(boolean killed) {
         for (Destination d : destinations.values()) {
             d.entries.removeIf(e -> !e.persistent);
             if (killed) {
-                d.entries.forEach(e -> e.countMayBeHigher = true);
+                d.entries.forEach(e -> e.countMayBeHigherBy++);
                 for (Entry g : d.ghosts) {
                     if (g.persistent) {
                         g.certain = false;
-                        g.countMayBeHigher = true;
+                        g.countMayBeHigherBy++;
                         d.entries.add(g);
                     }
                 }
