@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.ternmq.broker.BrokerConfig;
 import org.ternmq.broker.EmbeddedBroker;
+import org.ternmq.client.ClientConnection;
+import org.ternmq.client.ConnectionUrl;
 import org.ternmq.jms.TernConnectionFactory;
 import org.ternmq.jms.TernXAConnectionFactory;
 import org.ternmq.protocol.XidValue;
@@ -89,6 +91,19 @@ class InboundTest {
             s.createProducer(topic ? s.createTopic(destination) : s.createQueue(destination))
                     .send(s.createTextMessage(text));
         }
+    }
+
+    /** Consumers of a queue or durable subscription, as the broker's management lists it. */
+    private int consumers(String name) throws Exception {
+        try (ClientConnection admin = ClientConnection.connect(ConnectionUrl.parse(broker.tcpUrl()), null, null)) {
+            for (String line : admin.manage("list-queues", null, null, null).text().split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 3 && f[0].equals(name)) {
+                    return Integer.parseInt(f[2]);
+                }
+            }
+        }
+        return 0;
     }
 
     private List<String> drain(String queue) throws Exception {
@@ -175,6 +190,8 @@ class InboundTest {
         spec.setClientId("ra-test");
         spec.setMaxSession(1);
         ra.endpointActivation(endpoints, spec);
+        // the activation subscribes in the background: what is published before that is not the subscription's
+        await().atMost(Duration.ofSeconds(10)).until(() -> consumers("ra.in.topic::ra-test.durable-mdb") > 0);
         send("ra.in.topic", true, "first");
         await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("first"));
         ra.endpointDeactivation(endpoints, spec);
