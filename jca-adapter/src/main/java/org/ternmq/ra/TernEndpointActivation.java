@@ -132,7 +132,7 @@ final class TernEndpointActivation {
             for (int i = 0; i < spec.getMaxSession(); i++) {
                 Session s = transacted ? c.createXASession()
                         : c.createSession(spec.dupsOk() ? Session.DUPS_OK_ACKNOWLEDGE : Session.AUTO_ACKNOWLEDGE);
-                XAResource xa = transacted ? ((XASession) s).getXAResource() : null;
+                XAResource xa = transacted ? new EnlistedXAResource(((XASession) s).getXAResource(), settings) : null;
                 MessageEndpoint endpoint = factory.createEndpoint(xa);
                 made.add(endpoint);
                 consumer(s).setMessageListener(new Delivery(s, endpoint));

@@ -49,6 +49,8 @@ final class TernManagedConnection implements ManagedConnection {
     private final XAConnection physical;
     private final XASession xaSession;
     private final TernXAResource xaResource;
+    /** What the container enlists: {@link #xaResource}, able to finish a branch after the connection is lost. */
+    private final EnlistedXAResource enlisted;
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<TernConnectionHandle> handles = ConcurrentHashMap.newKeySet();
     private final TernLocalTransaction localTransaction = new TernLocalTransaction(this);
@@ -72,6 +74,7 @@ final class TernManagedConnection implements ManagedConnection {
             c.setExceptionListener(this::failed);
             this.xaSession = c.createXASession();
             this.xaResource = (TernXAResource) xaSession.getXAResource();
+            this.enlisted = new EnlistedXAResource(xaResource, settings);
             this.physical = c;
         } catch (JMSException e) {
             closeQuietly(c);
@@ -196,7 +199,7 @@ final class TernManagedConnection implements ManagedConnection {
 
     @Override
     public XAResource getXAResource() {
-        return xaResource;
+        return enlisted;
     }
 
     @Override

@@ -1,0 +1,124 @@
+package org.ternmq.it.glassfish;
+
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.ternmq.it.app.Deployments;
+import org.ternmq.it.app.Names;
+import org.ternmq.it.app.Scenarios;
+import org.ternmq.it.crash.ChildBroker;
+
+/**
+ * Tern's resource adapter in GlassFish (the domain configured by {@code src/test/glassfish/tern.asadmin}), with the
+ * machine's PostgreSQL as an XA data source and a broker in a child process: the scenarios of {@link Scenarios}.
+ */
+@ExtendWith(ArquillianExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GlassFishTest {
+
+    private static final String CF = "jms/ternCF";
+    private static final String DS = "jdbc/ternXA";
+
+    /** Started as the class loads, before Arquillian starts the server, so the adapter finds it at once. */
+    private static final ChildBroker BROKER = Brokers.start(Path.of("target", "it-broker"));
+
+    @ArquillianResource
+    private Deployer deployer;
+
+    @ArquillianResource
+    @OperateOnDeployment("app")
+    private URL app;
+
+    @Deployment(name = "app", testable = false, order = 1)
+    static WebArchive app() {
+        return Deployments.app(CF, DS, Map.of("destination", Names.ORDERS), ternAdapterFor("OrderMdb"));
+    }
+
+    @Deployment(name = "durable", managed = false, testable = false, order = 2)
+    static WebArchive durable() {
+        return Deployments.durableApp(DS, Map.of("destination", Names.EVENTS), ternAdapterFor("DurableEventMdb"));
+    }
+
+    /**
+     * GlassFish gives a message-driven bean to its own JMS adapter (jmsra) unless the bean's vendor descriptor
+     * names another: this one names Tern's, deployed as "tern".
+     */
+    static Map<String, String> ternAdapterFor(String mdb) {
+        return Map.of("WEB-INF/glassfish-ejb-jar.xml", """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!DOCTYPE glassfish-ejb-jar PUBLIC "-//GlassFish.org//DTD GlassFish Application Server 3.1 EJB 3.1//EN"
+                    "http://glassfish.org/dtds/glassfish-ejb-jar_3_1-1.dtd">
+                <glassfish-ejb-jar>
+                  <enterprise-beans>
+                    <ejb>
+                      <ejb-name>%s</ejb-name>
+                      <mdb-resource-adapter>
+                        <resource-adapter-mid>tern</resource-adapter-mid>
+                      </mdb-resource-adapter>
+                    </ejb>
+                  </enterprise-beans>
+                </glassfish-ejb-jar>
+                """.formatted(mdb));
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        BROKER.close();
+    }
+
+    private Scenarios scenarios() {
+        return new Scenarios(BROKER, app);
+    }
+
+    @Test
+    @Order(1)
+    void mdbConsumesInsertsAndReplies() throws Exception {
+        scenarios().mdbConsumesInsertsAndRepliesInOneTransaction();
+    }
+
+    @Test
+    @Order(2)
+    void throwingMdbEndsInTheDeadLetterQueue() throws Exception {
+        scenarios().throwingMdbRollsBackAndItsMessageEndsDeadLettered();
+    }
+
+    @Test
+    @Order(3)
+    void beanRollbackLeavesNothing() throws Exception {
+        scenarios().beanTransactionRolledBackLeavesNeitherMessageNorRow();
+    }
+
+    @Test
+    @Order(4)
+    void injectedContextSendsInATransaction() throws Exception {
+        scenarios().injectedContextSendsInsideATransaction();
+    }
+
+    @Test
+    @Order(5)
+    void durableMdbRedeployed() throws Exception {
+        deployer.deploy("durable");
+        scenarios().durableMdbRedeployedReceivesWhatWasPublishedMeanwhile(() -> deployer.undeploy("durable"),
+                () -> deployer.deploy("durable"));
+        deployer.undeploy("durable");
+    }
+
+    @Test
+    @Order(6)
+    void mdbResumesAfterABrokerKill() throws Exception {
+        scenarios().mdbResumesAfterTheBrokerIsKilledAndNothingIsLostOrDoubled();
+    }
+}
