@@ -85,7 +85,7 @@ class BrokerModelTest {
 
     @Test
     @Tag("soak")
-    @Timeout(value = 90, unit = TimeUnit.MINUTES)
+    @Timeout(value = 180, unit = TimeUnit.MINUTES)
     void longRun() throws Exception {
         for (long s = 1; s <= 20; s++) {
             run(s * 7919, 1000);
