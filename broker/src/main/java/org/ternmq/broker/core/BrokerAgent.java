@@ -62,6 +62,9 @@ public final class BrokerAgent {
 
     private final Map<String, MessageQueue> queues = new HashMap<>();
     private final Map<String, BrokerTopic> topics = new HashMap<>();
+    /** The wildcard topics ({@link BrokerTopic#pattern}), and a count of their changes for the topics' caches. */
+    private final List<BrokerTopic> wildcardTopics = new ArrayList<>();
+    private int wildcardGeneration;
     private final Subscriptions subscriptions = new Subscriptions(this);
     private final TemporaryDestinations temporaries = new TemporaryDestinations(this);
     private final MessageMover mover = new MessageMover(this);
@@ -294,7 +297,16 @@ public final class BrokerAgent {
         if (address.kind() == Address.Kind.TEMPORARY_TOPIC) {
             return temporaries.topic(address, user, forConsuming);
         }
-        return topics.computeIfAbsent(address.name(), BrokerTopic::new);
+        return topics.computeIfAbsent(address.name(), this::newTopic);
+    }
+
+    private BrokerTopic newTopic(String name) {
+        BrokerTopic t = new BrokerTopic(name);
+        if (t.pattern != null) {
+            wildcardTopics.add(t);
+            wildcardGeneration++;
+        }
+        return t;
     }
 
     /** A queue whose policy is its origin's (a subscription's is its topic's); storeId 0: not durable. */
@@ -386,10 +398,10 @@ public final class BrokerAgent {
             Subscription.MessageRefSource source = new Subscription.MessageRefSource(message, originId, originClientId);
             List<Subscription> targets = new ArrayList<>();
             int durable = 0;
-            for (Subscription s : topic.subscriptions) {
-                if (s.accepts(source)) {
-                    targets.add(s);
-                    durable += s.queue.isDurable() ? 1 : 0;
+            durable += collect(topic, source, targets);
+            if (!wildcardTopics.isEmpty() && topic.pattern == null && !address.kind().isTemporary()) {
+                for (BrokerTopic w : topic.wildcardMatches(wildcardTopics, wildcardGeneration)) {
+                    durable += collect(w, source, targets);
                 }
             }
             // stored once and shared only when several durable subscriptions take it
@@ -398,6 +410,18 @@ public final class BrokerAgent {
                 sink.accept(s.queue, new MessageRef(message, seq, originId, originClientId), stored);
             }
         }
+    }
+
+    /** Adds the subscriptions of {@code topic} that want the message to {@code targets}; returns how many are durable. */
+    private static int collect(BrokerTopic topic, Subscription.MessageRefSource source, List<Subscription> targets) {
+        int durable = 0;
+        for (Subscription s : topic.subscriptions) {
+            if (s.accepts(source)) {
+                targets.add(s);
+                durable += s.queue.isDurable() ? 1 : 0;
+            }
+        }
+        return durable;
     }
 
     /**
@@ -561,7 +585,7 @@ public final class BrokerAgent {
             return q;
         }
         Address topicAddress = Address.topic(r.name());
-        BrokerTopic topic = topics.computeIfAbsent(r.name(), BrokerTopic::new);
+        BrokerTopic topic = topics.computeIfAbsent(r.name(), this::newTopic);
         Subscription.Key key = new Subscription.Key(r.clientId(), r.subscriptionName());
         Selector selector;
         try {

@@ -419,6 +419,11 @@ public final class BrokerConnection {
             throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, "persistent messages are refused: "
                     + agent.storeUnavailable());
         }
+        if (!message.destination().isQueue() && !message.destination().kind().isTemporary()
+                && BrokerTopic.isWildcard(message.destination().name())) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "cannot send to wildcard topic '"
+                    + message.destination().name() + "': a name with a '*' or '#' word is for subscribing to the topics it matches");
+        }
         if (message.destination().kind().isTemporary()) {
             // fail now rather than at commit: the destination must exist when the message is sent
             if (message.destination().isQueue()) {

@@ -80,6 +80,13 @@ final class PolicyBroker implements AutoCloseable {
         return track(new TernConnectionFactory(broker.vmUrl()).createConnection());
     }
 
+    /** Like {@link #connect()}, with a client id set before the connection starts. */
+    Connection connect(String clientId) throws JMSException {
+        Connection c = new TernConnectionFactory(broker.vmUrl()).createConnection();
+        c.setClientID(clientId);
+        return track(c);
+    }
+
     /** Starts and tracks a connection made elsewhere (e.g. through a proxy). */
     Connection track(Connection c) throws JMSException {
         c.start();
