@@ -73,6 +73,7 @@ public final class ClientConnection implements AutoCloseable {
     private volatile ProducerWindow producerWindow = new ProducerWindow(0);
     private volatile ClientException failure;
     private volatile Disconnect disconnect;
+    private volatile java.util.function.Consumer<org.ternmq.protocol.HalfCheck> halfCheckListener;
     private volatile boolean started;
     /** Highest delivery id received; written and read on the event loop only. */
     private long lastReceived;
@@ -392,6 +393,35 @@ public final class ClientConnection implements AutoCloseable {
         checkOpen();
         return (org.ternmq.protocol.XaResponse) call(new org.ternmq.protocol.XaRequest(nextCorrelationId(), sessionId,
                 operation, xid, flags, timeoutSeconds));
+    }
+
+    /**
+     * A half-message request: the outcome of half-message {@code halfId} ({@code COMMIT}, {@code ROLLBACK},
+     * {@code UNKNOWN} as the answer to a check), or a checker (un)registration for producer {@code group}.
+     *
+     * @throws ClientException {@code INVALID_DESTINATION} for an unknown half-message, {@code ILLEGAL_STATE}
+     *     for one being completed, a connection failure or a timeout
+     */
+    public void half(org.ternmq.protocol.HalfOperation operation, String halfId, String group) throws ClientException {
+        checkOpen();
+        call(new org.ternmq.protocol.HalfRequest(nextCorrelationId(), operation, halfId, group));
+    }
+
+    /**
+     * Who hears the broker's check-backs of half-messages ({@code HalfCheck}); called on an event-loop thread,
+     * so it must hand the work to a thread of its own. Null: checks are ignored (the broker asks again).
+     */
+    public void setHalfCheckListener(java.util.function.Consumer<org.ternmq.protocol.HalfCheck> listener) {
+        this.halfCheckListener = listener;
+    }
+
+    void onHalfCheck(org.ternmq.protocol.HalfCheck check) {
+        java.util.function.Consumer<org.ternmq.protocol.HalfCheck> l = halfCheckListener;
+        if (l == null) {
+            LOG.debug("{}: half-message check with no listener ignored: {}", this, check);
+            return;
+        }
+        l.accept(check);
     }
 
     /** Deletes a durable subscription of this connection's client id. */

@@ -33,6 +33,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Packet> {
             connection.onResponse(response);
         } else if (packet instanceof Disconnect disconnect) {
             connection.onDisconnect(disconnect);
+        } else if (packet instanceof org.ternmq.protocol.HalfCheck check) {
+            connection.onHalfCheck(check);
         } else {
             LOG.warn("{}: unexpected packet from the broker, closing: {}", connection, packet);
             ctx.close();

@@ -15,6 +15,8 @@ import jakarta.jms.ExceptionListener;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidClientIDException;
 import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueConnection;
 import jakarta.jms.QueueSession;
@@ -44,7 +46,8 @@ import org.ternmq.message.Address;
  * <p>Thread-safety: a JMS connection may be used by any number of threads. Start, stop and close are
  * serialized by one lock; everything else is safe to call concurrently.
  */
-public class TernConnection implements Connection, QueueConnection, TopicConnection, TemporaryDestinationOwner {
+public class TernConnection implements Connection, QueueConnection, TopicConnection, TemporaryDestinationOwner,
+        HalfMessaging {
 
     private static final Logger LOG = LoggerFactory.getLogger(TernConnection.class);
 
@@ -59,6 +62,9 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
     private volatile boolean started;
     private volatile boolean closed;
     private volatile ExceptionListener exceptionListener;
+    private final java.util.Map<String, TransactionChecker> checkers = new ConcurrentHashMap<>();
+    /** Runs the checkers, one check at a time; made when the first checker is registered. */
+    private volatile java.util.concurrent.ExecutorService checkerThread;
 
     /**
      * @param clientId the administratively configured client id, or null
@@ -280,6 +286,10 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
             }
             closed = true;
             client.close();
+            java.util.concurrent.ExecutorService checks = checkerThread;
+            if (checks != null) {
+                checks.shutdownNow();
+            }
             if (first != null && client.failure() == null) {
                 LOG.debug("session close failed while closing the connection", first);
             }
@@ -291,6 +301,115 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
     @Override
     public boolean isClosed() {
         return closed;
+    }
+
+    // ---- half-messages (HalfMessaging) -------------------------------------------------------------------
+
+    @Override
+    public String sendHalf(MessageProducer producer, Message message, String producerGroup) throws JMSException {
+        checkOpen();
+        if (!(producer instanceof TernMessageProducer tp) || tp.session().connection() != this) {
+            throw new IllegalStateException("sendHalf needs a producer of a session of this connection");
+        }
+        if (tp.session().getTransacted()) {
+            throw new IllegalStateException("a half-message is its own transaction: send it from a session that "
+                    + "is not transacted");
+        }
+        checkGroup(producerGroup);
+        if (message == null) {
+            throw new jakarta.jms.MessageFormatException("no message");
+        }
+        message.setStringProperty(GROUP_PROPERTY, producerGroup);
+        producer.send(message, jakarta.jms.DeliveryMode.PERSISTENT, producer.getPriority(), producer.getTimeToLive());
+        return message.getJMSMessageID();
+    }
+
+    @Override
+    public void commitHalf(String halfId) throws JMSException {
+        completeHalf(org.ternmq.protocol.HalfOperation.COMMIT, halfId);
+    }
+
+    @Override
+    public void rollbackHalf(String halfId) throws JMSException {
+        completeHalf(org.ternmq.protocol.HalfOperation.ROLLBACK, halfId);
+    }
+
+    private void completeHalf(org.ternmq.protocol.HalfOperation op, String halfId) throws JMSException {
+        checkOpen();
+        if (halfId == null || halfId.isEmpty()) {
+            throw new jakarta.jms.InvalidDestinationException("no half-message id");
+        }
+        try {
+            client.half(op, halfId, null);
+        } catch (ClientException e) {
+            throw JmsExceptions.from(e);
+        }
+    }
+
+    @Override
+    public void setTransactionChecker(String producerGroup, TransactionChecker checker) throws JMSException {
+        checkOpen();
+        checkGroup(producerGroup);
+        try {
+            if (checker == null) {
+                checkers.remove(producerGroup);
+                client.half(org.ternmq.protocol.HalfOperation.UNREGISTER_CHECKER, null, producerGroup);
+                return;
+            }
+            if (checkerThread == null) {
+                lifecycle.lock();
+                try {
+                    if (checkerThread == null) {
+                        checkerThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                            Thread t = new Thread(r, "tern-half-checker");
+                            t.setDaemon(true);
+                            return t;
+                        });
+                        client.setHalfCheckListener(check -> checkerThread.execute(() -> answerCheck(check)));
+                    }
+                } finally {
+                    lifecycle.unlock();
+                }
+            }
+            checkers.put(producerGroup, checker);
+            client.half(org.ternmq.protocol.HalfOperation.REGISTER_CHECKER, null, producerGroup);
+        } catch (ClientException e) {
+            throw JmsExceptions.from(e);
+        }
+    }
+
+    private static void checkGroup(String group) throws JMSException {
+        if (group == null || group.isEmpty() || group.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64) {
+            throw new jakarta.jms.MessageFormatException("a producer group must be 1 to 64 bytes of UTF-8, not "
+                    + (group == null ? "null" : "'" + group + "'"));
+        }
+    }
+
+    /** Runs the group's checker on a check-back and tells the broker its answer. Checker thread. */
+    private void answerCheck(org.ternmq.protocol.HalfCheck check) {
+        TransactionChecker checker = checkers.get(check.group());
+        HalfOutcome outcome = HalfOutcome.UNKNOWN;
+        if (checker != null) {
+            try {
+                Message m = org.ternmq.jms.message.TernMessage.decode(
+                        org.ternmq.message.EncodedMessage.wrap(check.message()), 0);
+                HalfOutcome answer = checker.check(m);
+                outcome = answer == null ? HalfOutcome.UNKNOWN : answer;
+            } catch (Exception | LinkageError e) {
+                LOG.warn("transaction checker of group {} failed on half-message {} (answered UNKNOWN): {}",
+                        check.group(), check.halfId(), e.toString());
+            }
+        }
+        org.ternmq.protocol.HalfOperation op = switch (outcome) {
+            case COMMIT -> org.ternmq.protocol.HalfOperation.COMMIT;
+            case ROLLBACK -> org.ternmq.protocol.HalfOperation.ROLLBACK;
+            case UNKNOWN -> org.ternmq.protocol.HalfOperation.UNKNOWN;
+        };
+        try {
+            client.half(op, check.halfId(), check.group());
+        } catch (ClientException e) {
+            LOG.info("answer {} to the check of half-message {} not taken: {}", outcome, check.halfId(), e.getMessage());
+        }
     }
 
     // ---- exceptions and metadata --------------------------------------------------------------------

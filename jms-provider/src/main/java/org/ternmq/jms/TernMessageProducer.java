@@ -35,6 +35,10 @@ public class TernMessageProducer implements QueueSender, TopicPublisher {
     private boolean disableMessageId;
     private boolean disableTimestamp;
 
+    TernSession session() {
+        return session;
+    }
+
     TernMessageProducer(TernSession session, TernDestination destination) {
         this.session = session;
         this.destination = destination;

@@ -31,9 +31,11 @@ public final class FrameDescriptor {
 
     /** Sent first by the client in its {@link Hello}; the broker refuses other magics. */
     public static final int MAGIC = 0x5445524E; // "TERN"
-    /** The protocol version this code speaks. */
-    /** 2: XA ({@code XaRequest}, {@code XaResponse}) and the broker's node id in {@code HelloOk}. */
-    public static final int PROTOCOL_VERSION = 2;
+    /**
+     * The protocol version this code speaks. 2: XA ({@code XaRequest}, {@code XaResponse}) and the broker's node id in {@code HelloOk}.
+     * 3: half-messages ({@code HalfRequest}, {@code HalfCheck}).
+     */
+    public static final int PROTOCOL_VERSION = 3;
 
     private FrameDescriptor() {
     }

@@ -39,7 +39,9 @@ public enum PacketType {
     DELIVERY_STATE(30, DeliveryState::decode),
     CLOSE_CONNECTION(31, CloseConnection::decode),
     XA_REQUEST(32, XaRequest::decode),
-    XA_RESPONSE(33, XaResponse::decode);
+    XA_RESPONSE(33, XaResponse::decode),
+    HALF_REQUEST(34, HalfRequest::decode),
+    HALF_CHECK(35, HalfCheck::decode);
 
     private static final PacketType[] BY_CODE = new PacketType[256];
 

@@ -68,6 +68,7 @@ public final class BrokerAgent {
     private final Subscriptions subscriptions = new Subscriptions(this);
     private final TemporaryDestinations temporaries = new TemporaryDestinations(this);
     private final MessageMover mover = new MessageMover(this);
+    private final HalfMessages halves = new HalfMessages(this);
     private final Map<String, BrokerConnection> clientIds = new HashMap<>();
     private final Set<BrokerConnection> connections = new LinkedHashSet<>();
     private final List<BrokerConnection> unflushed = new ArrayList<>();
@@ -228,6 +229,11 @@ public final class BrokerAgent {
         return xa;
     }
 
+    /** Half-messages waiting for their producers' outcome. */
+    HalfMessages halves() {
+        return halves;
+    }
+
     int producerWindow() {
         return producerWindow;
     }
@@ -249,6 +255,7 @@ public final class BrokerAgent {
     void disconnected(BrokerConnection connection) {
         connections.remove(connection);
         xa.connectionLost(connection);
+        halves.connectionClosed(connection);
         if (connection.clientId() != null) {
             clientIds.remove(connection.clientId(), connection);
         }

@@ -214,6 +214,8 @@ public final class BrokerConnection {
                 return deliveryState((DeliveryState) r);
             case XA_REQUEST:
                 return agent.xa().handle(this, (org.ternmq.protocol.XaRequest) r);
+            case HALF_REQUEST:
+                return half((org.ternmq.protocol.HalfRequest) r);
             case CLOSE_CONNECTION:
                 // everything released before the answer: the client id is free when the client's close returns
                 channelClosed();
@@ -222,6 +224,23 @@ public final class BrokerConnection {
             default:
                 throw new BrokerException(ErrorCode.UNSUPPORTED, "unsupported request " + r.type());
         }
+    }
+
+    private Packet.Response half(org.ternmq.protocol.HalfRequest r) throws BrokerException {
+        long corr = r.correlationId();
+        switch (r.operation()) {
+            case COMMIT, ROLLBACK -> {
+                boolean commit = r.operation() == org.ternmq.protocol.HalfOperation.COMMIT;
+                agent.halves().complete(r.halfId(), commit, "by connection " + id, failure -> write(failure == null
+                        ? new Ok(corr) : new ErrorResponse(corr, ErrorCode.RESOURCE_ALLOCATION, failure)));
+                return null;
+            }
+            case UNKNOWN -> agent.halves().unknown(r.halfId(), this);
+            case REGISTER_CHECKER -> agent.halves().register(this, r.group());
+            case UNREGISTER_CHECKER -> agent.halves().unregister(this, r.group());
+            default -> throw new BrokerException(ErrorCode.UNSUPPORTED, "unknown half-message operation " + r.operation());
+        }
+        return new Ok(corr);
     }
 
     private Packet.Response deliveryState(DeliveryState r) {
@@ -432,9 +451,15 @@ public final class BrokerConnection {
                 agent.topic(message.destination(), this, false);
             }
         }
+        long corr = r.correlationId();
+        String halfGroup = HalfMessages.groupOf(message);
+        if (halfGroup != null) {
+            agent.halves().send(this, session, message, halfGroup, failure -> write(failure == null ? new Ok(corr)
+                    : new ErrorResponse(corr, ErrorCode.RESOURCE_ALLOCATION, "half-message not stored: " + failure)));
+            return null;
+        }
         boolean staged = session.stagesSends();
         session.send(message);
-        long corr = r.correlationId();
         if (staged) {
             agent.whenMemoryAllows(() -> write(new Ok(corr)));
             return null;

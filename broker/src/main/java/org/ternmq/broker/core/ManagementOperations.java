@@ -26,9 +26,15 @@ public final class ManagementOperations {
     public static final String ROLLBACK_PREPARED = "rollback-prepared";
     public static final String LIST_HEURISTIC = "list-heuristic";
     public static final String FORGET = "forget";
+    public static final String LIST_HALF = "list-half";
+    public static final String COMMIT_HALF = "commit-half";
+    public static final String ROLLBACK_HALF = "rollback-half";
     /** Every operation, as the CLI lists them. */
     public static final java.util.List<String> OPERATIONS = java.util.List.of(LIST_QUEUES, MOVE_MESSAGES, PURGE,
-            LIST_PREPARED, COMMIT_PREPARED, ROLLBACK_PREPARED, LIST_HEURISTIC, FORGET);
+            LIST_PREPARED, COMMIT_PREPARED, ROLLBACK_PREPARED, LIST_HEURISTIC, FORGET, LIST_HALF, COMMIT_HALF,
+            ROLLBACK_HALF);
+    /** The operations that name a half-message (its id, in the queue field). */
+    public static final java.util.List<String> HALF_OPERATIONS = java.util.List.of(COMMIT_HALF, ROLLBACK_HALF);
     /** The operations that name an XA branch (its Xid, {@code formatId:gtridHex:bqualHex}, in the queue field). */
     public static final java.util.List<String> XID_OPERATIONS = java.util.List.of(COMMIT_PREPARED, ROLLBACK_PREPARED,
             FORGET);
@@ -55,6 +61,15 @@ public final class ManagementOperations {
             case FORGET -> {
                 XidValue xid = xid(request);
                 agent.xa().forgetByOperator(xid, () -> answer.accept(new ManageResult(corr, 1, "forgot " + xid)));
+            }
+            case COMMIT_HALF, ROLLBACK_HALF -> {
+                if (request.queue() == null || request.queue().isBlank()) {
+                    throw new BrokerException(ErrorCode.INVALID_DESTINATION, op + " needs a half-message id");
+                }
+                boolean commit = op.equals(COMMIT_HALF);
+                agent.halves().complete(request.queue(), commit, "by an operator", failure -> answer.accept(
+                        new ManageResult(corr, failure == null ? 1 : 0, failure == null ? (commit ? "committed" : "rolled back")
+                                + " half-message " + request.queue() : "failed: " + failure)));
             }
             case PURGE -> purge(request, answer);
             case MOVE_MESSAGES -> {
@@ -85,6 +100,8 @@ public final class ManagementOperations {
                 return lines(request.correlationId(), agent.xa().listPrepared(), "no prepared XA branches");
             case LIST_HEURISTIC:
                 return lines(request.correlationId(), agent.xa().listHeuristic(), "no heuristic outcomes");
+            case LIST_HALF:
+                return lines(request.correlationId(), agent.halves().list(), "no half-messages waiting");
             case LIST_QUEUES:
                 return listQueues(request.correlationId());
             default:

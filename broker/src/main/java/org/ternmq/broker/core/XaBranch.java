@@ -81,6 +81,8 @@ final class XaBranch {
     final Map<Long, Integer> recoveredMessages = new java.util.HashMap<>();
     /** Duplicate ids its sends carry, recorded when it commits. */
     final List<EncodedMessage> duplicateChecked = new ArrayList<>();
+    /** The bytes of the half-message this branch holds ({@link HalfMessages}); null for an XA branch. */
+    byte[] halfMessage;
 
     XaBranch(XidValue xid, long startedAt) {
         this.xid = xid;

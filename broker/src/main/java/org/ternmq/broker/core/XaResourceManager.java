@@ -128,6 +128,9 @@ final class XaResourceManager {
         if (problem != null) {
             throw new XaError(XAER_INVAL, "malformed Xid " + xid + ": " + problem);
         }
+        if (HalfMessages.isHalf(xid)) {
+            throw new XaError(XAER_INVAL, "format id " + xid.formatId() + " is reserved for Tern's half-messages");
+        }
     }
 
     private XaBranch existing(XidValue xid) throws XaError {
@@ -347,7 +350,9 @@ final class XaResourceManager {
             b.state = XaBranch.State.PREPARED;
             return XaResponse.ok(0, XA_OK);
         }
-        tx.prepare(StoreRecordDescriptor.encodeBranch(b.preparedAt, xid.toBytes())).whenComplete((txId, e) ->
+        byte[] payload = b.halfMessage == null ? StoreRecordDescriptor.encodeBranch(b.preparedAt, xid.toBytes())
+                : StoreRecordDescriptor.encodeHalfBranch(b.preparedAt, xid.toBytes(), b.halfMessage);
+        tx.prepare(payload).whenComplete((txId, e) ->
                 agent.execute(() -> {
                     if (e != null) {
                         LOG.error("XA branch {}: the prepare could not be stored; rolled back: {}", xid, e.toString());
@@ -554,7 +559,7 @@ final class XaResourceManager {
         }
         List<XidValue> xids = new ArrayList<>();
         for (XaBranch b : branches.values()) {
-            if (b.isPrepared()) {
+            if (b.isPrepared() && b.halfMessage == null) {
                 xids.add(b.xid);
             }
         }
@@ -588,7 +593,7 @@ final class XaResourceManager {
         List<String> lines = new ArrayList<>();
         long now = agent.now();
         for (XaBranch b : branches.values()) {
-            if (b.isPrepared()) {
+            if (b.isPrepared() && b.halfMessage == null) {
                 lines.add(b.xid + "  prepared " + (now - b.preparedAt) / 1000 + " s ago  " + b.contents());
             }
         }
@@ -612,7 +617,7 @@ final class XaResourceManager {
      */
     void completeByOperator(XidValue xid, boolean commit, Consumer<String> done) throws BrokerException {
         XaBranch b = branches.get(xid);
-        if (b == null || b.state != XaBranch.State.PREPARED) {
+        if (b == null || b.state != XaBranch.State.PREPARED || b.halfMessage != null) {
             throw new BrokerException(org.ternmq.protocol.ErrorCode.INVALID_DESTINATION, "no prepared branch " + xid
                     + (b == null ? "" : " (it is " + b.state + ")"));
         }
@@ -673,6 +678,12 @@ final class XaResourceManager {
             b.held.add(new XaBranch.Held(queues.get(h.queueId()), h.refId(), null, h.messageId(), null));
         }
         branches.put(xid, b);
+        byte[] half = StoreRecordDescriptor.branchHalfMessage(p.payload());
+        if (half != null) {
+            b.halfMessage = half;
+            agent.halves().restored(xid, preparedAt, half);
+            return;
+        }
         LOG.warn("XA branch {} is prepared (since {}): it waits for its transaction manager or an operator ({})",
                 xid, java.time.Instant.ofEpochMilli(preparedAt), b.contents());
         HeuristicRecord decided = heuristics.get(xid);
@@ -684,6 +695,49 @@ final class XaResourceManager {
     }
 
     int preparedCount() {
-        return (int) branches.values().stream().filter(XaBranch::isPrepared).count();
+        return (int) branches.values().stream().filter(b -> b.isPrepared() && b.halfMessage == null).count();
+    }
+
+    // ---- half-messages (see HalfMessages) ---------------------------------------------------------
+
+    /**
+     * Stores half-message {@code message} as a branch {@code xid} that is prepared at once: its reference is
+     * written and forced but joins no queue until {@link #completeHalf}. {@code done} gets null once it is
+     * durable, or why it is not (the branch is gone then). Nothing is in the branch table under that Xid.
+     */
+    void prepareHalf(XidValue xid, EncodedMessage message, BrokerConnection from, Consumer<String> done) {
+        XaBranch b = new XaBranch(xid, agent.now());
+        b.state = XaBranch.State.IDLE;
+        b.halfMessage = message.bytes();
+        b.sends.add(new XaBranch.Send(message, from.id(), from.clientId()));
+        branches.put(xid, b);
+        try {
+            XaResponse r = prepare(xid, later -> done.accept(later.returns() ? null : later.message()));
+            if (r != null) {
+                done.accept(r.returns() ? null : r.message());
+            }
+        } catch (XaError e) {
+            branches.remove(xid);
+            done.accept(e.getMessage());
+        }
+    }
+
+    /**
+     * Commits or rolls back half-message branch {@code xid}; {@code done} gets null once that is stored and
+     * carried out, or why it failed (the half-message is then still prepared).
+     *
+     * @throws BrokerException {@code INVALID_DESTINATION} when there is no such half-message,
+     *     {@code ILLEGAL_STATE} while it is being completed
+     */
+    void completeHalf(XidValue xid, boolean commit, Consumer<String> done) throws BrokerException {
+        XaBranch b = branches.get(xid);
+        if (b == null || b.halfMessage == null) {
+            throw new BrokerException(org.ternmq.protocol.ErrorCode.INVALID_DESTINATION, "no half-message " + xid);
+        }
+        if (b.state != XaBranch.State.PREPARED) {
+            throw new BrokerException(org.ternmq.protocol.ErrorCode.ILLEGAL_STATE, "half-message " + xid + " is "
+                    + (b.state == XaBranch.State.ENDING ? "being completed" : b.state));
+        }
+        endPrepared(b, commit, r -> done.accept(r.returns() ? null : r.message()));
     }
 }

@@ -62,6 +62,21 @@ public final class BrokerManagement implements BrokerManagementMBean {
         return outcome(run(new Manage(0, ManagementOperations.FORGET, xid, null, null)));
     }
 
+    @Override
+    public String listHalf() {
+        return run(new Manage(0, ManagementOperations.LIST_HALF, null, null, null)).text();
+    }
+
+    @Override
+    public String commitHalf(String id) {
+        return outcome(run(new Manage(0, ManagementOperations.COMMIT_HALF, id, null, null)));
+    }
+
+    @Override
+    public String rollbackHalf(String id) {
+        return outcome(run(new Manage(0, ManagementOperations.ROLLBACK_HALF, id, null, null)));
+    }
+
     /** @throws IllegalStateException when the operation was accepted but could not be carried out */
     private static String outcome(ManageResult r) {
         if (r.count() == 0) {

@@ -39,4 +39,13 @@ public interface BrokerManagementMBean {
 
     /** Forgets a heuristic outcome (what the transaction manager's {@code forget} does). */
     String forget(String xid);
+
+    /** Half-messages waiting for their producer's commit or rollback: id, group, destination, age, checks. */
+    String listHalf();
+
+    /** Commits a waiting half-message (its id is its JMSMessageID, as {@link #listHalf} shows it). */
+    String commitHalf(String id);
+
+    /** Rolls back a waiting half-message. */
+    String rollbackHalf(String id);
 }

@@ -69,6 +69,8 @@ public final class StoreRecordDescriptor {
     public static final byte HEURISTIC = 7;
 
     private static final byte BRANCH_VERSION = 1;
+    /** A half-message's branch: the XA layout with the Xid's length, then the message's bytes. */
+    private static final byte HALF_BRANCH_VERSION = 2;
 
     static final int REF_LENGTH = 8 + 8 + 8 + 4 + 8 + 8;
     static final int QUEUED_HEADER_LENGTH = 8 + 8 + 4 + 8;
@@ -184,6 +186,15 @@ public final class StoreRecordDescriptor {
         return ByteBuffer.allocate(1 + 8 + xid.length).put(BRANCH_VERSION).putLong(preparedAt).put(xid).array();
     }
 
+    /**
+     * The payload of a half-message's prepare: as {@link #encodeBranch}, followed by the message, so that the
+     * broker can show it to the producer's checker after a restart.
+     */
+    public static byte[] encodeHalfBranch(long preparedAt, byte[] xid, byte[] message) {
+        return ByteBuffer.allocate(1 + 8 + 4 + xid.length + message.length).put(HALF_BRANCH_VERSION)
+                .putLong(preparedAt).putInt(xid.length).put(xid).put(message).array();
+    }
+
     /** @throws IllegalArgumentException for a payload of another version */
     public static long branchPreparedAt(byte[] payload) {
         checkBranch(payload);
@@ -192,11 +203,28 @@ public final class StoreRecordDescriptor {
 
     public static byte[] branchXid(byte[] payload) {
         checkBranch(payload);
+        if (payload[0] == HALF_BRANCH_VERSION) {
+            int length = ByteBuffer.wrap(payload).getInt(9);
+            return java.util.Arrays.copyOfRange(payload, 13, 13 + length);
+        }
         return java.util.Arrays.copyOfRange(payload, 9, payload.length);
     }
 
+    /** The half-message a branch's payload carries, or null for an XA branch. */
+    public static byte[] branchHalfMessage(byte[] payload) {
+        checkBranch(payload);
+        if (payload[0] != HALF_BRANCH_VERSION) {
+            return null;
+        }
+        int length = ByteBuffer.wrap(payload).getInt(9);
+        return java.util.Arrays.copyOfRange(payload, 13 + length, payload.length);
+    }
+
     private static void checkBranch(byte[] payload) {
-        if (payload.length < 9 || payload[0] != BRANCH_VERSION) {
+        boolean known = payload.length >= 9 && (payload[0] == BRANCH_VERSION
+                || (payload[0] == HALF_BRANCH_VERSION && payload.length >= 13
+                    && ByteBuffer.wrap(payload).getInt(9) >= 0 && ByteBuffer.wrap(payload).getInt(9) <= payload.length - 13));
+        if (!known) {
             throw new IllegalArgumentException("not a prepared branch of this broker version (" + payload.length
                     + " bytes, version " + (payload.length > 0 ? payload[0] : -1) + ")");
         }

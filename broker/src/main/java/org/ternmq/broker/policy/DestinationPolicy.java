@@ -10,7 +10,8 @@ public record DestinationPolicy(long redeliveryDelay, double redeliveryMultiplie
                                 double redeliveryJitter, int maxDeliveryAttempts, String deadLetterDestination,
                                 String expiryDestination, boolean autoCreateDeadLetter, boolean autoCreateExpiry,
                                 boolean syncSends, long duplicateWindowTime, int duplicateWindowCount, int maxMemoryMessages,
-                                long maxMemoryBytes) {
+                                long maxMemoryBytes, long halfCheckAfter, long maxHalfCheckInterval,
+                                int halfCheckMaxAttempts, boolean halfDefaultCommit) {
 
     /** The policy with every default. */
     public static final DestinationPolicy DEFAULTS = from(Map.of());
@@ -33,7 +34,11 @@ public record DestinationPolicy(long redeliveryDelay, double redeliveryMultiplie
                 (Long) v.apply(PolicySetting.DUPLICATE_WINDOW_TIME),
                 (Integer) v.apply(PolicySetting.DUPLICATE_WINDOW_COUNT),
                 (Integer) v.apply(PolicySetting.MAX_MEMORY_MESSAGES),
-                (Long) v.apply(PolicySetting.MAX_MEMORY_BYTES));
+                (Long) v.apply(PolicySetting.MAX_MEMORY_BYTES),
+                (Long) v.apply(PolicySetting.HALF_CHECK_AFTER),
+                (Long) v.apply(PolicySetting.MAX_HALF_CHECK_INTERVAL),
+                (Integer) v.apply(PolicySetting.HALF_CHECK_MAX_ATTEMPTS),
+                (Boolean) v.apply(PolicySetting.HALF_DEFAULT_OUTCOME));
     }
 
     /**

@@ -39,7 +39,18 @@ public enum PolicySetting {
             Values::positiveInt),
     MAX_MEMORY_BYTES("max-memory-bytes", "16777216",
             "most bytes (message size plus about 320 bytes each) of waiting messages a queue or subscription "
-                    + "keeps on the heap before it pages out, like max-memory-messages", Values::positiveLong);
+                    + "keeps on the heap before it pages out, like max-memory-messages", Values::positiveLong),
+    HALF_CHECK_AFTER("half-check-after", "30000",
+            "milliseconds a half-message to this destination waits for its producer's commit or rollback before "
+                    + "the broker asks a checker of its producer group; later checks wait twice as long each time",
+            Values::positiveLong),
+    MAX_HALF_CHECK_INTERVAL("max-half-check-interval", "600000",
+            "upper bound, in milliseconds, of the growing interval between checks of a half-message", Values::positiveLong),
+    HALF_CHECK_MAX_ATTEMPTS("half-check-max-attempts", "10",
+            "checks of a half-message before the broker applies half-default-outcome", Values::positiveInt),
+    HALF_DEFAULT_OUTCOME("half-default-outcome", "rollback",
+            "commit or rollback: what becomes of a half-message nobody answered for after half-check-max-attempts",
+            Values::outcome);
 
     private final String key;
     private final String defaultValue;
@@ -134,6 +145,13 @@ public enum PolicySetting {
                 throw new IllegalArgumentException("must be true or false, was '" + v + "'");
             }
             return Boolean.parseBoolean(v);
+        }
+
+        static Object outcome(String v) {
+            if (!v.equals("commit") && !v.equals("rollback")) {
+                throw new IllegalArgumentException("must be commit or rollback, was '" + v + "'");
+            }
+            return v.equals("commit");
         }
 
         static Object name(String v) {

@@ -34,6 +34,10 @@ final class AdminCommand {
         if (ManagementOperations.XID_OPERATIONS.contains(operation) && args.length > 1 && !args[1].startsWith("--")) {
             options.put("xid", args[1]);
             first = 2;
+        } else if (ManagementOperations.HALF_OPERATIONS.contains(operation) && args.length > 1
+                && !args[1].startsWith("--")) {
+            options.put("id", args[1]);
+            first = 2;
         }
         for (int i = first; i < args.length; i++) {
             String a = args[i];
@@ -45,7 +49,7 @@ final class AdminCommand {
         }
         for (String key : options.keySet()) {
             if (!key.equals("url") && !key.equals("user") && !key.equals("password") && !key.equals("from")
-                    && !key.equals("to") && !key.equals("selector") && !key.equals("xid")) {
+                    && !key.equals("to") && !key.equals("selector") && !key.equals("xid") && !key.equals("id")) {
                 err.println("tern admin: unknown option --" + key);
                 return 2;
             }
@@ -75,6 +79,11 @@ final class AdminCommand {
                 return 2;
             }
         }
+        boolean namesHalf = ManagementOperations.HALF_OPERATIONS.contains(operation);
+        if (namesHalf && !options.containsKey("id")) {
+            err.println("tern admin: " + operation + " needs the half-message's id (its JMSMessageID, as list-half shows it)");
+            return 2;
+        }
         ConnectionUrl url;
         try {
             url = ConnectionUrl.parse(options.getOrDefault("url", DEFAULT_URL));
@@ -83,9 +92,9 @@ final class AdminCommand {
             return 2;
         }
         try (ClientConnection connection = ClientConnection.connect(url, options.get("user"), options.get("password"))) {
-            ManageResult result = connection.manage(operation, namesXid ? options.get("xid") : options.get("from"),
-                    options.get("to"), options.get("selector"));
-            if (namesXid && result.count() == 0) {
+            String subject = namesXid ? options.get("xid") : namesHalf ? options.get("id") : options.get("from");
+            ManageResult result = connection.manage(operation, subject, options.get("to"), options.get("selector"));
+            if ((namesXid || namesHalf) && result.count() == 0) {
                 err.println("tern admin: " + operation + " " + result.text());
                 return 1;
             }
@@ -113,6 +122,10 @@ final class AdminCommand {
         out.println("  rollback-prepared XID                         manager hears XA_HEURCOM / XA_HEURRB until it forgets)");
         out.println("  list-heuristic                                branches completed by an operator, not yet forgotten");
         out.println("  forget XID                                    forget a heuristic outcome");
-        out.println("XID is formatId:gtridHex:bqualHex, as list-prepared prints it.");
+        out.println("  list-half                                     half-messages waiting for their producer's outcome");
+        out.println("  commit-half ID                                make a half-message visible, as its producer would");
+        out.println("  rollback-half ID                              drop a half-message");
+        out.println("XID is formatId:gtridHex:bqualHex, as list-prepared prints it; a half-message's ID is its");
+        out.println("JMSMessageID, as list-half prints it.");
     }
 }

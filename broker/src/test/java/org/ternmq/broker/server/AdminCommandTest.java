@@ -119,6 +119,27 @@ class AdminCommandTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void waitingHalfMessagesAreListedAndCompletedFromTheCommandLine() throws Exception {
+        String url = broker.tcpUrl();
+        String id;
+        try (jakarta.jms.Connection c = new org.ternmq.jms.TernConnectionFactory(url).createConnection("app", "pw")) {
+            jakarta.jms.Session s = c.createSession(jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            id = org.ternmq.jms.HalfMessaging.of(c).sendHalf(s.createProducer(s.createQueue("half.cli")),
+                    s.createTextMessage("waiting"), "cli");
+        }
+        String[] login = {"--url", url, "--user", "root", "--password", "pw"};
+        assertThat(admin(with(login, "list-half"))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains(id + "  group cli  to half.cli");
+        assertThat(admin(with(login, "commit-half"))).as("without its id").isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("needs the half-message's id");
+        assertThat(admin(with(login, "rollback-half", "ID:unknown"))).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no half-message 'ID:unknown'");
+        assertThat(admin(with(login, "commit-half", id))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("committed half-message " + id);
+        assertThat(broker.management().listQueues()).containsPattern("half.cli\\s+1\\s+0");
+    }
+
     /** {@code operation} and its arguments, then {@code login}. */
     private static String[] with(String[] login, String... operation) {
         String[] all = java.util.Arrays.copyOf(operation, operation.length + login.length);

@@ -65,6 +65,11 @@ final class PolicyBroker implements AutoCloseable {
         startBroker();
     }
 
+    /** The running broker's management operations. */
+    org.ternmq.broker.management.BrokerManagement management() {
+        return broker.management();
+    }
+
     String tcpUrl() {
         return broker.tcpUrl();
     }
