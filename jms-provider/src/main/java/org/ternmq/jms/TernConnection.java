@@ -47,7 +47,7 @@ import org.ternmq.message.Address;
  * serialized by one lock; everything else is safe to call concurrently.
  */
 public class TernConnection implements Connection, QueueConnection, TopicConnection, TemporaryDestinationOwner,
-        HalfMessaging {
+        HalfMessaging, MessageHistory {
 
     private static final Logger LOG = LoggerFactory.getLogger(TernConnection.class);
 
@@ -301,6 +301,54 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
     @Override
     public boolean isClosed() {
         return closed;
+    }
+
+    // ---- replay (MessageHistory) -------------------------------------------------------------------------
+
+    @Override
+    public int replaySubscription(Topic topic, String name, java.time.Instant from) throws JMSException {
+        return replay(subscriptionName(topic, name), "time=" + requireNonNull(from, "a start time").toEpochMilli());
+    }
+
+    @Override
+    public int replaySubscription(Topic topic, String name, String fromMessageId) throws JMSException {
+        return replay(subscriptionName(topic, name), "id=" + requireNonNull(fromMessageId, "a message id"));
+    }
+
+    @Override
+    public int replayQueue(Queue queue, java.time.Instant from) throws JMSException {
+        return replay(requireNonNull(queue, "a queue").getQueueName(),
+                "time=" + requireNonNull(from, "a start time").toEpochMilli());
+    }
+
+    @Override
+    public int replayQueue(Queue queue, String fromMessageId) throws JMSException {
+        return replay(requireNonNull(queue, "a queue").getQueueName(), "id=" + requireNonNull(fromMessageId, "a message id"));
+    }
+
+    private String subscriptionName(Topic topic, String name) throws JMSException {
+        checkOpen();
+        if (clientId == null) {
+            throw new IllegalStateException("replaying a durable subscription needs the connection's client id");
+        }
+        return requireNonNull(topic, "a topic").getTopicName() + "::" + clientId + "." + requireNonNull(name, "a name");
+    }
+
+    private static <T> T requireNonNull(T value, String what) throws JMSException {
+        if (value == null) {
+            throw new jakarta.jms.InvalidDestinationException("replay needs " + what);
+        }
+        return value;
+    }
+
+    private int replay(String destination, String from) throws JMSException {
+        checkOpen();
+        use();
+        try {
+            return (int) client.manage("replay", destination, from, null).count();
+        } catch (ClientException e) {
+            throw JmsExceptions.from(e);
+        }
     }
 
     // ---- half-messages (HalfMessaging) -------------------------------------------------------------------

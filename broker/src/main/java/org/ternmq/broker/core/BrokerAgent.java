@@ -69,6 +69,8 @@ public final class BrokerAgent {
     private final TemporaryDestinations temporaries = new TemporaryDestinations(this);
     private final MessageMover mover = new MessageMover(this);
     private final HalfMessages halves = new HalfMessages(this);
+    private final Retention retention = new Retention(this);
+    private final Map<String, BrokerConnection> connectionsById = new HashMap<>();
     private final Map<String, BrokerConnection> clientIds = new HashMap<>();
     private final Set<BrokerConnection> connections = new LinkedHashSet<>();
     private final List<BrokerConnection> unflushed = new ArrayList<>();
@@ -165,6 +167,11 @@ public final class BrokerAgent {
         return management;
     }
 
+    /** Whether {@code name} (as list-queues shows it) is a durable subscription of client id {@code clientId}. */
+    boolean isDurableSubscriptionOf(String name, String clientId) {
+        return name != null && subscriptions.isDurableOf(name, clientId);
+    }
+
     /** Queues and durable subscriptions by name (subscriptions as "topic::clientId.name"). Agent thread. */
     Map<String, MessageQueue> queuesByName() {
         Map<String, MessageQueue> all = new HashMap<>(queues);
@@ -229,6 +236,28 @@ public final class BrokerAgent {
         return xa;
     }
 
+    /** Message history of the queues that retain it. */
+    Retention retention() {
+        return retention;
+    }
+
+    /** Deliveries of message {@code messageId} not yet acknowledged, on any connection. */
+    List<Delivery> inFlight(String messageId) {
+        List<Delivery> found = new ArrayList<>();
+        for (BrokerConnection c : connections) {
+            Delivery d = c.inFlight(messageId);
+            if (d != null) {
+                found.add(d);
+            }
+        }
+        return found;
+    }
+
+    /** The open connection with {@code id}, or null. */
+    BrokerConnection connectionWithId(String id) {
+        return id == null ? null : connectionsById.get(id);
+    }
+
     /** Half-messages waiting for their producers' outcome. */
     HalfMessages halves() {
         return halves;
@@ -250,10 +279,12 @@ public final class BrokerAgent {
 
     void connected(BrokerConnection connection) {
         connections.add(connection);
+        connectionsById.put(connection.id(), connection);
     }
 
     void disconnected(BrokerConnection connection) {
         connections.remove(connection);
+        connectionsById.remove(connection.id(), connection);
         xa.connectionLost(connection);
         halves.connectionClosed(connection);
         if (connection.clientId() != null) {
@@ -438,6 +469,7 @@ public final class BrokerAgent {
     private void enqueue(MessageQueue queue, MessageRef ref, StoredMessage[] stored) {
         if (ref.message.persistent() && queue.isDurable()) {
             storeWriter.refAdded(queue, ref, stored);
+            retention.enqueued(queue, ref);
         }
         queue.add(ref);
         queue.dispatch();
@@ -485,7 +517,23 @@ public final class BrokerAgent {
 
     /** An acknowledged (or committed) delivery: the message is gone from its queue for good. */
     void consumed(Delivery delivery) {
+        retention.left(delivery.queue(), delivery.ref(), org.ternmq.broker.persistence.RetainedRecord.ACKNOWLEDGED,
+                "acknowledged by " + delivery.consumer().session.connection.describe());
         storeWriter.refRemoved(delivery.ref());
+    }
+
+    /**
+     * A retained message put back into {@code queue} by a replay: a new reference with its original arrival
+     * order, counted as delivered {@code deliveryCount} times (so it arrives flagged as redelivered), on the heap.
+     */
+    void replayInto(MessageQueue queue, EncodedMessage message, long originalSequence, int deliveryCount) {
+        MessageRef ref = new MessageRef(message, originalSequence, null, null);
+        ref.deliveryCount = deliveryCount;
+        ref.replayed = true;
+        if (message.persistent() && queue.isDurable()) {
+            storeWriter.refAdded(queue, ref, null);
+        }
+        queue.putBack(ref);
     }
 
     /**
@@ -575,6 +623,11 @@ public final class BrokerAgent {
             }
 
             @Override
+            public void retained(org.ternmq.broker.persistence.RetainedRecord summary) {
+                retention.restored(byStoreId.get(summary.queueId()), summary);
+            }
+
+            @Override
             public void preparedBranch(org.ternmq.broker.persistence.PreparedBranch branch) {
                 xa.restorePrepared(branch, byStoreId);
             }
@@ -634,6 +687,7 @@ public final class BrokerAgent {
     }
 
     private void expireAll() {
+        retention.sweep();
         long now = now();
         for (MessageQueue q : new ArrayList<>(queues.values())) {
             q.expire(now);

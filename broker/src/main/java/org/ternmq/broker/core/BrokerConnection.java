@@ -84,6 +84,12 @@ public final class BrokerConnection {
         return clientId;
     }
 
+    /** Who this connection is, for message traces: id, client id, user and remote address. */
+    String describe() {
+        return "connection " + id + " (client id " + (clientId == null ? "none" : clientId) + ", user "
+                + (user == null ? "none" : user) + ", from " + channel.remoteAddress() + ")";
+    }
+
     boolean deliveryStarted() {
         return deliveryStarted;
     }
@@ -256,7 +262,9 @@ public final class BrokerConnection {
     }
 
     private Packet.Response manage(Manage m) throws BrokerException {
-        if (!agent.authenticator().isAdministrator(user)) {
+        boolean ownReplay = ManagementOperations.REPLAY.equals(m.operation()) && clientId != null
+                && agent.isDurableSubscriptionOf(m.queue(), clientId);
+        if (!ownReplay && !agent.authenticator().isAdministrator(user)) {
             throw new BrokerException(ErrorCode.SECURITY, "user '" + user + "' may not manage the broker (needs role '"
                     + org.ternmq.broker.security.Authenticator.ADMIN_ROLE + "')");
         }
@@ -534,6 +542,17 @@ public final class BrokerConnection {
         write(new Ok(corr));
         if (!queues.isEmpty()) {
             agent.execute(() -> queues.forEach(MessageQueue::dispatch));
+        }
+        return null;
+    }
+
+    /** A delivery of message {@code messageId} not yet acknowledged on this connection, or null. */
+    Delivery inFlight(String messageId) {
+        for (BrokerSession s : sessions.values()) {
+            Delivery d = s.inFlight(messageId);
+            if (d != null) {
+                return d;
+            }
         }
         return null;
     }

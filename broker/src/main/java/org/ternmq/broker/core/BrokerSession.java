@@ -44,6 +44,16 @@ final class BrokerSession {
         return ackMode == TRANSACTED;
     }
 
+    /** A delivery of message {@code messageId} not yet acknowledged in this session, or null. */
+    Delivery inFlight(String messageId) {
+        for (Delivery d : unacked.values()) {
+            if (messageId.equals(d.ref().message.messageId())) {
+                return d;
+            }
+        }
+        return null;
+    }
+
     void deliver(BrokerConsumer consumer, MessageRef ref, MessageQueue from) {
         long deliveryId = connection.nextDeliveryId();
         long now = connection.agent.now();
@@ -52,6 +62,7 @@ final class BrokerSession {
         }
         ref.lastDeliveredAt = now;
         connection.agent.deliveryStarted(ref, from);
+        connection.agent.retention().delivered(ref, consumer, connection);
         unacked.put(deliveryId, new Delivery(deliveryId, ref, from, consumer));
         connection.write(new Deliver(consumer.id, deliveryId, ref.deliveryCount + 1, ref.message.bytes()));
     }

@@ -29,10 +29,13 @@ public final class ManagementOperations {
     public static final String LIST_HALF = "list-half";
     public static final String COMMIT_HALF = "commit-half";
     public static final String ROLLBACK_HALF = "rollback-half";
+    public static final String FIND_MESSAGES = "find-messages";
+    public static final String TRACE_MESSAGE = "trace-message";
+    public static final String REPLAY = "replay";
     /** Every operation, as the CLI lists them. */
     public static final java.util.List<String> OPERATIONS = java.util.List.of(LIST_QUEUES, MOVE_MESSAGES, PURGE,
             LIST_PREPARED, COMMIT_PREPARED, ROLLBACK_PREPARED, LIST_HEURISTIC, FORGET, LIST_HALF, COMMIT_HALF,
-            ROLLBACK_HALF);
+            ROLLBACK_HALF, FIND_MESSAGES, TRACE_MESSAGE, REPLAY);
     /** The operations that name a half-message (its id, in the queue field). */
     public static final java.util.List<String> HALF_OPERATIONS = java.util.List.of(COMMIT_HALF, ROLLBACK_HALF);
     /** The operations that name an XA branch (its Xid, {@code formatId:gtridHex:bqualHex}, in the queue field). */
@@ -71,6 +74,18 @@ public final class ManagementOperations {
                         new ManageResult(corr, failure == null ? 1 : 0, failure == null ? (commit ? "committed" : "rolled back")
                                 + " half-message " + request.queue() : "failed: " + failure)));
             }
+            case REPLAY -> {
+                MessageQueue q = namedQueue(request.queue());
+                Map<String, String> from = parameters(request.target());
+                if (from.containsKey("id") == from.containsKey("time")) {
+                    throw new BrokerException(ErrorCode.MALFORMED, "replay needs where to start: time=INSTANT or id=MESSAGE_ID");
+                }
+                int count = agent.retention().replay(q, from.containsKey("time") ? instant(from.get("time")) : 0,
+                        from.get("id"));
+                ManageResult replayed = new ManageResult(corr, count, "replayed " + count + " message(s) into "
+                        + request.queue());
+                answerWhenForced(replayed, answer);
+            }
             case PURGE -> purge(request, answer);
             case MOVE_MESSAGES -> {
                 ManageResult moved = move(request);
@@ -102,6 +117,21 @@ public final class ManagementOperations {
                 return lines(request.correlationId(), agent.xa().listHeuristic(), "no heuristic outcomes");
             case LIST_HALF:
                 return lines(request.correlationId(), agent.halves().list(), "no half-messages waiting");
+            case FIND_MESSAGES: {
+                MessageQueue q = request.queue() == null || request.queue().isBlank() ? null : namedQueue(request.queue());
+                Map<String, String> p = parameters(request.target());
+                Retention.Query query = new Retention.Query(p.get("id"), p.get("key"),
+                        p.containsKey("since") ? instant(p.get("since")) : Long.MIN_VALUE,
+                        p.containsKey("until") ? instant(p.get("until")) : Long.MAX_VALUE);
+                return lines(request.correlationId(), agent.retention().find(q, query), "no retained message matches");
+            }
+            case TRACE_MESSAGE: {
+                if (request.queue() == null || request.queue().isBlank()) {
+                    throw new BrokerException(ErrorCode.INVALID_DESTINATION, "trace-message needs a JMSMessageID");
+                }
+                return lines(request.correlationId(), agent.retention().trace(request.queue()),
+                        "no trace of message '" + request.queue() + "': not waiting on the heap, and not in any history");
+            }
             case LIST_QUEUES:
                 return listQueues(request.correlationId());
             default:
@@ -139,6 +169,43 @@ public final class ManagementOperations {
     private void answerWhenForced(ManageResult result, java.util.function.Consumer<ManageResult> answer) {
         agent.storeWriter().afterStored(true, failure -> answer.accept(failure == null ? result
                 : new ManageResult(result.correlationId(), 0, "not done: the store failed to record it: " + failure)));
+    }
+
+    /** A queue or durable subscription by the name list-queues shows. */
+    private MessageQueue namedQueue(String name) throws BrokerException {
+        MessageQueue q = name == null ? null : agent.queuesByName().get(name);
+        if (q == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no queue or durable subscription '" + name
+                    + "' (names as list-queues shows them)");
+        }
+        return q;
+    }
+
+    /** {@code name=value} pairs separated by commas; a value may not contain a comma. */
+    private static Map<String, String> parameters(String text) throws BrokerException {
+        Map<String, String> p = new TreeMap<>();
+        if (text == null || text.isBlank()) {
+            return p;
+        }
+        for (String pair : text.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new BrokerException(ErrorCode.MALFORMED, "'" + pair + "' should be name=value");
+            }
+            p.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return p;
+    }
+
+    /** An ISO-8601 instant ({@code 2026-12-03T10:15:30Z}) or epoch milliseconds. */
+    static long instant(String text) throws BrokerException {
+        try {
+            return text.chars().allMatch(Character::isDigit) ? Long.parseLong(text)
+                    : java.time.Instant.parse(text).toEpochMilli();
+        } catch (RuntimeException e) {
+            throw new BrokerException(ErrorCode.MALFORMED, "'" + text + "' is not a time: give an ISO-8601 instant "
+                    + "such as 2026-12-03T10:15:30Z, or epoch milliseconds");
+        }
     }
 
     private static String notExamined(MessageMover.Outcome outcome) {

@@ -334,6 +334,21 @@ final class MessageQueue {
         }
     }
 
+    /** The message with {@code messageId} waiting on the heap (paged-out ones are not looked at), or null. */
+    MessageRef findWaiting(String messageId) {
+        for (MessageRef ref : ready) {
+            if (messageId.equals(ref.message.messageId())) {
+                return ref;
+            }
+        }
+        for (MessageRef ref : scheduled) {
+            if (messageId.equals(ref.message.messageId())) {
+                return ref;
+            }
+        }
+        return null;
+    }
+
     /** The messages a browser would see now, in delivery order: scheduled ones are not visible yet. */
     void snapshot(long now, Consumer<MessageRef> sink) {
         for (MessageRef ref : ready) {

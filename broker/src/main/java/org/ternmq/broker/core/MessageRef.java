@@ -35,6 +35,10 @@ final class MessageRef {
     long lastDeliveredAt;
     /** When a redelivery delay ends (0 when there is none). */
     long redeliverAt;
+    /** Its events, when its queue retains history (null otherwise, and for a ref paged in after a restart). */
+    Lifecycle lifecycle;
+    /** A copy put back by a replay: when it leaves again it is not retained a second time. */
+    boolean replayed;
 
     MessageRef(EncodedMessage message, long sequence, String originConnectionId, String originClientId) {
         this.message = message;

@@ -67,6 +67,7 @@ final class Pager {
         if (stored.shared()) {
             ref.stored = writer.sharedMessage(stored.messageId());
         }
+        ref.lifecycle = writer.retention().pagedIn(refId);
         return ref;
     }
 

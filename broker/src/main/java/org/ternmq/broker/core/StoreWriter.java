@@ -161,6 +161,7 @@ final class StoreWriter {
     }
 
     void queueDeleted(MessageQueue queue) {
+        agent.retention().queueDeleted(queue);
         batch().removeQueue(queue.storeId);
     }
 
@@ -302,7 +303,21 @@ final class StoreWriter {
     // ---- paging
 
     /** {@code ref}, stored in this task's batch, was paged out by its queue. */
+    /** A message leaves its queue's history record in this task's batch (see {@link Retention}). */
+    void retainedAdded(org.ternmq.broker.persistence.RetainedRecord record) {
+        batch().addRetained(record);
+    }
+
+    void retainedRemoved(long recordId) {
+        batch().removeRetained(recordId);
+    }
+
+    Retention retention() {
+        return agent.retention();
+    }
+
     void pagedOut(MessageRef ref) {
+        agent.retention().pagedOut(ref);
         unwritten.put(ref.refId, ref);
         pagedOutInTask.add(ref.refId);
     }

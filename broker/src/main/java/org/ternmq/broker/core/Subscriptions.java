@@ -104,10 +104,23 @@ final class Subscriptions {
     void addDurableQueues(Map<String, MessageQueue> into) {
         for (Subscription s : byKey.values()) {
             if (s.durable) {
-                into.put(s.topic.name() + "::" + (s.key.clientId() == null ? "" : s.key.clientId() + ".")
-                        + s.key.name(), s.queue);
+                into.put(displayName(s), s.queue);
             }
         }
+    }
+
+    private static String displayName(Subscription s) {
+        return s.topic.name() + "::" + (s.key.clientId() == null ? "" : s.key.clientId() + ".") + s.key.name();
+    }
+
+    /** Whether {@code name} is the readable name of a durable subscription of {@code clientId}. */
+    boolean isDurableOf(String name, String clientId) {
+        for (Subscription s : byKey.values()) {
+            if (s.durable && clientId.equals(s.key.clientId()) && displayName(s).equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void delete(Subscription s) {

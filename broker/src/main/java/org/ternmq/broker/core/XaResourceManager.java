@@ -517,6 +517,10 @@ final class XaResourceManager {
             }
         }
         for (XaBranch.Held h : b.held) {
+            if (h.ref() != null) {
+                agent.retention().left(h.queue(), h.ref(), org.ternmq.broker.persistence.RetainedRecord.ACKNOWLEDGED,
+                        "acknowledged in XA branch " + b.xid);
+            }
             agent.storeWriter().heldRefCommitted(h.ref(), h.sharedMessageId());
         }
         for (EncodedMessage m : b.duplicateChecked) {

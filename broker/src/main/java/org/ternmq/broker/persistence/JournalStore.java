@@ -107,6 +107,15 @@ public final class JournalStore implements MessageStore {
     }
 
     @Override
+    public RetainedRecord readRetained(long recordId) {
+        Optional<JournalRecord> found = journal.read(recordId);
+        if (found.isEmpty() || found.get().userType() != StoreRecordDescriptor.RETAINED) {
+            return null;
+        }
+        return StoreRecordDescriptor.decodeRetained(recordId, found.get().payload(), true);
+    }
+
+    @Override
     public StoreBatch batch() {
         return new JournalBatch();
     }
@@ -205,6 +214,16 @@ public final class JournalStore implements MessageStore {
 
         @Override
         public void removeHeuristic(long recordId) {
+            changes.add(new Change(recordId, (byte) 0, null, false));
+        }
+
+        @Override
+        public void addRetained(RetainedRecord record) {
+            changes.add(new Change(record.id(), StoreRecordDescriptor.RETAINED, StoreRecordDescriptor.encode(record), false));
+        }
+
+        @Override
+        public void removeRetained(long recordId) {
             changes.add(new Change(recordId, (byte) 0, null, false));
         }
 

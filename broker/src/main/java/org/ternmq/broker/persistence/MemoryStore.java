@@ -34,6 +34,11 @@ public final class MemoryStore implements MessageStore {
     }
 
     @Override
+    public RetainedRecord readRetained(long recordId) {
+        return null;
+    }
+
+    @Override
     public StoreBatch batch() {
         return NothingBatch.INSTANCE;
     }
@@ -114,6 +119,14 @@ public final class MemoryStore implements MessageStore {
 
         @Override
         public void removeHeuristic(long recordId) {
+        }
+
+        @Override
+        public void addRetained(RetainedRecord record) {
+        }
+
+        @Override
+        public void removeRetained(long recordId) {
         }
 
         @Override

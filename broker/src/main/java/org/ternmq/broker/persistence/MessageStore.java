@@ -45,6 +45,14 @@ public interface MessageStore extends AutoCloseable {
      */
     StoredRef readRef(long refId);
 
+    /**
+     * Reads a retained message back whole (lifecycle and message).
+     *
+     * @return the record, or null when it is not stored
+     * @throws java.io.UncheckedIOException when the store cannot be read
+     */
+    RetainedRecord readRetained(long recordId);
+
     @Override
     void close();
 }

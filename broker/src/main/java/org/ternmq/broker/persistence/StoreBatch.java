@@ -47,6 +47,11 @@ public interface StoreBatch {
 
     void removeHeuristic(long recordId);
 
+    /** A message kept after it left its queue (history for trace, query and replay). */
+    void addRetained(RetainedRecord record);
+
+    void removeRetained(long recordId);
+
     boolean isEmpty();
 
     /**

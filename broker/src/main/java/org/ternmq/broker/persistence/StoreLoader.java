@@ -33,6 +33,13 @@ public interface StoreLoader {
     void heuristic(HeuristicRecord record);
 
     /**
+     * A retained message of a loaded queue, as a {@link RetainedRecord#summary}: its lifecycle and message
+     * are read with {@link MessageStore#readRetained} when needed. Called after {@link #refs}.
+     */
+    default void retained(RetainedRecord summary) {
+    }
+
+    /**
      * An XA branch still prepared. The references it holds were left out of {@link #refs}; the references and
      * shared messages it adds are stored only once it commits.
      */

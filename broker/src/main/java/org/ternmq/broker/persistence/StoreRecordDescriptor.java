@@ -51,11 +51,23 @@ import org.ternmq.message.Address;
  *            +---------+------------+------------------------------+
  *            an XA branch an operator completed by hand: outcome 1 committed, 2 rolled back.
  *
+ * RETAINED   +----------+----------+---------+---------+---------+----------------+------------+-----+-----------+---------+
+ *  (type 8)  | queue id | sequence | left at | sent at | outcome | delivery count | message id | key | lifecycle | message |
+ *            | 8 bytes  | 8 bytes  | 8 bytes | 8 bytes | 1 byte  | 4 bytes        | str        | str | str       | rest    |
+ *            +----------+----------+---------+---------+---------+----------------+------------+-----+-----------+---------+
+ *            a message kept after it left a queue whose policy retains history (RetainedRecord); start-up
+ *            reads the fields up to the key, the rest is read when an operator asks or a replay needs it.
+ *
  * The payload of a prepared XA branch's PREPARE record (the journal keeps it as the transaction's "xid"):
  *            +---------+-------------+------------------------------+
  *            | version | prepared at | xid (XidValue bytes)         |
  *            | 1 byte  | 8 bytes     | rest of the payload          |
  *            +---------+-------------+------------------------------+
+ * and of a half-message's (version 2), whose message must survive a restart to be shown to a checker:
+ *            +---------+-------------+------------+---------------+-----------------------+
+ *            | version | prepared at | xid length | xid           | the message as encoded |
+ *            | 1 byte  | 8 bytes     | 4 bytes    | (length)      | rest of the payload    |
+ *            +---------+-------------+------------+---------------+-----------------------+
  * </pre>
  */
 public final class StoreRecordDescriptor {
@@ -67,6 +79,7 @@ public final class StoreRecordDescriptor {
     public static final byte QUEUED = 5;
     public static final byte DELIVERY = 6;
     public static final byte HEURISTIC = 7;
+    public static final byte RETAINED = 8;
 
     private static final byte BRANCH_VERSION = 1;
     /** A half-message's branch: the XA layout with the Xid's length, then the message's bytes. */
@@ -165,6 +178,41 @@ public final class StoreRecordDescriptor {
         String name = getString(b);
         String dup = getString(b);
         return new DuplicateIdRecord(id, new Address(kind, name), dup, b.getLong());
+    }
+
+    static ByteBuffer encode(RetainedRecord r) {
+        byte[][] strings = {utf8(r.messageId()), utf8(r.key()), utf8(r.lifecycle())};
+        ByteBuffer b = ByteBuffer.allocate(8 * 4 + 1 + 4 + stringsLength(strings) + r.message().length);
+        b.putLong(r.queueId()).putLong(r.sequence()).putLong(r.leftAt()).putLong(r.sentAt()).put(r.outcome())
+                .putInt(r.deliveryCount());
+        for (byte[] s : strings) {
+            putString(b, s);
+        }
+        return b.put(r.message()).flip();
+    }
+
+    /** A RETAINED record; with {@code whole} false without its lifecycle and message (a summary). */
+    static RetainedRecord decodeRetained(long id, ByteBuffer payload, boolean whole) {
+        ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
+        long queueId = b.getLong();
+        long sequence = b.getLong();
+        long leftAt = b.getLong();
+        long sentAt = b.getLong();
+        byte outcome = b.get();
+        int deliveryCount = b.getInt();
+        String messageId = getString(b);
+        String key = getString(b);
+        if (!whole) {
+            int lifecycleLength = b.getInt();
+            int size = b.remaining() - Math.max(0, lifecycleLength);
+            return new RetainedRecord(id, queueId, sequence, leftAt, sentAt, outcome, deliveryCount, messageId, key,
+                    size, null, null);
+        }
+        String lifecycle = getString(b);
+        byte[] message = new byte[b.remaining()];
+        b.get(message);
+        return new RetainedRecord(id, queueId, sequence, leftAt, sentAt, outcome, deliveryCount, messageId, key,
+                message.length, lifecycle, message);
     }
 
     static ByteBuffer encode(HeuristicRecord h) {

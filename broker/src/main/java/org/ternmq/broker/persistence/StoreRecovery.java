@@ -38,6 +38,7 @@ final class StoreRecovery implements RecoveryListener {
     private final List<Long> deliveries = new ArrayList<>();
     private final List<HeuristicRecord> heuristics = new ArrayList<>();
     private final List<PreparedTransaction> prepared = new ArrayList<>();
+    private final List<RetainedRecord> retained = new ArrayList<>();
 
     @Override
     public void onRecord(long id, byte userType, ByteBuffer payload) {
@@ -55,6 +56,7 @@ final class StoreRecovery implements RecoveryListener {
             case StoreRecordDescriptor.DELIVERY -> deliveries.add(id);
             case StoreRecordDescriptor.DUPLICATE -> duplicates.add(StoreRecordDescriptor.decodeDuplicate(id, p));
             case StoreRecordDescriptor.HEURISTIC -> heuristics.add(StoreRecordDescriptor.decodeHeuristic(id, p));
+            case StoreRecordDescriptor.RETAINED -> retained.add(StoreRecordDescriptor.decodeRetained(id, p, false));
             default -> LOG.warn("journal record {} has unknown type {}; it is left alone", id, userType);
         }
     }
@@ -129,6 +131,14 @@ final class StoreRecovery implements RecoveryListener {
             }
         }
         loader.lastSequence(lastSequence);
+        for (RetainedRecord r : retained) {
+            if (known.contains(r.queueId())) {
+                loader.retained(r);
+            } else {
+                journal.delete(r.id(), false);
+                orphans++;
+            }
+        }
         duplicates.forEach(loader::duplicateId);
         heuristics.forEach(loader::heuristic);
         for (PreparedTransaction tx : prepared) {
@@ -144,6 +154,7 @@ final class StoreRecovery implements RecoveryListener {
         deliveries.clear();
         heuristics.clear();
         prepared.clear();
+        retained.clear();
     }
 
     /** Moves the held ids out of {@code ids} (keeping order), noting each one's queue; returns how many are left. */

@@ -11,7 +11,8 @@ public record DestinationPolicy(long redeliveryDelay, double redeliveryMultiplie
                                 String expiryDestination, boolean autoCreateDeadLetter, boolean autoCreateExpiry,
                                 boolean syncSends, long duplicateWindowTime, int duplicateWindowCount, int maxMemoryMessages,
                                 long maxMemoryBytes, long halfCheckAfter, long maxHalfCheckInterval,
-                                int halfCheckMaxAttempts, boolean halfDefaultCommit) {
+                                int halfCheckMaxAttempts, boolean halfDefaultCommit, long retentionTime,
+                                int retentionMaxMessages, long retentionMaxBytes, String retentionIndexProperty) {
 
     /** The policy with every default. */
     public static final DestinationPolicy DEFAULTS = from(Map.of());
@@ -38,7 +39,11 @@ public record DestinationPolicy(long redeliveryDelay, double redeliveryMultiplie
                 (Long) v.apply(PolicySetting.HALF_CHECK_AFTER),
                 (Long) v.apply(PolicySetting.MAX_HALF_CHECK_INTERVAL),
                 (Integer) v.apply(PolicySetting.HALF_CHECK_MAX_ATTEMPTS),
-                (Boolean) v.apply(PolicySetting.HALF_DEFAULT_OUTCOME));
+                (Boolean) v.apply(PolicySetting.HALF_DEFAULT_OUTCOME),
+                (Long) v.apply(PolicySetting.RETENTION_TIME),
+                (Integer) v.apply(PolicySetting.RETENTION_MAX_MESSAGES),
+                (Long) v.apply(PolicySetting.RETENTION_MAX_BYTES),
+                (String) v.apply(PolicySetting.RETENTION_INDEX_PROPERTY));
     }
 
     /**

@@ -50,7 +50,20 @@ public enum PolicySetting {
             "checks of a half-message before the broker applies half-default-outcome", Values::positiveInt),
     HALF_DEFAULT_OUTCOME("half-default-outcome", "rollback",
             "commit or rollback: what becomes of a half-message nobody answered for after half-check-max-attempts",
-            Values::outcome);
+            Values::outcome),
+    RETENTION_TIME("retention-time", "0",
+            "milliseconds a persistent message is kept after it left a durable queue or subscription (consumed, "
+                    + "dead-lettered or expired), for message trace, query and replay; 0 keeps no history",
+            Values::nonNegativeLong),
+    RETENTION_MAX_MESSAGES("retention-max-messages", "100000",
+            "most messages each queue or subscription keeps in its history (the oldest go first); bounds the "
+                    + "memory of its indexes", Values::positiveInt),
+    RETENTION_MAX_BYTES("retention-max-bytes", "1073741824",
+            "most bytes of messages each queue or subscription keeps in its history (the oldest go first)",
+            Values::positiveLong),
+    RETENTION_INDEX_PROPERTY("retention-index-property", "",
+            "a message property whose value indexes the history (a business key: find-messages --key); empty for none",
+            v -> v);
 
     private final String key;
     private final String defaultValue;

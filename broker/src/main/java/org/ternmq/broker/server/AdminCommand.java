@@ -34,8 +34,8 @@ final class AdminCommand {
         if (ManagementOperations.XID_OPERATIONS.contains(operation) && args.length > 1 && !args[1].startsWith("--")) {
             options.put("xid", args[1]);
             first = 2;
-        } else if (ManagementOperations.HALF_OPERATIONS.contains(operation) && args.length > 1
-                && !args[1].startsWith("--")) {
+        } else if ((ManagementOperations.HALF_OPERATIONS.contains(operation)
+                || operation.equals(ManagementOperations.TRACE_MESSAGE)) && args.length > 1 && !args[1].startsWith("--")) {
             options.put("id", args[1]);
             first = 2;
         }
@@ -49,7 +49,8 @@ final class AdminCommand {
         }
         for (String key : options.keySet()) {
             if (!key.equals("url") && !key.equals("user") && !key.equals("password") && !key.equals("from")
-                    && !key.equals("to") && !key.equals("selector") && !key.equals("xid") && !key.equals("id")) {
+                    && !key.equals("to") && !key.equals("selector") && !key.equals("xid") && !key.equals("id")
+                    && !key.equals("key") && !key.equals("since") && !key.equals("until") && !key.equals("time")) {
                 err.println("tern admin: unknown option --" + key);
                 return 2;
             }
@@ -84,6 +85,31 @@ final class AdminCommand {
             err.println("tern admin: " + operation + " needs the half-message's id (its JMSMessageID, as list-half shows it)");
             return 2;
         }
+        boolean trace = operation.equals(ManagementOperations.TRACE_MESSAGE);
+        if (trace && !options.containsKey("id")) {
+            err.println("tern admin: trace-message needs the message's JMSMessageID");
+            return 2;
+        }
+        String target = options.get("to");
+        if (operation.equals(ManagementOperations.REPLAY)) {
+            if (!options.containsKey("from") || options.containsKey("time") == options.containsKey("id")) {
+                err.println("tern admin: replay needs --from QUEUE and either --time INSTANT or --id MESSAGE_ID");
+                return 2;
+            }
+            target = options.containsKey("time") ? "time=" + options.get("time") : "id=" + options.get("id");
+        } else if (operation.equals(ManagementOperations.FIND_MESSAGES)) {
+            StringBuilder q = new StringBuilder();
+            for (String k : new String[] {"id", "key", "since", "until"}) {
+                if (options.containsKey(k)) {
+                    if (options.get(k).contains(",")) {
+                        err.println("tern admin: --" + k + " may not contain a comma");
+                        return 2;
+                    }
+                    q.append(q.length() == 0 ? "" : ",").append(k).append('=').append(options.get(k));
+                }
+            }
+            target = q.toString();
+        }
         ConnectionUrl url;
         try {
             url = ConnectionUrl.parse(options.getOrDefault("url", DEFAULT_URL));
@@ -92,8 +118,8 @@ final class AdminCommand {
             return 2;
         }
         try (ClientConnection connection = ClientConnection.connect(url, options.get("user"), options.get("password"))) {
-            String subject = namesXid ? options.get("xid") : namesHalf ? options.get("id") : options.get("from");
-            ManageResult result = connection.manage(operation, subject, options.get("to"), options.get("selector"));
+            String subject = namesXid ? options.get("xid") : namesHalf || trace ? options.get("id") : options.get("from");
+            ManageResult result = connection.manage(operation, subject, target, options.get("selector"));
             if ((namesXid || namesHalf) && result.count() == 0) {
                 err.println("tern admin: " + operation + " " + result.text());
                 return 1;
@@ -125,6 +151,13 @@ final class AdminCommand {
         out.println("  list-half                                     half-messages waiting for their producer's outcome");
         out.println("  commit-half ID                                make a half-message visible, as its producer would");
         out.println("  rollback-half ID                              drop a half-message");
+        out.println("  find-messages [--from Q] [--id ID] [--key VALUE] [--since T] [--until T]");
+        out.println("                                                retained messages (policy retention-time) by message");
+        out.println("                                                id, indexed property value, sent time");
+        out.println("  trace-message ID                              a message's lifecycle: sent, deliveries, how it left");
+        out.println("  replay --from Q (--time T | --id ID)          deliver a queue's or subscription's retained");
+        out.println("                                                messages again, from time T or message ID on");
+        out.println("T is an ISO-8601 instant (2026-12-03T10:15:30Z) or epoch milliseconds.");
         out.println("XID is formatId:gtridHex:bqualHex, as list-prepared prints it; a half-message's ID is its");
         out.println("JMSMessageID, as list-half prints it.");
     }
