@@ -57,7 +57,10 @@ class PacketCodecTest {
                         javax.transaction.xa.XAResource.TMJOIN, 30),
                 new XaRequest(29, 0, XaOperation.RECOVER, null, javax.transaction.xa.XAResource.TMSTARTRSCAN, 0),
                 new XaResponse(30, javax.transaction.xa.XAException.XAER_NOTA, "unknown",
-                        List.of(new XidValue(1, new byte[64], new byte[0]))));
+                        List.of(new XidValue(1, new byte[64], new byte[0]))),
+                new HalfRequest(31, HalfOperation.COMMIT, "ID:half-1", null),
+                new HalfRequest(32, HalfOperation.REGISTER_CHECKER, null, "orders"),
+                new HalfCheck("ID:half-1", "orders", 2, new byte[] {1, 2, 3}));
     }
 
     @Test
@@ -116,6 +119,9 @@ class PacketCodecTest {
         ByteBuf negativeString = Unpooled.buffer().writeInt(1 + 8 + 4).writeByte(PacketType.SET_CLIENT_ID.code())
                 .writeLong(1).writeInt(-5);
         assertMalformed(toArray(negativeString), "negative");
+        ByteBuf badHalfOperation = Unpooled.buffer().writeInt(1 + 8 + 1 + 4 + 4).writeByte(PacketType.HALF_REQUEST.code())
+                .writeLong(1).writeByte(99).writeInt(-1).writeInt(-1);
+        assertMalformed(toArray(badHalfOperation), "unknown half-message operation 99");
     }
 
     @Test
