@@ -10,7 +10,7 @@ import java.util.List;
  * CPU and disk figures of a run, read from Linux's {@code /proc} without tracing anything: the client's
  * CPU from its own JVM, the broker's CPU and peak resident memory from {@code /proc/PID/stat} and
  * {@code /proc/PID/status} when {@code --broker-pid} names it, and the disk forces as the block layer's
- * count of completed flush requests ({@code /proc/diskstats}, field 15 after the device name, Linux 5.5+):
+ * count of completed flush requests ({@code /proc/diskstats}, the 16th number after the device name, Linux 5.5+):
  * every {@code fsync}/{@code fdatasync} on a disk with a volatile write cache becomes one flush request, so
  * this counts forces whichever process makes them (it is machine-wide; other work on the same disk shows).
  * A figure that cannot be read is -1.
@@ -103,19 +103,22 @@ final class Resources {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+        return flushes(lines, disk, name -> Files.exists(Path.of("/sys/block", name, "device")));
+    }
+
+    /** The flush count of {@code disk}'s line, or the sum over the lines whose device {@code isWholeDisk}. */
+    static long flushes(List<String> lines, String disk, java.util.function.Predicate<String> isWholeDisk) {
         long total = 0;
         boolean any = false;
         for (String line : lines) {
             String[] f = line.trim().split("\\s+");
-            if (f.length < 18) {
+            if (f.length < 19) {
                 continue;
             }
             String name = f[2];
-            boolean wanted = disk == null || disk.isEmpty()
-                    ? Files.exists(Path.of("/sys/block", name, "device"))
-                    : name.equals(disk);
+            boolean wanted = disk == null || disk.isEmpty() ? isWholeDisk.test(name) : name.equals(disk);
             if (wanted) {
-                total += Long.parseLong(f[17]);
+                total += Long.parseLong(f[18]); // major, minor, name, then flush requests are the 16th
                 any = true;
             }
         }
