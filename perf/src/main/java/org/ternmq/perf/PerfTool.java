@@ -60,6 +60,15 @@ public final class PerfTool {
         if (settings.mode() == Mode.DISK_PROBE) {
             return probeDisk(settings, err);
         }
+        if (settings.mode() == Mode.LOOPBACK_PROBE) {
+            try {
+                LoopbackProbe.run(settings.size(), settings.durationSeconds() > 0 ? settings.durationSeconds() : 5, out);
+                return OK;
+            } catch (IOException e) {
+                err.println("tern-perf: loopback probe failed: " + e);
+                return FAILED;
+            }
+        }
         return load(settings, out, err, stopOnShutdown);
     }
 

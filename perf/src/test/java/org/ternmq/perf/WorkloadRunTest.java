@@ -110,6 +110,14 @@ class WorkloadRunTest {
     }
 
     @Test
+    void loopbackProbeReportsRoundTripsPerSecond() {
+        Run run = run("loopback-probe", "--duration", "0.2");
+
+        assertThat(run.status).as(run.toString()).isEqualTo(PerfTool.OK);
+        assertThat(run.out).containsPattern("loopback probe: 1,024-byte round trips over TCP on 127.0.0.1: [0-9,]+/s");
+    }
+
+    @Test
     void durableWithoutATopicIsAUsageError() {
         Run run = run("roundtrip", "--durable", "--queue", "q");
 
