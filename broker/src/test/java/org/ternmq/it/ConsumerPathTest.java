@@ -102,6 +102,50 @@ class ConsumerPathTest extends IntegrationTestBase {
     }
 
     @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aSendOverTheConfiguredMaximumFailsNamingTheLimitAndTheConnectionGoesOn(Transport transport)
+            throws Exception {
+        Connection connection = fixture.track(new org.ternmq.jms.TernConnectionFactory(
+                fixture.url(transport) + "?maxMessageSize=10000").createConnection());
+        connection.start();
+        Queue queue = new TernQueue(BrokerFixture.unique("big"));
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = session.createProducer(queue);
+        jakarta.jms.BytesMessage big = session.createBytesMessage();
+        big.writeBytes(new byte[20_000]);
+
+        assertThatThrownBy(() -> producer.send(big)).isInstanceOf(jakarta.jms.ResourceAllocationException.class)
+                .hasMessageContaining("exceeds the maximum message size of 10000 bytes")
+                .hasMessageContaining("maxMessageSize");
+        producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        assertThatThrownBy(() -> producer.send(big)).isInstanceOf(jakarta.jms.ResourceAllocationException.class);
+
+        producer.send(session.createTextMessage("small"));
+        MessageConsumer consumer = session.createConsumer(queue);
+        assertThat(((TextMessage) consumer.receive(5000)).getText()).isEqualTo("small");
+        assertThat(consumer.receive(200)).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void withTheDefaultLimitAMessageTooBigForTheBrokersFrameFailsOnTheClient(Transport transport) throws Exception {
+        Connection connection = fixture.started(transport);
+        Queue queue = new TernQueue(BrokerFixture.unique("frame"));
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = session.createProducer(queue);
+        jakarta.jms.BytesMessage big = session.createBytesMessage();
+        big.writeBytes(new byte[8 * 1024 * 1024]); // the broker's default max-frame-length
+
+        assertThatThrownBy(() -> producer.send(big)).isInstanceOf(jakarta.jms.ResourceAllocationException.class)
+                .hasMessageContaining("maximum message size of " + org.ternmq.client.ConnectionUrl.DEFAULT_MAX_MESSAGE_SIZE);
+
+        // before the check the broker closed the connection on such a frame; now it is still there
+        producer.send(session.createTextMessage("after"));
+        MessageConsumer consumer = session.createConsumer(queue);
+        assertThat(((TextMessage) consumer.receive(5000)).getText()).isEqualTo("after");
+    }
+
+    @ParameterizedTest
     @EnumSource(value = Transport.class)
     void batchedAutoAcknowledgementsAllReachTheBroker(Transport transport) throws Exception {
         consumeHalfThenReopen(transport, Session.AUTO_ACKNOWLEDGE);

@@ -169,6 +169,13 @@ public final class ClientSession {
     public CompletableFuture<Void> sendAsync(EncodedMessage message) throws ClientException {
         checkOpen();
         int size = message.size();
+        int limit = connection.url().maxMessageSize();
+        if (size > limit) {
+            // refused here: the broker would close the whole connection on a frame over its limit
+            throw new ClientException(ErrorCode.RESOURCE_ALLOCATION, "message of " + size
+                    + " bytes (encoded) exceeds the maximum message size of " + limit
+                    + " bytes (connection URL option maxMessageSize; the broker's max-frame-length bounds it)");
+        }
         ProducerWindow window = connection.producerWindow();
         window.acquire(size, connection.requestTimeoutMillis());
         CompletableFuture<Packet.Response> answer = connection.request(
