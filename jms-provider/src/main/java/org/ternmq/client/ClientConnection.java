@@ -309,6 +309,19 @@ public final class ClientConnection implements AutoCloseable {
         return new ClientException(ErrorCode.INTERNAL, String.valueOf(t), t);
     }
 
+    /** Runs {@code task} on the connection's event loop after {@code delayMillis}; nothing once it is gone. */
+    void schedule(Runnable task, long delayMillis) {
+        Channel ch = channel;
+        if (ch == null || failure != null) {
+            return;
+        }
+        try {
+            ch.eventLoop().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the event loop is shutting down with the connection
+        }
+    }
+
     /** Writes a one-way packet (credit); lost silently if the connection is gone. */
     void sendOneWay(Packet packet) {
         if (failure == null) {
@@ -626,6 +639,10 @@ public final class ClientConnection implements AutoCloseable {
         for (ClientConsumer c : consumers.values()) {
             c.connectionEnded();
         }
+    }
+
+    ClientConsumer consumer(long consumerId) {
+        return consumers.get(consumerId);
     }
 
     List<ClientConsumer> consumersOf(ClientSession session) {

@@ -289,6 +289,7 @@ public final class ClientConsumer {
             return;
         }
         availabilityListener = null;
+        session.flushAcks();
         if (session.isClosed() || connection.failure() != null) {
             drain(true);
             connection.unregister(this);

@@ -42,9 +42,32 @@ public final class ClientSession {
     private final Object unackedLock = new Object();
     private final LinkedHashSet<Long> unacked = new LinkedHashSet<>();
     private volatile boolean returning;
+    /**
+     * Set on the event loop when the CloseSession request is built: from there deliveries in flight are dropped.
+     * Not {@link #closed}, which the closing thread sets earlier: a delivery that arrived between the two would be
+     * dropped although it is below the request's watermark, and the broker would count it as seen.
+     */
+    private volatile boolean closeSent;
     private volatile boolean closed;
     /** An XA session between start and end: what it consumes is acknowledged into the branch at end. */
     private volatile boolean xaAssociated;
+    /**
+     * Auto-ack and dups-ok acknowledgements not yet written (guarded by {@code unackedLock}): sent as one
+     * Acknowledge when {@link #ACK_BATCH} gather, when the consumer's buffer runs dry, after
+     * {@link #ACK_DELAY_MILLIS}, and before any request that returns deliveries or ends the session.
+     */
+    private long[] pendingAcks = new long[16];
+    private int pendingAckCount;
+    private boolean ackFlushScheduled;
+    /** The last send not waited for (non-persistent, or in a transaction); they complete in send order. */
+    private volatile CompletableFuture<Void> lastUnwaitedSend;
+    /** The first failure of a send not waited for, reported by the next send, commit or rollback. */
+    private volatile ClientException unwaitedSendFailure;
+
+    /** Acknowledgements gathered before they are written as one packet. */
+    static final int ACK_BATCH = 64;
+    /** The longest an acknowledgement waits on the client before it is written. */
+    static final long ACK_DELAY_MILLIS = 5;
 
     /** The protocol's acknowledge mode of an XA session (protocol.md, "XA"). */
     public static final int XA = 4;
@@ -96,7 +119,7 @@ public final class ClientSession {
 
     /** @return whether a rollback, recover or close is taking deliveries back: in-flight ones are dropped */
     boolean isReturning() {
-        return returning || closed;
+        return returning || closeSent;
     }
 
     private void checkOpen() throws ClientException {
@@ -146,6 +169,13 @@ public final class ClientSession {
     public CompletableFuture<Void> sendAsync(EncodedMessage message) throws ClientException {
         checkOpen();
         int size = message.size();
+        int limit = connection.url().maxMessageSize();
+        if (size > limit) {
+            // refused here: the broker would close the whole connection on a frame over its limit
+            throw new ClientException(ErrorCode.RESOURCE_ALLOCATION, "message of " + size
+                    + " bytes (encoded) exceeds the maximum message size of " + limit
+                    + " bytes (connection URL option maxMessageSize; the broker's max-frame-length bounds it)");
+        }
         ProducerWindow window = connection.producerWindow();
         window.acquire(size, connection.requestTimeoutMillis());
         CompletableFuture<Packet.Response> answer = connection.request(
@@ -163,9 +193,73 @@ public final class ClientSession {
         return result;
     }
 
-    /** Sends and waits until the broker has the message (or, transacted, has staged it). */
+    /**
+     * Sends a message with JMS's synchronous semantics. A persistent message outside a transaction waits until
+     * the broker has stored it (an answered send is never lost). A non-persistent message, or any message in a
+     * local transaction, is not waited for: nothing has to be durable yet, the producer window still bounds what
+     * is in flight, and a failure is reported by the next send or, transacted, by the commit (which then rolls
+     * back). XA sessions and half-messages always wait.
+     */
     public void send(EncodedMessage message) throws ClientException {
-        awaitVoid(sendAsync(message), connection.requestTimeoutMillis());
+        throwUnwaitedFailure();
+        CompletableFuture<Void> sent = sendAsync(message);
+        if (!waitsFor(message)) {
+            lastUnwaitedSend = sent;
+            sent.whenComplete((ok, error) -> {
+                if (error != null) {
+                    ClientException failure = ClientConnection.asClientException(unwrap(error));
+                    if (unwaitedSendFailure == null) {
+                        unwaitedSendFailure = failure;
+                    }
+                    LOG.debug("send not waited for failed: {}", failure.getMessage());
+                }
+            });
+            return;
+        }
+        awaitVoid(sent, connection.requestTimeoutMillis());
+    }
+
+    private boolean waitsFor(EncodedMessage message) {
+        if (ackMode == XA || message.property(HALF_GROUP_PROPERTY) != null) {
+            return true;
+        }
+        return !isTransacted() && message.persistent();
+    }
+
+    /** The half-message group property (HalfMessaging.GROUP_PROPERTY): such a send always waits. */
+    private static final String HALF_GROUP_PROPERTY = "JMS_TERN_HalfGroup";
+
+    /** Throws (once) the failure of an earlier send that was not waited for, outside a transaction. */
+    private void throwUnwaitedFailure() throws ClientException {
+        if (!isTransacted()) {
+            ClientException f = unwaitedSendFailure;
+            if (f != null) {
+                unwaitedSendFailure = null;
+                throw new ClientException(f.code(), "an earlier non-persistent send failed: " + f.getMessage(), f);
+            }
+        }
+    }
+
+    /** Waits until every send not waited for has its answer (they are answered in order). */
+    private void awaitUnwaitedSends() throws ClientException {
+        CompletableFuture<Void> last = lastUnwaitedSend;
+        if (last == null) {
+            return;
+        }
+        try {
+            last.get(connection.requestTimeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClientException(ErrorCode.INTERNAL, "interrupted while waiting for the broker", e);
+        } catch (TimeoutException e) {
+            throw new ClientException(ErrorCode.INTERNAL, "no answer from the broker within "
+                    + connection.requestTimeoutMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            // recorded in unwaitedSendFailure by the send's own callback
+        }
+        if (lastUnwaitedSend == last) {
+            lastUnwaitedSend = null;
+        }
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -195,43 +289,98 @@ public final class ClientSession {
     }
 
     /**
-     * A consumer met an expired delivery in its buffer and skipped it: it counts as consumed, acknowledged at
-     * once when the session acknowledges each message, else with the next acknowledge or commit.
+     * A consumer met an expired delivery in its buffer and skipped it: it counts as consumed, acknowledged
+     * with the next batch when the session acknowledges each message, else with the next acknowledge or commit.
      */
     void consumedExpired(long deliveryId) {
         if (acknowledgesEach()) {
-            connection.request(new Acknowledge(connection.nextCorrelationId(), id, new long[] {deliveryId}));
+            synchronized (unackedLock) {
+                addPendingAckLocked(deliveryId);
+            }
         } else {
             consumed(deliveryId);
         }
     }
 
-    /** Acknowledges one consumed delivery (auto-acknowledge), unless a recover already took it back. */
-    public void acknowledge(long deliveryId) throws ClientException {
+    /**
+     * Acknowledges one consumed delivery (auto-acknowledge and dups-ok), unless a recover already took it back.
+     * The acknowledgement is not a round trip: it joins a batch that is written as one Acknowledge when
+     * {@link #ACK_BATCH} have gathered, when the consumer has nothing more buffered, at the latest after
+     * {@link #ACK_DELAY_MILLIS}, and always before a recover, rollback or close of the session. The broker forces
+     * each batch once. After a failure, what was consumed but not yet acknowledged comes back with
+     * {@code JMSRedelivered} set (JMS 6.2.10 allows this for AUTO_ACKNOWLEDGE and DUPS_OK_ACKNOWLEDGE).
+     *
+     * @param moreBuffered whether the delivery's consumer holds further deliveries now (the application will
+     *                     be back soon, so the batch may grow)
+     */
+    public void acknowledge(long deliveryId, boolean moreBuffered) throws ClientException {
+        long[] flush;
+        boolean schedule = false;
         synchronized (unackedLock) {
             if (!unacked.remove(deliveryId)) {
                 return;
             }
+            addPendingAckLocked(deliveryId);
+            if (!moreBuffered || pendingAckCount >= ACK_BATCH) {
+                flush = takePendingAcksLocked();
+            } else {
+                flush = null;
+                if (!ackFlushScheduled) {
+                    ackFlushScheduled = true;
+                    schedule = true;
+                }
+            }
         }
         checkOpen();
-        connection.call(new Acknowledge(connection.nextCorrelationId(), id, new long[] {deliveryId}));
+        if (flush != null) {
+            writeAcks(flush);
+        } else if (schedule) {
+            connection.schedule(this::flushAcks, ACK_DELAY_MILLIS);
+        }
     }
 
-    /**
-     * Acknowledges without waiting for the broker (dups-ok: a lost acknowledgement only means a duplicate).
-     * Requests of a connection are handled in order, so a later close or commit still follows it.
-     */
-    public void acknowledgeLazily(long deliveryId) throws ClientException {
-        synchronized (unackedLock) {
-            if (!unacked.remove(deliveryId)) {
-                return;
-            }
+    /** Auto-acknowledge or dups-ok of one delivery; see {@link #acknowledge(long, boolean)}. */
+    public void acknowledge(Delivery delivery) throws ClientException {
+        ClientConsumer consumer = connection.consumer(delivery.consumerId());
+        acknowledge(delivery.deliveryId(), consumer != null && !consumer.isClosed() && consumer.buffered() > 0);
+    }
+
+    private void addPendingAckLocked(long deliveryId) {
+        if (pendingAckCount == pendingAcks.length) {
+            pendingAcks = java.util.Arrays.copyOf(pendingAcks, pendingAckCount * 2);
         }
-        checkOpen();
-        connection.request(new Acknowledge(connection.nextCorrelationId(), id, new long[] {deliveryId}))
+        pendingAcks[pendingAckCount++] = deliveryId;
+    }
+
+    private long[] takePendingAcksLocked() {
+        if (pendingAckCount == 0) {
+            return null;
+        }
+        long[] ids = java.util.Arrays.copyOf(pendingAcks, pendingAckCount);
+        pendingAckCount = 0;
+        return ids;
+    }
+
+    /** Writes the acknowledgements gathered so far (any thread; the event loop's timer too). */
+    void flushAcks() {
+        long[] ids;
+        synchronized (unackedLock) {
+            ackFlushScheduled = false;
+            ids = takePendingAcksLocked();
+        }
+        if (ids != null) {
+            writeAcks(ids);
+        }
+    }
+
+    private void writeAcks(long[] ids) {
+        if (closed && connection.failure() != null) {
+            return;
+        }
+        connection.request(new Acknowledge(connection.nextCorrelationId(), id, ids))
                 .whenComplete((response, error) -> {
-                    if (error != null || response instanceof org.ternmq.protocol.ErrorResponse) {
-                        LOG.debug("lazy acknowledgement of delivery {} failed: {}", deliveryId,
+                    if (error != null || response instanceof ErrorResponse) {
+                        LOG.debug("acknowledgement of {} deliveries failed: {}", ids.length,
                                 error != null ? error : response);
                     }
                 });
@@ -240,6 +389,7 @@ public final class ClientSession {
     /** Acknowledges every delivery the application has consumed in this session (client-acknowledge). */
     public void acknowledgeAll() throws ClientException {
         checkOpen();
+        flushAcks();
         long[] ids = takeUnacked();
         if (ids.length > 0) {
             connection.call(new Acknowledge(connection.nextCorrelationId(), id, ids));
@@ -270,12 +420,23 @@ public final class ClientSession {
      */
     public void commit() throws ClientException {
         checkOpen();
+        awaitUnwaitedSends();
+        ClientException sendFailure = unwaitedSendFailure;
+        if (sendFailure != null) {
+            rollback();
+            throw new ClientException(ErrorCode.TRANSACTION_ROLLED_BACK,
+                    "the transaction was rolled back: a send in it failed: " + sendFailure.getMessage(), sendFailure);
+        }
         long[] ids = takeUnacked();
         try {
-            if (ids.length > 0) {
-                connection.call(new Acknowledge(connection.nextCorrelationId(), id, ids));
-            }
+            // the acknowledgement and the commit go out together; the broker handles them in order and an
+            // acknowledgement is never refused (unknown ids are skipped), so only the commit's answer matters
+            CompletableFuture<Packet.Response> acked = ids.length > 0
+                    ? connection.request(new Acknowledge(connection.nextCorrelationId(), id, ids)) : null;
             connection.call(new Commit(connection.nextCorrelationId(), id));
+            if (acked != null) {
+                connection.await(acked);
+            }
         } catch (ClientException e) {
             if (e.code() == ErrorCode.TRANSACTION_ROLLED_BACK) {
                 // the broker rolled back; take our buffered deliveries back too so none is stale
@@ -295,6 +456,11 @@ public final class ClientSession {
 
     /** Drops staged sends and returns every unacknowledged delivery of the session. */
     public void rollback() throws ClientException {
+        try {
+            awaitUnwaitedSends();
+        } finally {
+            unwaitedSendFailure = null;
+        }
         returnDeliveries((lastReceived, unconsumed) -> new Rollback(connection.nextCorrelationId(), id, lastReceived, unconsumed));
     }
 
@@ -305,6 +471,7 @@ public final class ClientSession {
 
     private void returnDeliveries(BiFunction<Long, long[], Packet.Request> request) throws ClientException {
         checkOpen();
+        flushAcks();
         connection.await(connection.requestFromEventLoop(lastReceived -> {
             // from here until the broker's answer, deliveries in flight are dropped: the broker takes them back
             returning = true;
@@ -337,13 +504,16 @@ public final class ClientSession {
         if (closed) {
             return;
         }
+        flushAcks();
         closed = true;
         if (connection.failure() != null) {
+            closeSent = true;
             drainConsumers(true);
             connection.unregister(this);
             return;
         }
         connection.await(connection.requestFromEventLoop(lastReceived -> {
+            closeSent = true;
             long[] unconsumed = drainConsumers(true);
             synchronized (unackedLock) {
                 unacked.clear();

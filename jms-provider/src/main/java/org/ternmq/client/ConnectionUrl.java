@@ -24,6 +24,10 @@ import org.ternmq.transport.TransportAddress;
  *       (default {@value #DEFAULT_CONNECT_TIMEOUT_MS})</li>
  *   <li>{@code requestTimeout}: milliseconds to wait for a broker's answer to a request, at least 1
  *       (default {@value #DEFAULT_REQUEST_TIMEOUT_MS})</li>
+ *   <li>{@code maxMessageSize}: the largest encoded message (body, headers and properties) a send may carry, in
+ *       bytes; a larger one fails on the client and the connection stays usable (default
+ *       {@value #DEFAULT_MAX_MESSAGE_SIZE}: what fits in the broker's default frame limit, 8 MiB, with room for
+ *       the frame's own header)</li>
  * </ul>
  * Immutable and thread-safe.
  */
@@ -32,9 +36,10 @@ public final class ConnectionUrl {
     public static final int DEFAULT_PREFETCH = 1000;
     public static final int DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 8 * 1024 * 1024 - 1024;
 
     private static final Set<String> OPTIONS = Set.of("clientId", "user", "password", "prefetch", "connectTimeout",
-            "requestTimeout");
+            "requestTimeout", "maxMessageSize");
 
     private final String text;
     private final List<TransportAddress> addresses;
@@ -74,6 +79,7 @@ public final class ConnectionUrl {
         parsed.prefetch();
         parsed.connectTimeoutMillis();
         parsed.requestTimeoutMillis();
+        parsed.maxMessageSize();
         return parsed;
     }
 
@@ -179,6 +185,11 @@ public final class ConnectionUrl {
 
     public int requestTimeoutMillis() {
         return positiveInt("requestTimeout", DEFAULT_REQUEST_TIMEOUT_MS);
+    }
+
+    /** The largest encoded message a send may carry, in bytes. */
+    public int maxMessageSize() {
+        return positiveInt("maxMessageSize", DEFAULT_MAX_MESSAGE_SIZE);
     }
 
     private int positiveInt(String name, int defaultValue) {

@@ -575,7 +575,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
         TernMessage message = toMessage(delivery);
         if (acknowledgesEach()) {
             try {
-                acknowledgeEach(delivery.deliveryId());
+                acknowledgeEach(delivery);
             } catch (ClientException e) {
                 throw JmsExceptions.from(e);
             }
@@ -583,13 +583,12 @@ public class TernSession implements Session, QueueSession, TopicSession {
         return message;
     }
 
-    /** Auto-acknowledge waits for the broker; dups-ok does not (JMS 6.2.10 lets it acknowledge lazily). */
-    private void acknowledgeEach(long deliveryId) throws ClientException {
-        if (mode == DUPS_OK_ACKNOWLEDGE) {
-            client.acknowledgeLazily(deliveryId);
-        } else {
-            client.acknowledge(deliveryId);
-        }
+    /**
+     * Auto-acknowledge and dups-ok: batched by the client session, never a round trip per message (JMS 6.2.10
+     * lets a failure redeliver what was consumed but not yet acknowledged, marked redelivered).
+     */
+    private void acknowledgeEach(Delivery delivery) throws ClientException {
+        client.acknowledge(delivery);
     }
 
     private TernMessage toMessage(Delivery delivery) throws JMSException {
@@ -689,7 +688,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
                 // JMS 8.7: a listener that throws in an auto-acknowledge session gets the message again
                 client.recover();
             } else {
-                acknowledgeEach(delivery.deliveryId());
+                acknowledgeEach(delivery);
             }
         } catch (ClientException e) {
             LOG.warn("cannot acknowledge delivery {} after its listener: {}", delivery.deliveryId(), e.getMessage());

@@ -32,6 +32,15 @@ class ConnectionUrlTest {
     }
 
     @Test
+    void maxMessageSizeDefaultsBelowTheBrokersFrameLimitAndMustBePositive() {
+        assertThat(ConnectionUrl.parse("tern://a").maxMessageSize()).isEqualTo(ConnectionUrl.DEFAULT_MAX_MESSAGE_SIZE)
+                .isLessThan(8 * 1024 * 1024);
+        assertThat(ConnectionUrl.parse("tern://a?maxMessageSize=5000").maxMessageSize()).isEqualTo(5000);
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?maxMessageSize=0"))
+                .hasMessageContaining("maxMessageSize must be a positive integer");
+    }
+
+    @Test
     void inVm() {
         ConnectionUrl url = ConnectionUrl.parse("vm://broker1?prefetch=1");
         assertThat(url.addresses()).containsExactly(TransportAddress.vm("broker1"));

@@ -34,6 +34,9 @@ final class LoadRun {
     private final List<Thread> producerThreads = new ArrayList<>();
     private final List<Thread> consumerThreads = new ArrayList<>();
     private volatile boolean interrupted;
+    private final List<ConsumerWorker.Client> durables = new ArrayList<>();
+    /** The durable subscription name of each subscriber (unique by its connection's client id). */
+    static final String DURABLE_NAME = "perf";
 
     LoadRun(PerfSettings settings, PrintStream progressOut) {
         this.settings = settings;
@@ -67,6 +70,7 @@ final class LoadRun {
             List<ProducerWorker.Client> producers = sends ? createProducers(endpoint) : List.of();
             // the clock starts once every client is ready, so connecting is never timed
             RunClock clock = RunClock.start(settings.warmupSeconds(), settings.durationSeconds());
+            UsageMeter usage = new UsageMeter(clock);
             Quota receiveQuota = new Quota(settings.mode() == Mode.CONSUME ? settings.messages() : 0);
             for (ConsumerWorker.Client c : consumers) {
                 startThread(new ConsumerWorker(c, settings, clock, receiveQuota, received, stale, control,
@@ -95,9 +99,34 @@ final class LoadRun {
                 progress.stop();
             }
             return new RunResult(settings, endpoint.description(), sent, seconds(sent, clock), received,
-                    seconds(received, clock), expected, stale.sum(), control.failure(), interrupted);
+                    seconds(received, clock), expected, stale.sum(), control.failure(), interrupted, usage.end());
         } finally {
             closeConnections();
+        }
+    }
+
+    /** CPU and disk from the end of the warm-up (read by a short-lived thread) to {@link #end}. */
+    private final class UsageMeter {
+        private volatile Resources.Snapshot begin;
+
+        UsageMeter(RunClock clock) {
+            begin = Resources.snapshot(settings.brokerPid(), settings.disk());
+            if (settings.warmupSeconds() > 0) {
+                Thread t = new Thread(() -> {
+                    long wait = clock.measureFromNanos() - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    begin = Resources.snapshot(settings.brokerPid(), settings.disk());
+                }, "perf-usage");
+                t.setDaemon(true);
+                t.start();
+            }
+        }
+
+        Resources.Usage end() {
+            return Resources.between(begin, Resources.snapshot(settings.brokerPid(), settings.disk()),
+                    settings.brokerPid());
         }
     }
 
@@ -116,11 +145,21 @@ final class LoadRun {
 
     private List<ConsumerWorker.Client> createConsumers(JmsEndpoint endpoint) throws EndpointException {
         List<ConsumerWorker.Client> clients = new ArrayList<>();
+        String clientIds = "tern-perf-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         for (int i = 1; i <= settings.consumers(); i++) {
             Connection connection = open(endpoint);
             try {
+                if (settings.durable()) {
+                    connection.setClientID(clientIds + i);
+                }
                 Session session = newSession(connection);
-                clients.add(new ConsumerWorker.Client(session, session.createConsumer(endpoint.destination(session))));
+                jakarta.jms.MessageConsumer consumer = settings.durable()
+                        ? session.createDurableConsumer((jakarta.jms.Topic) endpoint.destination(session), DURABLE_NAME)
+                        : session.createConsumer(endpoint.destination(session));
+                if (settings.durable()) {
+                    durables.add(new ConsumerWorker.Client(session, consumer));
+                }
+                clients.add(new ConsumerWorker.Client(session, consumer));
                 connection.start();
             } catch (JMSException | RuntimeException e) {
                 throw new EndpointException("cannot create consumer " + i + " on " + settings.destination() + ": "
@@ -201,6 +240,14 @@ final class LoadRun {
     }
 
     private void closeConnections() {
+        for (ConsumerWorker.Client d : durables) {
+            try {
+                d.consumer().close();
+                d.session().unsubscribe(DURABLE_NAME);
+            } catch (JMSException | RuntimeException ignored) {
+                // a subscription left behind only holds this run's leftovers
+            }
+        }
         for (Connection c : connections) {
             try {
                 c.close();

@@ -8,6 +8,9 @@ enum Mode {
     PRODUCE("produce", "send messages and measure sends/s and send latency"),
     CONSUME("consume", "receive messages (sent by another process) and measure receives/s"),
     ROUNDTRIP("roundtrip", "send and receive in one run: throughput and end-to-end latency, sent = received checked"),
+    FILL_DRAIN("fill-drain", "put --messages on a queue with the producers, then drain it with the consumers: "
+            + "both rates (workload S7)"),
+    LOOPBACK_PROBE("loopback-probe", "the machine's loopback limit: --size-byte TCP round trips/s on 127.0.0.1"),
     DISK_PROBE("disk-probe", "the disk's own force rate: 1 KiB writes each followed by a force, per write mode");
 
     private final String command;

@@ -40,6 +40,13 @@ enum PerfOption {
             "roundtrip: how long the consumers may go without a message once the producers are done",
             PerfOption::positiveSeconds),
     DIR("dir", "DIR", ".", "disk-probe: a directory on the file system to probe", PerfOption::text),
+    DURABLE("durable", null, "no", "with --topic: each consumer is a durable subscriber (its own client id), "
+            + "unsubscribed at the end", null),
+    BROKER_PID("broker-pid", "PID", "0", "the broker's process id: its CPU and peak RSS (VmHWM) are reported "
+            + "(Linux /proc); 0: not measured", PerfOption::nonNegativeLong),
+    DISK("disk", "NAME", "", "block device whose flush requests are counted as disk forces/s (a name in "
+            + "/proc/diskstats); default: every whole disk", PerfOption::text),
+    JSON("json", "FILE", "", "also write the results as JSON to FILE", PerfOption::text),
     HELP("help", null, "", "print this help and exit", null);
 
     private final String key;

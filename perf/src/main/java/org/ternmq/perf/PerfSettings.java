@@ -31,11 +31,24 @@ import java.util.Map;
  * @param warmupSeconds seconds before measuring
  * @param drainTimeoutSeconds roundtrip: idle seconds after the producers stop before giving up
  * @param dir disk-probe directory
+ * @param durable topic consumers are durable subscribers
+ * @param brokerPid the broker's process id for CPU and RSS, 0 for none
+ * @param disk the block device whose flushes are counted, empty for every whole disk
+ * @param json a file for JSON results, or null
+ * @param workload the standard workload run (S1-S7), or null
  */
 record PerfSettings(Mode mode, String url, Path jndi, String factory, String user, String password,
         String destination, boolean topic, int producers, int consumers, long messages, double durationSeconds,
         int size, boolean persistent, int rate, int transacted, boolean async, int inFlight, double warmupSeconds,
-        double drainTimeoutSeconds, Path dir) {
+        double drainTimeoutSeconds, Path dir, boolean durable, long brokerPid, String disk, Path json,
+        Workload workload) {
+
+    /** The same settings for one phase of a fill-drain run. */
+    PerfSettings phase(Mode phaseMode, int phaseTransacted) {
+        return new PerfSettings(phaseMode, url, jndi, factory, user, password, destination, topic, producers, consumers,
+                messages, durationSeconds, size, persistent, rate, phaseTransacted, async, inFlight, warmupSeconds,
+                drainTimeoutSeconds, dir, durable, brokerPid, disk, null, workload);
+    }
 
     /** Without --messages or --duration, a load run measures this long. */
     static final double DEFAULT_DURATION = 10;
@@ -59,6 +72,7 @@ record PerfSettings(Mode mode, String url, Path jndi, String factory, String use
      */
     static PerfSettings parse(String[] args) throws UsageException {
         Mode mode = null;
+        Workload workload = null;
         Map<PerfOption, Object> given = new EnumMap<>(PerfOption.class);
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -67,10 +81,15 @@ record PerfSettings(Mode mode, String url, Path jndi, String factory, String use
                     throw new UsageException("unexpected argument '" + arg + "' (the command is already "
                             + mode.command() + ")");
                 }
+                workload = Workload.of(arg);
+                if (workload != null) {
+                    mode = workload.mode();
+                    continue;
+                }
                 try {
                     mode = Mode.of(arg);
                 } catch (IllegalArgumentException e) {
-                    throw new UsageException(e.getMessage());
+                    throw new UsageException(e.getMessage() + ", or a workload S1 to S7");
                 }
                 continue;
             }
@@ -109,13 +128,48 @@ record PerfSettings(Mode mode, String url, Path jndi, String factory, String use
             }
         }
         if (mode == null) {
-            throw new UsageException("no command given; expected produce, consume, roundtrip or disk-probe");
+            throw new UsageException("no command given; expected a workload S1 to S7, produce, consume, roundtrip, "
+                    + "fill-drain or disk-probe");
         }
-        return conclude(mode, given);
+        if (workload != null) {
+            applyPresets(workload, given);
+        }
+        return conclude(mode, given, workload);
+    }
+
+    /** Adds the workload's presets for every option the command line did not give (nor its opposite). */
+    private static void applyPresets(Workload workload, Map<PerfOption, Object> given) {
+        boolean destinationGiven = given.containsKey(PerfOption.QUEUE) || given.containsKey(PerfOption.TOPIC);
+        for (Map.Entry<PerfOption, String> preset : workload.presets().entrySet()) {
+            PerfOption o = preset.getKey();
+            if (given.containsKey(o)) {
+                continue;
+            }
+            if ((o == PerfOption.QUEUE || o == PerfOption.TOPIC) && destinationGiven) {
+                continue;
+            }
+            if (o == PerfOption.NON_PERSISTENT && given.containsKey(PerfOption.PERSISTENT)) {
+                continue;
+            }
+            given.put(o, o.takesValue() ? o.convert(preset.getValue()) : Boolean.TRUE);
+        }
+        if (workload.mode() != Mode.FILL_DRAIN && !given.containsKey(PerfOption.WARMUP)) {
+            given.put(PerfOption.WARMUP, PerfOption.WARMUP.convert(Workload.WARMUP));
+        }
     }
 
     /** Applies defaults and checks the options against each other. */
-    private static PerfSettings conclude(Mode mode, Map<PerfOption, Object> given) throws UsageException {
+    private static PerfSettings conclude(Mode mode, Map<PerfOption, Object> given, Workload workload)
+            throws UsageException {
+        if (given.containsKey(PerfOption.DURABLE) && !given.containsKey(PerfOption.TOPIC)) {
+            throw new UsageException("--durable is for topic subscribers and needs --topic NAME");
+        }
+        if (mode == Mode.FILL_DRAIN && (long) value(PerfOption.MESSAGES, given) <= 0) {
+            throw new UsageException("fill-drain needs --messages N (how many to put on the queue, then drain)");
+        }
+        if (mode == Mode.FILL_DRAIN && given.containsKey(PerfOption.TOPIC)) {
+            throw new UsageException("fill-drain runs on a queue, not --topic");
+        }
         if (given.containsKey(PerfOption.PERSISTENT) && given.containsKey(PerfOption.NON_PERSISTENT)) {
             throw new UsageException("--persistent and --non-persistent exclude each other");
         }
@@ -146,11 +200,12 @@ record PerfSettings(Mode mode, String url, Path jndi, String factory, String use
         double duration;
         if (given.containsKey(PerfOption.DURATION)) {
             duration = (double) given.get(PerfOption.DURATION);
-        } else if (mode == Mode.DISK_PROBE) {
+        } else if (mode == Mode.DISK_PROBE || mode == Mode.LOOPBACK_PROBE) {
             duration = DEFAULT_PROBE_SECONDS;
         } else {
             duration = messages > 0 ? 0 : DEFAULT_DURATION;
         }
+        String json = (String) given.get(PerfOption.JSON);
         boolean topic = given.containsKey(PerfOption.TOPIC);
         String destination = (String) (topic ? given.get(PerfOption.TOPIC) : value(PerfOption.QUEUE, given));
         return new PerfSettings(mode, (String) value(PerfOption.URL, given), jndi,
@@ -161,7 +216,9 @@ record PerfSettings(Mode mode, String url, Path jndi, String factory, String use
                 (int) value(PerfOption.RATE, given),
                 (int) value(PerfOption.TRANSACTED, given), given.containsKey(PerfOption.ASYNC),
                 (int) value(PerfOption.IN_FLIGHT, given), (double) value(PerfOption.WARMUP, given),
-                (double) value(PerfOption.DRAIN_TIMEOUT, given), dir);
+                (double) value(PerfOption.DRAIN_TIMEOUT, given), dir, given.containsKey(PerfOption.DURABLE),
+                (long) value(PerfOption.BROKER_PID, given), (String) given.getOrDefault(PerfOption.DISK, ""),
+                json == null ? null : Path.of(json), workload);
     }
 
     private static Object value(PerfOption option, Map<PerfOption, Object> given) {

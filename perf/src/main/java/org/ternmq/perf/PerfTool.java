@@ -60,6 +60,15 @@ public final class PerfTool {
         if (settings.mode() == Mode.DISK_PROBE) {
             return probeDisk(settings, err);
         }
+        if (settings.mode() == Mode.LOOPBACK_PROBE) {
+            try {
+                LoopbackProbe.run(settings.size(), settings.durationSeconds() > 0 ? settings.durationSeconds() : 5, out);
+                return OK;
+            } catch (IOException e) {
+                err.println("tern-perf: loopback probe failed: " + e);
+                return FAILED;
+            }
+        }
         return load(settings, out, err, stopOnShutdown);
     }
 
@@ -75,9 +84,10 @@ public final class PerfTool {
 
     private static int load(PerfSettings settings, PrintStream out, PrintStream err, boolean stopOnShutdown) {
         LoadRun run = new LoadRun(settings, err);
+        LoadRun[] current = {run};
         CountDownLatch summarized = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            run.stop();
+            current[0].stop();
             try {
                 // let the main thread print the summary before the JVM goes
                 summarized.await(15, TimeUnit.SECONDS);
@@ -89,9 +99,34 @@ public final class PerfTool {
             Runtime.getRuntime().addShutdownHook(hook);
         }
         try {
-            RunResult result = run.run();
-            Summary.print(result, out);
+            java.util.List<RunResult> results = new java.util.ArrayList<>();
+            RunResult result;
+            if (settings.mode() == Mode.FILL_DRAIN) {
+                // S7: the producers fill (no consumer), then the consumers drain what they put, auto-ack
+                result = new LoadRun(settings.phase(Mode.PRODUCE, settings.transacted()), err).run();
+                Summary.print(result, out);
+                results.add(result);
+                if (result.succeeded()) {
+                    LoadRun drain = new LoadRun(settings.phase(Mode.CONSUME, 0), err);
+                    current[0] = drain;
+                    result = drain.run();
+                    Summary.print(result, out);
+                    results.add(result);
+                }
+            } else {
+                result = run.run();
+                Summary.print(result, out);
+                results.add(result);
+            }
             out.flush();
+            if (settings.json() != null) {
+                try {
+                    Json.write(settings.json(), results);
+                } catch (IOException e) {
+                    err.println("tern-perf: cannot write " + settings.json() + ": " + e);
+                    return FAILED;
+                }
+            }
             if (result.interrupted()) {
                 return INTERRUPTED;
             }
@@ -124,6 +159,12 @@ public final class PerfTool {
         out.println();
         out.println("Measures throughput and latency through the Jakarta Messaging API against a running broker,");
         out.println("and the disk's own force rate. Progress goes to stderr once a second, the summary to stdout.");
+        out.println();
+        out.println("Workloads (presets of the options below; options given override them; 1 KiB BytesMessages,");
+        out.println("every producer and consumer on its own connection, 2 s warm-up for S1-S6):");
+        for (Workload w : Workload.values()) {
+            out.printf("  %-12s %s%n", w.name(), w.doc());
+        }
         out.println();
         out.println("Commands:");
         for (Mode m : Mode.values()) {

@@ -15,9 +15,11 @@ import org.HdrHistogram.Histogram;
  * @param stale roundtrip: messages of earlier runs found on the destination
  * @param failure the first failure, or null
  * @param interrupted whether the run was cut short from outside (Ctrl-C)
+ * @param usage CPU and disk over the measured part
  */
 record RunResult(PerfSettings settings, String endpoint, Meter sent, double sentSeconds, Meter received,
-        double receivedSeconds, long expectedReceived, long stale, Exception failure, boolean interrupted) {
+        double receivedSeconds, long expectedReceived, long stale, Exception failure, boolean interrupted,
+        Resources.Usage usage) {
 
     long sentTotal() {
         return sent == null ? 0 : sent.total();

@@ -18,7 +18,8 @@ final class Summary {
     static void print(RunResult r, PrintStream out) {
         PerfSettings s = r.settings();
         out.println();
-        out.println("Tern perf " + s.mode().command() + " against " + r.endpoint());
+        out.println("Tern perf " + (s.workload() != null ? s.workload().name() + " (" + s.mode().command() + ")"
+                : s.mode().command()) + " against " + r.endpoint());
         out.println("  load:      " + s.describeLoad());
         if (s.warmupSeconds() > 0) {
             out.printf(Locale.ROOT, "  warm-up:   %.1f s, not counted below%n", s.warmupSeconds());
@@ -35,6 +36,7 @@ final class Summary {
         if (r.endToEndLatency() != null) {
             latency(out, "end-to-end latency, send to receive", r.endToEndLatency());
         }
+        usage(out, r);
         if (r.stale() > 0) {
             out.printf(Locale.ROOT, "  ignored:   %,d messages of earlier runs found on %s%n", r.stale(), s.destination());
         }
@@ -51,6 +53,33 @@ final class Summary {
             out.println("  FAILED: " + LoadRun.describe(r.failure()));
         }
         out.println(resultLine(r));
+    }
+
+    private static void usage(PrintStream out, RunResult r) {
+        Resources.Usage u = r.usage();
+        if (u == null) {
+            return;
+        }
+        StringBuilder b = new StringBuilder("  usage:     ");
+        b.append(String.format(Locale.ROOT, "client CPU %s", pct(u.clientCpuPercent())));
+        b.append(String.format(Locale.ROOT, ", broker CPU %s", u.brokerCpuPercent() < 0 ? "not measured (--broker-pid)"
+                : pct(u.brokerCpuPercent())));
+        long messages = Math.max(r.sent() != null ? r.sent().measuredCount() : 0,
+                r.received() != null ? r.received().measuredCount() : 0);
+        if (u.brokerCpuPercent() >= 0 && messages > 0) {
+            b.append(String.format(Locale.ROOT, " (%.1f us per message)",
+                    u.brokerCpuPercent() / 100 * u.seconds() * 1e6 / messages));
+        }
+        b.append(u.diskFlushesPerSecond() < 0 ? ", disk flushes not available"
+                : String.format(Locale.ROOT, ", disk flushes %,.0f/s (machine-wide)", u.diskFlushesPerSecond()));
+        if (u.brokerPeakRssBytes() > 0) {
+            b.append(String.format(Locale.ROOT, ", broker peak RSS %,.0f MiB", u.brokerPeakRssBytes() / 1048576.0));
+        }
+        out.println(b);
+    }
+
+    private static String pct(double p) {
+        return p < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f%%", p);
     }
 
     private static String sendLatencyMeaning(PerfSettings s) {
@@ -113,6 +142,12 @@ final class Summary {
         }
         if (r.expectedReceived() >= 0) {
             b.append(" expected=").append(r.expectedReceived());
+        }
+        Resources.Usage u = r.usage();
+        if (u != null) {
+            b.append(String.format(Locale.ROOT, " client_cpu_pct=%.1f broker_cpu_pct=%.1f disk_flushes_per_s=%.0f"
+                    + " broker_peak_rss_mib=%.0f", u.clientCpuPercent(), u.brokerCpuPercent(), u.diskFlushesPerSecond(),
+                    u.brokerPeakRssBytes() < 0 ? -1.0 : u.brokerPeakRssBytes() / 1048576.0));
         }
         b.append(" status=").append(r.failure() != null ? "failed" : r.interrupted() ? "interrupted"
                 : r.succeeded() ? "ok" : "mismatch");
