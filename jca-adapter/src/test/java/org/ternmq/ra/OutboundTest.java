@@ -85,7 +85,8 @@ class OutboundTest {
             c.start();
             Session s = c.createSession(Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
-            for (Message m = consumer.receive(500); m != null; m = consumer.receive(200)) {
+            // 1 s between messages: a drain of more than the prefetch waits for a refill, slow on a loaded machine
+            for (Message m = consumer.receive(2000); m != null; m = consumer.receive(1000)) {
                 texts.add(((TextMessage) m).getText());
             }
         }
