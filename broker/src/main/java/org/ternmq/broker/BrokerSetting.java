@@ -9,8 +9,16 @@ public enum BrokerSetting {
     HOST("host", "127.0.0.1", "the address the TCP acceptor binds to"),
     PORT("port", "61616", "the TCP port; 0 picks a free one, -1 disables TCP"),
     DATA_DIRECTORY("data-dir", "tern-data", "the data directory, created if missing"),
-    USERS_FILE("users", "", "a properties file of users: name=password[,role...]; none means no users"),
-    ALLOW_ANONYMOUS("allow-anonymous", "true", "whether connections without a user name are accepted"),
+    USERS_FILE("users", "", "a users file (name=<PBKDF2 hash>[,role...], managed with 'tern user'); none means no users"),
+    LOGIN_MODULE("login-module", "",
+            "class name of a login module (org.ternmq.broker.security.LoginModule) instead of the users file; its "
+            + "options are the config file's login.* entries"),
+    ALLOW_ANONYMOUS("allow-anonymous", "",
+            "whether connections without a user name are accepted; by default only on a broker without users. "
+            + "Needed (true) to bind a broker without users to a non-loopback address"),
+    LOGIN_FAILURE_DELAY("login-failure-delay", "500",
+            "milliseconds the refusal of a failed login, and the next attempt from that address, wait; doubled "
+            + "with each further failure from the address, up to 16 times"),
     PERSISTENCE("persistence", "true", "whether persistent messages are written to the journal in the data directory"),
     SYNC_POLICY("sync-policy", "DATA",
             "when a persistent send is acknowledged: DATA or DATA_AND_METADATA (forced to disk), ASYNC (forced "

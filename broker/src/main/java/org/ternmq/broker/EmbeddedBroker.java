@@ -38,6 +38,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final BrokerAgent agent;
+    private final Authenticator authenticator;
     private final MessageStore store;
     private final BrokerManagement management;
     private final String nodeId;
@@ -50,7 +51,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.nodeId = nodeId;
-        this.agent = new BrokerAgent(config, new Authenticator(config.users(), config.allowAnonymous()), store, nodeId);
+        this.authenticator = new Authenticator(config.loginModule(), config.allowAnonymous(), config.loginFailureDelay());
+        this.agent = new BrokerAgent(config, authenticator, store, nodeId);
         this.management = new BrokerManagement(agent);
     }
 
@@ -130,6 +132,11 @@ public final class EmbeddedBroker implements AutoCloseable {
                     config.maxFrameLength());
             acceptors.add(tcp);
             tcpPort = tcp.port();
+            if (config.allowAnonymous() && !BrokerConfig.isLoopback(config.host())) {
+                LOG.warn("anonymous clients are allowed on {}:{}, a non-loopback address: anyone who can reach it may "
+                        + "connect{}", config.host(), tcpPort, authenticator.hasUsers() ? ""
+                        : " and, with no users configured, use and manage everything");
+            }
         }
         LOG.info("Tern broker '{}' started: {}{}, data directory {}", config.name(),
                 tcpPort >= 0 ? "tcp " + config.host() + ":" + tcpPort : "",
@@ -219,6 +226,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
         }
         agent.shutdown();
+        authenticator.close();
         store.close();
         LOG.info("Tern broker '{}' stopped in {} ms", config.name(), (System.nanoTime() - started) / 1_000_000);
     }

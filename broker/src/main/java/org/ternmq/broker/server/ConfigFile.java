@@ -33,7 +33,8 @@ import org.ternmq.broker.policy.WildcardPattern;
 public final class ConfigFile {
 
     /** What the file says: broker settings (as text) and the policy repository. */
-    public record Contents(Map<BrokerSetting, String> settings, PolicyRepository policies) {
+    public record Contents(Map<BrokerSetting, String> settings, PolicyRepository policies,
+                           Map<String, String> loginOptions) {
     }
 
     private ConfigFile() {
@@ -54,10 +55,13 @@ public final class ConfigFile {
         Map<BrokerSetting, String> settings = new EnumMap<>(BrokerSetting.class);
         Map<String, String> matches = new LinkedHashMap<>();
         Map<String, Map<PolicySetting, Object>> blocks = new LinkedHashMap<>();
+        Map<String, String> loginOptions = new LinkedHashMap<>();
         for (String key : new TreeSet<>(props.stringPropertyNames())) {
             String value = props.getProperty(key).trim();
             if (key.startsWith("policy.")) {
                 readPolicyEntry(key, value, matches, blocks, problems);
+            } else if (key.startsWith("login.") && key.length() > "login.".length()) {
+                loginOptions.put(key.substring("login.".length()), value);
             } else {
                 BrokerSetting s = brokerSetting(key);
                 if (s == null) {
@@ -89,7 +93,7 @@ public final class ConfigFile {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(source + ": " + String.join("; ", problems));
         }
-        return new Contents(settings, new PolicyRepository(entries));
+        return new Contents(settings, new PolicyRepository(entries), loginOptions);
     }
 
     private static void readPolicyEntry(String key, String value, Map<String, String> matches,
