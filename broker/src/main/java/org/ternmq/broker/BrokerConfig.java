@@ -11,6 +11,7 @@ import org.ternmq.broker.policy.PolicyRepository;
 import org.ternmq.broker.security.FileLoginModule;
 import org.ternmq.broker.security.LoginModule;
 import org.ternmq.broker.security.PasswordHash;
+import org.ternmq.broker.security.Permissions;
 import org.ternmq.broker.security.UserCredentials;
 import org.ternmq.store.IoMode;
 import org.ternmq.store.SyncPolicy;
@@ -33,6 +34,7 @@ public final class BrokerConfig {
     private final LoginModule loginModule;
     private final long loginFailureDelay;
     private final boolean allowAnonymousGiven;
+    private final Permissions permissions;
     private final int maxFrameLength;
     private final int producerWindow;
     private final PolicyRepository policies;
@@ -56,6 +58,7 @@ public final class BrokerConfig {
         this.allowAnonymous = b.allowAnonymous != null ? b.allowAnonymous
                 : loginModule == null || !loginModule.hasUsers();
         this.loginFailureDelay = b.loginFailureDelay;
+        this.permissions = new Permissions(b.permissions, b.policies);
         this.maxFrameLength = b.maxFrameLength;
         this.producerWindow = b.producerWindow;
         this.policies = b.policies;
@@ -116,6 +119,11 @@ public final class BrokerConfig {
     /** Who the users are: the one set, else a {@link FileLoginModule} of {@link #users()}, else null (no users). */
     public LoginModule loginModule() {
         return loginModule;
+    }
+
+    /** Who may do what with which destinations (used only when the broker has users). */
+    public Permissions permissions() {
+        return permissions;
     }
 
     /** Milliseconds the first failed login from an address is slowed by; doubled with each further failure. */
@@ -183,6 +191,7 @@ public final class BrokerConfig {
         private Boolean allowAnonymous;
         private final Map<String, UserCredentials> users = new LinkedHashMap<>();
         private LoginModule loginModule;
+        private List<Permissions.Entry> permissions = List.of();
         private long loginFailureDelay = Long.parseLong(BrokerSetting.LOGIN_FAILURE_DELAY.defaultValue());
         private int maxFrameLength = Integer.parseInt(BrokerSetting.MAX_FRAME_LENGTH.defaultValue());
         private int producerWindow = Integer.parseInt(BrokerSetting.PRODUCER_WINDOW.defaultValue());
@@ -247,6 +256,12 @@ public final class BrokerConfig {
         /** Replaces the users of {@link #user} with another login module (LDAP, a database...). */
         public Builder loginModule(LoginModule module) {
             this.loginModule = module;
+            return this;
+        }
+
+        /** The configured permission blocks; the built-in defaults ({@link Permissions}) come below them. */
+        public Builder permissions(List<Permissions.Entry> entries) {
+            this.permissions = List.copyOf(entries);
             return this;
         }
 

@@ -46,6 +46,7 @@ import org.ternmq.broker.security.AuditLog;
 import org.ternmq.broker.security.AuthenticatedUser;
 import org.ternmq.broker.security.Authenticator;
 import org.ternmq.broker.security.LoginRequest;
+import org.ternmq.broker.security.Permission;
 import io.netty.handler.ssl.SslHandler;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -213,12 +214,17 @@ public final class BrokerConnection {
                 browsers.remove(((CloseBrowser) r).browserId());
                 return new Ok(corr);
             case CREATE_TEMPORARY:
+                require(Permission.CREATE_TEMPORARY, ((CreateTemporary) r).address());
                 agent.temporaries().create(((CreateTemporary) r).address(), this);
                 return new Ok(corr);
             case DELETE_TEMPORARY:
                 agent.temporaries().delete(((DeleteTemporary) r).address(), this);
                 return new Ok(corr);
             case UNSUBSCRIBE:
+                Subscription named = agent.namedSubscription(this, ((Unsubscribe) r).subscriptionName());
+                if (named != null) {
+                    require(Permission.DELETE_DURABLE, named.topic);
+                }
                 agent.unsubscribe(this, ((Unsubscribe) r).subscriptionName());
                 return new Ok(corr);
             case PING:
@@ -273,15 +279,42 @@ public final class BrokerConnection {
     private Packet.Response manage(Manage m) throws BrokerException {
         boolean ownReplay = ManagementOperations.REPLAY.equals(m.operation()) && clientId != null
                 && agent.isDurableSubscriptionOf(m.queue(), clientId);
-        if (!ownReplay && !agent.authenticator().isAdministrator(user)) {
-            AuditLog.denied(user.name(), id, channel.remoteAddress(), "manage", m.queue() == null ? "" : m.queue());
+        // an operation on one queue needs manage on it; one on the whole broker, manage on every name (#)
+        String target = m.queue() == null || m.queue().isEmpty() ? "#" : m.queue();
+        if (!ownReplay && !allowed(Permission.MANAGE, target)) {
+            AuditLog.denied(user.name(), id, channel.remoteAddress(), Permission.MANAGE.key(), target);
             AuditLog.management(user.name(), id, m.operation(), arguments(m), "denied");
-            throw new BrokerException(ErrorCode.SECURITY, "user '" + user.name() + "' may not manage the broker (needs role '"
-                    + Authenticator.ADMIN_ROLE + "')");
+            throw new BrokerException(ErrorCode.SECURITY, "user '" + user.name() + "' lacks permission 'manage' on '"
+                    + target + "' (administrators have the role '" + Authenticator.ADMIN_ROLE + "')");
         }
         AuditLog.management(user.name(), id, m.operation(), arguments(m), "allowed");
         agent.management().run(m, this::write);
         return null;
+    }
+
+    private static final String JMSX_USER_ID = "JMSXUserID";
+
+    /**
+     * Checks a permission of the logged-in user on {@code destination}; temporary destinations need none
+     * beyond their own rules (only their connection consumes; anyone may reply to them).
+     *
+     * @throws BrokerException {@code SECURITY} naming the permission and the destination, audited
+     */
+    private void require(Permission permission, Address destination) throws BrokerException {
+        if (destination == null || (destination.kind().isTemporary() && permission != Permission.CREATE_TEMPORARY)) {
+            return;
+        }
+        String name = permission == Permission.CREATE_TEMPORARY ? "temporary destinations" : destination.name();
+        if (!allowed(permission, permission == Permission.CREATE_TEMPORARY ? "#" : name)) {
+            AuditLog.denied(user.name(), id, channel.remoteAddress(), permission.key(), name);
+            throw new BrokerException(ErrorCode.SECURITY, "user '" + user.name() + "' lacks permission '"
+                    + permission.key() + "' on " + (permission == Permission.CREATE_TEMPORARY ? name
+                    : (destination.isQueue() ? "queue '" : "topic '") + name + "'"));
+        }
+    }
+
+    private boolean allowed(Permission permission, String destination) {
+        return agent.authenticator().isAdministrator(user) || agent.permissions().allows(user, permission, destination);
     }
 
     private static String arguments(Manage m) {
@@ -403,6 +436,13 @@ public final class BrokerConnection {
         if (address == null) {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "consumer needs a destination");
         }
+        require(Permission.CONSUME, address);
+        if (!address.isQueue() && r.subscriptionName() != null && r.durable()) {
+            Subscription existing = agent.namedSubscription(this, r.subscriptionName());
+            if (existing == null || !existing.topic.name().equals(address.name())) {
+                require(Permission.CREATE_DURABLE, address);
+            }
+        }
         Selector selector = parseSelector(r.selector());
         BrokerConsumer consumer;
         if (address.isQueue()) {
@@ -493,6 +533,10 @@ public final class BrokerConnection {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "cannot send to wildcard topic '"
                     + message.destination().name() + "': a name with a '*' or '#' word is for subscribing to the topics it matches");
         }
+        require(Permission.SEND, message.destination());
+        if (agent.policyFor(message.destination()).setUserId()) {
+            message = message.withProperties(java.util.Map.of(JMSX_USER_ID, user.name()));
+        }
         if (message.destination().kind().isTemporary()) {
             // fail now rather than at commit: the destination must exist when the message is sent
             if (message.destination().isQueue()) {
@@ -537,6 +581,7 @@ public final class BrokerConnection {
         if (r.address() == null || !r.address().isQueue()) {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "a browser needs a queue");
         }
+        require(Permission.BROWSE, r.address());
         Selector selector = parseSelector(r.selector());
         MessageQueue q = agent.queue(r.address(), this, true);
         BrowserCursor cursor = new BrowserCursor();

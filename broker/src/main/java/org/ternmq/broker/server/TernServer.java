@@ -163,6 +163,7 @@ public final class TernServer {
         }
         PolicyRepository policies = PolicyRepository.defaults();
         Map<String, String> loginOptions = Map.of();
+        List<org.ternmq.broker.security.Permissions.Entry> permissions = List.of();
         if (configFile != null) {
             if (!java.nio.file.Files.isRegularFile(configFile)) {
                 throw new IllegalArgumentException("config file " + configFile + " does not exist");
@@ -171,15 +172,17 @@ public final class TernServer {
             values.putAll(contents.settings());
             policies = contents.policies();
             loginOptions = contents.loginOptions();
+            permissions = contents.permissions();
         }
         values.putAll(given);
-        return new Parsed(values, policies, loginOptions);
+        return new Parsed(values, policies, loginOptions, permissions);
     }
 
     /** The merged settings and policies. */
-    record Parsed(Map<BrokerSetting, String> values, PolicyRepository policies, Map<String, String> loginOptions) {
+    record Parsed(Map<BrokerSetting, String> values, PolicyRepository policies, Map<String, String> loginOptions,
+                  List<org.ternmq.broker.security.Permissions.Entry> permissions) {
         Parsed(Map<BrokerSetting, String> values, PolicyRepository policies) {
-            this(values, policies, Map.of());
+            this(values, policies, Map.of(), List.of());
         }
     }
 
@@ -196,6 +199,7 @@ public final class TernServer {
         Map<BrokerSetting, String> v = parsed.values();
         BrokerConfig.Builder b = BrokerConfig.builder()
                 .policies(parsed.policies())
+                .permissions(parsed.permissions())
                 .expiryScanPeriod(integer(BrokerSetting.EXPIRY_SCAN_PERIOD, v))
                 .xaTimeout(longValue(BrokerSetting.XA_TIMEOUT, v))
                 .persistence(bool(BrokerSetting.PERSISTENCE, v))
