@@ -35,6 +35,7 @@ public final class BrokerConfig {
     private final long loginFailureDelay;
     private final boolean allowAnonymousGiven;
     private final Permissions permissions;
+    private final long handshakeTimeout;
     private final int maxFrameLength;
     private final int producerWindow;
     private final PolicyRepository policies;
@@ -59,6 +60,7 @@ public final class BrokerConfig {
                 : loginModule == null || !loginModule.hasUsers();
         this.loginFailureDelay = b.loginFailureDelay;
         this.permissions = new Permissions(b.permissions, b.policies);
+        this.handshakeTimeout = b.handshakeTimeout;
         this.maxFrameLength = b.maxFrameLength;
         this.producerWindow = b.producerWindow;
         this.policies = b.policies;
@@ -119,6 +121,11 @@ public final class BrokerConfig {
     /** Who the users are: the one set, else a {@link FileLoginModule} of {@link #users()}, else null (no users). */
     public LoginModule loginModule() {
         return loginModule;
+    }
+
+    /** Milliseconds a new connection has to log in before it is closed. */
+    public long handshakeTimeout() {
+        return handshakeTimeout;
     }
 
     /** Who may do what with which destinations (used only when the broker has users). */
@@ -192,6 +199,7 @@ public final class BrokerConfig {
         private final Map<String, UserCredentials> users = new LinkedHashMap<>();
         private LoginModule loginModule;
         private List<Permissions.Entry> permissions = List.of();
+        private long handshakeTimeout = Long.parseLong(BrokerSetting.HANDSHAKE_TIMEOUT.defaultValue());
         private long loginFailureDelay = Long.parseLong(BrokerSetting.LOGIN_FAILURE_DELAY.defaultValue());
         private int maxFrameLength = Integer.parseInt(BrokerSetting.MAX_FRAME_LENGTH.defaultValue());
         private int producerWindow = Integer.parseInt(BrokerSetting.PRODUCER_WINDOW.defaultValue());
@@ -262,6 +270,11 @@ public final class BrokerConfig {
         /** The configured permission blocks; the built-in defaults ({@link Permissions}) come below them. */
         public Builder permissions(List<Permissions.Entry> entries) {
             this.permissions = List.copyOf(entries);
+            return this;
+        }
+
+        public Builder handshakeTimeout(long millis) {
+            this.handshakeTimeout = millis;
             return this;
         }
 
@@ -391,6 +404,9 @@ public final class BrokerConfig {
                         + " " + host + ") only with " + BrokerSetting.ALLOW_ANONYMOUS.key()
                         + " given explicitly: anyone who can reach it could use and manage it. Give users (--"
                         + BrokerSetting.USERS_FILE.key() + ") or --" + BrokerSetting.ALLOW_ANONYMOUS.key());
+            }
+            if (handshakeTimeout < 100) {
+                problems.add(BrokerSetting.HANDSHAKE_TIMEOUT.key() + " must be at least 100 ms, was " + handshakeTimeout);
             }
             if (loginFailureDelay < 0 || loginFailureDelay > 60_000) {
                 problems.add(BrokerSetting.LOGIN_FAILURE_DELAY.key() + " must be 0 to 60000 ms, was " + loginFailureDelay);

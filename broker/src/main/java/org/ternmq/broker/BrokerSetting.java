@@ -19,6 +19,8 @@ public enum BrokerSetting {
     LOGIN_FAILURE_DELAY("login-failure-delay", "500",
             "milliseconds the refusal of a failed login, and the next attempt from that address, wait; doubled "
             + "with each further failure from the address, up to 16 times"),
+    HANDSHAKE_TIMEOUT("handshake-timeout", "10000",
+            "milliseconds a new connection has to complete its handshake and login before it is closed"),
     PERSISTENCE("persistence", "true", "whether persistent messages are written to the journal in the data directory"),
     SYNC_POLICY("sync-policy", "DATA",
             "when a persistent send is acknowledged: DATA or DATA_AND_METADATA (forced to disk), ASYNC (forced "

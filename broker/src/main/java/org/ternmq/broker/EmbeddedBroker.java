@@ -125,11 +125,12 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private void startAcceptors() throws Exception {
         if (config.inVmName() != null) {
-            acceptors.add(BrokerAcceptor.bind(TransportAddress.vm(config.inVmName()), agent, config.maxFrameLength()));
+            acceptors.add(BrokerAcceptor.bind(TransportAddress.vm(config.inVmName()), agent, config.maxFrameLength(),
+                    config.handshakeTimeout(), null));
         }
         if (config.tcpPort() >= 0) {
             BrokerAcceptor tcp = BrokerAcceptor.bind(TransportAddress.tcp(config.host(), config.tcpPort()), agent,
-                    config.maxFrameLength());
+                    config.maxFrameLength(), config.handshakeTimeout(), null);
             acceptors.add(tcp);
             tcpPort = tcp.port();
             if (config.allowAnonymous() && !BrokerConfig.isLoopback(config.host())) {

@@ -212,6 +212,7 @@ public final class TernServer {
                 .tcpPort(integer(BrokerSetting.PORT, v))
                 .dataDirectory(Path.of(v.get(BrokerSetting.DATA_DIRECTORY)))
                 .loginFailureDelay(longValue(BrokerSetting.LOGIN_FAILURE_DELAY, v))
+                .handshakeTimeout(longValue(BrokerSetting.HANDSHAKE_TIMEOUT, v))
                 .maxFrameLength(integer(BrokerSetting.MAX_FRAME_LENGTH, v))
                 .producerWindow(integer(BrokerSetting.PRODUCER_WINDOW, v));
         if (!v.get(BrokerSetting.ALLOW_ANONYMOUS).isBlank()) {
