@@ -22,6 +22,8 @@ import org.ternmq.transport.TransportAddress;
  *   <li>{@code prefetch}: messages a consumer may hold unconsumed, at least 1 (default {@value #DEFAULT_PREFETCH})</li>
  *   <li>{@code connectTimeout}: milliseconds to wait for the TCP connection and handshake, at least 1
  *       (default {@value #DEFAULT_CONNECT_TIMEOUT_MS})</li>
+ *   <li>{@code trustedPackages}: comma-separated packages whose classes an ObjectMessage may deserialize,
+ *       besides java.lang, java.util, java.time and java.math ({@code org.ternmq.jms.message.TrustedPackages})</li>
  *   <li>{@code requestTimeout}: milliseconds to wait for a broker's answer to a request, at least 1
  *       (default {@value #DEFAULT_REQUEST_TIMEOUT_MS})</li>
  *   <li>{@code maxMessageSize}: the largest encoded message (body, headers and properties) a send may carry, in
@@ -39,7 +41,7 @@ public final class ConnectionUrl {
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 8 * 1024 * 1024 - 1024;
 
     private static final Set<String> OPTIONS = Set.of("clientId", "user", "password", "prefetch", "connectTimeout",
-            "requestTimeout", "maxMessageSize");
+            "requestTimeout", "maxMessageSize", "trustedPackages");
 
     private final String text;
     private final List<TransportAddress> addresses;
@@ -173,6 +175,11 @@ public final class ConnectionUrl {
     /** @return the password, or null */
     public String password() {
         return options.get("password");
+    }
+
+    /** @return the packages named by the trustedPackages option (comma-separated), or null */
+    public String trustedPackages() {
+        return options.get("trustedPackages");
     }
 
     public int prefetch() {
