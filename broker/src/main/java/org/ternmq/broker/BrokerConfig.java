@@ -12,6 +12,7 @@ import org.ternmq.broker.security.FileLoginModule;
 import org.ternmq.broker.security.LoginModule;
 import org.ternmq.broker.security.PasswordHash;
 import org.ternmq.broker.security.Permissions;
+import org.ternmq.broker.security.TlsSettings;
 import org.ternmq.broker.security.UserCredentials;
 import org.ternmq.store.IoMode;
 import org.ternmq.store.SyncPolicy;
@@ -36,6 +37,7 @@ public final class BrokerConfig {
     private final boolean allowAnonymousGiven;
     private final Permissions permissions;
     private final long handshakeTimeout;
+    private final TlsSettings tls;
     private final int maxFrameLength;
     private final int producerWindow;
     private final PolicyRepository policies;
@@ -61,6 +63,7 @@ public final class BrokerConfig {
         this.loginFailureDelay = b.loginFailureDelay;
         this.permissions = new Permissions(b.permissions, b.policies);
         this.handshakeTimeout = b.handshakeTimeout;
+        this.tls = b.tls;
         this.maxFrameLength = b.maxFrameLength;
         this.producerWindow = b.producerWindow;
         this.policies = b.policies;
@@ -121,6 +124,11 @@ public final class BrokerConfig {
     /** Who the users are: the one set, else a {@link FileLoginModule} of {@link #users()}, else null (no users). */
     public LoginModule loginModule() {
         return loginModule;
+    }
+
+    /** TLS of the TCP acceptor, or null for plain TCP. */
+    public TlsSettings tls() {
+        return tls;
     }
 
     /** Milliseconds a new connection has to log in before it is closed. */
@@ -200,6 +208,7 @@ public final class BrokerConfig {
         private LoginModule loginModule;
         private List<Permissions.Entry> permissions = List.of();
         private long handshakeTimeout = Long.parseLong(BrokerSetting.HANDSHAKE_TIMEOUT.defaultValue());
+        private TlsSettings tls;
         private long loginFailureDelay = Long.parseLong(BrokerSetting.LOGIN_FAILURE_DELAY.defaultValue());
         private int maxFrameLength = Integer.parseInt(BrokerSetting.MAX_FRAME_LENGTH.defaultValue());
         private int producerWindow = Integer.parseInt(BrokerSetting.PRODUCER_WINDOW.defaultValue());
@@ -270,6 +279,12 @@ public final class BrokerConfig {
         /** The configured permission blocks; the built-in defaults ({@link Permissions}) come below them. */
         public Builder permissions(List<Permissions.Entry> entries) {
             this.permissions = List.copyOf(entries);
+            return this;
+        }
+
+        /** TLS for the TCP acceptor; null for plain TCP. */
+        public Builder tls(TlsSettings tls) {
+            this.tls = tls;
             return this;
         }
 
@@ -404,6 +419,9 @@ public final class BrokerConfig {
                         + " " + host + ") only with " + BrokerSetting.ALLOW_ANONYMOUS.key()
                         + " given explicitly: anyone who can reach it could use and manage it. Give users (--"
                         + BrokerSetting.USERS_FILE.key() + ") or --" + BrokerSetting.ALLOW_ANONYMOUS.key());
+            }
+            if (tls != null) {
+                problems.addAll(tls.check());
             }
             if (handshakeTimeout < 100) {
                 problems.add(BrokerSetting.HANDSHAKE_TIMEOUT.key() + " must be at least 100 ms, was " + handshakeTimeout);

@@ -51,7 +51,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.nodeId = nodeId;
-        this.authenticator = new Authenticator(config.loginModule(), config.allowAnonymous(), config.loginFailureDelay());
+        this.authenticator = new Authenticator(config.loginModule(), config.allowAnonymous(), config.loginFailureDelay(),
+                config.tls() == null ? null : config.tls()::userOf);
         this.agent = new BrokerAgent(config, authenticator, store, nodeId);
         this.management = new BrokerManagement(agent);
     }
@@ -130,7 +131,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         if (config.tcpPort() >= 0) {
             BrokerAcceptor tcp = BrokerAcceptor.bind(TransportAddress.tcp(config.host(), config.tcpPort()), agent,
-                    config.maxFrameLength(), config.handshakeTimeout(), null);
+                    config.maxFrameLength(), config.handshakeTimeout(),
+                    config.tls() == null ? null : config.tls().serverContext());
             acceptors.add(tcp);
             tcpPort = tcp.port();
             if (config.allowAnonymous() && !BrokerConfig.isLoopback(config.host())) {
@@ -140,7 +142,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
         }
         LOG.info("Tern broker '{}' started: {}{}, data directory {}", config.name(),
-                tcpPort >= 0 ? "tcp " + config.host() + ":" + tcpPort : "",
+                tcpPort >= 0 ? (config.tls() == null ? "tcp " : "tcp+tls ") + config.host() + ":" + tcpPort : "",
                 config.inVmName() != null ? " vm://" + config.inVmName() : "",
                 config.dataDirectory().toAbsolutePath());
     }
@@ -182,7 +184,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (tcpPort < 0) {
             throw new IllegalStateException("this broker has no TCP acceptor");
         }
-        return "tern://" + config.host() + ":" + tcpPort;
+        return (config.tls() == null ? "tern://" : "tern+ssl://") + config.host() + ":" + tcpPort;
     }
 
     /** A connection URL for the in-VM acceptor. @throws IllegalStateException without in-VM */

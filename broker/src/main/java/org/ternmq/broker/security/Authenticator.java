@@ -32,6 +32,7 @@ public final class Authenticator implements AutoCloseable {
     private final boolean allowAnonymous;
     private final FailedLogins failures;
     private final ScheduledThreadPoolExecutor threads;
+    private final java.util.function.Function<java.security.cert.X509Certificate, String> certificateUser;
 
     /**
      * @param module          who the users are; null for none (a development broker)
@@ -39,6 +40,13 @@ public final class Authenticator implements AutoCloseable {
      * @param failureDelayMillis the delay the first failed login from an address earns, doubled each time
      */
     public Authenticator(LoginModule module, boolean allowAnonymous, long failureDelayMillis) {
+        this(module, allowAnonymous, failureDelayMillis, null);
+    }
+
+    /** @param certificateUser the user a verified client certificate names; null: certificates log nobody in */
+    public Authenticator(LoginModule module, boolean allowAnonymous, long failureDelayMillis,
+                         java.util.function.Function<java.security.cert.X509Certificate, String> certificateUser) {
+        this.certificateUser = certificateUser;
         this.module = module;
         this.allowAnonymous = allowAnonymous;
         this.failures = new FailedLogins(failureDelayMillis);
@@ -62,7 +70,11 @@ public final class Authenticator implements AutoCloseable {
      *
      * @param connectionId for the audit line
      */
-    public void login(LoginRequest request, String connectionId, Consumer<Outcome> done) {
+    public void login(LoginRequest given, String connectionId, Consumer<Outcome> done) {
+        LoginRequest request = withCertificateUser(given, done);
+        if (request == null) {
+            return;
+        }
         boolean anonymous = (request.user() == null || request.user().isEmpty()) && request.certificate() == null;
         if (anonymous) {
             if (allowAnonymous) {
@@ -80,6 +92,28 @@ public final class Authenticator implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             done.accept(new Outcome(null, "the broker is stopping"));
         }
+    }
+
+    /** The request with its certificate's user filled in, or without the certificate; null when refused. */
+    private LoginRequest withCertificateUser(LoginRequest request, Consumer<Outcome> done) {
+        if (request.certificate() != null && (request.password() == null || request.password().isEmpty())) {
+            if (certificateUser == null) {
+                request = new LoginRequest(request.user(), request.password(), null, request.remote());
+            } else {
+                // the TLS handshake verified the certificate against the trust store: it names the user
+                String named = certificateUser.apply(request.certificate());
+                if (request.user() != null && !request.user().isEmpty() && !request.user().equals(named)) {
+                    AuditLog.loginFailed(request.user(), request.remote(), "certificate is for '" + named + "'", 0);
+                    done.accept(new Outcome(null, "the client certificate is for user '" + named + "', not '"
+                            + request.user() + "'"));
+                    return null;
+                }
+                request = new LoginRequest(named, null, request.certificate(), request.remote());
+            }
+        } else if (request.certificate() != null) {
+            request = new LoginRequest(request.user(), request.password(), null, request.remote());
+        }
+        return request;
     }
 
     private void check(LoginRequest request, String connectionId, Consumer<Outcome> done) {

@@ -215,6 +215,14 @@ public final class TernServer {
                 .handshakeTimeout(longValue(BrokerSetting.HANDSHAKE_TIMEOUT, v))
                 .maxFrameLength(integer(BrokerSetting.MAX_FRAME_LENGTH, v))
                 .producerWindow(integer(BrokerSetting.PRODUCER_WINDOW, v));
+        if (!v.get(BrokerSetting.TLS_KEY_STORE).isBlank() || !v.get(BrokerSetting.TLS_CERTIFICATE).isBlank()) {
+            b.tls(new org.ternmq.broker.security.TlsSettings(path(v, BrokerSetting.TLS_KEY_STORE),
+                    text(v, BrokerSetting.TLS_KEY_STORE_PASSWORD), path(v, BrokerSetting.TLS_CERTIFICATE),
+                    path(v, BrokerSetting.TLS_PRIVATE_KEY), path(v, BrokerSetting.TLS_TRUST_STORE),
+                    text(v, BrokerSetting.TLS_TRUST_STORE_PASSWORD), list(v, BrokerSetting.TLS_PROTOCOLS),
+                    list(v, BrokerSetting.TLS_CIPHER_SUITES), v.get(BrokerSetting.TLS_CLIENT_AUTH).trim(),
+                    v.get(BrokerSetting.TLS_CERTIFICATE_USER).trim()));
+        }
         if (!v.get(BrokerSetting.ALLOW_ANONYMOUS).isBlank()) {
             b.allowAnonymous(bool(BrokerSetting.ALLOW_ANONYMOUS, v));
         }
@@ -230,6 +238,20 @@ public final class TernServer {
             b.loginModule(new FileLoginModule(UsersFile.read(Path.of(users))));
         }
         return b.build();
+    }
+
+    private static Path path(Map<BrokerSetting, String> v, BrokerSetting s) {
+        String value = v.get(s).trim();
+        return value.isEmpty() ? null : Path.of(value);
+    }
+
+    private static String text(Map<BrokerSetting, String> v, BrokerSetting s) {
+        String value = v.get(s);
+        return value.isEmpty() ? null : value;
+    }
+
+    private static List<String> list(Map<BrokerSetting, String> v, BrokerSetting s) {
+        return java.util.Arrays.stream(v.get(s).split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     private static int integer(BrokerSetting s, Map<BrokerSetting, String> v) {
