@@ -49,4 +49,13 @@ class TernServerSecurityTest {
                 dir.resolve("d").toString()}, System.out, e)).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("non-loopback").contains("--allow-anonymous");
     }
+
+    @Test
+    void theAdminCommandReadsItsPasswordFromTheEnvironmentNotOnlyTheCommandLine() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertThat(TernServer.run(new String[] {"admin", "list-queues", "--user", "root", "--password-env",
+                "TERN_TEST_NO_SUCH_VARIABLE"}, System.out, e)).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("environment variable TERN_TEST_NO_SUCH_VARIABLE is not set");
+    }
 }
