@@ -2,7 +2,6 @@ package org.ternmq.broker.security;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,7 @@ import org.ternmq.broker.policy.WildcardPattern;
  * and expiry queues (every name the policies give, {@code DLQ} and {@code ExpiryQueue} by default) are for
  * administrators only, so one user cannot read what failed for another.
  *
- * <p>Immutable apart from its cache; {@link #roles} is called on the agent thread only.
+ * <p>Immutable apart from its cache; thread-safe.
  */
 public final class Permissions {
 
@@ -45,7 +44,8 @@ public final class Permissions {
     }
 
     private final List<Entry> mostSpecificFirst;
-    private final Map<String, Map<Permission, Set<String>>> cache = new HashMap<>();
+    /** Concurrent: one config (and so this) may serve several brokers of a JVM, each with its own agent thread. */
+    private final Map<String, Map<Permission, Set<String>>> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param configured the file's blocks; built-in defaults (see the class comment) are added below them */
     public Permissions(List<Entry> configured, PolicyRepository policies) {
@@ -89,6 +89,9 @@ public final class Permissions {
 
     /** The roles holding {@code permission} on {@code destination} ({@link #EVERYONE} for all). */
     public Set<String> roles(Permission permission, String destination) {
+        if (cache.size() > 100_000) {
+            cache.clear();   // temporary destinations come and go: bound the cache
+        }
         return cache.computeIfAbsent(destination, this::resolve).getOrDefault(permission, Set.of());
     }
 
@@ -110,9 +113,6 @@ public final class Permissions {
     }
 
     private Map<Permission, Set<String>> resolve(String name) {
-        if (cache.size() > 100_000) {
-            cache.clear();   // temporary destinations come and go: bound the cache
-        }
         Map<Permission, Set<String>> grants = new EnumMap<>(Permission.class);
         for (Entry e : mostSpecificFirst) {
             if (e.pattern().matches(name)) {
