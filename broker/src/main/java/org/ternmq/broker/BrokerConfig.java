@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.ternmq.broker.policy.PolicyRepository;
+import org.ternmq.broker.security.FileLoginModule;
+import org.ternmq.broker.security.LoginModule;
+import org.ternmq.broker.security.PasswordHash;
+import org.ternmq.broker.security.Permissions;
+import org.ternmq.broker.security.TlsSettings;
 import org.ternmq.broker.security.UserCredentials;
 import org.ternmq.store.IoMode;
 import org.ternmq.store.SyncPolicy;
@@ -27,6 +32,12 @@ public final class BrokerConfig {
     private final Path dataDirectory;
     private final boolean allowAnonymous;
     private final Map<String, UserCredentials> users;
+    private final LoginModule loginModule;
+    private final long loginFailureDelay;
+    private final boolean allowAnonymousGiven;
+    private final Permissions permissions;
+    private final long handshakeTimeout;
+    private final TlsSettings tls;
     private final int maxFrameLength;
     private final int producerWindow;
     private final PolicyRepository policies;
@@ -44,8 +55,15 @@ public final class BrokerConfig {
         this.tcpPort = b.tcpPort;
         this.inVmName = b.inVmName;
         this.dataDirectory = b.dataDirectory;
-        this.allowAnonymous = b.allowAnonymous;
         this.users = Collections.unmodifiableMap(new LinkedHashMap<>(b.users));
+        this.loginModule = b.loginModule != null ? b.loginModule : users.isEmpty() ? null : new FileLoginModule(users);
+        this.allowAnonymousGiven = b.allowAnonymous != null;
+        this.allowAnonymous = b.allowAnonymous != null ? b.allowAnonymous
+                : loginModule == null || !loginModule.hasUsers();
+        this.loginFailureDelay = b.loginFailureDelay;
+        this.permissions = new Permissions(b.permissions, b.policies);
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.tls = b.tls;
         this.maxFrameLength = b.maxFrameLength;
         this.producerWindow = b.producerWindow;
         this.policies = b.policies;
@@ -85,12 +103,47 @@ public final class BrokerConfig {
         return dataDirectory;
     }
 
+    /**
+     * Whether clients without a user name are let in: as set, else only when the broker has no users (a
+     * broker with users refuses anonymous clients unless told otherwise).
+     */
     public boolean allowAnonymous() {
         return allowAnonymous;
     }
 
+    /** Whether {@link Builder#allowAnonymous} was called, rather than the default applied. */
+    public boolean allowAnonymousGiven() {
+        return allowAnonymousGiven;
+    }
+
+    /** The users given with {@link Builder#user} and {@link Builder#users}. */
     public Map<String, UserCredentials> users() {
         return users;
+    }
+
+    /** Who the users are: the one set, else a {@link FileLoginModule} of {@link #users()}, else null (no users). */
+    public LoginModule loginModule() {
+        return loginModule;
+    }
+
+    /** TLS of the TCP acceptor, or null for plain TCP. */
+    public TlsSettings tls() {
+        return tls;
+    }
+
+    /** Milliseconds a new connection has to log in before it is closed. */
+    public long handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    /** Who may do what with which destinations (used only when the broker has users). */
+    public Permissions permissions() {
+        return permissions;
+    }
+
+    /** Milliseconds the first failed login from an address is slowed by; doubled with each further failure. */
+    public long loginFailureDelay() {
+        return loginFailureDelay;
     }
 
     public int maxFrameLength() {
@@ -150,8 +203,13 @@ public final class BrokerConfig {
         private int tcpPort = Integer.parseInt(BrokerSetting.PORT.defaultValue());
         private String inVmName;
         private Path dataDirectory = Path.of(BrokerSetting.DATA_DIRECTORY.defaultValue());
-        private boolean allowAnonymous = Boolean.parseBoolean(BrokerSetting.ALLOW_ANONYMOUS.defaultValue());
+        private Boolean allowAnonymous;
         private final Map<String, UserCredentials> users = new LinkedHashMap<>();
+        private LoginModule loginModule;
+        private List<Permissions.Entry> permissions = List.of();
+        private long handshakeTimeout = Long.parseLong(BrokerSetting.HANDSHAKE_TIMEOUT.defaultValue());
+        private TlsSettings tls;
+        private long loginFailureDelay = Long.parseLong(BrokerSetting.LOGIN_FAILURE_DELAY.defaultValue());
         private int maxFrameLength = Integer.parseInt(BrokerSetting.MAX_FRAME_LENGTH.defaultValue());
         private int producerWindow = Integer.parseInt(BrokerSetting.PRODUCER_WINDOW.defaultValue());
         private PolicyRepository policies = PolicyRepository.defaults();
@@ -196,8 +254,47 @@ public final class BrokerConfig {
             return this;
         }
 
+        /**
+         * A user given in code. Its password is hashed with {@value #IN_CODE_ITERATIONS} iterations only: it
+         * is in the program already, so a costly hash would protect nothing and slow every login.
+         */
         public Builder user(String user, String password, String... roles) {
-            users.put(user, new UserCredentials(user, password, List.of(roles)));
+            if (password == null) {
+                throw new IllegalArgumentException("user '" + user + "' needs a password");
+            }
+            users.put(user, new UserCredentials(user, PasswordHash.create(password.toCharArray(), IN_CODE_ITERATIONS),
+                    List.of(roles)));
+            return this;
+        }
+
+        /** Iterations of the hash of a password given in code. */
+        public static final int IN_CODE_ITERATIONS = 4096;
+
+        /** Replaces the users of {@link #user} with another login module (LDAP, a database...). */
+        public Builder loginModule(LoginModule module) {
+            this.loginModule = module;
+            return this;
+        }
+
+        /** The configured permission blocks; the built-in defaults ({@link Permissions}) come below them. */
+        public Builder permissions(List<Permissions.Entry> entries) {
+            this.permissions = List.copyOf(entries);
+            return this;
+        }
+
+        /** TLS for the TCP acceptor; null for plain TCP. */
+        public Builder tls(TlsSettings tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        public Builder handshakeTimeout(long millis) {
+            this.handshakeTimeout = millis;
+            return this;
+        }
+
+        public Builder loginFailureDelay(long millis) {
+            this.loginFailureDelay = millis;
             return this;
         }
 
@@ -312,10 +409,44 @@ public final class BrokerConfig {
                     problems.add("user entries need a name and a password: " + u.name());
                 }
             }
+            if (loginModule != null && !users.isEmpty()) {
+                problems.add("users are given both in code and by a login module; give them one way");
+            }
+            boolean hasUsers = !users.isEmpty() || (loginModule != null && loginModule.hasUsers());
+            if (tcpPort >= 0 && host != null && !host.isBlank() && !hasUsers && allowAnonymous == null
+                    && !isLoopback(host)) {
+                problems.add("a broker without users may listen on a non-loopback address (" + BrokerSetting.HOST.key()
+                        + " " + host + ") only with " + BrokerSetting.ALLOW_ANONYMOUS.key()
+                        + " given explicitly: anyone who can reach it could use and manage it. Give users (--"
+                        + BrokerSetting.USERS_FILE.key() + ") or --" + BrokerSetting.ALLOW_ANONYMOUS.key());
+            }
+            if (tls != null) {
+                problems.addAll(tls.check());
+            }
+            if (handshakeTimeout < 100) {
+                problems.add(BrokerSetting.HANDSHAKE_TIMEOUT.key() + " must be at least 100 ms, was " + handshakeTimeout);
+            }
+            if (loginFailureDelay < 0 || loginFailureDelay > 60_000) {
+                problems.add(BrokerSetting.LOGIN_FAILURE_DELAY.key() + " must be 0 to 60000 ms, was " + loginFailureDelay);
+            }
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException("invalid broker configuration: " + String.join("; ", problems));
             }
             return new BrokerConfig(this);
+        }
+    }
+
+    /** Whether {@code host} names only this machine's loopback interface (unresolvable: false). */
+    public static boolean isLoopback(String host) {
+        try {
+            for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

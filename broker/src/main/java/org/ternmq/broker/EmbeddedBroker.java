@@ -38,6 +38,7 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private final BrokerConfig config;
     private final BrokerAgent agent;
+    private final Authenticator authenticator;
     private final MessageStore store;
     private final BrokerManagement management;
     private final String nodeId;
@@ -50,7 +51,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.nodeId = nodeId;
-        this.agent = new BrokerAgent(config, new Authenticator(config.users(), config.allowAnonymous()), store, nodeId);
+        this.authenticator = new Authenticator(config.loginModule(), config.allowAnonymous(), config.loginFailureDelay(),
+                config.tls() == null ? null : config.tls()::userOf);
+        this.agent = new BrokerAgent(config, authenticator, store, nodeId);
         this.management = new BrokerManagement(agent);
     }
 
@@ -123,16 +126,23 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private void startAcceptors() throws Exception {
         if (config.inVmName() != null) {
-            acceptors.add(BrokerAcceptor.bind(TransportAddress.vm(config.inVmName()), agent, config.maxFrameLength()));
+            acceptors.add(BrokerAcceptor.bind(TransportAddress.vm(config.inVmName()), agent, config.maxFrameLength(),
+                    config.handshakeTimeout(), null));
         }
         if (config.tcpPort() >= 0) {
             BrokerAcceptor tcp = BrokerAcceptor.bind(TransportAddress.tcp(config.host(), config.tcpPort()), agent,
-                    config.maxFrameLength());
+                    config.maxFrameLength(), config.handshakeTimeout(),
+                    config.tls() == null ? null : config.tls().serverContext());
             acceptors.add(tcp);
             tcpPort = tcp.port();
+            if (config.allowAnonymous() && !BrokerConfig.isLoopback(config.host())) {
+                LOG.warn("anonymous clients are allowed on {}:{}, a non-loopback address: anyone who can reach it may "
+                        + "connect{}", config.host(), tcpPort, authenticator.hasUsers() ? ""
+                        : " and, with no users configured, use and manage everything");
+            }
         }
         LOG.info("Tern broker '{}' started: {}{}, data directory {}", config.name(),
-                tcpPort >= 0 ? "tcp " + config.host() + ":" + tcpPort : "",
+                tcpPort >= 0 ? (config.tls() == null ? "tcp " : "tcp+tls ") + config.host() + ":" + tcpPort : "",
                 config.inVmName() != null ? " vm://" + config.inVmName() : "",
                 config.dataDirectory().toAbsolutePath());
     }
@@ -174,7 +184,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (tcpPort < 0) {
             throw new IllegalStateException("this broker has no TCP acceptor");
         }
-        return "tern://" + config.host() + ":" + tcpPort;
+        return (config.tls() == null ? "tern://" : "tern+ssl://") + config.host() + ":" + tcpPort;
     }
 
     /** A connection URL for the in-VM acceptor. @throws IllegalStateException without in-VM */
@@ -219,6 +229,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             }
         }
         agent.shutdown();
+        authenticator.close();
         store.close();
         LOG.info("Tern broker '{}' stopped in {} ms", config.name(), (System.nanoTime() - started) / 1_000_000);
     }

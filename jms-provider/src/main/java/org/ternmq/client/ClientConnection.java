@@ -78,6 +78,8 @@ public final class ClientConnection implements AutoCloseable {
     /** Highest delivery id received; written and read on the event loop only. */
     private long lastReceived;
     private volatile ConnectionListener listener;
+    /** The last error the pipeline reported (a TLS alert after the handshake, say), for the open's message. */
+    private volatile Throwable channelError;
 
     /** A request waiting for its response; {@code beforeCompletion} runs on the event loop first. */
     private record PendingRequest(CompletableFuture<Packet.Response> future, Runnable beforeCompletion) {
@@ -129,7 +131,24 @@ public final class ClientConnection implements AutoCloseable {
         for (TransportAddress address : url.addresses()) {
             try {
                 openChannel(address);
-                handshake();
+                try {
+                    handshake();
+                } catch (ClientException e) {
+                    if (e.isConnectionFailure() && !url.ssl() && address.type() == TransportAddress.Type.TCP
+                            && hello == null) {
+                        throw ClientException.connectionFailure(e.getMessage() + " during the handshake with " + address
+                                + " (if that port is a TLS port, connect with tern+ssl://)", e);
+                    }
+                    if (e.isConnectionFailure() && url.ssl() && hello == null) {
+                        // TLS 1.3: the broker judges the client's certificate after the client finished its handshake
+                        Throwable tlsError = channelError;
+                        throw ClientException.connectionFailure(tlsError != null
+                                ? ClientTls.describe(tlsError, address.toString())
+                                : "TLS handshake with " + address + " failed: the broker closed the connection (it may "
+                                + "require a client certificate: keyStore option)", e);
+                    }
+                    throw e;
+                }
                 return;
             } catch (ClientException e) {
                 last = e;
@@ -143,7 +162,9 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     private void openChannel(TransportAddress address) throws ClientException {
+        channelError = null;
         groupType = address.type();
+        io.netty.handler.ssl.SslContext tls = url.ssl() ? ClientTls.context(url) : null;
         group = ClientEventLoops.acquire(address.type());
         failure = null;
         Bootstrap bootstrap = new Bootstrap()
@@ -153,6 +174,11 @@ public final class ClientConnection implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            io.netty.handler.ssl.SslHandler ssl = tls.newHandler(ch.alloc(), address.host(), address.port());
+                            ssl.setHandshakeTimeoutMillis(url.connectTimeoutMillis());
+                            ch.pipeline().addLast("tls", ssl);
+                        }
                         ProtocolPipeline.install(ch.pipeline(), FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH,
                                 new ConnectionHandler(ClientConnection.this));
                     }
@@ -174,6 +200,27 @@ public final class ClientConnection implements AutoCloseable {
         if (!connect.isSuccess()) {
             throw ClientException.connectionFailure("cannot connect to " + address + ": " + connect.cause(),
                     connect.cause());
+        }
+        if (tls != null) {
+            awaitTls(address);
+        }
+    }
+
+    /** Waits for the TLS handshake, so that its failure is reported as what it is. */
+    private void awaitTls(TransportAddress address) throws ClientException {
+        io.netty.util.concurrent.Future<Channel> done =
+                channel.pipeline().get(io.netty.handler.ssl.SslHandler.class).handshakeFuture();
+        try {
+            if (!done.await(url.connectTimeoutMillis() + 1000L)) {
+                throw ClientException.connectionFailure("TLS handshake with " + address + " timed out: no TLS answer in "
+                        + "time: is it a plain-TCP port (connect with tern:// then)?", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ClientException.connectionFailure("interrupted during the TLS handshake with " + address, e);
+        }
+        if (!done.isSuccess()) {
+            throw ClientException.connectionFailure(ClientTls.describe(done.cause(), address.toString()), done.cause());
         }
     }
 
@@ -599,6 +646,7 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     void onChannelError(Throwable cause) {
+        channelError = cause;
         if (!closeCalled.get()) {
             LOG.warn("{}: channel error: {}", this, cause.toString());
         }

@@ -22,6 +22,8 @@ import org.ternmq.transport.TransportAddress;
  *   <li>{@code prefetch}: messages a consumer may hold unconsumed, at least 1 (default {@value #DEFAULT_PREFETCH})</li>
  *   <li>{@code connectTimeout}: milliseconds to wait for the TCP connection and handshake, at least 1
  *       (default {@value #DEFAULT_CONNECT_TIMEOUT_MS})</li>
+ *   <li>{@code trustedPackages}: comma-separated packages whose classes an ObjectMessage may deserialize,
+ *       besides java.lang, java.util, java.time and java.math ({@code org.ternmq.jms.message.TrustedPackages})</li>
  *   <li>{@code requestTimeout}: milliseconds to wait for a broker's answer to a request, at least 1
  *       (default {@value #DEFAULT_REQUEST_TIMEOUT_MS})</li>
  *   <li>{@code maxMessageSize}: the largest encoded message (body, headers and properties) a send may carry, in
@@ -39,13 +41,16 @@ public final class ConnectionUrl {
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 8 * 1024 * 1024 - 1024;
 
     private static final Set<String> OPTIONS = Set.of("clientId", "user", "password", "prefetch", "connectTimeout",
-            "requestTimeout", "maxMessageSize");
+            "requestTimeout", "maxMessageSize", "trustedPackages", "ssl", "trustStore", "trustStorePassword",
+            "keyStore", "keyStorePassword", "verifyHost");
 
     private final String text;
     private final List<TransportAddress> addresses;
     private final Map<String, String> options;
+    private final boolean sslScheme;
 
-    private ConnectionUrl(String text, List<TransportAddress> addresses, Map<String, String> options) {
+    private ConnectionUrl(String text, List<TransportAddress> addresses, Map<String, String> options, boolean sslScheme) {
+        this.sslScheme = sslScheme;
         this.text = text;
         this.addresses = List.copyOf(addresses);
         this.options = Collections.unmodifiableMap(options);
@@ -63,8 +68,12 @@ public final class ConnectionUrl {
         String location = q < 0 ? trimmed : trimmed.substring(0, q);
         Map<String, String> options = q < 0 ? new LinkedHashMap<>() : parseOptions(url, trimmed.substring(q + 1));
         List<TransportAddress> addresses;
+        boolean ssl = false;
         if (location.startsWith("tern://")) {
             addresses = parseHosts(url, location.substring("tern://".length()));
+        } else if (location.startsWith("tern+ssl://")) {
+            addresses = parseHosts(url, location.substring("tern+ssl://".length()));
+            ssl = true;
         } else if (location.startsWith("vm://")) {
             String name = location.substring("vm://".length());
             if (name.isEmpty() || name.contains("/") || name.contains(",")) {
@@ -72,9 +81,18 @@ public final class ConnectionUrl {
             }
             addresses = List.of(TransportAddress.vm(name));
         } else {
-            throw new IllegalArgumentException("URL must start with tern:// or vm://: " + url);
+            throw new IllegalArgumentException("URL must start with tern://, tern+ssl:// or vm://: " + url);
         }
-        ConnectionUrl parsed = new ConnectionUrl(trimmed, addresses, options);
+        ConnectionUrl parsed = new ConnectionUrl(trimmed, addresses, options, ssl);
+        for (String flag : List.of("ssl", "verifyHost")) {
+            String v = options.get(flag);
+            if (v != null && !v.equals("true") && !v.equals("false")) {
+                throw new IllegalArgumentException("option " + flag + " must be true or false, not '" + v + "', in URL " + url);
+            }
+        }
+        if (parsed.ssl() && addresses.get(0).type() != TransportAddress.Type.TCP) {
+            throw new IllegalArgumentException("TLS is for tern:// URLs, not in-VM ones: " + url);
+        }
         // validate numeric options now, so a bad URL fails where it is given
         parsed.prefetch();
         parsed.connectTimeoutMillis();
@@ -175,6 +193,39 @@ public final class ConnectionUrl {
         return options.get("password");
     }
 
+    /** @return whether to connect with TLS: a tern+ssl:// URL or the option ssl=true */
+    public boolean ssl() {
+        return sslScheme || "true".equals(options.get("ssl"));
+    }
+
+    /** @return the trust store (PKCS12, JKS, or PEM certificates) that verifies the broker, or null for the JDK's */
+    public String trustStore() {
+        return options.get("trustStore");
+    }
+
+    public String trustStorePassword() {
+        return options.get("trustStorePassword");
+    }
+
+    /** @return the key store with the client's certificate, for brokers that want one, or null */
+    public String keyStore() {
+        return options.get("keyStore");
+    }
+
+    public String keyStorePassword() {
+        return options.get("keyStorePassword");
+    }
+
+    /** @return whether the broker's certificate must name the host connected to (default true) */
+    public boolean verifyHost() {
+        return !"false".equals(options.get("verifyHost"));
+    }
+
+    /** @return the packages named by the trustedPackages option (comma-separated), or null */
+    public String trustedPackages() {
+        return options.get("trustedPackages");
+    }
+
     public int prefetch() {
         return positiveInt("prefetch", DEFAULT_PREFETCH);
     }
@@ -211,6 +262,6 @@ public final class ConnectionUrl {
 
     @Override
     public String toString() {
-        return text.replaceAll("password=[^&]*", "password=***");
+        return text.replaceAll("(?i)password=[^&]*", "password=***");
     }
 }

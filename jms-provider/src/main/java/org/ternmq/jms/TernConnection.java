@@ -52,6 +52,8 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
     private static final Logger LOG = LoggerFactory.getLogger(TernConnection.class);
 
     private final ClientConnection client;
+    private volatile org.ternmq.jms.message.TrustedPackages trustedPackages =
+            org.ternmq.jms.message.TrustedPackages.fromSystem();
     private final boolean clientIdAdministered;
     private final Set<TernSession> sessions = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lifecycle = new ReentrantLock();
@@ -71,6 +73,18 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
      * @throws JMSException {@code InvalidClientIDException} when the broker refuses the client id; the
      *     client connection is closed then
      */
+    void setTrustedPackages(org.ternmq.jms.message.TrustedPackages packages) {
+        this.trustedPackages = packages;
+    }
+
+    /** Gives a received ObjectMessage the packages it may deserialize; returns {@code message}. */
+    <M extends jakarta.jms.Message> M trust(M message) {
+        if (message instanceof org.ternmq.jms.message.TernObjectMessage om) {
+            om.setTrustedPackages(trustedPackages);
+        }
+        return message;
+    }
+
     TernConnection(ClientConnection client, String clientId) throws JMSException {
         this.client = client;
         this.clientIdAdministered = clientId != null;
@@ -439,8 +453,8 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
         HalfOutcome outcome = HalfOutcome.UNKNOWN;
         if (checker != null) {
             try {
-                Message m = org.ternmq.jms.message.TernMessage.decode(
-                        org.ternmq.message.EncodedMessage.wrap(check.message()), 0);
+                Message m = trust(org.ternmq.jms.message.TernMessage.decode(
+                        org.ternmq.message.EncodedMessage.wrap(check.message()), 0));
                 HalfOutcome answer = checker.check(m);
                 outcome = answer == null ? HalfOutcome.UNKNOWN : answer;
             } catch (Exception | LinkageError e) {

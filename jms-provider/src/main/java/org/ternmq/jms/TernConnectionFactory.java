@@ -29,6 +29,7 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
     private volatile String clientId;
     private volatile String user;
     private volatile String password;
+    private volatile String trustedPackages;
 
     /** @throws IllegalArgumentException for a malformed URL, naming what is wrong */
     public TernConnectionFactory(String url) {
@@ -48,6 +49,19 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
     public void setUrl(String url) {
         ConnectionUrl.parse(url);
         this.url = url;
+    }
+
+    /**
+     * @return the packages (comma-separated) whose classes ObjectMessages received through this factory's
+     *     connections may deserialize besides the defaults; null: the URL's trustedPackages option
+     */
+    public String getTrustedPackages() {
+        return trustedPackages;
+    }
+
+    /** @see org.ternmq.jms.message.TrustedPackages */
+    public void setTrustedPackages(String packages) {
+        this.trustedPackages = packages;
     }
 
     /** @return the administratively configured client id (this factory's, else the URL's), or null */
@@ -122,7 +136,10 @@ public class TernConnectionFactory implements ConnectionFactory, QueueConnection
             throw JmsExceptions.from(e);
         }
         String id = clientId != null ? clientId : parsed.clientId();
-        return newConnection(client, id);
+        TernConnection connection = newConnection(client, id);
+        connection.setTrustedPackages(org.ternmq.jms.message.TrustedPackages.with(
+                trustedPackages != null ? trustedPackages : parsed.trustedPackages()));
+        return connection;
     }
 
     /** The connection object for a connected client (an XA factory makes XA connections). */

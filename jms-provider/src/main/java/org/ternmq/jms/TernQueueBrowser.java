@@ -132,7 +132,7 @@ public class TernQueueBrowser implements QueueBrowser {
                 throw new NoSuchElementException("no more messages in the browsed queue");
             }
             // a browsed message was not delivered: no delivery count (JMSXDeliveryCount unset)
-            return TernMessage.decode(batch.poll(), 0);
+            return session.connection().trust(TernMessage.decode(batch.poll(), 0));
         }
     }
 }

@@ -594,7 +594,7 @@ public class TernSession implements Session, QueueSession, TopicSession {
     private TernMessage toMessage(Delivery delivery) throws JMSException {
         TernMessage message;
         try {
-            message = TernMessage.decode(delivery.message(), delivery.deliveryCount());
+            message = connection.trust(TernMessage.decode(delivery.message(), delivery.deliveryCount()));
         } catch (RuntimeException e) {
             throw JmsExceptions.from("cannot decode message " + delivery.message().messageId(), e);
         }

@@ -67,4 +67,21 @@ class ConnectionUrlTest {
         assertThatThrownBy(() -> ConnectionUrl.parse("")).hasMessageContaining("empty");
         assertThatThrownBy(() -> ConnectionUrl.parse(null)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void tlsUrlsAndTheirOptions() {
+        ConnectionUrl ssl = ConnectionUrl.parse("tern+ssl://broker:61617?trustStore=/t.p12&trustStorePassword=s3cret");
+        assertThat(ssl.ssl()).isTrue();
+        assertThat(ssl.verifyHost()).isTrue();
+        assertThat(ssl.trustStore()).isEqualTo("/t.p12");
+        assertThat(ssl.addresses().get(0).port()).isEqualTo(61617);
+        assertThat(ssl.toString()).doesNotContain("s3cret");
+        assertThat(ConnectionUrl.parse("tern://h?ssl=true&verifyHost=false").ssl()).isTrue();
+        assertThat(ConnectionUrl.parse("tern://h?ssl=true&verifyHost=false").verifyHost()).isFalse();
+        assertThat(ConnectionUrl.parse("tern://h").ssl()).isFalse();
+        assertThat(ConnectionUrl.parse("tern://h?trustedPackages=com.acme,org.shop").trustedPackages())
+                .isEqualTo("com.acme,org.shop");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://h?ssl=yes")).hasMessageContaining("ssl must be true or false");
+        assertThatThrownBy(() -> ConnectionUrl.parse("vm://x?ssl=true")).hasMessageContaining("not in-VM");
+    }
 }

@@ -36,7 +36,10 @@ import javax.naming.NamingException;
  */
 public final class BodyTypesSample {
 
-    /** The object body: any {@link Serializable} class the receiver can load. */
+    /**
+     * The object body: a {@link Serializable} class the receiver can load, in a package its connection trusts
+     * (the URL's trustedPackages option in jndi.properties names this one).
+     */
     public record Order(String item, int quantity) implements Serializable {
         private static final long serialVersionUID = 1L;
     }

@@ -61,7 +61,7 @@ class SamplesOverTcpTest {
 
     private static Context jndi() throws Exception {
         Hashtable<String, Object> environment = new Hashtable<>();
-        environment.put("connectionFactory.ConnectionFactory", broker.tcpUrl());
+        environment.put("connectionFactory.ConnectionFactory", broker.tcpUrl() + "?trustedPackages=org.ternmq.samples");
         return new InitialContext(environment);
     }
 
@@ -132,7 +132,7 @@ class SamplesOverTcpTest {
     void mainTakesTheBrokerUrlFromASystemProperty() throws Exception {
         String property = "connectionFactory.ConnectionFactory";
         PrintStream originalOut = System.out;
-        System.setProperty(property, broker.tcpUrl());
+        System.setProperty(property, broker.tcpUrl() + "?trustedPackages=org.ternmq.samples");
         System.setOut(out);
         try {
             BodyTypesSample.main(new String[0]);

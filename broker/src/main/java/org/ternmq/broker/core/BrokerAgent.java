@@ -45,6 +45,7 @@ public final class BrokerAgent {
 
     private final ScheduledThreadPoolExecutor executor;
     private final Authenticator authenticator;
+    private final org.ternmq.broker.security.Permissions permissions;
     private final String brokerName;
     private final int producerWindow;
     private final AtomicLong connectionIds = new AtomicLong();
@@ -88,6 +89,7 @@ public final class BrokerAgent {
         this.pager = new Pager(storeWriter);
         this.policies = config.policies();
         this.authenticator = authenticator;
+        this.permissions = config.permissions();
         this.producerWindow = config.producerWindow();
         this.maxMemory = config.maxMemory();
         long expiryScanPeriod = config.expiryScanPeriod();
@@ -265,6 +267,10 @@ public final class BrokerAgent {
 
     int producerWindow() {
         return producerWindow;
+    }
+
+    org.ternmq.broker.security.Permissions permissions() {
+        return permissions;
     }
 
     Authenticator authenticator() {
@@ -714,6 +720,11 @@ public final class BrokerAgent {
                            Selector selector, boolean noLocal, String name, boolean durable, boolean shared)
             throws BrokerException {
         return subscriptions.subscribe(connection, topic, address, selectorText, selector, noLocal, name, durable, shared);
+    }
+
+    /** The named subscription {@code name} of {@code connection}'s client id, or null. */
+    Subscription namedSubscription(BrokerConnection connection, String name) {
+        return subscriptions.named(connection, name);
     }
 
     void unsubscribe(BrokerConnection connection, String name) throws BrokerException {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.ternmq.message.Address;
 import org.ternmq.message.EncodedMessage;
@@ -43,6 +42,15 @@ import org.ternmq.protocol.SetClientId;
 import org.ternmq.protocol.Unsubscribe;
 import org.ternmq.selector.Selector;
 import org.ternmq.selector.SelectorSyntaxException;
+import org.ternmq.broker.security.AuditLog;
+import org.ternmq.broker.security.AuthenticatedUser;
+import org.ternmq.broker.security.Authenticator;
+import org.ternmq.broker.security.LoginRequest;
+import org.ternmq.broker.security.Permission;
+import io.netty.handler.ssl.SslHandler;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +67,9 @@ public final class BrokerConnection {
     final BrokerAgent agent;
     private final Channel channel;
     private final String id;
-    private String user;
+    /** Who logged in; null until the login succeeded. Written on the agent thread, read by the handshake timer. */
+    private volatile AuthenticatedUser user;
+    private boolean helloReceived;
     private String clientId;
     private boolean closed;
     private final Map<Integer, BrokerSession> sessions = new HashMap<>();
@@ -87,7 +97,7 @@ public final class BrokerConnection {
     /** Who this connection is, for message traces: id, client id, user and remote address. */
     String describe() {
         return "connection " + id + " (client id " + (clientId == null ? "none" : clientId) + ", user "
-                + (user == null ? "none" : user) + ", from " + channel.remoteAddress() + ")";
+ + (user == null ? "none" : user.name()) + ", from " + channel.remoteAddress() + ")";
     }
 
     boolean deliveryStarted() {
@@ -204,12 +214,17 @@ public final class BrokerConnection {
                 browsers.remove(((CloseBrowser) r).browserId());
                 return new Ok(corr);
             case CREATE_TEMPORARY:
+                require(Permission.CREATE_TEMPORARY, ((CreateTemporary) r).address());
                 agent.temporaries().create(((CreateTemporary) r).address(), this);
                 return new Ok(corr);
             case DELETE_TEMPORARY:
                 agent.temporaries().delete(((DeleteTemporary) r).address(), this);
                 return new Ok(corr);
             case UNSUBSCRIBE:
+                Subscription named = agent.namedSubscription(this, ((Unsubscribe) r).subscriptionName());
+                if (named != null) {
+                    require(Permission.DELETE_DURABLE, named.topic);
+                }
                 agent.unsubscribe(this, ((Unsubscribe) r).subscriptionName());
                 return new Ok(corr);
             case PING:
@@ -264,34 +279,94 @@ public final class BrokerConnection {
     private Packet.Response manage(Manage m) throws BrokerException {
         boolean ownReplay = ManagementOperations.REPLAY.equals(m.operation()) && clientId != null
                 && agent.isDurableSubscriptionOf(m.queue(), clientId);
-        if (!ownReplay && !agent.authenticator().isAdministrator(user)) {
-            throw new BrokerException(ErrorCode.SECURITY, "user '" + user + "' may not manage the broker (needs role '"
-                    + org.ternmq.broker.security.Authenticator.ADMIN_ROLE + "')");
+        // an operation on one queue needs manage on it; one on the whole broker, manage on every name (#)
+        String target = m.queue() == null || m.queue().isEmpty() ? "#" : m.queue();
+        if (!ownReplay && !allowed(Permission.MANAGE, target)) {
+            AuditLog.denied(user.name(), id, channel.remoteAddress(), Permission.MANAGE.key(), target);
+            AuditLog.management(user.name(), id, m.operation(), arguments(m), "denied");
+            throw new BrokerException(ErrorCode.SECURITY, "user '" + user.name() + "' lacks permission 'manage' on '"
+                    + target + "' (administrators have the role '" + Authenticator.ADMIN_ROLE + "')");
         }
+        AuditLog.management(user.name(), id, m.operation(), arguments(m), "allowed");
         agent.management().run(m, this::write);
         return null;
     }
 
+    private static final String JMSX_USER_ID = "JMSXUserID";
+
+    /**
+     * Checks a permission of the logged-in user on {@code destination}; temporary destinations need none
+     * beyond their own rules (only their connection consumes; anyone may reply to them).
+     *
+     * @throws BrokerException {@code SECURITY} naming the permission and the destination, audited
+     */
+    private void require(Permission permission, Address destination) throws BrokerException {
+        if (destination == null || (destination.kind().isTemporary() && permission != Permission.CREATE_TEMPORARY)) {
+            return;
+        }
+        String name = permission == Permission.CREATE_TEMPORARY ? "temporary destinations" : destination.name();
+        if (!allowed(permission, permission == Permission.CREATE_TEMPORARY ? "#" : name)) {
+            AuditLog.denied(user.name(), id, channel.remoteAddress(), permission.key(), name);
+            throw new BrokerException(ErrorCode.SECURITY, "user '" + user.name() + "' lacks permission '"
+                    + permission.key() + "' on " + (permission == Permission.CREATE_TEMPORARY ? name
+                    : (destination.isQueue() ? "queue '" : "topic '") + name + "'"));
+        }
+    }
+
+    private boolean allowed(Permission permission, String destination) {
+        return agent.authenticator().isAdministrator(user) || agent.permissions().allows(user, permission, destination);
+    }
+
+    private static String arguments(Manage m) {
+        return "queue=" + m.queue() + " target=" + m.target() + " selector=" + m.selector();
+    }
+
+    /** Whether the login succeeded (any thread: the handshake timer asks). */
+    public boolean loggedIn() {
+        return user != null;
+    }
+
     private Packet.Response hello(Hello h) {
-        if (user != null) {
+        if (helloReceived) {
             protocolViolation("second handshake");
             return null;
         }
+        helloReceived = true;
         if (h.magic() != FrameDescriptor.MAGIC || h.version() != FrameDescriptor.PROTOCOL_VERSION) {
             refuse(h.correlationId(), ErrorCode.UNSUPPORTED, "unsupported protocol magic/version "
                     + Integer.toHexString(h.magic()) + "/" + h.version());
             return null;
         }
-        Optional<String> who = agent.authenticator().authenticate(h.user(), h.password());
-        if (who.isEmpty()) {
-            LOG.info("connection {} from {}: refused credentials for user '{}'", id, channel.remoteAddress(), h.user());
-            refuse(h.correlationId(), ErrorCode.SECURITY, h.user() == null || h.user().isEmpty()
-                    ? "anonymous connections are not allowed" : "invalid user name or password");
+        LoginRequest request = new LoginRequest(h.user(), h.password(), peerCertificate(), channel.remoteAddress());
+        // off the agent thread: a password hash takes a fifth of a second on purpose, and failures are slowed
+        agent.authenticator().login(request, id, outcome -> agent.execute(() -> loginDone(h.correlationId(), outcome)));
+        return null;
+    }
+
+    private void loginDone(long corr, Authenticator.Outcome outcome) {
+        if (closed) {
+            return;
+        }
+        if (!outcome.succeeded()) {
+            refuse(corr, ErrorCode.SECURITY, outcome.refusal());
+            return;
+        }
+        user = outcome.user();
+        write(new HelloOk(corr, id, agent.brokerName(), BrokerVersion.VERSION, agent.producerWindow(), agent.nodeId()));
+    }
+
+    /** The client's TLS certificate, verified by the handshake, or null (no TLS, or none presented). */
+    private X509Certificate peerCertificate() {
+        SslHandler ssl = channel.pipeline().get(SslHandler.class);
+        if (ssl == null) {
             return null;
         }
-        user = who.get();
-        return new HelloOk(h.correlationId(), id, agent.brokerName(), BrokerVersion.VERSION, agent.producerWindow(),
-                agent.nodeId());
+        try {
+            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
+        } catch (SSLPeerUnverifiedException none) {
+            return null;
+        }
     }
 
     private void refuse(long corr, ErrorCode code, String message) {
@@ -360,6 +435,13 @@ public final class BrokerConnection {
         Address address = r.address();
         if (address == null) {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "consumer needs a destination");
+        }
+        require(Permission.CONSUME, address);
+        if (!address.isQueue() && r.subscriptionName() != null && r.durable()) {
+            Subscription existing = agent.namedSubscription(this, r.subscriptionName());
+            if (existing == null || !existing.topic.name().equals(address.name())) {
+                require(Permission.CREATE_DURABLE, address);
+            }
         }
         Selector selector = parseSelector(r.selector());
         BrokerConsumer consumer;
@@ -451,6 +533,10 @@ public final class BrokerConnection {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "cannot send to wildcard topic '"
                     + message.destination().name() + "': a name with a '*' or '#' word is for subscribing to the topics it matches");
         }
+        require(Permission.SEND, message.destination());
+        if (agent.policyFor(message.destination()).setUserId()) {
+            message = message.withProperties(java.util.Map.of(JMSX_USER_ID, user.name()));
+        }
         if (message.destination().kind().isTemporary()) {
             // fail now rather than at commit: the destination must exist when the message is sent
             if (message.destination().isQueue()) {
@@ -495,6 +581,7 @@ public final class BrokerConnection {
         if (r.address() == null || !r.address().isQueue()) {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "a browser needs a queue");
         }
+        require(Permission.BROWSE, r.address());
         Selector selector = parseSelector(r.selector());
         MessageQueue q = agent.queue(r.address(), this, true);
         BrowserCursor cursor = new BrowserCursor();

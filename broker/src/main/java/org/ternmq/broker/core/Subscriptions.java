@@ -71,6 +71,11 @@ final class Subscriptions {
         return s;
     }
 
+    /** The named subscription {@code name} of {@code connection}'s client id, or null. */
+    Subscription named(BrokerConnection connection, String name) {
+        return byKey.get(new Subscription.Key(connection.clientId(), name));
+    }
+
     /** A durable subscription rebuilt from the store at start-up. */
     void restore(Subscription s, BrokerTopic topic) {
         byKey.put(s.key, s);

@@ -87,6 +87,9 @@ public final class BrokerManagement implements BrokerManagementMBean {
 
     /** @throws IllegalArgumentException when the broker refuses the operation (no such queue, bad selector) */
     public ManageResult run(Manage request) {
+        // JMX and the embedding application: whoever holds the JVM (JMX's own authentication guards remote access)
+        org.ternmq.broker.security.AuditLog.management("local", "jmx", request.operation(), "queue=" + request.queue()
+                + " target=" + request.target() + " selector=" + request.selector(), "allowed");
         CompletableFuture<ManageResult> result = new CompletableFuture<>();
         agent.execute(() -> {
             try {

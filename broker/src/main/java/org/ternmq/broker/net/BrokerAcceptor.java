@@ -39,9 +39,27 @@ public final class BrokerAcceptor implements AutoCloseable {
     /** Binds and returns a running acceptor. @throws Exception if the address cannot be bound */
     public static BrokerAcceptor bind(TransportAddress address, BrokerAgent agent, int maxFrameLength)
             throws Exception {
+        return bind(address, agent, maxFrameLength, DEFAULT_HANDSHAKE_TIMEOUT_MILLIS, null);
+    }
+
+    /** Milliseconds a new connection has to log in when nothing else is said. */
+    public static final long DEFAULT_HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    /** At most one line per client address and problem kind in this many milliseconds. */
+    static final long PROBLEM_LOG_INTERVAL_MILLIS = 60_000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BrokerAcceptor.class);
+
+    /**
+     * Binds and returns a running acceptor.
+     *
+     * @param handshakeTimeoutMillis a connection not logged in by then is closed
+     * @param tls the TLS context of the acceptor, or null for plain TCP (or in-VM)
+     * @throws Exception if the address cannot be bound
+     */
+    public static BrokerAcceptor bind(TransportAddress address, BrokerAgent agent, int maxFrameLength,
+                                      long handshakeTimeoutMillis, io.netty.handler.ssl.SslContext tls) throws Exception {
         BrokerAcceptor acceptor = new BrokerAcceptor(address);
         try {
-            acceptor.start(agent, maxFrameLength);
+            acceptor.start(agent, maxFrameLength, handshakeTimeoutMillis, tls);
             return acceptor;
         } catch (Exception | Error e) {
             acceptor.close();
@@ -49,7 +67,9 @@ public final class BrokerAcceptor implements AutoCloseable {
         }
     }
 
-    private void start(BrokerAgent agent, int maxFrameLength) throws InterruptedException {
+    private void start(BrokerAgent agent, int maxFrameLength, long handshakeTimeoutMillis,
+                       io.netty.handler.ssl.SslContext tls) throws InterruptedException {
+        ConnectionProblemLog problems = new ConnectionProblemLog(LOG, PROBLEM_LOG_INTERVAL_MILLIS);
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(TransportGroups.serverChannelClass(address.type()))
@@ -57,7 +77,13 @@ public final class BrokerAcceptor implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         channels.add(ch);
-                        ProtocolPipeline.install(ch.pipeline(), maxFrameLength, new BrokerChannelHandler(agent));
+                        if (tls != null) {
+                            io.netty.handler.ssl.SslHandler ssl = tls.newHandler(ch.alloc());
+                            ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
+                            ch.pipeline().addLast("tls", ssl);
+                        }
+                        ProtocolPipeline.install(ch.pipeline(), maxFrameLength,
+                                new BrokerChannelHandler(agent, handshakeTimeoutMillis, problems));
                     }
                 });
         if (address.type() == TransportAddress.Type.TCP) {

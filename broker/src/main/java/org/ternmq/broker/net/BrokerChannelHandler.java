@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import org.ternmq.broker.core.BrokerAgent;
 import org.ternmq.broker.core.BrokerConnection;
 import org.ternmq.protocol.MalformedFrameException;
@@ -22,10 +23,14 @@ final class BrokerChannelHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerChannelHandler.class);
 
     private final BrokerAgent agent;
+    private final long handshakeTimeoutMillis;
+    private final ConnectionProblemLog problems;
     private BrokerConnection connection;
 
-    BrokerChannelHandler(BrokerAgent agent) {
+    BrokerChannelHandler(BrokerAgent agent, long handshakeTimeoutMillis, ConnectionProblemLog problems) {
         this.agent = agent;
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+        this.problems = problems;
     }
 
     @Override
@@ -33,6 +38,14 @@ final class BrokerChannelHandler extends ChannelInboundHandlerAdapter {
         BrokerConnection c = new BrokerConnection(agent, ctx.channel());
         connection = c;
         agent.execute(c::opened);
+        // a client that connects and says nothing (or never finishes logging in) holds a socket: close it
+        ctx.executor().schedule(() -> {
+            if (ctx.channel().isActive() && !c.loggedIn()) {
+                problems.warn(ctx.channel().remoteAddress(), "closing connection from {}: no handshake within {} ms",
+                        handshakeTimeoutMillis);
+                ctx.close();
+            }
+        }, handshakeTimeoutMillis, TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
 
@@ -56,7 +69,10 @@ final class BrokerChannelHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof MalformedFrameException) {
-            LOG.warn("closing connection from {}: malformed frame: {}", ctx.channel().remoteAddress(), root.getMessage());
+            problems.warn(ctx.channel().remoteAddress(), "closing connection from {}: malformed frame: {}", root.getMessage());
+        } else if (root instanceof javax.net.ssl.SSLException || root instanceof io.netty.handler.ssl.NotSslRecordException) {
+            problems.warn(ctx.channel().remoteAddress(), "closing connection from {}: TLS handshake failed: {}",
+                    root.getMessage());
         } else if (root instanceof IOException) {
             LOG.debug("connection from {} failed: {}", ctx.channel().remoteAddress(), root.toString());
         } else {

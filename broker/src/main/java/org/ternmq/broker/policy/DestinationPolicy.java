@@ -12,7 +12,8 @@ public record DestinationPolicy(long redeliveryDelay, double redeliveryMultiplie
                                 boolean syncSends, long duplicateWindowTime, int duplicateWindowCount, int maxMemoryMessages,
                                 long maxMemoryBytes, long halfCheckAfter, long maxHalfCheckInterval,
                                 int halfCheckMaxAttempts, boolean halfDefaultCommit, long retentionTime,
-                                int retentionMaxMessages, long retentionMaxBytes, String retentionIndexProperty) {
+                                int retentionMaxMessages, long retentionMaxBytes, String retentionIndexProperty,
+                                boolean setUserId) {
 
     /** The policy with every default. */
     public static final DestinationPolicy DEFAULTS = from(Map.of());
@@ -43,7 +44,8 @@ public record DestinationPolicy(long redeliveryDelay, double redeliveryMultiplie
                 (Long) v.apply(PolicySetting.RETENTION_TIME),
                 (Integer) v.apply(PolicySetting.RETENTION_MAX_MESSAGES),
                 (Long) v.apply(PolicySetting.RETENTION_MAX_BYTES),
-                (String) v.apply(PolicySetting.RETENTION_INDEX_PROPERTY));
+                (String) v.apply(PolicySetting.RETENTION_INDEX_PROPERTY),
+                (Boolean) v.apply(PolicySetting.SET_USER_ID));
     }
 
     /**

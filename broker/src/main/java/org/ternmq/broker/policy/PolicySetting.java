@@ -63,7 +63,11 @@ public enum PolicySetting {
             Values::positiveLong),
     RETENTION_INDEX_PROPERTY("retention-index-property", "",
             "a message property whose value indexes the history (a business key: find-messages --key); empty for none",
-            v -> v);
+            v -> v),
+    SET_USER_ID("set-user-id", "false",
+            "whether the broker sets JMSXUserID of each message sent to the destination to the sender's "
+                    + "authenticated user name, replacing what the sender put there, so consumers can trust it",
+            Values::bool);
 
     private final String key;
     private final String defaultValue;

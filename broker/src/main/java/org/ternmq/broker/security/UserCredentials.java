@@ -2,8 +2,8 @@ package org.ternmq.broker.security;
 
 import java.util.List;
 
-/** A user the broker knows: name, password and roles. */
-public record UserCredentials(String name, String password, List<String> roles) {
+/** A user the broker knows: name, password hash and roles. Immutable. */
+public record UserCredentials(String name, PasswordHash password, List<String> roles) {
     public UserCredentials {
         roles = List.copyOf(roles);
     }

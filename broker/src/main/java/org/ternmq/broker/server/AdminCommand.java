@@ -48,7 +48,8 @@ final class AdminCommand {
             options.put(a.substring(2), args[++i]);
         }
         for (String key : options.keySet()) {
-            if (!key.equals("url") && !key.equals("user") && !key.equals("password") && !key.equals("from")
+            if (!key.equals("url") && !key.equals("user") && !key.equals("password") && !key.equals("password-env")
+                    && !key.equals("from")
                     && !key.equals("to") && !key.equals("selector") && !key.equals("xid") && !key.equals("id")
                     && !key.equals("key") && !key.equals("since") && !key.equals("until") && !key.equals("time")) {
                 err.println("tern admin: unknown option --" + key);
@@ -117,7 +118,21 @@ final class AdminCommand {
             err.println("tern admin: " + e.getMessage());
             return 2;
         }
-        try (ClientConnection connection = ClientConnection.connect(url, options.get("user"), options.get("password"))) {
+        String password = options.get("password");
+        if (password != null) {
+            err.println("tern admin: warning: --password is visible to every user of this machine; prefer the prompt "
+                    + "or --password-env VARIABLE");
+        } else if (options.containsKey("password-env")) {
+            password = System.getenv(options.get("password-env"));
+            if (password == null) {
+                err.println("tern admin: environment variable " + options.get("password-env") + " is not set");
+                return 2;
+            }
+        } else if (options.containsKey("user") && System.console() != null) {
+            char[] typed = System.console().readPassword("Password for %s: ", options.get("user"));
+            password = typed == null ? null : new String(typed);
+        }
+        try (ClientConnection connection = ClientConnection.connect(url, options.get("user"), password)) {
             String subject = namesXid ? options.get("xid") : namesHalf || trace ? options.get("id") : options.get("from");
             ManageResult result = connection.manage(operation, subject, target, options.get("selector"));
             if ((namesXid || namesHalf) && result.count() == 0) {
@@ -133,7 +148,9 @@ final class AdminCommand {
     }
 
     static void printHelp(PrintStream out) {
-        out.println("Usage: tern admin <operation> [--url URL] [--user U --password P] [options]");
+        out.println("Usage: tern admin <operation> [--url URL] [--user U [--password-env VAR]] [options]");
+        out.println("The password is read from the terminal, or from the environment variable --password-env names.");
+        out.println("Over TLS: --url 'tern+ssl://host:port?trustStore=FILE&trustStorePassword=...'.");
         out.println("Runs a management operation on a running broker (the user needs the 'admin' role, unless");
         out.println("the broker has no users at all). Default URL: " + DEFAULT_URL);
         out.println();

@@ -16,6 +16,9 @@ import org.ternmq.broker.BrokerSetting;
 import org.ternmq.broker.policy.PolicyRepository;
 import org.ternmq.broker.policy.PolicySetting;
 import org.ternmq.broker.policy.WildcardPattern;
+import org.ternmq.broker.security.Permission;
+import org.ternmq.broker.security.Permissions;
+import java.util.Set;
 
 /**
  * Reads the broker's configuration file, a properties file holding broker settings by their
@@ -33,7 +36,8 @@ import org.ternmq.broker.policy.WildcardPattern;
 public final class ConfigFile {
 
     /** What the file says: broker settings (as text) and the policy repository. */
-    public record Contents(Map<BrokerSetting, String> settings, PolicyRepository policies) {
+    public record Contents(Map<BrokerSetting, String> settings, PolicyRepository policies,
+                           Map<String, String> loginOptions, List<Permissions.Entry> permissions) {
     }
 
     private ConfigFile() {
@@ -54,10 +58,17 @@ public final class ConfigFile {
         Map<BrokerSetting, String> settings = new EnumMap<>(BrokerSetting.class);
         Map<String, String> matches = new LinkedHashMap<>();
         Map<String, Map<PolicySetting, Object>> blocks = new LinkedHashMap<>();
+        Map<String, String> loginOptions = new LinkedHashMap<>();
+        Map<String, String> permissionMatches = new LinkedHashMap<>();
+        Map<String, Map<Permission, Set<String>>> permissionBlocks = new LinkedHashMap<>();
         for (String key : new TreeSet<>(props.stringPropertyNames())) {
             String value = props.getProperty(key).trim();
             if (key.startsWith("policy.")) {
                 readPolicyEntry(key, value, matches, blocks, problems);
+            } else if (key.startsWith("permission.")) {
+                readPermissionEntry(key, value, permissionMatches, permissionBlocks, problems);
+            } else if (key.startsWith("login.") && key.length() > "login.".length()) {
+                loginOptions.put(key.substring("login.".length()), value);
             } else {
                 BrokerSetting s = brokerSetting(key);
                 if (s == null) {
@@ -86,10 +97,29 @@ public final class ConfigFile {
                 entries.add(new PolicyRepository.Entry(WildcardPattern.parse(matches.get(name)), Map.of()));
             }
         }
+        List<Permissions.Entry> permissions = new ArrayList<>();
+        for (Map.Entry<String, Map<Permission, Set<String>>> block : permissionBlocks.entrySet()) {
+            String name = block.getKey();
+            String pattern = name.equals("default") ? "#" : permissionMatches.get(name);
+            if (pattern == null) {
+                problems.add("permission block '" + name + "' needs permission." + name + ".match=<pattern>");
+                continue;
+            }
+            try {
+                permissions.add(new Permissions.Entry(WildcardPattern.parse(pattern), block.getValue()));
+            } catch (IllegalArgumentException e) {
+                problems.add("permission." + name + ".match: " + e.getMessage());
+            }
+        }
+        for (String name : permissionMatches.keySet()) {
+            if (!permissionBlocks.containsKey(name)) {
+                problems.add("permission block '" + name + "' grants nothing");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(source + ": " + String.join("; ", problems));
         }
-        return new Contents(settings, new PolicyRepository(entries));
+        return new Contents(settings, new PolicyRepository(entries), loginOptions, permissions);
     }
 
     private static void readPolicyEntry(String key, String value, Map<String, String> matches,
@@ -113,6 +143,38 @@ public final class ConfigFile {
         try {
             PolicySetting s = PolicySetting.forKey(setting);
             blocks.computeIfAbsent(block, b -> new EnumMap<>(PolicySetting.class)).put(s, s.parse(value));
+        } catch (IllegalArgumentException e) {
+            problems.add(key + ": " + e.getMessage());
+        }
+    }
+
+    private static void readPermissionEntry(String key, String value, Map<String, String> matches,
+                                            Map<String, Map<Permission, Set<String>>> blocks, List<String> problems) {
+        String rest = key.substring("permission.".length());
+        int dot = rest.lastIndexOf('.');
+        if (dot <= 0) {
+            problems.add("'" + key + "' should be permission.<block>.<permission>");
+            return;
+        }
+        String block = rest.substring(0, dot);
+        String what = rest.substring(dot + 1);
+        if (what.equals("match")) {
+            if (block.equals("default")) {
+                problems.add("permission.default always matches every destination; it takes no match");
+            } else {
+                matches.put(block, value);
+            }
+            return;
+        }
+        try {
+            Permission p = Permission.forKey(what);
+            Set<String> roles = new java.util.LinkedHashSet<>();
+            for (String role : value.split(",")) {
+                if (!role.isBlank()) {
+                    roles.add(role.trim());
+                }
+            }
+            blocks.computeIfAbsent(block, b -> new EnumMap<>(Permission.class)).put(p, roles);
         } catch (IllegalArgumentException e) {
             problems.add(key + ": " + e.getMessage());
         }

@@ -11,6 +11,8 @@ import org.ternmq.broker.BrokerConfig;
 import org.ternmq.broker.BrokerSetting;
 import org.ternmq.broker.EmbeddedBroker;
 import org.ternmq.broker.policy.PolicyRepository;
+import org.ternmq.broker.security.FileLoginModule;
+import org.ternmq.broker.security.LoginModule;
 import org.ternmq.broker.security.UsersFile;
 
 /**
@@ -33,6 +35,9 @@ public final class TernServer {
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length > 0 && args[0].equals("admin")) {
             return AdminCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
+        if (args.length > 0 && args[0].equals("user")) {
+            return UserCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
         }
         Parsed values;
         try {
@@ -134,6 +139,11 @@ public final class TernServer {
                 given.put(BrokerSetting.ALLOW_ANONYMOUS, "false");
                 continue;
             }
+            if (key.equals(BrokerSetting.ALLOW_ANONYMOUS.key()) && value == null
+                    && (i + 1 >= args.length || args[i + 1].startsWith("--"))) {
+                given.put(BrokerSetting.ALLOW_ANONYMOUS, "true");   // a flag: --allow-anonymous alone means true
+                continue;
+            }
             BrokerSetting setting = key.equals("config") ? null : find(key);
             if (value == null) {
                 if (i + 1 >= args.length) {
@@ -152,6 +162,8 @@ public final class TernServer {
             values.put(s, s.defaultValue());
         }
         PolicyRepository policies = PolicyRepository.defaults();
+        Map<String, String> loginOptions = Map.of();
+        List<org.ternmq.broker.security.Permissions.Entry> permissions = List.of();
         if (configFile != null) {
             if (!java.nio.file.Files.isRegularFile(configFile)) {
                 throw new IllegalArgumentException("config file " + configFile + " does not exist");
@@ -159,13 +171,19 @@ public final class TernServer {
             ConfigFile.Contents contents = ConfigFile.read(configFile);
             values.putAll(contents.settings());
             policies = contents.policies();
+            loginOptions = contents.loginOptions();
+            permissions = contents.permissions();
         }
         values.putAll(given);
-        return new Parsed(values, policies);
+        return new Parsed(values, policies, loginOptions, permissions);
     }
 
     /** The merged settings and policies. */
-    record Parsed(Map<BrokerSetting, String> values, PolicyRepository policies) {
+    record Parsed(Map<BrokerSetting, String> values, PolicyRepository policies, Map<String, String> loginOptions,
+                  List<org.ternmq.broker.security.Permissions.Entry> permissions) {
+        Parsed(Map<BrokerSetting, String> values, PolicyRepository policies) {
+            this(values, policies, Map.of(), List.of());
+        }
     }
 
     private static BrokerSetting find(String key) {
@@ -181,6 +199,7 @@ public final class TernServer {
         Map<BrokerSetting, String> v = parsed.values();
         BrokerConfig.Builder b = BrokerConfig.builder()
                 .policies(parsed.policies())
+                .permissions(parsed.permissions())
                 .expiryScanPeriod(integer(BrokerSetting.EXPIRY_SCAN_PERIOD, v))
                 .xaTimeout(longValue(BrokerSetting.XA_TIMEOUT, v))
                 .persistence(bool(BrokerSetting.PERSISTENCE, v))
@@ -192,14 +211,47 @@ public final class TernServer {
                 .host(v.get(BrokerSetting.HOST))
                 .tcpPort(integer(BrokerSetting.PORT, v))
                 .dataDirectory(Path.of(v.get(BrokerSetting.DATA_DIRECTORY)))
-                .allowAnonymous(bool(BrokerSetting.ALLOW_ANONYMOUS, v))
+                .loginFailureDelay(longValue(BrokerSetting.LOGIN_FAILURE_DELAY, v))
+                .handshakeTimeout(longValue(BrokerSetting.HANDSHAKE_TIMEOUT, v))
                 .maxFrameLength(integer(BrokerSetting.MAX_FRAME_LENGTH, v))
                 .producerWindow(integer(BrokerSetting.PRODUCER_WINDOW, v));
-        String users = v.get(BrokerSetting.USERS_FILE);
-        if (!users.isEmpty()) {
-            b.users(UsersFile.read(Path.of(users)));
+        if (!v.get(BrokerSetting.TLS_KEY_STORE).isBlank() || !v.get(BrokerSetting.TLS_CERTIFICATE).isBlank()) {
+            b.tls(new org.ternmq.broker.security.TlsSettings(path(v, BrokerSetting.TLS_KEY_STORE),
+                    text(v, BrokerSetting.TLS_KEY_STORE_PASSWORD), path(v, BrokerSetting.TLS_CERTIFICATE),
+                    path(v, BrokerSetting.TLS_PRIVATE_KEY), path(v, BrokerSetting.TLS_TRUST_STORE),
+                    text(v, BrokerSetting.TLS_TRUST_STORE_PASSWORD), list(v, BrokerSetting.TLS_PROTOCOLS),
+                    list(v, BrokerSetting.TLS_CIPHER_SUITES), v.get(BrokerSetting.TLS_CLIENT_AUTH).trim(),
+                    v.get(BrokerSetting.TLS_CERTIFICATE_USER).trim()));
+        }
+        if (!v.get(BrokerSetting.ALLOW_ANONYMOUS).isBlank()) {
+            b.allowAnonymous(bool(BrokerSetting.ALLOW_ANONYMOUS, v));
+        }
+        String users = v.get(BrokerSetting.USERS_FILE).trim();
+        String moduleClass = v.get(BrokerSetting.LOGIN_MODULE).trim();
+        if (!moduleClass.isEmpty()) {
+            Map<String, String> options = new LinkedHashMap<>(parsed.loginOptions());
+            if (!users.isEmpty()) {
+                options.putIfAbsent("file", users);
+            }
+            b.loginModule(LoginModule.load(moduleClass, options));
+        } else if (!users.isEmpty()) {
+            b.loginModule(new FileLoginModule(UsersFile.read(Path.of(users))));
         }
         return b.build();
+    }
+
+    private static Path path(Map<BrokerSetting, String> v, BrokerSetting s) {
+        String value = v.get(s).trim();
+        return value.isEmpty() ? null : Path.of(value);
+    }
+
+    private static String text(Map<BrokerSetting, String> v, BrokerSetting s) {
+        String value = v.get(s);
+        return value.isEmpty() ? null : value;
+    }
+
+    private static List<String> list(Map<BrokerSetting, String> v, BrokerSetting s) {
+        return java.util.Arrays.stream(v.get(s).split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
     private static int integer(BrokerSetting s, Map<BrokerSetting, String> v) {
@@ -239,7 +291,7 @@ public final class TernServer {
     }
 
     static void printHelp(PrintStream out) {
-        out.println("Usage: tern [options]            (tern admin --help for management commands)");
+        out.println("Usage: tern [options]            (tern admin --help: management; tern user --help: the users file)");
         out.println("Starts a Tern broker. With no options it listens on 127.0.0.1:61616 and keeps its data in ./tern-data.");
         out.println();
         out.println("Options:");

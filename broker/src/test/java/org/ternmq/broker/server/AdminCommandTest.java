@@ -76,7 +76,7 @@ class AdminCommandTest {
     void refusalsAndBadUsageGiveClearMessagesAndExitCodes() throws Exception {
         String url = broker.tcpUrl();
         assertThat(admin("list-queues", "--url", url, "--user", "app", "--password", "pw")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("may not manage the broker");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("lacks permission 'manage' on '#'");
         assertThat(admin("move-messages", "--url", url)).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("needs --from QUEUE");
         assertThat(admin("explode")).isEqualTo(2);

@@ -25,6 +25,10 @@ public class TernObjectMessage extends TernMessage implements ObjectMessage {
 
     /** The serialized object, or null for a null object. */
     private byte[] serialized;
+    /** What {@link #getObject()} may deserialize: its connection's setting, else the JVM's. */
+    private TrustedPackages trusted = TrustedPackages.fromSystem();
+    /** Whether the body came from the wire (checked against {@link #trusted}), not from this JVM's setObject. */
+    private boolean received;
 
     public TernObjectMessage() {
     }
@@ -34,22 +38,51 @@ public class TernObjectMessage extends TernMessage implements ObjectMessage {
     public void setObject(Serializable object) throws JMSException {
         checkBodyWritable();
         serialized = serialize(object);
+        received = false;
     }
 
-    /** @throws MessageFormatException if the object cannot be deserialized here */
+    /** Sets the packages {@link #getObject()} may deserialize (the receiving connection's). */
+    public void setTrustedPackages(TrustedPackages trusted) {
+        this.trusted = java.util.Objects.requireNonNull(trusted, "trusted");
+    }
+
+    /**
+     * @throws MessageFormatException if the object cannot be deserialized here, or holds a class outside the
+     *     trusted packages ({@link TrustedPackages}), named in the message
+     */
     @Override
     public Serializable getObject() throws JMSException {
         if (serialized == null) {
             return null;
         }
+        TrustedPackages.Filter filter = trusted.newFilter();
         try (ObjectInputStream in = new ClassLoaderAwareObjectInputStream(new ByteArrayInputStream(serialized))) {
+            if (received) {
+                // bytes this JVM serialized itself hold only its own objects' classes: nothing to distrust
+                in.setObjectInputFilter(filter);
+            }
             return (Serializable) in.readObject();
+        } catch (java.io.InvalidClassException e) {
+            if (filter.rejected() == null) {
+                throw formatFailure("cannot deserialize the object: " + e, e);
+            }
+            throw formatFailure("ObjectMessage holds class " + filter.rejected() + ", which is not in the trusted packages "
+                    + trusted + ": deserializing untrusted classes can run an attacker's code. If the sender is trusted, "
+                    + "add its package to the connection URL's trustedPackages option or the " + TrustedPackages.SYSTEM_PROPERTY
+                    + " system property", e);
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
             MessageFormatException failure = new MessageFormatException("cannot deserialize the object: " + e);
             failure.setLinkedException(e);
             failure.initCause(e);
             throw failure;
         }
+    }
+
+    private static MessageFormatException formatFailure(String text, Exception cause) {
+        MessageFormatException failure = new MessageFormatException(text);
+        failure.setLinkedException(cause);
+        failure.initCause(cause);
+        return failure;
     }
 
     private static byte[] serialize(Serializable object) throws MessageFormatException {
@@ -94,11 +127,13 @@ public class TernObjectMessage extends TernMessage implements ObjectMessage {
     @Override
     void decodeBody(EncodedMessage encoded) {
         serialized = BodyCodec.decodeObject(encoded);
+        received = true;
     }
 
     @Override
     void copyBodyFrom(Message foreign) throws JMSException {
         serialized = serialize(((ObjectMessage) foreign).getObject());
+        received = false;
     }
 
     @Override
