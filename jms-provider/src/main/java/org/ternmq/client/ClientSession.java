@@ -404,6 +404,16 @@ public final class ClientSession {
         }
     }
 
+    /**
+     * The connection failed over: the deliveries consumed on the old channel come again from the broker, so
+     * their ids (meaningless on the new channel) are forgotten.
+     */
+    void failedOver() {
+        synchronized (unackedLock) {
+            unacked.clear();
+        }
+    }
+
     /** @return how many consumed deliveries await acknowledgement (for tests and diagnostics) */
     public int unacknowledgedCount() {
         synchronized (unackedLock) {
