@@ -157,6 +157,16 @@ class JournalShippingTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 0);
         assertThatThrownBy(() -> send(live, "orders", 10, 11)).isInstanceOf(JMSException.class)
                 .hasMessageContaining("in-sync");
+        // a commit is refused before anything is written: its outcome is known, the transaction rolls back
+        try (Connection c = new TernConnectionFactory(live.tcpUrl()).createConnection()) {
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer p = tx.createProducer(tx.createQueue("orders"));
+            p.setDeliveryMode(DeliveryMode.NON_PERSISTENT); // a persistent one is refused at once
+            p.send(tx.createTextMessage("in a refused commit"));
+            assertThatThrownBy(tx::commit).isInstanceOf(jakarta.jms.ResourceAllocationException.class)
+                    .hasMessageContaining("commit refused: replication=sync needs 1 in-sync backup(s)");
+            tx.rollback();
+        }
         // acknowledgements wait for backups too: consuming needs a backup back in sync
         backup("c1", live);
         await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 1);
