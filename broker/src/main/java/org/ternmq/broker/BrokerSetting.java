@@ -57,6 +57,18 @@ public enum BrokerSetting {
     XA_TIMEOUT("xa-timeout", "300000",
             "milliseconds an XA branch may stay unprepared before the broker rolls it back, unless its transaction "
             + "manager set its own timeout; prepared branches never time out"),
+    CLUSTER("cluster", "tern", "the replication cluster's name: a backup refuses to follow a live broker of another"),
+    REPLICATION_PORT("replication-port", "-1",
+            "live broker: the port backups connect to for the journal (0 picks one); -1: no replication"),
+    BACKUP_OF("backup-of", "",
+            "host:port of a live broker's replication port: run as its backup (copy its journal, serve no client)"),
+    REPLICATION("replication", "sync",
+            "live broker: sync (a durable write is answered once min-sync-replicas backups forced it too) or async "
+            + "(backups follow)"),
+    MIN_SYNC_REPLICAS("min-sync-replicas", "1",
+            "in-sync backups a sync write waits for; with fewer in sync, persistent work is refused"),
+    REPLICA_MAX_LAG("replica-max-lag", "2000",
+            "milliseconds a backup may leave a batch unacknowledged before it leaves the in-sync set"),
     STOP_TIMEOUT("stop-timeout", "10000",
             "milliseconds a graceful stop (SIGTERM, Ctrl-C) may take before the process halts; the journal is "
             + "crash-safe, so a halt loses nothing acknowledged");

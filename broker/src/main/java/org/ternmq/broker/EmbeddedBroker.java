@@ -46,6 +46,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final List<BrokerAcceptor> acceptors = new ArrayList<>();
     private int tcpPort = -1;
     private volatile boolean closed;
+    private volatile org.ternmq.broker.replication.ReplicationSource replication;
 
     private EmbeddedBroker(BrokerConfig config, MessageStore store, String nodeId) {
         this.config = config;
@@ -91,6 +92,42 @@ public final class EmbeddedBroker implements AutoCloseable {
             broker.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts a live broker that ships its journal to backups on {@code replication}'s port (see
+     * {@link org.ternmq.broker.replication.ReplicationSource}). The replication port is closed with the broker.
+     */
+    public static EmbeddedBroker startLive(BrokerConfig config,
+            org.ternmq.broker.replication.ReplicationConfig replication) throws Exception {
+        Files.createDirectories(config.dataDirectory());
+        org.ternmq.broker.replication.ReplicationSource source =
+                new org.ternmq.broker.replication.ReplicationSource(replication, config.journalDirectory());
+        MessageStore store;
+        try {
+            store = JournalStore.open(journalConfig(config), source, source);
+            source.start();
+        } catch (Exception | Error e) {
+            source.close();
+            throw e;
+        }
+        EmbeddedBroker broker = start(config, store);
+        broker.replication = source;
+        return broker;
+    }
+
+    /** The replication source of a live broker started with {@link #startLive}, or null. */
+    public org.ternmq.broker.replication.ReplicationSource replication() {
+        return replication;
+    }
+
+    private static JournalConfig journalConfig(BrokerConfig config) {
+        return JournalConfig.builder(config.journalDirectory())
+                .set(JournalConfig.SYNC_POLICY, config.syncPolicy())
+                .set(JournalConfig.SEGMENT_SIZE, config.journalSegmentSize())
+                .set(JournalConfig.MAX_PAYLOAD_SIZE, config.maxFrameLength())
+                .set(JournalConfig.IO_MODE, config.journalIoMode())
+                .build();
     }
 
     private static MessageStore openStore(BrokerConfig config) throws IOException {
@@ -231,6 +268,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         agent.shutdown();
         authenticator.close();
         store.close();
+        if (replication != null) {
+            replication.close();
+        }
         LOG.info("Tern broker '{}' stopped in {} ms", config.name(), (System.nanoTime() - started) / 1_000_000);
     }
 }

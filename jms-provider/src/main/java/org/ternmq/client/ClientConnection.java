@@ -80,9 +80,35 @@ public final class ClientConnection implements AutoCloseable {
     private volatile ConnectionListener listener;
     /** The last error the pipeline reported (a TLS alert after the handshake, say), for the open's message. */
     private volatile Throwable channelError;
+    /** Non-null with {@code failover=true}: re-establishes the connection when it is lost. */
+    private final Failover failover;
+    /** True from the loss of the channel until failover restored everything on a new one (or gave up). */
+    private volatile boolean reconnecting;
+    private volatile String clientId;
 
-    /** A request waiting for its response; {@code beforeCompletion} runs on the event loop first. */
-    private record PendingRequest(CompletableFuture<Packet.Response> future, Runnable beforeCompletion) {
+    /**
+     * A request waiting for its response; {@code beforeCompletion} runs on the event loop first. {@code claim}
+     * is the channel it was written on (null while not written): with failover, the writer and the
+     * {@link Failover} race to claim it, so a request is written once per channel.
+     */
+    static final class PendingRequest {
+        final Packet.Request request;
+        final CompletableFuture<Packet.Response> future = new CompletableFuture<>();
+        final Runnable beforeCompletion;
+        /** A request of the handshake or of a failover's restore: it belongs to one channel. */
+        final boolean internal;
+        final java.util.concurrent.atomic.AtomicReference<Channel> claim = new java.util.concurrent.atomic.AtomicReference<>();
+
+        PendingRequest(Packet.Request request, Runnable beforeCompletion, boolean internal) {
+            this.request = request;
+            this.beforeCompletion = beforeCompletion;
+            this.internal = internal;
+        }
+
+        CompletableFuture<Packet.Response> future() {
+            return future;
+        }
+
         void complete(Packet.Response response) {
             runHook();
             future.complete(response);
@@ -109,6 +135,7 @@ public final class ClientConnection implements AutoCloseable {
         this.user = user;
         this.password = password;
         this.requestTimeoutMillis = url.requestTimeoutMillis();
+        this.failover = url.failover() ? new Failover(this) : null;
     }
 
     /**
@@ -127,6 +154,10 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     private void open() throws ClientException {
+        if (failover != null) {
+            failover.connectFirst();
+            return;
+        }
         ClientException last = null;
         for (TransportAddress address : url.addresses()) {
             try {
@@ -226,7 +257,7 @@ public final class ClientConnection implements AutoCloseable {
 
     private void handshake() throws ClientException {
         long id = nextCorrelationId();
-        Packet.Response response = await(request(new Hello(id, FrameDescriptor.MAGIC,
+        Packet.Response response = await(requestInternal(new Hello(id, FrameDescriptor.MAGIC,
                 FrameDescriptor.PROTOCOL_VERSION, user, password)), url.connectTimeoutMillis());
         if (!(response instanceof HelloOk ok)) {
             throw new ClientException(ErrorCode.INTERNAL, "unexpected answer to Hello: " + response);
@@ -264,7 +295,16 @@ public final class ClientConnection implements AutoCloseable {
      * exactly where the broker ended it.
      */
     CompletableFuture<Packet.Response> request(Packet.Request request, Runnable beforeCompletion) {
-        PendingRequest p = new PendingRequest(new CompletableFuture<>(), beforeCompletion);
+        Packet.Response local = null;
+        if (failover != null) {
+            request = failover.beforeRequest(request);
+            local = failover.localAnswer(request);
+        }
+        PendingRequest p = new PendingRequest(request, beforeCompletion, false);
+        if (local != null) {
+            p.complete(local);
+            return p.future();
+        }
         pending.put(request.correlationId(), p);
         ClientException failed = failure;
         if (failed != null) {
@@ -273,13 +313,39 @@ public final class ClientConnection implements AutoCloseable {
             }
             return p.future();
         }
-        channel.writeAndFlush(request).addListener(f -> {
-            if (!f.isSuccess() && pending.remove(request.correlationId()) != null) {
+        if (reconnecting) {
+            return p.future(); // the failover handles it once the connection is restored
+        }
+        Channel ch = channel;
+        if (p.claim.compareAndSet(null, ch)) {
+            write(p, ch);
+        }
+        return p.future();
+    }
+
+    /** A request of the handshake or of a restore: written on the current channel, whatever the state. */
+    CompletableFuture<Packet.Response> requestInternal(Packet.Request request) {
+        PendingRequest p = new PendingRequest(request, null, true);
+        pending.put(request.correlationId(), p);
+        Channel ch = channel;
+        p.claim.set(ch);
+        write(p, ch);
+        return p.future();
+    }
+
+    void write(PendingRequest p, Channel ch) {
+        Packet.Request request = p.request;
+        ch.writeAndFlush(request).addListener(f -> {
+            if (f.isSuccess()) {
+                return;
+            }
+            if (failover != null && !p.internal && !closeCalled.get()) {
+                failover.writeFailed(p, ch); // lost with the channel: the failover sends it again
+            } else if (pending.remove(request.correlationId()) != null) {
                 p.fail(ClientException.connectionFailure("cannot write " + request.type() + ": " + f.cause(),
                         f.cause()));
             }
         });
-        return p.future();
     }
 
     /**
@@ -371,7 +437,7 @@ public final class ClientConnection implements AutoCloseable {
 
     /** Writes a one-way packet (credit); lost silently if the connection is gone. */
     void sendOneWay(Packet packet) {
-        if (failure == null) {
+        if (failure == null && !reconnecting) {
             channel.writeAndFlush(packet);
         }
     }
@@ -382,6 +448,7 @@ public final class ClientConnection implements AutoCloseable {
     public void setClientId(String clientId) throws ClientException {
         checkOpen();
         call(new SetClientId(nextCorrelationId(), clientId));
+        this.clientId = clientId;
     }
 
     /**
@@ -594,7 +661,10 @@ public final class ClientConnection implements AutoCloseable {
         if (!closeCalled.compareAndSet(false, true)) {
             return;
         }
-        if (failure == null) {
+        if (failover != null) {
+            failover.stop();
+        }
+        if (failure == null && !reconnecting) {
             for (ClientSession session : new ArrayList<>(sessions.values())) {
                 session.closeQuietly();
             }
@@ -653,6 +723,10 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     void onChannelClosed(Channel closed) {
+        if (failover != null && failure == null && !closeCalled.get()) {
+            failover.channelLost(closed);
+            return;
+        }
         if (closed != channel) {
             return; // an earlier attempt of open()
         }
@@ -701,6 +775,93 @@ public final class ClientConnection implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    // ---- failover (see Failover) ------------------------------------------------------------------------
+
+    /**
+     * Opens a channel to {@code address} and completes the handshake, replacing the current channel. The event
+     * loop group of the old channel is released only after the new one is acquired, so the shared group
+     * stays up while a failover runs.
+     */
+    void reopen(TransportAddress address) throws ClientException {
+        EventLoopGroup oldGroup = group;
+        TransportAddress.Type oldType = groupType;
+        disconnect = null;
+        try {
+            openChannel(address);
+        } finally {
+            if (oldGroup != null) {
+                ClientEventLoops.release(oldType, oldGroup);
+            }
+        }
+        handshake();
+        lastReceived = 0; // delivery ids start again on the new connection; no consumer exists there yet
+    }
+
+    /** Closes the current channel and releases its event loops (a first connection attempt that failed). */
+    void abandonChannel() {
+        closeChannelAndLoops();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    boolean isReconnecting() {
+        return reconnecting;
+    }
+
+    void setReconnecting(boolean reconnecting) {
+        this.reconnecting = reconnecting;
+    }
+
+    Map<Long, PendingRequest> pending() {
+        return pending;
+    }
+
+    Map<Integer, ClientSession> sessions() {
+        return sessions;
+    }
+
+    Map<Long, ClientConsumer> consumers() {
+        return consumers;
+    }
+
+    Set<Address> temporaries() {
+        return temporaries;
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    /** Failover gave up: the connection ends as it would have without failover, and the listener hears it. */
+    void failoverGaveUp(ClientException cause) {
+        if (failure != null) {
+            return;
+        }
+        failure = cause;
+        reconnecting = false;
+        failAll(cause);
+        ConnectionListener l = listener;
+        if (l != null && !closeCalled.get()) {
+            try {
+                l.connectionFailed(cause);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: connection listener failed", this, e);
+            }
+        }
+    }
+
+    /** Whether this connection fails over ({@code failover=true}). */
+    public boolean isFailoverEnabled() {
+        return failover != null;
+    }
+
+    /** How many times failover restored this connection (for tests and diagnostics). */
+    public int failoverCount() {
+        return failover == null ? 0 : failover.restoredCount();
     }
 
     @Override

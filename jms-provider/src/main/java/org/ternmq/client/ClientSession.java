@@ -404,6 +404,17 @@ public final class ClientSession {
         }
     }
 
+    /**
+     * The connection failed over: the deliveries consumed on the old channel come again from the broker, so
+     * their ids (meaningless on the new channel) are forgotten, also those gathered for a batched acknowledgement.
+     */
+    void failedOver() {
+        synchronized (unackedLock) {
+            unacked.clear();
+            pendingAckCount = 0; // acknowledgements gathered for the lost channel
+        }
+    }
+
     /** @return how many consumed deliveries await acknowledgement (for tests and diagnostics) */
     public int unacknowledgedCount() {
         synchronized (unackedLock) {

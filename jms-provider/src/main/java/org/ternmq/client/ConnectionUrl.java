@@ -30,6 +30,14 @@ import org.ternmq.transport.TransportAddress;
  *       bytes; a larger one fails on the client and the connection stays usable (default
  *       {@value #DEFAULT_MAX_MESSAGE_SIZE}: what fits in the broker's default frame limit, 8 MiB, with room for
  *       the frame's own header)</li>
+ *   <li>{@code failover}: {@code true} to reconnect transparently after a lost connection, trying the hosts in
+ *       turn (default {@code false}: a lost connection ends the JMS connection)</li>
+ *   <li>{@code reconnectAttempts}: passes over the host list before failover gives up, -1 for ever
+ *       (default {@value #DEFAULT_RECONNECT_ATTEMPTS})</li>
+ *   <li>{@code reconnectDelay}: milliseconds before the second pass, doubling each pass (default
+ *       {@value #DEFAULT_RECONNECT_DELAY_MS})</li>
+ *   <li>{@code maxReconnectDelay}: upper bound of that delay, in milliseconds (default
+ *       {@value #DEFAULT_MAX_RECONNECT_DELAY_MS})</li>
  * </ul>
  * Immutable and thread-safe.
  */
@@ -39,10 +47,14 @@ public final class ConnectionUrl {
     public static final int DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 8 * 1024 * 1024 - 1024;
+    public static final int DEFAULT_RECONNECT_ATTEMPTS = 60;
+    public static final int DEFAULT_RECONNECT_DELAY_MS = 100;
+    public static final int DEFAULT_MAX_RECONNECT_DELAY_MS = 2_000;
 
     private static final Set<String> OPTIONS = Set.of("clientId", "user", "password", "prefetch", "connectTimeout",
             "requestTimeout", "maxMessageSize", "trustedPackages", "ssl", "trustStore", "trustStorePassword",
-            "keyStore", "keyStorePassword", "verifyHost");
+            "keyStore", "keyStorePassword", "verifyHost", "failover", "reconnectAttempts", "reconnectDelay",
+            "maxReconnectDelay");
 
     private final String text;
     private final List<TransportAddress> addresses;
@@ -98,6 +110,13 @@ public final class ConnectionUrl {
         parsed.connectTimeoutMillis();
         parsed.requestTimeoutMillis();
         parsed.maxMessageSize();
+        parsed.failover();
+        parsed.reconnectAttempts();
+        parsed.reconnectDelayMillis();
+        if (parsed.maxReconnectDelayMillis() < parsed.reconnectDelayMillis()) {
+            throw new IllegalArgumentException("option maxReconnectDelay (" + parsed.maxReconnectDelayMillis()
+                    + ") must not be below reconnectDelay (" + parsed.reconnectDelayMillis() + "), in URL " + url);
+        }
         return parsed;
     }
 
@@ -241,6 +260,38 @@ public final class ConnectionUrl {
     /** The largest encoded message a send may carry, in bytes. */
     public int maxMessageSize() {
         return positiveInt("maxMessageSize", DEFAULT_MAX_MESSAGE_SIZE);
+    }
+
+    /** Whether a lost connection is re-established transparently ({@code failover=true}). */
+    public boolean failover() {
+        String value = options.get("failover");
+        if (value == null) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException("option failover must be true or false, not '" + value + "', in URL " + text);
+    }
+
+    /** Passes over the host list before failover gives up; -1 for ever. */
+    public int reconnectAttempts() {
+        String value = options.get("reconnectAttempts");
+        if (value != null && value.trim().equals("-1")) {
+            return -1;
+        }
+        if (value != null && value.trim().equals("0")) {
+            return 0;
+        }
+        return positiveInt("reconnectAttempts", DEFAULT_RECONNECT_ATTEMPTS);
+    }
+
+    public int reconnectDelayMillis() {
+        return positiveInt("reconnectDelay", DEFAULT_RECONNECT_DELAY_MS);
+    }
+
+    public int maxReconnectDelayMillis() {
+        return positiveInt("maxReconnectDelay", DEFAULT_MAX_RECONNECT_DELAY_MS);
     }
 
     private int positiveInt(String name, int defaultValue) {

@@ -100,6 +100,11 @@ public class TernConnection implements Connection, QueueConnection, TopicConnect
         client.setListener(cause -> onConnectionFailed(cause));
     }
 
+    /** How many times failover ({@code failover=true}) restored this connection on a new channel. */
+    public int failoverCount() {
+        return client.failoverCount();
+    }
+
     ClientConnection client() {
         return client;
     }

@@ -41,6 +41,31 @@ class ConnectionUrlTest {
     }
 
     @Test
+    void failoverOptions() {
+        ConnectionUrl plain = ConnectionUrl.parse("tern://a,b");
+        assertThat(plain.failover()).isFalse();
+        assertThat(plain.reconnectAttempts()).isEqualTo(ConnectionUrl.DEFAULT_RECONNECT_ATTEMPTS);
+        assertThat(plain.reconnectDelayMillis()).isEqualTo(ConnectionUrl.DEFAULT_RECONNECT_DELAY_MS);
+        assertThat(plain.maxReconnectDelayMillis()).isEqualTo(ConnectionUrl.DEFAULT_MAX_RECONNECT_DELAY_MS);
+        ConnectionUrl url = ConnectionUrl.parse(
+                "tern://a,b?failover=true&reconnectAttempts=-1&reconnectDelay=20&maxReconnectDelay=300");
+        assertThat(url.failover()).isTrue();
+        assertThat(url.reconnectAttempts()).isEqualTo(-1);
+        assertThat(url.reconnectDelayMillis()).isEqualTo(20);
+        assertThat(url.maxReconnectDelayMillis()).isEqualTo(300);
+        assertThat(ConnectionUrl.parse("tern://a?failover=true&reconnectAttempts=0").reconnectAttempts()).isZero();
+    }
+
+    @Test
+    void badFailoverOptionsSayWhatIsWrong() {
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?failover=yes")).hasMessageContaining("failover must be true or false");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?reconnectAttempts=-2")).hasMessageContaining("reconnectAttempts");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?reconnectDelay=0")).hasMessageContaining("reconnectDelay");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?reconnectDelay=500&maxReconnectDelay=100"))
+                .hasMessageContaining("maxReconnectDelay (100) must not be below reconnectDelay (500)");
+    }
+
+    @Test
     void inVm() {
         ConnectionUrl url = ConnectionUrl.parse("vm://broker1?prefetch=1");
         assertThat(url.addresses()).containsExactly(TransportAddress.vm("broker1"));

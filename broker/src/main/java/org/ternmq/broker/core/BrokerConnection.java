@@ -573,6 +573,11 @@ public final class BrokerConnection {
         if (!s.transacted()) {
             throw new BrokerException(ErrorCode.ILLEGAL_STATE, "commit on a session that is not transacted");
         }
+        String unavailable = agent.storeUnavailable();
+        if (unavailable != null) {
+            // refused before anything is written, so the outcome is known: the transaction stays open to roll back
+            throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, "commit refused: " + unavailable);
+        }
         s.commit();
     }
 

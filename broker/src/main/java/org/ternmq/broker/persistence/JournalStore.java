@@ -25,17 +25,34 @@ import org.ternmq.store.JournalRecord;
 public final class JournalStore implements MessageStore {
 
     private final Journal journal;
+    /** Null without replication. */
+    private final ReplicationGate replication;
     /** What recovery found, until {@link #load} hands it over. */
     private StoreRecovery recovered;
 
-    private JournalStore(JournalConfig config) throws IOException {
+    private JournalStore(JournalConfig config, org.ternmq.store.ReplicationListener listener, ReplicationGate gate)
+            throws IOException {
         this.recovered = new StoreRecovery();
-        this.journal = Journal.open(config, recovered);
+        this.replication = gate;
+        this.journal = listener == null ? Journal.open(config, recovered) : Journal.open(config, recovered, listener);
     }
 
     /** Opens (and recovers) the journal; the broker then calls {@link #load}. */
     public static JournalStore open(JournalConfig config) throws IOException {
-        return new JournalStore(config);
+        return new JournalStore(config, null, null);
+    }
+
+    /**
+     * Opens the journal of a live broker that replicates: every batch goes to {@code listener}, and every durable
+     * write is answered as {@code gate} says.
+     */
+    public static JournalStore open(JournalConfig config, org.ternmq.store.ReplicationListener listener,
+            ReplicationGate gate) throws IOException {
+        return new JournalStore(config, listener, gate);
+    }
+
+    private CompletableFuture<Void> replicated(CompletableFuture<Void> stored) {
+        return replication == null ? stored : replication.afterStored(stored);
     }
 
     @Override
@@ -45,7 +62,10 @@ public final class JournalStore implements MessageStore {
 
     @Override
     public String fencedReason() {
-        return journal.isFenced() ? "the journal in " + journal.config().directory() + " is fenced after an I/O error" : null;
+        if (journal.isFenced()) {
+            return "the journal in " + journal.config().directory() + " is fenced after an I/O error";
+        }
+        return replication == null ? null : replication.refusal();
     }
 
     /** The journal's: never handed out before in this data directory, whatever was deleted or compacted. */
@@ -61,12 +81,12 @@ public final class JournalStore implements MessageStore {
 
     @Override
     public CompletableFuture<Void> commitPrepared(long txId) {
-        return journal.commit(txId);
+        return replicated(journal.commit(txId));
     }
 
     @Override
     public CompletableFuture<Void> rollbackPrepared(long txId) {
-        return journal.rollback(txId);
+        return replicated(journal.rollback(txId));
     }
 
     @Override
@@ -235,7 +255,7 @@ public final class JournalStore implements MessageStore {
         @Override
         public CompletableFuture<Long> prepare(byte[] payload) {
             long txId = stageInTransaction();
-            return journal.prepare(txId, payload).thenApply(v -> txId);
+            return replicated(journal.prepare(txId, payload)).thenApply(v -> txId);
         }
 
         /** Writes every change as part of a new journal transaction; returns its id. */
@@ -255,6 +275,11 @@ public final class JournalStore implements MessageStore {
 
         @Override
         public CompletableFuture<Void> commit(boolean sync) {
+            CompletableFuture<Void> stored = write(sync);
+            return sync ? replicated(stored) : stored;
+        }
+
+        private CompletableFuture<Void> write(boolean sync) {
             if (changes.isEmpty()) {
                 return CompletableFuture.completedFuture(null);
             }

@@ -60,9 +60,20 @@ public final class TernServer {
             err.println("tern: " + e.getMessage());
             return 2;
         }
+        org.ternmq.broker.replication.ReplicationConfig replication;
+        String backupOf = values.values().get(BrokerSetting.BACKUP_OF).trim();
+        try {
+            replication = replicationConfig(values.values(), config, backupOf);
+        } catch (IllegalArgumentException e) {
+            err.println("tern: " + e.getMessage());
+            return 2;
+        }
+        if (!backupOf.isEmpty()) {
+            return runBackup(config, replication, stopTimeout, out, err);
+        }
         EmbeddedBroker broker;
         try {
-            broker = EmbeddedBroker.start(config);
+            broker = replication != null ? EmbeddedBroker.startLive(config, replication) : EmbeddedBroker.start(config);
         } catch (org.ternmq.store.JournalLockedException e) {
             err.println("tern: the data directory " + config.dataDirectory().toAbsolutePath()
                     + " is in use by another broker (" + e.getMessage() + ")");
@@ -81,6 +92,74 @@ public final class TernServer {
         out.println("Tern is running. Connection URL: " + broker.tcpUrl() + "  (Ctrl-C stops it)");
         stopped.await();
         return 0;
+    }
+
+    /** Null when the broker neither replicates nor is a backup. */
+    static org.ternmq.broker.replication.ReplicationConfig replicationConfig(Map<BrokerSetting, String> v,
+            BrokerConfig config, String backupOf) {
+        int port = integer(BrokerSetting.REPLICATION_PORT, v);
+        if (backupOf.isEmpty() && port < 0) {
+            return null;
+        }
+        if (!backupOf.isEmpty() && port >= 0) {
+            throw new IllegalArgumentException("--" + BrokerSetting.BACKUP_OF.key() + " and --"
+                    + BrokerSetting.REPLICATION_PORT.key() + " exclude each other: a broker is live or a backup");
+        }
+        if (!config.persistence()) {
+            throw new IllegalArgumentException("replication needs --persistence true: there is no journal to ship");
+        }
+        String host = config.host();
+        if (!backupOf.isEmpty()) {
+            int colon = backupOf.lastIndexOf(':');
+            try {
+                port = Integer.parseInt(backupOf.substring(colon + 1));
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                port = -1;
+            }
+            if (colon <= 0 || port < 1 || port > 65535) {
+                throw new IllegalArgumentException("--" + BrokerSetting.BACKUP_OF.key() + " must be host:port, was '"
+                        + backupOf + "'");
+            }
+            host = backupOf.substring(0, colon);
+        }
+        String mode = v.get(BrokerSetting.REPLICATION).trim().toUpperCase(java.util.Locale.ROOT);
+        if (!mode.equals("SYNC") && !mode.equals("ASYNC")) {
+            throw new IllegalArgumentException("--" + BrokerSetting.REPLICATION.key() + " must be sync or async, was '"
+                    + v.get(BrokerSetting.REPLICATION) + "'");
+        }
+        return new org.ternmq.broker.replication.ReplicationConfig(v.get(BrokerSetting.CLUSTER), host, port,
+                org.ternmq.broker.replication.ReplicationConfig.Mode.valueOf(mode),
+                integer(BrokerSetting.MIN_SYNC_REPLICAS, v), longValue(BrokerSetting.REPLICA_MAX_LAG, v),
+                config.journalSegmentSize(), 0);
+    }
+
+    /** A backup: copies the live broker's journal until stopped; serves no client. */
+    private static int runBackup(BrokerConfig config, org.ternmq.broker.replication.ReplicationConfig replication,
+            long stopTimeout, PrintStream out, PrintStream err) throws Exception {
+        org.ternmq.broker.replication.ReplicaFollower follower;
+        try {
+            follower = org.ternmq.broker.replication.ReplicaFollower.start(replication, config.journalDirectory(),
+                    config.syncPolicy());
+        } catch (org.ternmq.store.JournalLockedException e) {
+            err.println("tern: the data directory " + config.dataDirectory().toAbsolutePath()
+                    + " is in use by another broker (" + e.getMessage() + ")");
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            haltAfter(stopTimeout, err);
+            try {
+                follower.close();
+            } catch (java.io.IOException e) {
+                err.println("tern: closing the backup's journal copy failed: " + e);
+            }
+            stopped.countDown();
+        }, "tern-shutdown"));
+        out.println("Tern backup is running, following " + replication.host() + ":" + replication.port()
+                + " (serves no client). Connection URL: none");
+        String fatal = follower.fatal().get();
+        err.println("tern: the live broker refused this backup: " + fatal);
+        return 1;
     }
 
     /**

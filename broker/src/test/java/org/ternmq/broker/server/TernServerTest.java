@@ -63,6 +63,23 @@ class TernServerTest {
     }
 
     @Test
+    void badReplicationOptionsAreRefusedWithTheReason() throws Exception {
+        String data = dir.resolve("d").toString();
+        assertThat(run("--data-dir", data, "--backup-of", "nohost")).isEqualTo(2);
+        assertThat(err()).contains("--backup-of must be host:port, was 'nohost'");
+        assertThat(run("--data-dir", data, "--backup-of", "h:99999")).isEqualTo(2);
+        assertThat(err()).contains("--backup-of must be host:port, was 'h:99999'");
+        assertThat(run("--data-dir", data, "--backup-of", "h:1", "--replication-port", "63999")).isEqualTo(2);
+        assertThat(err()).contains("exclude each other");
+        assertThat(run("--data-dir", data, "--replication-port", "0", "--replication", "sometimes")).isEqualTo(2);
+        assertThat(err()).contains("--replication must be sync or async, was 'sometimes'");
+        assertThat(run("--data-dir", data, "--replication-port", "0", "--min-sync-replicas", "0")).isEqualTo(2);
+        assertThat(err()).contains("min-sync-replicas must be at least 1, was 0");
+        assertThat(run("--data-dir", data, "--replication-port", "0", "--persistence", "false")).isEqualTo(2);
+        assertThat(err()).contains("replication needs --persistence true");
+    }
+
+    @Test
     void aConfigFileWithProblemsIsRefusedBeforeAnythingStarts() throws Exception {
         Path config = dir.resolve("tern.properties");
         Files.writeString(config, "port=61617\npolicy.default.max-delivery-attempts=zero\n");

@@ -1,0 +1,201 @@
+package org.ternmq.broker.replication;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ternmq.store.JournalReplica;
+import org.ternmq.store.ReplicaGapException;
+import org.ternmq.store.SyncPolicy;
+
+/**
+ * A backup: connects to the live broker's replication port, says which cluster it belongs to and the position it
+ * has, then writes every batch it receives into its {@link JournalReplica}, forces it as its sync policy says, and
+ * acknowledges the position. It serves no client. When the connection breaks it connects again and catches up
+ * from its position. Refusals that cannot heal (another cluster) end it: {@link #fatal()} completes.
+ *
+ * <p>Threads: the replica is written on the follower's single event loop; {@link #close} from any thread.
+ */
+public final class ReplicaFollower implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaFollower.class);
+
+    private final ReplicationConfig config;
+    private final JournalReplica replica;
+    private final boolean forces;
+    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final CompletableFuture<String> fatal = new CompletableFuture<>();
+    private volatile boolean closed;
+    private volatile Channel channel;
+    private volatile long highestEpoch;
+    private volatile long acked;
+
+    private ReplicaFollower(ReplicationConfig config, JournalReplica replica, SyncPolicy policy) {
+        this.config = config;
+        this.replica = replica;
+        this.forces = policy == SyncPolicy.DATA || policy == SyncPolicy.DATA_AND_METADATA;
+        this.highestEpoch = config.epoch();
+    }
+
+    /**
+     * Opens the replica in {@code journalDirectory} (locking it) and starts following the live broker at
+     * {@code config.host():config.port()}.
+     */
+    public static ReplicaFollower start(ReplicationConfig config, Path journalDirectory, SyncPolicy policy)
+            throws IOException {
+        JournalReplica replica = JournalReplica.open(journalDirectory, config.segmentSize());
+        ReplicaFollower follower = new ReplicaFollower(config, replica, policy);
+        LOG.info("backup of cluster '{}' following {}:{} from {}", config.cluster(), config.host(), config.port(),
+                ReplicationDescriptor.describe(replica.position()));
+        follower.connect();
+        return follower;
+    }
+
+    /** Completes with the reason when the live broker refused this backup for good (another cluster). */
+    public CompletableFuture<String> fatal() {
+        return fatal;
+    }
+
+    /** The position this backup has durable and acknowledged. */
+    public long acknowledgedPosition() {
+        return acked;
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2000)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ReplicationDescriptor.install(ch.pipeline());
+                        ch.pipeline().addLast(new Handler());
+                    }
+                })
+                .connect(config.host(), config.port()).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        retryLater();
+                    }
+                });
+    }
+
+    private void retryLater() {
+        if (!closed && !fatal.isDone()) {
+            group.schedule(this::connect, 500, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<ByteBuf> {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+            ByteBuf hello = ReplicationDescriptor.header(ctx.alloc(), ReplicationDescriptor.HELLO, highestEpoch, 64);
+            ReplicationDescriptor.writeString(hello, config.cluster());
+            hello.writeLong(replica.position());
+            ctx.writeAndFlush(hello);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) throws IOException {
+            byte type = frame.readByte();
+            long epoch = frame.readLong();
+            if (type == ReplicationDescriptor.REFUSE) {
+                String reason = ReplicationDescriptor.readString(frame);
+                LOG.error("the live broker at {}:{} refused this backup: {}", config.host(), config.port(), reason);
+                if (reason.contains("cluster")) {
+                    fatal.complete(reason);
+                }
+                ctx.close();
+                return;
+            }
+            if (epoch < highestEpoch) {
+                refuse(ctx, "frame of epoch " + epoch + " is older than epoch " + highestEpoch
+                        + " this backup already follows: refused");
+                return;
+            }
+            highestEpoch = epoch;
+            switch (type) {
+                case ReplicationDescriptor.WELCOME -> {
+                    int segmentSize = frame.readInt();
+                    boolean wipe = frame.readByte() == 1;
+                    if (segmentSize != config.segmentSize()) {
+                        String reason = "the live broker's journal segments are " + segmentSize
+                                + " bytes, this backup's " + config.segmentSize() + ": set journal-segment-size alike";
+                        LOG.error(reason);
+                        fatal.complete(reason);
+                        ctx.close();
+                        return;
+                    }
+                    if (wipe) {
+                        LOG.warn("this backup holds segments the live broker does not: dropping them, copying again");
+                        replica.wipe();
+                    }
+                }
+                case ReplicationDescriptor.BATCH -> {
+                    long start = frame.readLong();
+                    try {
+                        replica.write(start >>> 32, (int) start, frame.nioBuffer());
+                    } catch (ReplicaGapException e) {
+                        refuse(ctx, e.getMessage());
+                        return;
+                    }
+                    if (forces) {
+                        replica.force();
+                    }
+                    acked = replica.position();
+                    ByteBuf ack = ReplicationDescriptor.header(ctx.alloc(), ReplicationDescriptor.ACK, highestEpoch, 8);
+                    ctx.writeAndFlush(ack.writeLong(acked));
+                }
+                default -> refuse(ctx, "unexpected frame type " + type);
+            }
+        }
+
+        private void refuse(ChannelHandlerContext ctx, String reason) {
+            LOG.error("replication stream refused: {}", reason);
+            ReplicationSource.refuse(ctx.channel(), reason);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!closed) {
+                LOG.warn("lost the live broker at {}:{}; connecting again", config.host(), config.port());
+            }
+            retryLater();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.error("replication failed: {}", cause.toString());
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        replica.force();
+        replica.close();
+    }
+}

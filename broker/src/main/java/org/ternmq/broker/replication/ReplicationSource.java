@@ -1,0 +1,297 @@
+package org.ternmq.broker.replication;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ternmq.broker.persistence.ReplicationGate;
+import org.ternmq.store.JournalReplica;
+import org.ternmq.store.ReplicationListener;
+
+/**
+ * The live broker's side of journal shipping: accepts backups on the replication port, brings each up to date
+ * from the position it has (reading the journal's segment files), then streams every batch the journal's appender
+ * publishes, in order; tracks the position each backup acknowledged (forced there) and which backups are in sync.
+ * With {@code replication=sync}, a durable store write is answered only once {@code min-sync-replicas} in-sync
+ * backups acknowledged it ({@link #afterStored}); with too few in sync, persistent work is refused
+ * ({@link #refusal}).
+ *
+ * <p>Threads: {@link #onBatch} on the journal's appender thread; acknowledgements on the replication event loop;
+ * each backup has a sender thread ({@link BackupLink}); the rest any thread. Waiting writes are guarded by this
+ * object's monitor.
+ */
+public final class ReplicationSource implements ReplicationListener, ReplicationGate, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationSource.class);
+
+    private final ReplicationConfig config;
+    private final Path journalDirectory;
+    private final List<BackupLink> links = new CopyOnWriteArrayList<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final Thread lagWatch;
+    private volatile long published;
+    private volatile long epoch;
+    private volatile boolean closed;
+    private Channel server;
+
+    private record Waiter(long position, CompletableFuture<Void> future) {
+    }
+
+    public ReplicationSource(ReplicationConfig config, Path journalDirectory) {
+        this.config = config;
+        this.journalDirectory = journalDirectory;
+        this.epoch = config.epoch();
+        this.lagWatch = new Thread(this::watchLag, "tern-replication-lag");
+        this.lagWatch.setDaemon(true);
+    }
+
+    /** Binds the replication port. */
+    public void start() throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ReplicationDescriptor.install(ch.pipeline());
+                        ch.pipeline().addLast(new LinkHandler());
+                    }
+                });
+        server = bootstrap.bind(config.host(), config.port()).sync().channel();
+        lagWatch.start();
+        LOG.info("replication ({}) listening on {}:{} for backups of cluster '{}', min-sync-replicas {}",
+                config.mode().name().toLowerCase(), config.host(), port(), config.cluster(), config.minSyncReplicas());
+    }
+
+    public int port() {
+        return ((java.net.InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    Path journalDirectory() {
+        return journalDirectory;
+    }
+
+    ReplicationConfig config() {
+        return config;
+    }
+
+    /** The end of the last batch the journal published. */
+    long published() {
+        return published;
+    }
+
+    // ---- the journal's side ---------------------------------------------------------------------------------
+
+    @Override
+    public void onBatch(long segmentSequence, int position, ByteBuffer frames) {
+        byte[] bytes = new byte[frames.remaining()];
+        frames.get(bytes);
+        long start = JournalReplica.pack(segmentSequence, position);
+        synchronized (this) {
+            published = JournalReplica.pack(segmentSequence, position + bytes.length);
+            for (BackupLink link : links) {
+                link.offer(start, bytes, published);
+            }
+        }
+    }
+
+    /** Registers a backup's link and tells it what to catch up to; later batches go to its queue. */
+    synchronized long register(BackupLink link) {
+        links.add(link);
+        return published;
+    }
+
+    void unregister(BackupLink link) {
+        links.remove(link);
+        recheck();
+    }
+
+    // ---- the broker's side ----------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Void> afterStored(CompletableFuture<Void> stored) {
+        if (config.mode() != ReplicationConfig.Mode.SYNC) {
+            return stored;
+        }
+        // completed on the appender thread right after the batch was published: published covers it
+        return stored.thenCompose(v -> awaitReplicated(published));
+    }
+
+    @Override
+    public String refusal() {
+        if (config.mode() != ReplicationConfig.Mode.SYNC) {
+            return null;
+        }
+        int inSync = inSyncCount();
+        if (inSync < config.minSyncReplicas()) {
+            return "replication=sync needs " + config.minSyncReplicas() + " in-sync backup(s) and " + inSync
+                    + " is/are in sync, so persistent work is refused rather than kept on one machine";
+        }
+        return null;
+    }
+
+    public int inSyncCount() {
+        int n = 0;
+        for (BackupLink link : links) {
+            if (link.inSync()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Completes once enough in-sync backups acknowledged {@code position}; fails when too few stay in sync. */
+    synchronized CompletableFuture<Void> awaitReplicated(long position) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (closed) {
+            f.completeExceptionally(new IllegalStateException("replication is closed"));
+        } else if (ackedBy(position) >= config.minSyncReplicas()) {
+            f.complete(null);
+        } else if (inSyncCount() < config.minSyncReplicas()) {
+            f.completeExceptionally(new IllegalStateException(refusal()));
+        } else {
+            waiters.add(new Waiter(position, f));
+        }
+        return f;
+    }
+
+    private int ackedBy(long position) {
+        int n = 0;
+        for (BackupLink link : links) {
+            if (link.inSync() && link.acked() >= position) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** A backup acknowledged, joined or left the in-sync set: settles the waiting writes. */
+    synchronized void recheck() {
+        boolean tooFew = inSyncCount() < config.minSyncReplicas();
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
+            Waiter w = it.next();
+            if (ackedBy(w.position) >= config.minSyncReplicas()) {
+                it.remove();
+                w.future.complete(null);
+            } else if (tooFew) {
+                it.remove();
+                w.future.completeExceptionally(new IllegalStateException(refusal()));
+            }
+        }
+    }
+
+    private void watchLag() {
+        while (!closed) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+            boolean changed = false;
+            for (BackupLink link : links) {
+                changed |= link.checkLag(config.maxLagMillis());
+            }
+            if (changed) {
+                recheck();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        lagWatch.interrupt();
+        for (BackupLink link : links) {
+            link.close();
+        }
+        if (server != null) {
+            server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        synchronized (this) {
+            for (Waiter w : waiters) {
+                w.future.completeExceptionally(new IllegalStateException("replication is closed"));
+            }
+            waiters.clear();
+        }
+    }
+
+    /** Reads HELLO, then hands the channel to a {@link BackupLink}; afterwards it reads the backup's ACKs. */
+    private final class LinkHandler extends SimpleChannelInboundHandler<ByteBuf> {
+        private BackupLink link;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) throws IOException {
+            byte type = frame.readByte();
+            long frameEpoch = frame.readLong();
+            if (link == null) {
+                if (type != ReplicationDescriptor.HELLO) {
+                    refuse(ctx.channel(), "expected HELLO, got frame type " + type);
+                    return;
+                }
+                String cluster = ReplicationDescriptor.readString(frame);
+                long position = frame.readLong();
+                if (!cluster.equals(config.cluster())) {
+                    LOG.warn("refused a backup of cluster '{}' from {}: this is cluster '{}'", cluster,
+                            ctx.channel().remoteAddress(), config.cluster());
+                    refuse(ctx.channel(), "this live broker belongs to cluster '" + config.cluster()
+                            + "', not '" + cluster + "'");
+                    return;
+                }
+                if (frameEpoch > epoch) {
+                    refuse(ctx.channel(), "the backup saw epoch " + frameEpoch + ", newer than this live broker's "
+                            + epoch + ": this broker is stale");
+                    return;
+                }
+                link = new BackupLink(ReplicationSource.this, ctx.channel(), position);
+                link.start();
+            } else if (type == ReplicationDescriptor.ACK) {
+                link.acknowledged(frame.readLong());
+            } else if (type == ReplicationDescriptor.REFUSE) {
+                LOG.error("backup {} refused the stream: {}", ctx.channel().remoteAddress(),
+                        ReplicationDescriptor.readString(frame));
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (link != null) {
+                link.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warn("replication connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    static void refuse(Channel ch, String reason) {
+        ByteBuf out = ReplicationDescriptor.header(ch.alloc(), ReplicationDescriptor.REFUSE, 0, reason.length() + 4);
+        ReplicationDescriptor.writeString(out, reason);
+        ch.writeAndFlush(out).addListener(f -> ch.close());
+    }
+}

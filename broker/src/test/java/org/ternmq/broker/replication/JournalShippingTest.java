@@ -1,0 +1,186 @@
+package org.ternmq.broker.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.ternmq.broker.BrokerConfig;
+import org.ternmq.broker.EmbeddedBroker;
+import org.ternmq.jms.TernConnectionFactory;
+import org.ternmq.store.SyncPolicy;
+
+/**
+ * Journal shipping between a live broker and a backup in this JVM (each with its own data directory, talking over
+ * TCP on the replication port): what a sync send was answered for is on the backup's disk, so a broker started on
+ * the backup's data directory has it; a backup that was away catches up from its position; too few in-sync backups
+ * make a sync broker refuse persistent sends; a backup of another cluster is refused.
+ */
+class JournalShippingTest {
+
+    private static final int SEGMENT = 4 << 20;
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private BrokerConfig config(String name) {
+        return BrokerConfig.builder().name(name).tcpPort(0).dataDirectory(dir.resolve(name))
+                .journalSegmentSize(SEGMENT).maxFrameLength(1 << 20).syncPolicy(SyncPolicy.DATA).build();
+    }
+
+    private static ReplicationConfig replication(String cluster, int port, ReplicationConfig.Mode mode) {
+        return new ReplicationConfig(cluster, "127.0.0.1", port, mode, 1, 2000, SEGMENT, 0);
+    }
+
+    private EmbeddedBroker live(ReplicationConfig.Mode mode) throws Exception {
+        EmbeddedBroker live = EmbeddedBroker.startLive(config("live"), replication("c1", 0, mode));
+        open.add(live);
+        return live;
+    }
+
+    private ReplicaFollower backup(String cluster, EmbeddedBroker live) throws Exception {
+        ReplicaFollower f = ReplicaFollower.start(replication(cluster, live.replication().port(),
+                ReplicationConfig.Mode.SYNC), config("backup").journalDirectory(), SyncPolicy.DATA);
+        open.add(f);
+        return f;
+    }
+
+    private static void send(EmbeddedBroker broker, String queue, int from, int to) throws JMSException {
+        try (Connection c = new TernConnectionFactory(broker.tcpUrl()).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue(queue));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = from; i < to; i++) {
+                p.send(s.createTextMessage("m-" + i));
+            }
+        }
+    }
+
+    private static List<String> drain(EmbeddedBroker broker, String queue) throws JMSException {
+        List<String> texts = new ArrayList<>();
+        try (Connection c = new TernConnectionFactory(broker.tcpUrl()).createConnection()) {
+            c.start();
+            MessageConsumer consumer = c.createSession(false, Session.AUTO_ACKNOWLEDGE)
+                    .createConsumer(c.createSession(false, Session.AUTO_ACKNOWLEDGE).createQueue(queue));
+            for (Message m = consumer.receive(2000); m != null; m = consumer.receive(500)) {
+                texts.add(((TextMessage) m).getText());
+            }
+        }
+        return texts;
+    }
+
+    private static List<String> expected(int from, int to) {
+        List<String> l = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            l.add("m-" + i);
+        }
+        return l;
+    }
+
+    /** Starts a broker on the backup's data directory, as a promoted backup would, after closing the backup. */
+    private EmbeddedBroker promote(ReplicaFollower follower) throws Exception {
+        follower.close();
+        open.remove(follower);
+        EmbeddedBroker promoted = EmbeddedBroker.start(config("backup"));
+        open.add(promoted);
+        return promoted;
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void whatASyncSendWasAnsweredForIsOnTheBackupsDisk() throws Exception {
+        EmbeddedBroker live = live(ReplicationConfig.Mode.SYNC);
+        ReplicaFollower backup = backup("c1", live);
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 1);
+        send(live, "orders", 0, 300);
+        // the live broker is not stopped: the backup alone must have it all (as after a kill of the live)
+        EmbeddedBroker promoted = promote(backup);
+        assertThat(drain(promoted, "orders")).containsExactlyElementsOf(expected(0, 300));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aBackupThatWasAwayCatchesUpFromItsPosition() throws Exception {
+        EmbeddedBroker live = live(ReplicationConfig.Mode.ASYNC);
+        ReplicaFollower backup = backup("c1", live);
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 1);
+        send(live, "orders", 0, 100);
+        backup.close();
+        open.remove(backup);
+        send(live, "orders", 100, 250); // async: the live broker carries on alone
+        ReplicaFollower again = backup("c1", live);
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 1);
+        send(live, "orders", 250, 300);
+        long livePosition = live.replication().published();
+        await().atMost(Duration.ofSeconds(10)).until(() -> again.acknowledgedPosition() >= livePosition);
+        EmbeddedBroker promoted = promote(again);
+        assertThat(drain(promoted, "orders")).containsExactlyElementsOf(expected(0, 300));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void withTooFewInSyncBackupsPersistentSendsAreRefused() throws Exception {
+        EmbeddedBroker live = live(ReplicationConfig.Mode.SYNC);
+        assertThatThrownBy(() -> send(live, "orders", 0, 1)).isInstanceOf(JMSException.class)
+                .hasMessageContaining("replication=sync needs 1 in-sync backup(s) and 0 is/are in sync");
+        ReplicaFollower backup = backup("c1", live);
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 1);
+        send(live, "orders", 0, 10);
+        backup.close();
+        open.remove(backup);
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 0);
+        assertThatThrownBy(() -> send(live, "orders", 10, 11)).isInstanceOf(JMSException.class)
+                .hasMessageContaining("in-sync");
+        // a commit is refused before anything is written: its outcome is known, the transaction rolls back
+        try (Connection c = new TernConnectionFactory(live.tcpUrl()).createConnection()) {
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer p = tx.createProducer(tx.createQueue("orders"));
+            p.setDeliveryMode(DeliveryMode.NON_PERSISTENT); // a persistent one is refused at once
+            p.send(tx.createTextMessage("in a refused commit"));
+            assertThatThrownBy(tx::commit).isInstanceOf(jakarta.jms.ResourceAllocationException.class)
+                    .hasMessageContaining("commit refused: replication=sync needs 1 in-sync backup(s)");
+            tx.rollback();
+        }
+        // acknowledgements wait for backups too: consuming needs a backup back in sync
+        backup("c1", live);
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 1);
+        assertThat(drain(live, "orders")).containsExactlyElementsOf(expected(0, 10));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aBackupOfAnotherClusterIsRefusedAndWritesNothing() throws Exception {
+        EmbeddedBroker live = live(ReplicationConfig.Mode.ASYNC);
+        send(live, "orders", 0, 5);
+        ReplicaFollower stranger = backup("c2", live);
+        assertThat(stranger.fatal().get(10, TimeUnit.SECONDS)).contains("cluster 'c1', not 'c2'");
+        assertThat(stranger.acknowledgedPosition()).isZero();
+        assertThat(live.replication().inSyncCount()).isZero();
+    }
+}

@@ -1,0 +1,120 @@
+package org.ternmq.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ternmq.store.format.SegmentDescriptor;
+
+class JournalReplicaTest {
+
+    private static final int SEGMENT = 64 << 10;
+
+    @TempDir
+    Path dir;
+
+    private static JournalConfig config(Path d) {
+        return JournalConfig.builder(d).set(JournalConfig.SEGMENT_SIZE, SEGMENT).set(JournalConfig.MAX_PAYLOAD_SIZE, 16 << 10).build();
+    }
+
+    private static Map<Long, String> recover(Path d) throws IOException {
+        Map<Long, String> records = new HashMap<>();
+        try (Journal j = Journal.open(config(d), new RecoveryListener() {
+            @Override
+            public void onRecord(long id, byte userType, ByteBuffer payload) {
+                records.put(id, StandardCharsets.UTF_8.decode(payload).toString());
+            }
+        })) {
+            return records;
+        }
+    }
+
+    @Test
+    void aReplicaFedEveryBatchRecoversToTheLiveJournalsState() throws Exception {
+        Path live = dir.resolve("live");
+        Path backup = dir.resolve("backup");
+        Map<Long, String> expected = new HashMap<>();
+        try (JournalReplica replica = JournalReplica.open(backup, SEGMENT)) {
+            ReplicationListener ship = (segment, position, frames) -> {
+                try {
+                    replica.write(segment, position, frames);
+                    replica.force();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+            try (Journal journal = Journal.open(config(live), new RecoveryListener() {
+                @Override
+                public void onRecord(long id, byte userType, ByteBuffer payload) {
+                }
+            }, ship)) {
+                for (int i = 0; i < 1000; i++) { // several segments, with deletes so some get reclaimed
+                    long id = journal.nextId();
+                    String body = "record-" + i + "-" + "x".repeat(i % 600);
+                    journal.add(id, (byte) 1, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), i % 50 == 0).join();
+                    expected.put(id, body);
+                    if (i % 3 == 0) {
+                        journal.delete(id, false).join();
+                        expected.remove(id);
+                    }
+                }
+            }
+            assertThat(replica.position()).isNotZero();
+        }
+        assertThat(JournalReplica.segmentSequences(backup).size()).isGreaterThan(2);
+        assertThat(recover(backup)).isEqualTo(expected);
+    }
+
+    @Test
+    void framesThatLeaveAGapAreRefusedAndTheReplicaReopensAtItsEnd() throws Exception {
+        Path live = dir.resolve("live");
+        Path backup = dir.resolve("backup");
+        long end;
+        try (JournalReplica replica = JournalReplica.open(backup, SEGMENT)) {
+            try (Journal journal = Journal.open(config(live), new RecoveryListener() {
+                @Override
+                public void onRecord(long id, byte userType, ByteBuffer payload) {
+                }
+            }, (segment, position, frames) -> {
+                try {
+                    replica.write(segment, position, frames);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            })) {
+                journal.add(journal.nextId(), (byte) 1, ByteBuffer.wrap(new byte[100]), true).join();
+            }
+            end = replica.position();
+            long segment = JournalReplica.sequenceOf(end);
+            assertThatThrownBy(() -> replica.write(segment, JournalReplica.positionOf(end) + 8, ByteBuffer.allocate(32)))
+                    .isInstanceOf(ReplicaGapException.class).hasMessageContaining("leave a gap");
+            assertThatThrownBy(() -> replica.write(segment + 1, SegmentDescriptor.HEADER_LENGTH + 8, ByteBuffer.allocate(32)))
+                    .isInstanceOf(ReplicaGapException.class);
+            replica.force();
+        }
+        try (JournalReplica again = JournalReplica.open(backup, SEGMENT)) {
+            assertThat(again.position()).isEqualTo(end);
+        }
+    }
+
+    @Test
+    void aJournalAndAReplicaNeverShareADirectory() throws Exception {
+        try (JournalReplica replica = JournalReplica.open(dir, SEGMENT)) {
+            assertThatThrownBy(() -> Journal.open(config(dir), new RecoveryListener() {
+                @Override
+                public void onRecord(long id, byte userType, ByteBuffer payload) {
+                }
+            })).isInstanceOf(JournalLockedException.class);
+            assertThatThrownBy(() -> JournalReplica.open(dir, SEGMENT)).isInstanceOf(JournalLockedException.class);
+        }
+    }
+}
