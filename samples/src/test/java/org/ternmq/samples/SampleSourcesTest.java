@@ -42,8 +42,9 @@ class SampleSourcesTest {
         }
         assertThat(jndi.getProperty("java.naming.factory.initial"))
                 .isEqualTo("org.ternmq.jndi.TernInitialContextFactory");
-        // the broker `bin/tern` starts with no options
-        assertThat(jndi.getProperty("connectionFactory.ConnectionFactory")).isEqualTo("tern://127.0.0.1:61616");
+        // the broker `bin/tern` starts with no options; ObjectMessage bodies of the samples' own package trusted
+        assertThat(jndi.getProperty("connectionFactory.ConnectionFactory"))
+                .isEqualTo("tern://127.0.0.1:61616?trustedPackages=org.ternmq.samples");
         assertThat(jndi.stringPropertyNames()).contains("queue.BodyTypesQueue", "queue.RequestQueue",
                 "queue.TransactedQueue", "queue.ListenerQueue", "topic.PriceTopic");
     }
