@@ -54,10 +54,7 @@ class SendReceiveTest {
     @ParameterizedTest
     @EnumSource(Transport.class)
     void everyBodyTypeArrivesIntact(Transport transport) throws Exception {
-        // Point is the application's own class: its package must be trusted for the ObjectMessage to be read
-        Connection connection = fixture.track(new org.ternmq.jms.TernConnectionFactory(
-                fixture.url(transport) + "?trustedPackages=org.ternmq.it").createConnection());
-        connection.start();
+        Connection connection = fixture.started(transport);
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         Queue queue = session.createQueue(BrokerFixture.unique("bodies"));
         MessageProducer producer = session.createProducer(queue);

@@ -198,6 +198,9 @@ public final class ClientConnection implements AutoCloseable {
         io.netty.handler.ssl.SslContext tls = url.ssl() ? ClientTls.context(url) : null;
         group = ClientEventLoops.acquire(address.type());
         failure = null;
+        // kept here: a failed handshake closes the channel, which may empty its pipeline before connect returns
+        java.util.concurrent.atomic.AtomicReference<io.netty.handler.ssl.SslHandler> sslHandler =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(TransportGroups.clientChannelClass(address.type()))
@@ -208,6 +211,7 @@ public final class ClientConnection implements AutoCloseable {
                         if (tls != null) {
                             io.netty.handler.ssl.SslHandler ssl = tls.newHandler(ch.alloc(), address.host(), address.port());
                             ssl.setHandshakeTimeoutMillis(url.connectTimeoutMillis());
+                            sslHandler.set(ssl);
                             ch.pipeline().addLast("tls", ssl);
                         }
                         ProtocolPipeline.install(ch.pipeline(), FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH,
@@ -233,14 +237,13 @@ public final class ClientConnection implements AutoCloseable {
                     connect.cause());
         }
         if (tls != null) {
-            awaitTls(address);
+            awaitTls(address, sslHandler.get());
         }
     }
 
     /** Waits for the TLS handshake, so that its failure is reported as what it is. */
-    private void awaitTls(TransportAddress address) throws ClientException {
-        io.netty.util.concurrent.Future<Channel> done =
-                channel.pipeline().get(io.netty.handler.ssl.SslHandler.class).handshakeFuture();
+    private void awaitTls(TransportAddress address, io.netty.handler.ssl.SslHandler ssl) throws ClientException {
+        io.netty.util.concurrent.Future<Channel> done = ssl.handshakeFuture();
         try {
             if (!done.await(url.connectTimeoutMillis() + 1000L)) {
                 throw ClientException.connectionFailure("TLS handshake with " + address + " timed out: no TLS answer in "
