@@ -32,6 +32,10 @@ public enum BrokerSetting {
     XA_TIMEOUT("xa-timeout", "300000",
             "milliseconds an XA branch may stay unprepared before the broker rolls it back, unless its transaction "
             + "manager set its own timeout; prepared branches never time out"),
+    MANAGEMENT_PORT("management-port", "-1",
+            "the HTTP port of metrics (/metrics, Prometheus) and the web console; -1 (off), 0 picks a free one"),
+    MANAGEMENT_HOST("management-host", "127.0.0.1",
+            "the address the management port binds to"),
     STOP_TIMEOUT("stop-timeout", "10000",
             "milliseconds a graceful stop (SIGTERM, Ctrl-C) may take before the process halts; the journal is "
             + "crash-safe, so a halt loses nothing acknowledged");

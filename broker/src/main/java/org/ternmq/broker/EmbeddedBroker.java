@@ -44,6 +44,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     private javax.management.ObjectName mbeanName;
     private final List<BrokerAcceptor> acceptors = new ArrayList<>();
     private int tcpPort = -1;
+    private org.ternmq.broker.management.BrokerMetrics metrics;
+    private org.ternmq.broker.management.http.ManagementServer managementServer;
     private volatile boolean closed;
 
     private EmbeddedBroker(BrokerConfig config, MessageStore store, String nodeId) {
@@ -83,6 +85,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             broker.load();
             broker.startAcceptors();
             broker.registerMBean();
+            broker.startManagementPort();
             return broker;
         } catch (Exception | Error e) {
             broker.close();
@@ -150,6 +153,31 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
+    private void startManagementPort() throws IOException {
+        if (config.managementPort() < 0) {
+            return;
+        }
+        metrics = new org.ternmq.broker.management.BrokerMetrics(management, store.journalStats());
+        managementServer = org.ternmq.broker.management.http.ManagementServer.start(config.managementHost(),
+                config.managementPort(), metrics);
+    }
+
+    /** The broker's metrics, or null when the management port is off. */
+    public org.ternmq.broker.management.BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    /** The management port's base URL ({@code http://host:port/}), or null when it is off. */
+    public String managementUrl() {
+        return managementServer == null ? null
+                : "http://" + config.managementHost() + ":" + managementServer.port() + "/";
+    }
+
+    /** The management HTTP server (to serve more on it), or null when it is off. */
+    public org.ternmq.broker.management.http.ManagementServer managementServer() {
+        return managementServer;
+    }
+
     /** Management operations: list queues, move messages (e.g. out of a dead-letter queue), purge. */
     public BrokerManagement management() {
         return management;
@@ -207,6 +235,12 @@ public final class EmbeddedBroker implements AutoCloseable {
             disconnected.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (managementServer != null) {
+            managementServer.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         for (BrokerAcceptor a : acceptors) {
             a.close();

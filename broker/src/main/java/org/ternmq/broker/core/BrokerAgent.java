@@ -70,6 +70,7 @@ public final class BrokerAgent {
     private final MessageMover mover = new MessageMover(this);
     private final HalfMessages halves = new HalfMessages(this);
     private final Retention retention = new Retention(this);
+    private final StatisticsCollector statistics = new StatisticsCollector(this);
     private final Map<String, BrokerConnection> connectionsById = new HashMap<>();
     private final Map<String, BrokerConnection> clientIds = new HashMap<>();
     private final Set<BrokerConnection> connections = new LinkedHashSet<>();
@@ -160,6 +161,16 @@ public final class BrokerAgent {
 
     DestinationPolicy policyFor(Address address) {
         return policies.policyFor(address.name());
+    }
+
+    /** A snapshot of the broker's state and counters, for metrics and management. Agent thread. */
+    public BrokerStatistics statistics() {
+        return statistics.snapshot(queues, topics, connections, pager.residentBytes(), maxMemory, heldBack.size());
+    }
+
+    /** The queue or durable subscription {@code name} (as list-queues shows it), or null. Agent thread. */
+    MessageQueue queueOrSubscription(String name) {
+        return name == null ? null : queuesByName().get(name);
     }
 
     /** The management operations; run them on the agent thread. */
@@ -499,7 +510,12 @@ public final class BrokerAgent {
             return false;
         }
         DuplicateIdCache cache = duplicateIds.computeIfAbsent(message.destination(), a -> new DuplicateIdCache());
-        return cache.contains(id, now, p.duplicateWindowTime(), p.duplicateWindowCount(), storeWriter::duplicateIdForgotten);
+        boolean seen = cache.contains(id, now, p.duplicateWindowTime(), p.duplicateWindowCount(),
+                storeWriter::duplicateIdForgotten);
+        if (seen) {
+            statistics.duplicateDropped(message.destination());
+        }
+        return seen;
     }
 
     /** Remembers the message's duplicate id (if it has one and its destination detects duplicates). */
@@ -517,6 +533,7 @@ public final class BrokerAgent {
 
     /** An acknowledged (or committed) delivery: the message is gone from its queue for good. */
     void consumed(Delivery delivery) {
+        delivery.queue().counters.acknowledged++;
         retention.left(delivery.queue(), delivery.ref(), org.ternmq.broker.persistence.RetainedRecord.ACKNOWLEDGED,
                 "acknowledged by " + delivery.consumer().session.connection.describe());
         storeWriter.refRemoved(delivery.ref());
@@ -561,6 +578,7 @@ public final class BrokerAgent {
         if (delay > 0) {
             storeWriter.redeliveryDelayed(queue, ref);
         }
+        queue.counters.redelivered++;
         queue.putBack(ref);
         return true;
     }

@@ -63,6 +63,9 @@ public final class BrokerConnection {
     private String clientId;
     private boolean closed;
     private final Map<Integer, BrokerSession> sessions = new HashMap<>();
+    private final long connectedAt = System.currentTimeMillis();
+    /** Destinations this connection has sent to (for the producers metric). */
+    private final java.util.Set<org.ternmq.message.Address> sentTo = new java.util.HashSet<>();
     private final Map<Long, BrokerConsumer> consumers = new HashMap<>();
     private final Map<Long, BrowserCursor> browsers = new HashMap<>();
     private long lastDeliveryId;
@@ -78,6 +81,26 @@ public final class BrokerConnection {
 
     String id() {
         return id;
+    }
+
+    java.util.Set<org.ternmq.message.Address> sentTo() {
+        return sentTo;
+    }
+
+    int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Adds this connection's unacknowledged deliveries to {@code counts}, per queue. */
+    void countInFlight(Map<MessageQueue, int[]> counts) {
+        for (BrokerSession s : sessions.values()) {
+            s.countInFlight(counts);
+        }
+    }
+
+    BrokerStatistics.Connection info() {
+        return new BrokerStatistics.Connection(id, clientId, user, String.valueOf(channel.remoteAddress()), connectedAt,
+                sessions.size(), consumers.size());
     }
 
     String clientId() {
@@ -442,6 +465,7 @@ public final class BrokerConnection {
         if (message.destination() == null) {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "message has no destination");
         }
+        sentTo.add(message.destination());
         if (agent.needsStore(message) && agent.storeUnavailable() != null) {
             throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, "persistent messages are refused: "
                     + agent.storeUnavailable());

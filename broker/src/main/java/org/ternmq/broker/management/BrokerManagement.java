@@ -85,6 +85,34 @@ public final class BrokerManagement implements BrokerManagementMBean {
         return r.text();
     }
 
+    /**
+     * A snapshot of the broker's state and counters, taken on the agent thread.
+     *
+     * @throws IllegalStateException when the broker does not answer within 10 seconds (or is stopped)
+     */
+    public org.ternmq.broker.core.BrokerStatistics statistics() {
+        CompletableFuture<org.ternmq.broker.core.BrokerStatistics> result = new CompletableFuture<>();
+        try {
+            agent.execute(() -> {
+                try {
+                    result.complete(agent.statistics());
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            return result.get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IllegalStateException("the broker is stopped", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the broker did not answer within 10 seconds", e);
+        }
+    }
+
     /** @throws IllegalArgumentException when the broker refuses the operation (no such queue, bad selector) */
     public ManageResult run(Manage request) {
         CompletableFuture<ManageResult> result = new CompletableFuture<>();

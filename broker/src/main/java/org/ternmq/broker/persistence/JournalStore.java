@@ -44,6 +44,11 @@ public final class JournalStore implements MessageStore {
     }
 
     @Override
+    public org.ternmq.store.JournalStats journalStats() {
+        return journal.stats();
+    }
+
+    @Override
     public String fencedReason() {
         return journal.isFenced() ? "the journal in " + journal.config().directory() + " is fenced after an I/O error" : null;
     }

@@ -74,6 +74,9 @@ public final class TernServer {
             stopped.countDown();
         }, "tern-shutdown"));
         out.println("Tern is running. Connection URL: " + broker.tcpUrl() + "  (Ctrl-C stops it)");
+        if (broker.managementUrl() != null) {
+            out.println("Management: " + broker.managementUrl() + "  (metrics: " + broker.managementUrl() + "metrics)");
+        }
         stopped.await();
         return 0;
     }
@@ -194,7 +197,9 @@ public final class TernServer {
                 .dataDirectory(Path.of(v.get(BrokerSetting.DATA_DIRECTORY)))
                 .allowAnonymous(bool(BrokerSetting.ALLOW_ANONYMOUS, v))
                 .maxFrameLength(integer(BrokerSetting.MAX_FRAME_LENGTH, v))
-                .producerWindow(integer(BrokerSetting.PRODUCER_WINDOW, v));
+                .producerWindow(integer(BrokerSetting.PRODUCER_WINDOW, v))
+                .managementPort(integer(BrokerSetting.MANAGEMENT_PORT, v))
+                .managementHost(v.get(BrokerSetting.MANAGEMENT_HOST));
         String users = v.get(BrokerSetting.USERS_FILE);
         if (!users.isEmpty()) {
             b.users(UsersFile.read(Path.of(users)));
