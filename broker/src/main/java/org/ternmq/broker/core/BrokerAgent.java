@@ -71,6 +71,7 @@ public final class BrokerAgent {
     private final HalfMessages halves = new HalfMessages(this);
     private final Retention retention = new Retention(this);
     private final StatisticsCollector statistics = new StatisticsCollector(this);
+    private final DestinationAdmin destinationAdmin = new DestinationAdmin(this, queues);
     private final Map<String, BrokerConnection> connectionsById = new HashMap<>();
     private final Map<String, BrokerConnection> clientIds = new HashMap<>();
     private final Set<BrokerConnection> connections = new LinkedHashSet<>();
@@ -171,6 +172,15 @@ public final class BrokerAgent {
     /** The queue or durable subscription {@code name} (as list-queues shows it), or null. Agent thread. */
     MessageQueue queueOrSubscription(String name) {
         return name == null ? null : queuesByName().get(name);
+    }
+
+    DestinationAdmin destinationAdmin() {
+        return destinationAdmin;
+    }
+
+    /** Deletes the durable subscription whose queue is {@code queue} (an operator's decision). */
+    void deleteSubscription(MessageQueue queue) {
+        subscriptions.deleteByQueue(queue);
     }
 
     /** The management operations; run them on the agent thread. */

@@ -22,6 +22,20 @@ public final class TernServer {
     private TernServer() {
     }
 
+    /** A command with its own parser: {@code static int run(String[] args, PrintStream out, PrintStream err)}. */
+    @FunctionalInterface
+    interface PlainCommand {
+        int run(String[] args, PrintStream out, PrintStream err) throws Exception;
+    }
+
+    /**
+     * Commands with their own parsers, by their first word. Register self-contained commands here, e.g.
+     * {@code Map.entry("user", UserCommand::run)} for {@code tern user add|remove|passwd}; picocli commands
+     * go in {@code org.ternmq.broker.cli.TernCli#commandLine}.
+     */
+    static final Map<String, PlainCommand> PLAIN_COMMANDS = Map.ofEntries(
+            Map.entry("admin", AdminCommand::run));
+
     public static void main(String[] args) throws Exception {
         int status = run(args, System.out, System.err);
         if (status != 0) {
@@ -31,8 +45,14 @@ public final class TernServer {
 
     /** Runs the server until the JVM is asked to stop; returns an exit status for bad usage. */
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        if (args.length > 0 && args[0].equals("admin")) {
-            return AdminCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        if (args.length > 0 && PLAIN_COMMANDS.containsKey(args[0])) {
+            return PLAIN_COMMANDS.get(args[0]).run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
+        if (args.length > 0 && args[0].equals("start")) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        } else if (args.length > 0 && (args[0].equals("--version") || args[0].equals("-V")
+                || org.ternmq.broker.cli.TernCli.commands().contains(args[0]))) {
+            return org.ternmq.broker.cli.TernCli.run(args, out, err);
         }
         Parsed values;
         try {
@@ -244,7 +264,12 @@ public final class TernServer {
     }
 
     static void printHelp(PrintStream out) {
-        out.println("Usage: tern [options]            (tern admin --help for management commands)");
+        out.println("Usage: tern [start] [options]    starts a broker");
+        out.println("       tern COMMAND [options]    works on a running broker: send, receive, browse, queue, topic,");
+        out.println("                                 subscription, connection, move, purge, dlq, stat, xa, half,");
+        out.println("                                 find-messages, trace-message, replay, admin (tern COMMAND --help)");
+        out.println("       tern admin OPERATION      the management operations by name (tern admin --help)");
+        out.println("       tern --version");
         out.println("Starts a Tern broker. With no options it listens on 127.0.0.1:61616 and keeps its data in ./tern-data.");
         out.println();
         out.println("Options:");

@@ -1,0 +1,105 @@
+package org.ternmq.broker.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import org.ternmq.protocol.ErrorCode;
+
+/**
+ * Operators' changes to destinations: create and delete queues, delete durable subscriptions, pause and resume
+ * delivery, and the statistics snapshot as JSON (for the CLI). Agent thread only.
+ */
+final class DestinationAdmin {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BrokerAgent agent;
+    private final Map<String, MessageQueue> queues;
+
+    DestinationAdmin(BrokerAgent agent, Map<String, MessageQueue> queues) {
+        this.agent = agent;
+        this.queues = queues;
+    }
+
+    /** The statistics snapshot as JSON, as {@link BrokerStatistics} spells its fields. */
+    String statisticsJson() {
+        try {
+            return JSON.writeValueAsString(agent.statistics());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("statistics could not be written as JSON", e);
+        }
+    }
+
+    /** @return whether the queue was created (false: it existed) */
+    boolean createQueue(String name) throws BrokerException {
+        requireName(name);
+        if (name.contains("::")) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "'" + name + "' is not a queue name ('::' names subscriptions)");
+        }
+        if (queues.containsKey(name)) {
+            return false;
+        }
+        agent.queueNamed(name, true);
+        return true;
+    }
+
+    /**
+     * Deletes a queue with its messages, refused while it has consumers or deliveries not yet acknowledged.
+     *
+     * @return how many waiting messages went with it
+     */
+    int deleteQueue(String name) throws BrokerException {
+        requireName(name);
+        MessageQueue q = queues.get(name);
+        if (q == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no queue '" + name + "'");
+        }
+        refuseWhileInUse(q, "queue '" + name + "'");
+        int count = q.messageCount();
+        queues.remove(name);
+        q.delete();
+        if (q.isDurable()) {
+            agent.storeWriter().queueDeleted(q);
+        }
+        return count;
+    }
+
+    /** Deletes a durable subscription by the name list-queues shows ({@code topic::clientId.name}). */
+    int deleteSubscription(String name) throws BrokerException {
+        requireName(name);
+        MessageQueue q = agent.queuesByName().get(name);
+        if (q == null || queues.get(name) == q) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no durable subscription '" + name
+                    + "' (names as 'subscription list' shows them: topic::clientId.name)");
+        }
+        refuseWhileInUse(q, "subscription '" + name + "'");
+        int count = q.messageCount();
+        agent.deleteSubscription(q);
+        return count;
+    }
+
+    /** Pauses or resumes delivery of a queue or durable subscription. */
+    void setPaused(String name, boolean paused) throws BrokerException {
+        MessageQueue q = agent.queueOrSubscription(name);
+        if (q == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no queue or durable subscription '" + name + "'");
+        }
+        q.setPaused(paused);
+    }
+
+    private void refuseWhileInUse(MessageQueue q, String what) throws BrokerException {
+        if (!q.consumers().isEmpty()) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, what + " has " + q.consumers().size()
+                    + " consumer(s); close them first");
+        }
+        if (agent.anyConnectionHoldsDeliveryFrom(q)) {
+            throw new BrokerException(ErrorCode.ILLEGAL_STATE, what + " has deliveries not yet acknowledged");
+        }
+    }
+
+    private static void requireName(String name) throws BrokerException {
+        if (name == null || name.isBlank()) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "a destination name is needed");
+        }
+    }
+}
