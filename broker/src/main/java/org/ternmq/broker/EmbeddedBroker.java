@@ -45,6 +45,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final List<BrokerAcceptor> acceptors = new ArrayList<>();
     private int tcpPort = -1;
     private org.ternmq.broker.management.BrokerMetrics metrics;
+    private org.ternmq.broker.management.JmxRegistrar jmxDestinations;
     private org.ternmq.broker.management.http.ManagementServer managementServer;
     private volatile boolean closed;
 
@@ -148,6 +149,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                     + (tcpPort >= 0 ? ",port=" + tcpPort : ""));
             java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(management, name);
             mbeanName = name;
+            jmxDestinations = new org.ternmq.broker.management.JmxRegistrar(management, config.name(), 2000);
         } catch (javax.management.JMException e) {
             LOG.warn("could not register the broker's JMX bean: {}", e.toString());
         }
@@ -176,6 +178,11 @@ public final class EmbeddedBroker implements AutoCloseable {
     /** The management HTTP server (to serve more on it), or null when it is off. */
     public org.ternmq.broker.management.http.ManagementServer managementServer() {
         return managementServer;
+    }
+
+    /** The JMX beans of the destinations (kept in step every 2 s), or null when JMX registration failed. */
+    public org.ternmq.broker.management.JmxRegistrar jmxDestinations() {
+        return jmxDestinations;
     }
 
     /** Management operations: list queues, move messages (e.g. out of a dead-letter queue), purge. */
@@ -244,6 +251,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         for (BrokerAcceptor a : acceptors) {
             a.close();
+        }
+        if (jmxDestinations != null) {
+            jmxDestinations.close();
         }
         if (mbeanName != null) {
             try {

@@ -174,7 +174,7 @@ public final class BrokerAgent {
         return name == null ? null : queuesByName().get(name);
     }
 
-    DestinationAdmin destinationAdmin() {
+    public DestinationAdmin destinationAdmin() {
         return destinationAdmin;
     }
 

@@ -9,7 +9,7 @@ import org.ternmq.protocol.ErrorCode;
  * Operators' changes to destinations: create and delete queues, delete durable subscriptions, pause and resume
  * delivery, and the statistics snapshot as JSON (for the CLI). Agent thread only.
  */
-final class DestinationAdmin {
+public final class DestinationAdmin {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,6 +85,39 @@ final class DestinationAdmin {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no queue or durable subscription '" + name + "'");
         }
         q.setPaused(paused);
+    }
+
+    /** A waiting message as browsing sees it: its encoded form and how often it was delivered. */
+    public record Browsed(org.ternmq.message.EncodedMessage message, int deliveryCount) {
+    }
+
+    /**
+     * The messages waiting on the heap of a queue or subscription (not paged-out ones), in delivery order,
+     * that {@code selector} selects, from {@code offset} on, at most {@code max}; nothing is consumed.
+     */
+    public java.util.List<Browsed> browse(String name, String selectorText, int offset, int max) throws BrokerException {
+        MessageQueue q = agent.queueOrSubscription(name);
+        if (q == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no queue or durable subscription '" + name + "'");
+        }
+        org.ternmq.selector.Selector selector;
+        try {
+            selector = org.ternmq.selector.Selector.parse(selectorText);
+        } catch (org.ternmq.selector.SelectorSyntaxException e) {
+            throw new BrokerException(ErrorCode.INVALID_SELECTOR, "invalid selector: " + e.getMessage());
+        }
+        java.util.List<Browsed> found = new java.util.ArrayList<>();
+        int[] skipped = {0};
+        q.snapshot(agent.now(), ref -> {
+            if (found.size() < max && (selector.matchesAll() || selector.matches(ref.message))) {
+                if (skipped[0] < offset) {
+                    skipped[0]++;
+                } else {
+                    found.add(new Browsed(ref.message, ref.deliveryCount));
+                }
+            }
+        });
+        return found;
     }
 
     private void refuseWhileInUse(MessageQueue q, String what) throws BrokerException {
