@@ -162,6 +162,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         metrics = new org.ternmq.broker.management.BrokerMetrics(management, store.journalStats());
         managementServer = org.ternmq.broker.management.http.ManagementServer.start(config.managementHost(),
                 config.managementPort(), metrics);
+        new org.ternmq.broker.management.http.Console(management, metrics,
+                new Authenticator(config.users(), config.allowAnonymous()), !config.users().isEmpty())
+                .install(managementServer);
     }
 
     /** The broker's metrics, or null when the management port is off. */

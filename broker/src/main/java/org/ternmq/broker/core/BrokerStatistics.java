@@ -45,6 +45,7 @@ public record BrokerStatistics(long takenAt, long startedAt, int connections, in
                               long duplicatesDropped) {
 
         /** Messages waiting: on the heap and paged out. */
+        @com.fasterxml.jackson.annotation.JsonProperty("waiting")
         public long waiting() {
             return (long) heap + paged;
         }

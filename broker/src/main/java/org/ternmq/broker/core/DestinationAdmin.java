@@ -120,6 +120,19 @@ public final class DestinationAdmin {
         return found;
     }
 
+    /** The consumers of a queue or subscription, one line each: consumer, connection, client id, user, address. */
+    public java.util.List<String> consumers(String name) throws BrokerException {
+        MessageQueue q = agent.queueOrSubscription(name);
+        if (q == null) {
+            throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no queue or durable subscription '" + name + "'");
+        }
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (BrokerConsumer c : q.consumers()) {
+            lines.add("consumer " + c.id + " of " + c.session.connection.describe());
+        }
+        return lines;
+    }
+
     private void refuseWhileInUse(MessageQueue q, String what) throws BrokerException {
         if (!q.consumers().isEmpty()) {
             throw new BrokerException(ErrorCode.ILLEGAL_STATE, what + " has " + q.consumers().size()

@@ -97,6 +97,28 @@ public final class BrokerManagement implements BrokerManagementMBean {
         return run(new Manage(0, ManagementOperations.DELETE_SUBSCRIPTION, name, null, null)).text();
     }
 
+    /** The consumers of a queue or subscription, one line each (consumer, connection, client id, user, address). */
+    public java.util.List<String> consumers(String name) {
+        CompletableFuture<java.util.List<String>> result = new CompletableFuture<>();
+        agent.execute(() -> {
+            try {
+                result.complete(agent.destinationAdmin().consumers(name));
+            } catch (BrokerException e) {
+                result.completeExceptionally(new IllegalArgumentException(e.getMessage()));
+            }
+        });
+        try {
+            return result.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the broker did not answer within 10 seconds", e);
+        }
+    }
+
     /** Pauses or resumes delivery of a queue or durable subscription. */
     public void setPaused(String name, boolean paused) {
         run(new Manage(0, paused ? ManagementOperations.PAUSE : ManagementOperations.RESUME, name, null, null));

@@ -42,11 +42,13 @@ public final class BrokerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, DestinationMeters> destinations = new HashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final JournalStats journal;
     private volatile BrokerStatistics latest;
     private long latestAtNanos;
 
     public BrokerMetrics(BrokerManagement management, JournalStats journal) {
         this.management = management;
+        this.journal = journal;
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -93,6 +95,11 @@ public final class BrokerMetrics implements AutoCloseable {
     private void journalCounter(String name, String doc, String unit, JournalStats journal,
                                 ToDoubleFunction<JournalStats> value) {
         FunctionCounter.builder(name, journal, value).description(doc).baseUnit(unit).register(registry);
+    }
+
+    /** Journal forces so far, or 0 without a journal. */
+    public long journalForces() {
+        return journal == null ? 0 : journal.forces();
     }
 
     /** The registry, to add meters of one's own. */
