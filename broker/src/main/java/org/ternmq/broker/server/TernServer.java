@@ -74,6 +74,9 @@ public final class TernServer {
         } catch (IllegalArgumentException e) {
             err.println("tern: " + e.getMessage());
             return 2;
+        } catch (java.io.IOException e) {
+            err.println("tern: " + e.getMessage());
+            return 2;
         }
         EmbeddedBroker broker;
         try {
@@ -81,6 +84,11 @@ public final class TernServer {
         } catch (org.ternmq.store.JournalLockedException e) {
             err.println("tern: the data directory " + config.dataDirectory().toAbsolutePath()
                     + " is in use by another broker (" + e.getMessage() + ")");
+            return 1;
+        } catch (java.nio.file.FileSystemException e) {
+            err.println("tern: cannot use the data directory " + config.dataDirectory().toAbsolutePath() + ": "
+                    + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()) + " ("
+                    + e.getFile() + "); choose another with --data-dir");
             return 1;
         } catch (java.net.BindException e) {
             err.println("tern: cannot listen on " + config.host() + ":" + config.tcpPort() + ": " + e.getMessage()
@@ -122,7 +130,7 @@ public final class TernServer {
     }
 
     static long stopTimeout(Map<BrokerSetting, String> v) {
-        long millis = longValue(BrokerSetting.STOP_TIMEOUT, v);
+        long millis = Units.millis(v.get(BrokerSetting.STOP_TIMEOUT));
         if (millis < 1) {
             throw new IllegalArgumentException("--" + BrokerSetting.STOP_TIMEOUT.key() + " must be at least 1 (ms), was "
                     + millis);
@@ -202,29 +210,102 @@ public final class TernServer {
 
     static BrokerConfig toConfig(Parsed parsed) throws java.io.IOException {
         Map<BrokerSetting, String> v = parsed.values();
+        Values values = new Values(v);
         BrokerConfig.Builder b = BrokerConfig.builder()
                 .policies(parsed.policies())
-                .expiryScanPeriod(integer(BrokerSetting.EXPIRY_SCAN_PERIOD, v))
-                .xaTimeout(longValue(BrokerSetting.XA_TIMEOUT, v))
-                .persistence(bool(BrokerSetting.PERSISTENCE, v))
-                .maxMemory(longValue(BrokerSetting.MAX_MEMORY, v))
-                .syncPolicy(choice(org.ternmq.store.SyncPolicy.class, BrokerSetting.SYNC_POLICY, v))
-                .journalSegmentSize(integer(BrokerSetting.JOURNAL_SEGMENT_SIZE, v))
-                .journalIoMode(choice(org.ternmq.store.IoMode.class, BrokerSetting.JOURNAL_IO_MODE, v))
+                .expiryScanPeriod(values.duration(BrokerSetting.EXPIRY_SCAN_PERIOD))
+                .xaTimeout(values.duration(BrokerSetting.XA_TIMEOUT))
+                .persistence(values.bool(BrokerSetting.PERSISTENCE))
+                .maxMemory(values.size(BrokerSetting.MAX_MEMORY))
+                .syncPolicy(values.choice(org.ternmq.store.SyncPolicy.class, BrokerSetting.SYNC_POLICY))
+                .journalSegmentSize((int) values.intSize(BrokerSetting.JOURNAL_SEGMENT_SIZE))
+                .journalIoMode(values.choice(org.ternmq.store.IoMode.class, BrokerSetting.JOURNAL_IO_MODE))
                 .name(v.get(BrokerSetting.NAME))
                 .host(v.get(BrokerSetting.HOST))
-                .tcpPort(integer(BrokerSetting.PORT, v))
+                .tcpPort(values.integer(BrokerSetting.PORT))
                 .dataDirectory(Path.of(v.get(BrokerSetting.DATA_DIRECTORY)))
-                .allowAnonymous(bool(BrokerSetting.ALLOW_ANONYMOUS, v))
-                .maxFrameLength(integer(BrokerSetting.MAX_FRAME_LENGTH, v))
-                .producerWindow(integer(BrokerSetting.PRODUCER_WINDOW, v))
-                .managementPort(integer(BrokerSetting.MANAGEMENT_PORT, v))
+                .allowAnonymous(values.bool(BrokerSetting.ALLOW_ANONYMOUS))
+                .maxFrameLength((int) values.intSize(BrokerSetting.MAX_FRAME_LENGTH))
+                .producerWindow((int) values.intSize(BrokerSetting.PRODUCER_WINDOW))
+                .managementPort(values.integer(BrokerSetting.MANAGEMENT_PORT))
                 .managementHost(v.get(BrokerSetting.MANAGEMENT_HOST));
+        values.duration(BrokerSetting.STOP_TIMEOUT);
         String users = v.get(BrokerSetting.USERS_FILE);
         if (!users.isEmpty()) {
-            b.users(UsersFile.read(Path.of(users)));
+            if (!java.nio.file.Files.isRegularFile(Path.of(users))) {
+                values.problems.add("--" + BrokerSetting.USERS_FILE.key() + ": the users file " + users + " does not exist");
+            } else {
+                b.users(UsersFile.read(Path.of(users)));
+            }
+        }
+        if (!values.problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", values.problems));
         }
         return b.build();
+    }
+
+    /** Reads typed values, collecting every problem (with the setting's key) instead of stopping at the first. */
+    private static final class Values {
+        final List<String> problems = new ArrayList<>();
+        private final Map<BrokerSetting, String> v;
+
+        Values(Map<BrokerSetting, String> v) {
+            this.v = v;
+        }
+
+        int integer(BrokerSetting s) {
+            try {
+                return TernServer.integer(s, v);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return 0;
+            }
+        }
+
+        long duration(BrokerSetting s) {
+            try {
+                return Units.millis(v.get(s));
+            } catch (IllegalArgumentException e) {
+                problems.add("--" + s.key() + " " + e.getMessage());
+                return 1000;
+            }
+        }
+
+        long size(BrokerSetting s) {
+            try {
+                return Units.bytes(v.get(s));
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                problems.add("--" + s.key() + " " + e.getMessage());
+                return 0;
+            }
+        }
+
+        long intSize(BrokerSetting s) {
+            long bytes = size(s);
+            if (bytes > Integer.MAX_VALUE) {
+                problems.add("--" + s.key() + " must be below 2GiB, was '" + v.get(s) + "'");
+                return 0;
+            }
+            return bytes;
+        }
+
+        boolean bool(BrokerSetting s) {
+            try {
+                return TernServer.bool(s, v);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return true;
+            }
+        }
+
+        <E extends Enum<E>> E choice(Class<E> type, BrokerSetting s) {
+            try {
+                return TernServer.choice(type, s, v);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return type.getEnumConstants()[0];
+            }
+        }
     }
 
     private static int integer(BrokerSetting s, Map<BrokerSetting, String> v) {
