@@ -64,7 +64,9 @@ public final class BrokerConnection {
     private boolean closed;
     private final Map<Integer, BrokerSession> sessions = new HashMap<>();
     private final long connectedAt = System.currentTimeMillis();
-    /** Destinations this connection has sent to (for the producers metric). */
+    /** Most destinations remembered per connection for the producers metric (bounds a connection's memory). */
+    private static final int MAX_SENT_TO = 10_000;
+    /** Destinations this connection has sent to (for the producers metric; temporary ones are not kept). */
     private final java.util.Set<org.ternmq.message.Address> sentTo = new java.util.HashSet<>();
     private final Map<Long, BrokerConsumer> consumers = new HashMap<>();
     private final Map<Long, BrowserCursor> browsers = new HashMap<>();
@@ -465,7 +467,9 @@ public final class BrokerConnection {
         if (message.destination() == null) {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "message has no destination");
         }
-        sentTo.add(message.destination());
+        if (!message.destination().kind().isTemporary() && sentTo.size() < MAX_SENT_TO) {
+            sentTo.add(message.destination());
+        }
         if (agent.needsStore(message) && agent.storeUnavailable() != null) {
             throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, "persistent messages are refused: "
                     + agent.storeUnavailable());
