@@ -48,6 +48,8 @@ public final class BrokerConfig {
     private final SyncPolicy syncPolicy;
     private final int journalSegmentSize;
     private final IoMode journalIoMode;
+    private final int managementPort;
+    private final String managementHost;
 
     private BrokerConfig(Builder b) {
         this.name = b.name;
@@ -74,6 +76,18 @@ public final class BrokerConfig {
         this.syncPolicy = b.syncPolicy;
         this.journalSegmentSize = b.journalSegmentSize;
         this.journalIoMode = b.journalIoMode;
+        this.managementPort = b.managementPort;
+        this.managementHost = b.managementHost;
+    }
+
+    /** The HTTP port of metrics and the web console: -1 off (the default), 0 any free port. */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /** The address the management port binds to. */
+    public String managementHost() {
+        return managementHost;
     }
 
     public static Builder builder() {
@@ -220,6 +234,8 @@ public final class BrokerConfig {
         private SyncPolicy syncPolicy = SyncPolicy.valueOf(BrokerSetting.SYNC_POLICY.defaultValue());
         private int journalSegmentSize = Integer.parseInt(BrokerSetting.JOURNAL_SEGMENT_SIZE.defaultValue());
         private IoMode journalIoMode = IoMode.valueOf(BrokerSetting.JOURNAL_IO_MODE.defaultValue());
+        private int managementPort = Integer.parseInt(BrokerSetting.MANAGEMENT_PORT.defaultValue());
+        private String managementHost = BrokerSetting.MANAGEMENT_HOST.defaultValue();
 
         private Builder() {
         }
@@ -344,6 +360,17 @@ public final class BrokerConfig {
             return this;
         }
 
+        /** The HTTP port of metrics and the web console: -1 off, 0 any free port. */
+        public Builder managementPort(int port) {
+            this.managementPort = port;
+            return this;
+        }
+
+        public Builder managementHost(String host) {
+            this.managementHost = host;
+            return this;
+        }
+
         public Builder xaTimeout(long millis) {
             this.xaTimeout = millis;
             return this;
@@ -365,6 +392,13 @@ public final class BrokerConfig {
             }
             if (tcpPort < -1 || tcpPort > 65535) {
                 problems.add(BrokerSetting.PORT.key() + " must be -1 (off), 0 (any) or 1-65535, was " + tcpPort);
+            }
+            if (managementPort < -1 || managementPort > 65535) {
+                problems.add(BrokerSetting.MANAGEMENT_PORT.key() + " must be -1 (off), 0 (any) or 1-65535, was "
+                        + managementPort);
+            }
+            if (managementPort >= 0 && (managementHost == null || managementHost.isBlank())) {
+                problems.add(BrokerSetting.MANAGEMENT_HOST.key() + " must not be empty when the management port is on");
             }
             if (tcpPort == -1 && inVmName == null) {
                 problems.add("at least one acceptor is needed: set " + BrokerSetting.PORT.key() + " or an in-VM name");

@@ -69,6 +69,10 @@ public enum BrokerSetting {
             "in-sync backups a sync write waits for; with fewer in sync, persistent work is refused"),
     REPLICA_MAX_LAG("replica-max-lag", "2000",
             "milliseconds a backup may leave a batch unacknowledged before it leaves the in-sync set"),
+    MANAGEMENT_PORT("management-port", "-1",
+            "the HTTP port of metrics (/metrics, Prometheus) and the web console; -1 (off), 0 picks a free one"),
+    MANAGEMENT_HOST("management-host", "127.0.0.1",
+            "the address the management port binds to"),
     STOP_TIMEOUT("stop-timeout", "10000",
             "milliseconds a graceful stop (SIGTERM, Ctrl-C) may take before the process halts; the journal is "
             + "crash-safe, so a halt loses nothing acknowledged");

@@ -45,6 +45,9 @@ public final class EmbeddedBroker implements AutoCloseable {
     private javax.management.ObjectName mbeanName;
     private final List<BrokerAcceptor> acceptors = new ArrayList<>();
     private int tcpPort = -1;
+    private org.ternmq.broker.management.BrokerMetrics metrics;
+    private org.ternmq.broker.management.JmxRegistrar jmxDestinations;
+    private org.ternmq.broker.management.http.ManagementServer managementServer;
     private volatile boolean closed;
     private volatile org.ternmq.broker.replication.ReplicationSource replication;
 
@@ -87,6 +90,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             broker.load();
             broker.startAcceptors();
             broker.registerMBean();
+            broker.startManagementPort();
             return broker;
         } catch (Exception | Error e) {
             broker.close();
@@ -192,9 +196,43 @@ public final class EmbeddedBroker implements AutoCloseable {
                     + (tcpPort >= 0 ? ",port=" + tcpPort : ""));
             java.lang.management.ManagementFactory.getPlatformMBeanServer().registerMBean(management, name);
             mbeanName = name;
+            jmxDestinations = new org.ternmq.broker.management.JmxRegistrar(management, config.name(), 2000);
         } catch (javax.management.JMException e) {
             LOG.warn("could not register the broker's JMX bean: {}", e.toString());
         }
+    }
+
+    private void startManagementPort() throws IOException {
+        if (config.managementPort() < 0) {
+            return;
+        }
+        metrics = new org.ternmq.broker.management.BrokerMetrics(management, store.journalStats());
+        managementServer = org.ternmq.broker.management.http.ManagementServer.start(config.managementHost(),
+                config.managementPort(), metrics);
+        new org.ternmq.broker.management.http.Console(management, metrics,
+                authenticator, authenticator.hasUsers())
+                .install(managementServer);
+    }
+
+    /** The broker's metrics, or null when the management port is off. */
+    public org.ternmq.broker.management.BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    /** The management port's base URL ({@code http://host:port/}), or null when it is off. */
+    public String managementUrl() {
+        return managementServer == null ? null
+                : "http://" + config.managementHost() + ":" + managementServer.port() + "/";
+    }
+
+    /** The management HTTP server (to serve more on it), or null when it is off. */
+    public org.ternmq.broker.management.http.ManagementServer managementServer() {
+        return managementServer;
+    }
+
+    /** The JMX beans of the destinations (kept in step every 2 s), or null when JMX registration failed. */
+    public org.ternmq.broker.management.JmxRegistrar jmxDestinations() {
+        return jmxDestinations;
     }
 
     /** Management operations: list queues, move messages (e.g. out of a dead-letter queue), purge. */
@@ -255,8 +293,17 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (managementServer != null) {
+            managementServer.close();
+        }
+        if (metrics != null) {
+            metrics.close();
+        }
         for (BrokerAcceptor a : acceptors) {
             a.close();
+        }
+        if (jmxDestinations != null) {
+            jmxDestinations.close();
         }
         if (mbeanName != null) {
             try {

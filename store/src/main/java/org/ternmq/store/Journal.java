@@ -55,11 +55,13 @@ public final class Journal implements AutoCloseable {
     private final Thread appender;
     private final int maxPayloadSize;
     private final IdSequence ids;
+    private final JournalStats stats;
     private volatile boolean closed;
 
     private Journal(JournalConfig config, DirectoryLock lock, SegmentSet segments, RecordIndex index,
-            BlockingQueue<Command> queue, JournalAgent agent, long highestId) {
+            BlockingQueue<Command> queue, JournalAgent agent, long highestId, JournalStats stats) {
         this.config = config;
+        this.stats = stats;
         this.lock = lock;
         this.segments = segments;
         this.index = index;
@@ -111,10 +113,11 @@ public final class Journal implements AutoCloseable {
             pool.topUp();
             List<Long> unfinished = deliver(recovery, listener);
             BlockingQueue<Command> queue = new LinkedBlockingQueue<>(config.get(JournalConfig.QUEUE_CAPACITY));
+            JournalStats stats = new JournalStats();
             JournalAgent agent = new JournalAgent(config, queue, recovery.segments(), recovery.state(), pool, head,
-                    nextSequence, replication);
+                    nextSequence, replication, stats);
             Journal journal = new Journal(config, lock, recovery.segments(), recovery.state().index, queue, agent,
-                    recovery.state().highestId());
+                    recovery.state().highestId(), stats);
             journal.appender.start();
             // the head must state the high-water mark: older segments holding it may be removed
             journal.ids.reserveAhead();
@@ -319,6 +322,7 @@ public final class Journal implements AutoCloseable {
             if (location == RecordIndex.ABSENT) {
                 return Optional.empty();
             }
+            stats.read();
             Segment s = segments.get(Location.segment(location));
             int offset = Location.offset(location);
             ByteBuffer header = ByteBuffer.allocate(RecordDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
@@ -343,6 +347,11 @@ public final class Journal implements AutoCloseable {
     /** Whether an I/O error fenced the journal; once true it stays true until the journal is reopened. */
     public boolean isFenced() {
         return agent.fenceCause() != null;
+    }
+
+    /** Counters of what this journal did since it was opened (appends, forces, compactions, reads). */
+    public JournalStats stats() {
+        return stats;
     }
 
     /** The configuration the journal was opened with. */

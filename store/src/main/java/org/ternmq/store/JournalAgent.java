@@ -74,10 +74,12 @@ final class JournalAgent implements Runnable {
 
     private volatile Throwable fenceCause;
     private volatile boolean terminated;
+    private final JournalStats stats;
 
     JournalAgent(JournalConfig config, BlockingQueue<Command> queue, SegmentSet segments, JournalState state,
-            SegmentPool pool, Segment head, long nextSequence, ReplicationListener replication) {
+            SegmentPool pool, Segment head, long nextSequence, ReplicationListener replication, JournalStats stats) {
         this.directory = config.directory();
+        this.stats = stats;
         this.queue = queue;
         this.segments = segments;
         this.state = state;
@@ -343,6 +345,7 @@ final class JournalAgent implements Runnable {
         head.file.write(position, f);
         noteWritten(head, position);
         head.writePosition = position + aligned;
+        stats.appended(aligned);
         return Location.of(head.sequence, position);
     }
 
@@ -427,8 +430,12 @@ final class JournalAgent implements Runnable {
     }
 
     private void forceDirty() throws IOException {
-        for (Segment s : dirty) {
-            s.file.force(forceMetadata);
+        if (!dirty.isEmpty()) {
+            long started = System.nanoTime();
+            for (Segment s : dirty) {
+                s.file.force(forceMetadata);
+            }
+            stats.forced(System.nanoTime() - started);
         }
         dirty.clear();
         nextAsyncForceNanos = System.nanoTime() + asyncIntervalNanos;
@@ -469,6 +476,7 @@ final class JournalAgent implements Runnable {
                 throw new IllegalStateException("compaction left " + s.liveCount + " live frames in " + s);
             }
             LOG.debug("compacted segment {}", s.sequence);
+            stats.compacted();
         }
         publishReplication();
         removeDeadSegments();

@@ -71,6 +71,8 @@ public final class BrokerAgent {
     private final MessageMover mover = new MessageMover(this);
     private final HalfMessages halves = new HalfMessages(this);
     private final Retention retention = new Retention(this);
+    private final StatisticsCollector statistics = new StatisticsCollector(this);
+    private final DestinationAdmin destinationAdmin = new DestinationAdmin(this, queues);
     private final Map<String, BrokerConnection> connectionsById = new HashMap<>();
     private final Map<String, BrokerConnection> clientIds = new HashMap<>();
     private final Set<BrokerConnection> connections = new LinkedHashSet<>();
@@ -162,6 +164,25 @@ public final class BrokerAgent {
 
     DestinationPolicy policyFor(Address address) {
         return policies.policyFor(address.name());
+    }
+
+    /** A snapshot of the broker's state and counters, for metrics and management. Agent thread. */
+    public BrokerStatistics statistics() {
+        return statistics.snapshot(queues, topics, connections, pager.residentBytes(), maxMemory, heldBack.size());
+    }
+
+    /** The queue or durable subscription {@code name} (as list-queues shows it), or null. Agent thread. */
+    MessageQueue queueOrSubscription(String name) {
+        return name == null ? null : queuesByName().get(name);
+    }
+
+    public DestinationAdmin destinationAdmin() {
+        return destinationAdmin;
+    }
+
+    /** Deletes the durable subscription whose queue is {@code queue} (an operator's decision). */
+    void deleteSubscription(MessageQueue queue) {
+        subscriptions.deleteByQueue(queue);
     }
 
     /** The management operations; run them on the agent thread. */
@@ -505,7 +526,12 @@ public final class BrokerAgent {
             return false;
         }
         DuplicateIdCache cache = duplicateIds.computeIfAbsent(message.destination(), a -> new DuplicateIdCache());
-        return cache.contains(id, now, p.duplicateWindowTime(), p.duplicateWindowCount(), storeWriter::duplicateIdForgotten);
+        boolean seen = cache.contains(id, now, p.duplicateWindowTime(), p.duplicateWindowCount(),
+                storeWriter::duplicateIdForgotten);
+        if (seen) {
+            statistics.duplicateDropped(message.destination());
+        }
+        return seen;
     }
 
     /** Remembers the message's duplicate id (if it has one and its destination detects duplicates). */
@@ -523,6 +549,7 @@ public final class BrokerAgent {
 
     /** An acknowledged (or committed) delivery: the message is gone from its queue for good. */
     void consumed(Delivery delivery) {
+        delivery.queue().counters.acknowledged++;
         retention.left(delivery.queue(), delivery.ref(), org.ternmq.broker.persistence.RetainedRecord.ACKNOWLEDGED,
                 "acknowledged by " + delivery.consumer().session.connection.describe());
         storeWriter.refRemoved(delivery.ref());
@@ -567,6 +594,7 @@ public final class BrokerAgent {
         if (delay > 0) {
             storeWriter.redeliveryDelayed(queue, ref);
         }
+        queue.counters.redelivered++;
         queue.putBack(ref);
         return true;
     }

@@ -73,6 +73,11 @@ public final class BrokerConnection {
     private String clientId;
     private boolean closed;
     private final Map<Integer, BrokerSession> sessions = new HashMap<>();
+    private final long connectedAt = System.currentTimeMillis();
+    /** Most destinations remembered per connection for the producers metric (bounds a connection's memory). */
+    private static final int MAX_SENT_TO = 10_000;
+    /** Destinations this connection has sent to (for the producers metric; temporary ones are not kept). */
+    private final java.util.Set<org.ternmq.message.Address> sentTo = new java.util.HashSet<>();
     private final Map<Long, BrokerConsumer> consumers = new HashMap<>();
     private final Map<Long, BrowserCursor> browsers = new HashMap<>();
     private long lastDeliveryId;
@@ -88,6 +93,26 @@ public final class BrokerConnection {
 
     String id() {
         return id;
+    }
+
+    java.util.Set<org.ternmq.message.Address> sentTo() {
+        return sentTo;
+    }
+
+    int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Adds this connection's unacknowledged deliveries to {@code counts}, per queue. */
+    void countInFlight(Map<MessageQueue, int[]> counts) {
+        for (BrokerSession s : sessions.values()) {
+            s.countInFlight(counts);
+        }
+    }
+
+    BrokerStatistics.Connection info() {
+        return new BrokerStatistics.Connection(id, clientId, user == null ? null : user.name(), String.valueOf(channel.remoteAddress()), connectedAt,
+                sessions.size(), consumers.size());
     }
 
     String clientId() {
@@ -523,6 +548,9 @@ public final class BrokerConnection {
         }
         if (message.destination() == null) {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "message has no destination");
+        }
+        if (!message.destination().kind().isTemporary() && sentTo.size() < MAX_SENT_TO) {
+            sentTo.add(message.destination());
         }
         if (agent.needsStore(message) && agent.storeUnavailable() != null) {
             throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, "persistent messages are refused: "

@@ -183,6 +183,16 @@ final class BrokerSession {
         return touched;
     }
 
+    /** Adds the deliveries waiting for an acknowledgement in this session to {@code counts}, per queue. */
+    void countInFlight(Map<MessageQueue, int[]> counts) {
+        for (Delivery d : unacked.values()) {
+            counts.computeIfAbsent(d.queue(), q -> new int[1])[0]++;
+        }
+        for (Delivery d : stagedAcks) {
+            counts.computeIfAbsent(d.queue(), q -> new int[1])[0]++;
+        }
+    }
+
     /** Whether a delivery from {@code queue} is waiting for an acknowledgement in this session. */
     boolean holdsDeliveryFrom(MessageQueue queue) {
         for (Delivery d : unacked.values()) {

@@ -32,10 +32,18 @@ public final class ManagementOperations {
     public static final String FIND_MESSAGES = "find-messages";
     public static final String TRACE_MESSAGE = "trace-message";
     public static final String REPLAY = "replay";
+    /** The statistics snapshot ({@link BrokerStatistics}) as JSON. */
+    public static final String STATS = "stats";
+    public static final String CREATE_QUEUE = "create-queue";
+    public static final String DELETE_QUEUE = "delete-queue";
+    public static final String DELETE_SUBSCRIPTION = "delete-subscription";
+    public static final String PAUSE = "pause";
+    public static final String RESUME = "resume";
     /** Every operation, as the CLI lists them. */
     public static final java.util.List<String> OPERATIONS = java.util.List.of(LIST_QUEUES, MOVE_MESSAGES, PURGE,
             LIST_PREPARED, COMMIT_PREPARED, ROLLBACK_PREPARED, LIST_HEURISTIC, FORGET, LIST_HALF, COMMIT_HALF,
-            ROLLBACK_HALF, FIND_MESSAGES, TRACE_MESSAGE, REPLAY);
+            ROLLBACK_HALF, FIND_MESSAGES, TRACE_MESSAGE, REPLAY, STATS, CREATE_QUEUE, DELETE_QUEUE, DELETE_SUBSCRIPTION,
+            PAUSE, RESUME);
     /** The operations that name a half-message (its id, in the queue field). */
     public static final java.util.List<String> HALF_OPERATIONS = java.util.List.of(COMMIT_HALF, ROLLBACK_HALF);
     /** The operations that name an XA branch (its Xid, {@code formatId:gtridHex:bqualHex}, in the queue field). */
@@ -87,6 +95,16 @@ public final class ManagementOperations {
                 answerWhenForced(replayed, answer);
             }
             case PURGE -> purge(request, answer);
+            case DELETE_QUEUE -> {
+                int n = agent.destinationAdmin().deleteQueue(request.queue());
+                answerWhenForced(new ManageResult(corr, 1, "deleted queue " + request.queue() + " with " + n
+                        + " message(s)"), answer);
+            }
+            case DELETE_SUBSCRIPTION -> {
+                int n = agent.destinationAdmin().deleteSubscription(request.queue());
+                answerWhenForced(new ManageResult(corr, 1, "deleted subscription " + request.queue() + " with " + n
+                        + " message(s)"), answer);
+            }
             case MOVE_MESSAGES -> {
                 ManageResult moved = move(request);
                 answerWhenForced(moved, answer);
@@ -134,6 +152,18 @@ public final class ManagementOperations {
             }
             case LIST_QUEUES:
                 return listQueues(request.correlationId());
+            case STATS:
+                return new ManageResult(request.correlationId(), 1, agent.destinationAdmin().statisticsJson());
+            case CREATE_QUEUE: {
+                boolean created = agent.destinationAdmin().createQueue(request.queue());
+                return new ManageResult(request.correlationId(), created ? 1 : 0,
+                        (created ? "created queue " : "queue exists already: ") + request.queue());
+            }
+            case PAUSE, RESUME: {
+                agent.destinationAdmin().setPaused(request.queue(), op.equals(PAUSE));
+                return new ManageResult(request.correlationId(), 1, (op.equals(PAUSE) ? "paused" : "resumed")
+                        + " delivery of " + request.queue());
+            }
             default:
                 throw new BrokerException(ErrorCode.UNSUPPORTED, "unknown management operation '" + op
                         + "'; known: " + String.join(", ", OPERATIONS));

@@ -59,6 +59,7 @@ final class MessageMover {
         agent.retention().left(from, ref, org.ternmq.broker.persistence.RetainedRecord.DEAD_LETTERED,
                 "dead-lettered to " + dlq.name() + " after " + ref.deliveryCount + " delivery attempts"
                 + (failure == null ? "" : " (last failure: " + failure + ")"));
+        from.counters.deadLettered++;
         moveTo(dlq, ref, props);
     }
 
@@ -74,6 +75,7 @@ final class MessageMover {
 
     /** A message found expired: it is never delivered; it moves to the expiry destination or is dropped. */
     void expired(MessageRef ref, MessageQueue from) {
+        from.counters.expired++;
         DestinationPolicy p = from.policy();
         String target = p.expiryDestination();
         MessageQueue expiry = target.isEmpty() ? null : agent.queueNamed(target, p.autoCreateExpiry());

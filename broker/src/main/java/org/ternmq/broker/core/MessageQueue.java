@@ -83,6 +83,9 @@ final class MessageQueue {
     private int nextConsumer;
     private long wakeUpAt = Long.MAX_VALUE;
     private boolean deleted;
+    /** Delivery paused by an operator: messages keep arriving and waiting. */
+    private boolean paused;
+    final DestinationCounters counters = new DestinationCounters();
     /** Store ids of the refs paged out, oldest first. */
     private LongRing paged = new LongRing();
     /** Messages waiting on the heap ({@code ready} and {@code scheduled}), and their estimated heap bytes. */
@@ -125,6 +128,23 @@ final class MessageQueue {
         return paged.size();
     }
 
+    /** Messages on the heap waiting for their delivery time or redelivery delay. */
+    int scheduledCount() {
+        return scheduled.size();
+    }
+
+    boolean isPaused() {
+        return paused;
+    }
+
+    /** Pauses or resumes delivery to consumers (an operator's decision; not stored: a restart resumes). */
+    void setPaused(boolean paused) {
+        this.paused = paused;
+        if (!paused) {
+            dispatch();
+        }
+    }
+
     List<BrokerConsumer> consumers() {
         return consumers;
     }
@@ -145,6 +165,7 @@ final class MessageQueue {
         if (deleted) {
             return;
         }
+        counters.enqueued++;
         if (ref.isStored() && (!paged.isEmpty() || !hasRoomFor(ref))) {
             paged.addLast(ref.refId);
             agent.storeWriter().pagedOut(ref);
@@ -166,6 +187,7 @@ final class MessageQueue {
      */
     void appendStored(long refId) {
         if (!deleted) {
+            counters.enqueued++;
             paged.addLast(refId);
             requestPageIn();
         }
@@ -445,7 +467,7 @@ final class MessageQueue {
     private void dispatchReady() {
         long now = agent.now();
         promoteDue(now);
-        if (consumers.isEmpty() || ready.isEmpty() || !anyCredit()) {
+        if (paused || consumers.isEmpty() || ready.isEmpty() || !anyCredit()) {
             return;
         }
         Set<String> blockedGroups = null;
@@ -484,6 +506,7 @@ final class MessageQueue {
             }
             it.remove();
             released(ref);
+            counters.delivered++;
             consumer.deliver(ref, this);
             if (!anyCredit()) {
                 break;

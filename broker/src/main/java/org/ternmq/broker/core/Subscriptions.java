@@ -128,6 +128,16 @@ final class Subscriptions {
         return false;
     }
 
+    /** Deletes the durable subscription whose queue is {@code queue}, if there is one. */
+    void deleteByQueue(MessageQueue queue) {
+        for (Subscription s : new java.util.ArrayList<>(byKey.values())) {
+            if (s.queue == queue) {
+                delete(s);
+                return;
+            }
+        }
+    }
+
     private void delete(Subscription s) {
         if (s.key != null) {
             byKey.remove(s.key, s);

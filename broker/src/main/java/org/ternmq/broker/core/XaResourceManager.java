@@ -592,6 +592,17 @@ final class XaResourceManager {
 
     // ---- operators ------------------------------------------------------------------------------
 
+    /** Adds the messages held (acknowledged, not yet committed) by every branch to {@code counts}, per queue. */
+    void countHeld(Map<MessageQueue, int[]> counts) {
+        for (XaBranch b : branches.values()) {
+            for (XaBranch.Held h : b.held) {
+                if (h.queue() != null) {
+                    counts.computeIfAbsent(h.queue(), q -> new int[1])[0]++;
+                }
+            }
+        }
+    }
+
     /** Prepared branches, oldest first, one line each: Xid, age, what it holds. */
     List<String> listPrepared() {
         List<String> lines = new ArrayList<>();

@@ -48,4 +48,34 @@ public interface BrokerManagementMBean {
 
     /** Rolls back a waiting half-message. */
     String rollbackHalf(String id);
+
+    /** Milliseconds since the broker started. */
+    long getUptime();
+
+    /** The broker's version. */
+    String getVersion();
+
+    /** Open client connections. */
+    int getConnections();
+
+    /** Open sessions over all connections. */
+    int getSessions();
+
+    /** Bytes of waiting messages held on the heap. */
+    long getMemoryBytes();
+
+    /** The max-memory limit, in bytes. */
+    long getMaxMemory();
+
+    /** "healthy", or "fenced: why" once the store refuses writes after an I/O error. */
+    String getStoreState();
+
+    /** XA branches prepared and waiting for their transaction manager. */
+    int getPreparedBranches();
+
+    /** Queues and durable subscriptions. */
+    int getDestinationCount();
+
+    /** Creates a queue; false when it existed already. */
+    boolean createQueue(String name);
 }

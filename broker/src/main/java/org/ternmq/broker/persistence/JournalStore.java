@@ -61,6 +61,11 @@ public final class JournalStore implements MessageStore {
     }
 
     @Override
+    public org.ternmq.store.JournalStats journalStats() {
+        return journal.stats();
+    }
+
+    @Override
     public String fencedReason() {
         if (journal.isFenced()) {
             return "the journal in " + journal.config().directory() + " is fenced after an I/O error";

@@ -18,6 +18,11 @@ public interface MessageStore extends AutoCloseable {
     /** Why the store refuses writes after an I/O error, or null while it is healthy. */
     String fencedReason();
 
+    /** The journal's counters (appends, forces, compactions, reads), or null for a store without a journal. */
+    default org.ternmq.store.JournalStats journalStats() {
+        return null;
+    }
+
     /** A new id, unique across restarts, for a queue, a message, a reference or a record. */
     long nextId();
 

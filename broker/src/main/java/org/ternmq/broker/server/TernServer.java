@@ -24,6 +24,21 @@ public final class TernServer {
     private TernServer() {
     }
 
+    /** A command with its own parser: {@code static int run(String[] args, PrintStream out, PrintStream err)}. */
+    @FunctionalInterface
+    interface PlainCommand {
+        int run(String[] args, PrintStream out, PrintStream err) throws Exception;
+    }
+
+    /**
+     * Commands with their own parsers, by their first word. Register self-contained commands here, e.g.
+     * {@code Map.entry("user", UserCommand::run)} for {@code tern user add|remove|passwd}; picocli commands
+     * go in {@code org.ternmq.broker.cli.TernCli#commandLine}.
+     */
+    static final Map<String, PlainCommand> PLAIN_COMMANDS = Map.ofEntries(
+            Map.entry("admin", AdminCommand::run),
+            Map.entry("user", UserCommand::run));
+
     public static void main(String[] args) throws Exception {
         int status = run(args, System.out, System.err);
         if (status != 0) {
@@ -33,11 +48,14 @@ public final class TernServer {
 
     /** Runs the server until the JVM is asked to stop; returns an exit status for bad usage. */
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        if (args.length > 0 && args[0].equals("admin")) {
-            return AdminCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        if (args.length > 0 && PLAIN_COMMANDS.containsKey(args[0])) {
+            return PLAIN_COMMANDS.get(args[0]).run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
         }
-        if (args.length > 0 && args[0].equals("user")) {
-            return UserCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
+        if (args.length > 0 && args[0].equals("start")) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        } else if (args.length > 0 && (args[0].equals("--version") || args[0].equals("-V")
+                || org.ternmq.broker.cli.TernCli.commands().contains(args[0]))) {
+            return org.ternmq.broker.cli.TernCli.run(args, out, err);
         }
         Parsed values;
         try {
@@ -59,6 +77,9 @@ public final class TernServer {
         } catch (IllegalArgumentException e) {
             err.println("tern: " + e.getMessage());
             return 2;
+        } catch (java.io.IOException e) {
+            err.println("tern: " + e.getMessage());
+            return 2;
         }
         org.ternmq.broker.replication.ReplicationConfig replication;
         String backupOf = values.values().get(BrokerSetting.BACKUP_OF).trim();
@@ -78,6 +99,11 @@ public final class TernServer {
             err.println("tern: the data directory " + config.dataDirectory().toAbsolutePath()
                     + " is in use by another broker (" + e.getMessage() + ")");
             return 1;
+        } catch (java.nio.file.FileSystemException e) {
+            err.println("tern: cannot use the data directory " + config.dataDirectory().toAbsolutePath() + ": "
+                    + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()) + " ("
+                    + e.getFile() + "); choose another with --data-dir");
+            return 1;
         } catch (java.net.BindException e) {
             err.println("tern: cannot listen on " + config.host() + ":" + config.tcpPort() + ": " + e.getMessage()
                     + " (is another broker running? choose another port with --port)");
@@ -90,6 +116,9 @@ public final class TernServer {
             stopped.countDown();
         }, "tern-shutdown"));
         out.println("Tern is running. Connection URL: " + broker.tcpUrl() + "  (Ctrl-C stops it)");
+        if (broker.managementUrl() != null) {
+            out.println("Management: " + broker.managementUrl() + "  (metrics: " + broker.managementUrl() + "metrics)");
+        }
         stopped.await();
         return 0;
     }
@@ -183,7 +212,7 @@ public final class TernServer {
     }
 
     static long stopTimeout(Map<BrokerSetting, String> v) {
-        long millis = longValue(BrokerSetting.STOP_TIMEOUT, v);
+        long millis = Units.millis(v.get(BrokerSetting.STOP_TIMEOUT));
         if (millis < 1) {
             throw new IllegalArgumentException("--" + BrokerSetting.STOP_TIMEOUT.key() + " must be at least 1 (ms), was "
                     + millis);
@@ -276,24 +305,28 @@ public final class TernServer {
 
     static BrokerConfig toConfig(Parsed parsed) throws java.io.IOException {
         Map<BrokerSetting, String> v = parsed.values();
+        Values values = new Values(v);
         BrokerConfig.Builder b = BrokerConfig.builder()
                 .policies(parsed.policies())
                 .permissions(parsed.permissions())
-                .expiryScanPeriod(integer(BrokerSetting.EXPIRY_SCAN_PERIOD, v))
-                .xaTimeout(longValue(BrokerSetting.XA_TIMEOUT, v))
-                .persistence(bool(BrokerSetting.PERSISTENCE, v))
-                .maxMemory(longValue(BrokerSetting.MAX_MEMORY, v))
-                .syncPolicy(choice(org.ternmq.store.SyncPolicy.class, BrokerSetting.SYNC_POLICY, v))
-                .journalSegmentSize(integer(BrokerSetting.JOURNAL_SEGMENT_SIZE, v))
-                .journalIoMode(choice(org.ternmq.store.IoMode.class, BrokerSetting.JOURNAL_IO_MODE, v))
+                .expiryScanPeriod(values.duration(BrokerSetting.EXPIRY_SCAN_PERIOD))
+                .xaTimeout(values.duration(BrokerSetting.XA_TIMEOUT))
+                .persistence(values.bool(BrokerSetting.PERSISTENCE))
+                .maxMemory(values.size(BrokerSetting.MAX_MEMORY))
+                .syncPolicy(values.choice(org.ternmq.store.SyncPolicy.class, BrokerSetting.SYNC_POLICY))
+                .journalSegmentSize((int) values.intSize(BrokerSetting.JOURNAL_SEGMENT_SIZE))
+                .journalIoMode(values.choice(org.ternmq.store.IoMode.class, BrokerSetting.JOURNAL_IO_MODE))
                 .name(v.get(BrokerSetting.NAME))
                 .host(v.get(BrokerSetting.HOST))
-                .tcpPort(integer(BrokerSetting.PORT, v))
+                .tcpPort(values.integer(BrokerSetting.PORT))
                 .dataDirectory(Path.of(v.get(BrokerSetting.DATA_DIRECTORY)))
-                .loginFailureDelay(longValue(BrokerSetting.LOGIN_FAILURE_DELAY, v))
-                .handshakeTimeout(longValue(BrokerSetting.HANDSHAKE_TIMEOUT, v))
-                .maxFrameLength(integer(BrokerSetting.MAX_FRAME_LENGTH, v))
-                .producerWindow(integer(BrokerSetting.PRODUCER_WINDOW, v));
+                .loginFailureDelay(values.duration(BrokerSetting.LOGIN_FAILURE_DELAY))
+                .handshakeTimeout(values.duration(BrokerSetting.HANDSHAKE_TIMEOUT))
+                .maxFrameLength((int) values.intSize(BrokerSetting.MAX_FRAME_LENGTH))
+                .producerWindow((int) values.intSize(BrokerSetting.PRODUCER_WINDOW))
+                .managementPort(values.integer(BrokerSetting.MANAGEMENT_PORT))
+                .managementHost(v.get(BrokerSetting.MANAGEMENT_HOST));
+        values.duration(BrokerSetting.STOP_TIMEOUT);
         if (!v.get(BrokerSetting.TLS_KEY_STORE).isBlank() || !v.get(BrokerSetting.TLS_CERTIFICATE).isBlank()) {
             b.tls(new org.ternmq.broker.security.TlsSettings(path(v, BrokerSetting.TLS_KEY_STORE),
                     text(v, BrokerSetting.TLS_KEY_STORE_PASSWORD), path(v, BrokerSetting.TLS_CERTIFICATE),
@@ -303,11 +336,13 @@ public final class TernServer {
                     v.get(BrokerSetting.TLS_CERTIFICATE_USER).trim()));
         }
         if (!v.get(BrokerSetting.ALLOW_ANONYMOUS).isBlank()) {
-            b.allowAnonymous(bool(BrokerSetting.ALLOW_ANONYMOUS, v));
+            b.allowAnonymous(values.bool(BrokerSetting.ALLOW_ANONYMOUS));
         }
         String users = v.get(BrokerSetting.USERS_FILE).trim();
         String moduleClass = v.get(BrokerSetting.LOGIN_MODULE).trim();
-        if (!moduleClass.isEmpty()) {
+        if (!users.isEmpty() && !java.nio.file.Files.isRegularFile(Path.of(users))) {
+            values.problems.add("--" + BrokerSetting.USERS_FILE.key() + ": the users file " + users + " does not exist");
+        } else if (!moduleClass.isEmpty()) {
             Map<String, String> options = new LinkedHashMap<>(parsed.loginOptions());
             if (!users.isEmpty()) {
                 options.putIfAbsent("file", users);
@@ -315,6 +350,9 @@ public final class TernServer {
             b.loginModule(LoginModule.load(moduleClass, options));
         } else if (!users.isEmpty()) {
             b.loginModule(new FileLoginModule(UsersFile.read(Path.of(users))));
+        }
+        if (!values.problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", values.problems));
         }
         return b.build();
     }
@@ -331,6 +369,70 @@ public final class TernServer {
 
     private static List<String> list(Map<BrokerSetting, String> v, BrokerSetting s) {
         return java.util.Arrays.stream(v.get(s).split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    /** Reads typed values, collecting every problem (with the setting's key) instead of stopping at the first. */
+    private static final class Values {
+        final List<String> problems = new ArrayList<>();
+        private final Map<BrokerSetting, String> v;
+
+        Values(Map<BrokerSetting, String> v) {
+            this.v = v;
+        }
+
+        int integer(BrokerSetting s) {
+            try {
+                return TernServer.integer(s, v);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return 0;
+            }
+        }
+
+        long duration(BrokerSetting s) {
+            try {
+                return Units.millis(v.get(s));
+            } catch (IllegalArgumentException e) {
+                problems.add("--" + s.key() + " " + e.getMessage());
+                return 1000;
+            }
+        }
+
+        long size(BrokerSetting s) {
+            try {
+                return Units.bytes(v.get(s));
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                problems.add("--" + s.key() + " " + e.getMessage());
+                return 0;
+            }
+        }
+
+        long intSize(BrokerSetting s) {
+            long bytes = size(s);
+            if (bytes > Integer.MAX_VALUE) {
+                problems.add("--" + s.key() + " must be below 2GiB, was '" + v.get(s) + "'");
+                return 0;
+            }
+            return bytes;
+        }
+
+        boolean bool(BrokerSetting s) {
+            try {
+                return TernServer.bool(s, v);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return true;
+            }
+        }
+
+        <E extends Enum<E>> E choice(Class<E> type, BrokerSetting s) {
+            try {
+                return TernServer.choice(type, s, v);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+                return type.getEnumConstants()[0];
+            }
+        }
     }
 
     private static int integer(BrokerSetting s, Map<BrokerSetting, String> v) {
@@ -370,7 +472,13 @@ public final class TernServer {
     }
 
     static void printHelp(PrintStream out) {
-        out.println("Usage: tern [options]            (tern admin --help: management; tern user --help: the users file)");
+        out.println("Usage: tern [start] [options]    starts a broker");
+        out.println("       tern COMMAND [options]    works on a running broker: send, receive, browse, queue, topic,");
+        out.println("                                 subscription, connection, move, purge, dlq, stat, xa, half,");
+        out.println("                                 find-messages, trace-message, replay, admin (tern COMMAND --help)");
+        out.println("       tern admin OPERATION      the management operations by name (tern admin --help)");
+        out.println("       tern --version");
+        out.println("       tern user add|remove|passwd|migrate|list   manages the users file (tern user --help)");
         out.println("Starts a Tern broker. With no options it listens on 127.0.0.1:61616 and keeps its data in ./tern-data.");
         out.println();
         out.println("Options:");

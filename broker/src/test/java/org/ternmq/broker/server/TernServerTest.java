@@ -57,7 +57,7 @@ class TernServerTest {
         assertThat(run("--stop-timeout", "0")).isEqualTo(2);
         assertThat(err()).contains("--stop-timeout must be at least 1 (ms), was 0");
         assertThat(run("--stop-timeout", "soon")).isEqualTo(2);
-        assertThat(err()).contains("--stop-timeout must be a whole number");
+        assertThat(err()).contains("--stop-timeout must be a duration such as 30s");
         assertThat(run("stray")).isEqualTo(2);
         assertThat(err()).contains("unexpected argument 'stray'");
     }
@@ -87,5 +87,45 @@ class TernServerTest {
         assertThat(err()).contains("max-delivery-attempts: must be a whole number");
         assertThat(run("--config", dir.resolve("missing.properties").toString())).isEqualTo(2);
         assertThat(err()).contains("does not exist");
+    }
+
+    @Test
+    void sizesAndDurationsTakeUnits() throws Exception {
+        org.ternmq.broker.BrokerConfig c = TernServer.toConfig(TernServer.parse(new String[] {
+            "--max-frame-length", "4MiB", "--journal-segment-size", "64 MiB", "--producer-window", "512KiB",
+            "--max-memory", "1GB", "--xa-timeout", "2m", "--expiry-scan-period", "500ms", "--data-dir", dir.toString()}));
+        assertThat(c.maxFrameLength()).isEqualTo(4 * 1024 * 1024);
+        assertThat(c.journalSegmentSize()).isEqualTo(64 * 1024 * 1024);
+        assertThat(c.producerWindow()).isEqualTo(512 * 1024);
+        assertThat(c.maxMemory()).isEqualTo(1_000_000_000L);
+        assertThat(c.xaTimeout()).isEqualTo(120_000);
+        assertThat(c.expiryScanPeriod()).isEqualTo(500);
+        assertThat(TernServer.stopTimeout(TernServer.parse(new String[] {"--stop-timeout", "30s"}).values())).isEqualTo(30_000);
+    }
+
+    @Test
+    void everyBadValueIsReportedInOnePassByItsKey() throws Exception {
+        Path config = dir.resolve("bad.properties");
+        Files.writeString(config, "port=sixty\nmax-frame-length=8 parsecs\nxa-timeout=soon\n");
+        assertThat(run("--config", config.toString(), "--sync-policy", "sometimes", "--allow-anonymous", "maybe"))
+                .isEqualTo(2);
+        assertThat(err()).contains("--port must be a whole number, was 'sixty'")
+                .contains("--max-frame-length must be a size such as 8MiB")
+                .contains("--xa-timeout must be a duration such as 30s")
+                .contains("--sync-policy must be one of").contains("--allow-anonymous must be true or false");
+        assertThat(err().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aMissingUsersFileOrAnUnusableDataDirectoryIsOneLine() throws Exception {
+        assertThat(run("--users", dir.resolve("nobody.properties").toString(), "--port", "-1")).isEqualTo(2);
+        assertThat(err()).isEqualTo("tern: --users: the users file " + dir.resolve("nobody.properties")
+                + " does not exist\n");
+        err.reset();
+        Path notADirectory = Files.writeString(dir.resolve("a-file"), "x");
+        assertThat(run("--data-dir", notADirectory.toString(), "--port", "0")).isEqualTo(1);
+        assertThat(err()).startsWith("tern: cannot use the data directory " + notADirectory.toAbsolutePath())
+                .endsWith("choose another with --data-dir\n");
+        assertThat(err().lines().count()).isEqualTo(1);
     }
 }

@@ -1,0 +1,71 @@
+package org.ternmq.store;
+
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
+
+/**
+ * What a journal has done since it was opened, for metrics: frames appended and their bytes, forces (and,
+ * through an optional listener, how long each took), segments compacted, records read back.
+ *
+ * <p>Threads: the appender thread is the only writer of the appender's counters (plain volatile fields, one
+ * writer); reads come from any thread (a {@link LongAdder}). Any thread may read.
+ */
+public final class JournalStats {
+
+    private volatile long appends;
+    private volatile long appendedBytes;
+    private volatile long forces;
+    private volatile long compactions;
+    private final LongAdder reads = new LongAdder();
+    private volatile LongConsumer forceNanosListener = nanos -> { };
+
+    /** Frames written (records and control frames, compaction's relocations included). */
+    public long appends() {
+        return appends;
+    }
+
+    /** Bytes of the frames written, aligned as on disk. */
+    public long appendedBytes() {
+        return appendedBytes;
+    }
+
+    /** Forces of written data to the device (one per batch that needed it, however many files were dirty). */
+    public long forces() {
+        return forces;
+    }
+
+    /** Segments compacted (their live frames relocated) since the journal was opened. */
+    public long compactions() {
+        return compactions;
+    }
+
+    /** Records read back by id (paging in, history), since the journal was opened. */
+    public long reads() {
+        return reads.sum();
+    }
+
+    /** Hands the duration of each later force, in nanoseconds, to {@code listener} (on the appender thread). */
+    public void onForce(LongConsumer listener) {
+        this.forceNanosListener = listener == null ? nanos -> { } : listener;
+    }
+
+    // ---- updates, appender thread only (reads: any thread)
+
+    void appended(int alignedBytes) {
+        appends++;
+        appendedBytes += alignedBytes;
+    }
+
+    void forced(long nanos) {
+        forces++;
+        forceNanosListener.accept(nanos);
+    }
+
+    void compacted() {
+        compactions++;
+    }
+
+    void read() {
+        reads.increment();
+    }
+}
