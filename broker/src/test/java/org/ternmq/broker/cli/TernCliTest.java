@@ -291,7 +291,7 @@ class TernCliTest {
             assertThat(err()).contains("invalid user name or password");
             BrokerOptions.environment = name -> name.equals("TERN_PASSWORD") ? "app" : null;
             assertThat(tern("queue", "list", "--url", securedUrl, "--user", "app")).isEqualTo(1);
-            assertThat(err()).contains("may not manage the broker");
+            assertThat(err()).contains("lacks permission 'manage'");
             assertThat(tern("send", "q", "x", "--url", securedUrl, "--user", "app")).isZero();
             BrokerOptions.environment = name -> null;
             // no terminal in a test: no prompt either
