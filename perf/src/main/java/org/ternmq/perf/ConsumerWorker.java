@@ -96,7 +96,9 @@ final class ConsumerWorker implements Runnable {
             return;
         }
         long sentNanos = message.getLongProperty(ProducerWorker.SENT_NANOS);
-        if (clock.measuring(sentNanos)) {
+        boolean measured = message.propertyExists(ProducerWorker.MEASURED)
+                ? message.getBooleanProperty(ProducerWorker.MEASURED) : clock.measuring(sentNanos);
+        if (measured) {
             received.recordMeasured(now, now - sentNanos);
         } else {
             received.recordWarmup();

@@ -110,7 +110,7 @@ class PerfToolRunTest {
         assertThat(run.status).as(run.toString()).isEqualTo(PerfTool.OK);
         long measured = Long.parseLong(run.result.get("sent"));
         long total = Long.parseLong(run.result.get("sent_total"));
-        assertThat(measured).isPositive();
+        assertThat(measured).as(run.toString()).isPositive();
         assertThat(total).isGreaterThan(measured);
         assertThat(run.result.get("received_total")).isEqualTo(run.result.get("sent_total"));
         assertThat(run.out).contains("in warm-up");

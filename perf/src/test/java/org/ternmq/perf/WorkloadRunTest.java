@@ -110,6 +110,18 @@ class WorkloadRunTest {
     }
 
     @Test
+    void aPacedProducerThatCannotKeepItsRateStillReportsLatenciesFromTheDueTimes() {
+        Run run = run("S6", "--url", broker.tcpUrl(), "--queue", "s6-behind", "--rate", "1000000", "--warmup", "0.3",
+                "--duration", "0.5");
+
+        assertThat(run.status).as(run.toString()).isEqualTo(PerfTool.OK);
+        assertThat(Long.parseLong(run.result.get("sent"))).isPositive();
+        assertThat(run.result.get("received")).isEqualTo(run.result.get("sent"));
+        // due every microsecond, sent far later: the latency from the due time grows past the warm-up's length
+        assertThat(Double.parseDouble(run.result.get("e2e_max_ms"))).isGreaterThan(300);
+    }
+
+    @Test
     void loopbackProbeReportsRoundTripsPerSecond() {
         Run run = run("loopback-probe", "--duration", "0.2");
 

@@ -113,6 +113,43 @@ abstract class JournalContract {
     }
 
     @Test
+    void readAllReturnsWhatReadReturnsInTheCallersOrderAcrossSegments() throws IOException {
+        Journal j = open();
+        for (long id = 1; id <= 300; id++) {
+            j.add(id, (byte) (id % 5), payload(id, 0, (int) (id * 37 % 3000)), false);
+        }
+        for (long id = 10; id <= 300; id += 10) {
+            j.update(id, (byte) 9, payload(id, 1, 500), false); // a newer version, later in the journal
+        }
+        for (long id = 7; id <= 300; id += 50) {
+            j.delete(id, false);
+        }
+        j.add(301, (byte) 1, payload(301, 0, 10), true).join();
+        long[] ids = new long[320];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = ((i * 131L) % 320) + 1; // every id 1..320 once, shuffled; 302..320 were never written
+        }
+
+        JournalRecord[] all = j.readAll(ids);
+
+        assertThat(all).hasSize(ids.length);
+        int present = 0;
+        for (int i = 0; i < ids.length; i++) {
+            Optional<JournalRecord> one = j.read(ids[i]);
+            if (one.isEmpty()) {
+                assertThat(all[i]).as("record %d", ids[i]).isNull();
+                continue;
+            }
+            present++;
+            assertThat(all[i]).as("record %d", ids[i]).isNotNull();
+            assertThat(all[i].id()).isEqualTo(ids[i]);
+            assertThat(all[i].userType()).isEqualTo(one.get().userType());
+            assertThat(toArray(all[i].payload())).isEqualTo(toArray(one.get().payload()));
+        }
+        assertThat(present).isEqualTo(301 - 6);
+    }
+
+    @Test
     void updateReplacesAndDeleteRemoves() throws IOException {
         Journal j = open();
         j.add(1, (byte) 1, payload(1, 0, 10), true);

@@ -92,6 +92,8 @@ final class MessageQueue {
     private int residentCount;
     private long residentBytes;
     private boolean pageInScheduled;
+    /** The heap size of the last message paged in, to size the next read (0 before the first). */
+    private long lastPagedInHeapSize;
 
     MessageQueue(String name, Address origin, DestinationPolicy policy, BrokerAgent agent, long storeId) {
         this.storeId = storeId;
@@ -259,6 +261,21 @@ final class MessageQueue {
         }
     }
 
+    /**
+     * How many paged refs the next read may bring back without going past the heap limits: by count exactly,
+     * by bytes as many as fit at the size of the last one paged in (one while that is unknown). At least one.
+     */
+    private int pageInRoom() {
+        if (residentCount == 0) {
+            return lastPagedInHeapSize == 0 ? 1 : (int) Math.max(1, Math.min(policy.maxMemoryMessages(),
+                    policy.maxMemoryBytes() / lastPagedInHeapSize));
+        }
+        long byCount = (long) policy.maxMemoryMessages() - residentCount;
+        long byBytes = lastPagedInHeapSize == 0 ? 1
+                : (policy.maxMemoryBytes() - residentBytes + lastPagedInHeapSize - 1) / lastPagedInHeapSize;
+        return (int) Math.max(1, Math.min(Math.min(byCount, byBytes), Integer.MAX_VALUE));
+    }
+
     /** Reads one bounded step of paged refs back; schedules the next step while there is room. */
     private void pageInStep() {
         pageInScheduled = false;
@@ -269,22 +286,31 @@ final class MessageQueue {
         long bytes = 0;
         while (!paged.isEmpty() && read < Pager.STEP_MESSAGES && bytes < Pager.STEP_BYTES
                 && (residentCount == 0 || hasRoom())) {
-            long refId = paged.removeFirst();
-            MessageRef ref;
+            // a batch read together, in journal order (the bytes limit is checked between batches)
+            int batch = Math.min(Math.min(Pager.READ_BATCH, paged.size()),
+                    Math.min(Pager.STEP_MESSAGES - read, pageInRoom()));
+            long[] refIds = new long[batch];
+            for (int i = 0; i < batch; i++) {
+                refIds[i] = paged.get(i);
+            }
+            MessageRef[] refs;
             try {
-                ref = agent.pager().pageIn(refId);
+                refs = agent.pager().pageIn(refIds);
             } catch (java.io.UncheckedIOException | IllegalStateException e) {
-                paged.addFirst(refId);
                 LOG.error("{}: could not page messages in from the store, trying again in {} ms: {}", name,
                         PAGE_IN_RETRY_MILLIS, e.toString());
                 pageInScheduled = true;
                 agent.schedule(PAGE_IN_RETRY_MILLIS, this::pageInStep);
                 return;
             }
-            read++;
-            if (ref != null) {
-                bytes += ref.message.size();
-                hold(ref);
+            for (MessageRef ref : refs) {
+                paged.removeFirst();
+                read++;
+                if (ref != null) {
+                    bytes += ref.message.size();
+                    lastPagedInHeapSize = ref.heapSize();
+                    hold(ref);
+                }
             }
         }
         if (!paged.isEmpty() && hasRoom()) {

@@ -323,6 +323,10 @@ final class StoreWriter {
     }
 
     /** The paged-out ref {@code refId} if its batch is not written yet (it is then forgotten here), or null. */
+    boolean isUnwritten(long refId) {
+        return unwritten.containsKey(refId);
+    }
+
     MessageRef takeUnwritten(long refId) {
         return unwritten.remove(refId);
     }

@@ -132,6 +132,33 @@ public final class JournalStore implements MessageStore {
     }
 
     @Override
+    public StoredRef[] readRefs(long[] refIds) {
+        // each queued record with the delivery record that may follow it (id + 1), read together in journal order
+        long[] ids = new long[refIds.length * 2];
+        for (int i = 0; i < refIds.length; i++) {
+            ids[2 * i] = refIds[i];
+            ids[2 * i + 1] = refIds[i] + 1;
+        }
+        JournalRecord[] records = journal.readAll(ids);
+        StoredRef[] result = new StoredRef[refIds.length];
+        for (int i = 0; i < refIds.length; i++) {
+            JournalRecord record = records[2 * i];
+            if (record == null) {
+                continue;
+            }
+            if (record.userType() == StoreRecordDescriptor.QUEUED) {
+                StoredRef queued = StoreRecordDescriptor.decodeQueued(refIds[i], record.payload());
+                JournalRecord delivery = records[2 * i + 1];
+                result[i] = delivery != null && delivery.userType() == StoreRecordDescriptor.DELIVERY
+                        ? StoreRecordDescriptor.withDelivery(queued, delivery.payload()) : queued;
+            } else {
+                result[i] = readRef(refIds[i]); // a ref of a message stored apart: rare, read alone
+            }
+        }
+        return result;
+    }
+
+    @Override
     public RetainedRecord readRetained(long recordId) {
         Optional<JournalRecord> found = journal.read(recordId);
         if (found.isEmpty() || found.get().userType() != StoreRecordDescriptor.RETAINED) {

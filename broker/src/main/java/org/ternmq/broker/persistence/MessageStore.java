@@ -51,6 +51,18 @@ public interface MessageStore extends AutoCloseable {
     StoredRef readRef(long refId);
 
     /**
+     * {@link #readRef} for each of {@code refIds}, in the same order (null where one is missing); a store may
+     * read them together, in its own order (a paged backlog is read back in journal order, in large reads).
+     */
+    default StoredRef[] readRefs(long[] refIds) {
+        StoredRef[] result = new StoredRef[refIds.length];
+        for (int i = 0; i < refIds.length; i++) {
+            result[i] = readRef(refIds[i]);
+        }
+        return result;
+    }
+
+    /**
      * Reads a retained message back whole (lifecycle and message).
      *
      * @return the record, or null when it is not stored
