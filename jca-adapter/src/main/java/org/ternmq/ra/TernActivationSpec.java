@@ -74,7 +74,9 @@ public class TernActivationSpec implements ActivationSpec, ResourceAdapterAssoci
             if (blank(subscriptionName)) {
                 problems.add("subscriptionName: a durable subscription needs a name");
             }
-            if (!shares() && blank(clientId) && (adapter() == null || adapter().getClientId() == null)) {
+            // a factory named by connectionFactoryLookup may carry the client id (checked when activated)
+            if (!shares() && blank(clientId) && blank(connectionFactoryLookup)
+                    && (adapter() == null || adapter().getClientId() == null)) {
                 problems.add("clientId: an unshared durable subscription needs a client id (or shareSubscriptions=true)");
             }
         }
@@ -184,7 +186,12 @@ public class TernActivationSpec implements ActivationSpec, ResourceAdapterAssoci
 
     /** The adapter's connection settings with this activation's over them. */
     ConnectionSettings settings(TernResourceAdapter ra) {
-        return ra.settings().overriddenBy(connectionUrl, user, password, clientId);
+        return settingsOver(ra.settings());
+    }
+
+    /** {@code base} (the adapter's, or those of the factory named by connectionFactoryLookup) with this activation's over them. */
+    ConnectionSettings settingsOver(ConnectionSettings base) {
+        return base.overriddenBy(connectionUrl, user, password, clientId);
     }
 
     int reconnectAttempts(TernResourceAdapter ra) {

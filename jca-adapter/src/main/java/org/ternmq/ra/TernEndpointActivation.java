@@ -61,7 +61,7 @@ final class TernEndpointActivation {
     private final TernResourceAdapter adapter;
     private final MessageEndpointFactory factory;
     private final TernActivationSpec spec;
-    private final ConnectionSettings settings;
+    private ConnectionSettings settings;
     private final Object lock = new Object();
     private Destination destination;
     private boolean transacted;
@@ -84,6 +84,7 @@ final class TernEndpointActivation {
      * @throws ResourceException when the destination cannot be found or does not fit the activation
      */
     void start() throws ResourceException {
+        settings = resolveSettings();
         destination = resolveDestination();
         spec.validateFor(destination instanceof Topic && !(destination instanceof Queue));
         try {
@@ -93,6 +94,34 @@ final class TernEndpointActivation {
         }
         // never on the activating thread: a container may refuse createEndpoint there, and may wait on it
         adapter.runWork(() -> connectUntilDone(0), "tern-activation-connect");
+    }
+
+    /**
+     * The adapter's settings, or, with {@code connectionFactoryLookup}, those of the named factory of this adapter
+     * (its URL, user, password and client id: an MDB's durable subscription takes the factory's client id); the
+     * activation's own properties over either.
+     */
+    private ConnectionSettings resolveSettings() throws ResourceException {
+        String lookup = spec.getConnectionFactoryLookup();
+        if (lookup == null || lookup.isBlank()) {
+            return spec.settings(adapter);
+        }
+        Object found;
+        try {
+            found = new InitialContext().lookup(lookup.trim());
+        } catch (NamingException e) {
+            throw new ResourceException("connectionFactoryLookup '" + lookup + "' is not bound: " + e.getMessage(), e);
+        }
+        if (!(found instanceof TernRaConnectionFactory factory)) {
+            throw new ResourceException("connectionFactoryLookup '" + lookup + "' names " + found
+                    + ", not a connection factory of Tern's resource adapter");
+        }
+        ConnectionSettings resolved = spec.settingsOver(factory.settings());
+        if (spec.durable() && !spec.shares() && resolved.clientId() == null) {
+            throw new ResourceException("connectionFactoryLookup '" + lookup + "' has no client id, which an unshared "
+                    + "durable subscription needs: set clientId on the factory or the activation");
+        }
+        return resolved;
     }
 
     private Destination resolveDestination() throws ResourceException {

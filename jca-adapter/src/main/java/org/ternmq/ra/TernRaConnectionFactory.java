@@ -41,6 +41,11 @@ public class TernRaConnectionFactory implements ConnectionFactory, QueueConnecti
         this.manager = manager;
     }
 
+    /** The settings this factory's connections start from (its pool's properties over the adapter's). */
+    ConnectionSettings settings() {
+        return factory.base();
+    }
+
     private TernConnectionHandle allocate(String user, String password) throws JMSException {
         try {
             return (TernConnectionHandle) manager.allocateConnection(factory, user == null
