@@ -65,6 +65,12 @@ final class TernEndpointActivation {
     private final Object lock = new Object();
     private Destination destination;
     private boolean transacted;
+    /**
+     * Whether the subscription is a shared one: asked for ({@code shareSubscriptions}), or durable without any
+     * client id (Jakarta Messaging allows no unshared durable subscription without one; a shared durable
+     * subscription is named by its subscription name alone, as OpenMQ's adapter names such an MDB's by the bean).
+     */
+    private boolean shared;
     private XAConnection connection;
     private final List<MessageEndpoint> endpoints = new ArrayList<>();
     private boolean stopped;
@@ -85,6 +91,7 @@ final class TernEndpointActivation {
      */
     void start() throws ResourceException {
         settings = resolveSettings();
+        shared = spec.shares() || spec.durable() && settings.clientId() == null;
         destination = resolveDestination();
         spec.validateFor(destination instanceof Topic && !(destination instanceof Queue));
         try {
@@ -116,12 +123,7 @@ final class TernEndpointActivation {
             throw new ResourceException("connectionFactoryLookup '" + lookup + "' names " + found
                     + ", not a connection factory of Tern's resource adapter");
         }
-        ConnectionSettings resolved = spec.settingsOver(factory.settings());
-        if (spec.durable() && !spec.shares() && resolved.clientId() == null) {
-            throw new ResourceException("connectionFactoryLookup '" + lookup + "' has no client id, which an unshared "
-                    + "durable subscription needs: set clientId on the factory or the activation");
-        }
-        return resolved;
+        return spec.settingsOver(factory.settings());
     }
 
     private Destination resolveDestination() throws ResourceException {
@@ -153,12 +155,13 @@ final class TernEndpointActivation {
         boolean done = false;
         try {
             String clientId = settings.clientId();
-            if (clientId != null && (spec.getClientId() != null || spec.durable() && !spec.shares())) {
+            if (clientId != null && (spec.getClientId() != null || spec.durable() && !shared)) {
                 c.setClientID(clientId);
             }
             c.setExceptionListener(e -> lost(c, e));
             List<MessageEndpoint> made = new ArrayList<>();
-            for (int i = 0; i < spec.getMaxSession(); i++) {
+            boolean oneConsumer = destination instanceof Topic && !(destination instanceof Queue) && !shared;
+            for (int i = 0, n = spec.sessions(oneConsumer); i < n; i++) {
                 Session s = transacted ? c.createXASession()
                         : c.createSession(spec.dupsOk() ? Session.DUPS_OK_ACKNOWLEDGE : Session.AUTO_ACKNOWLEDGE);
                 XAResource xa = transacted ? new EnlistedXAResource(((XASession) s).getXAResource(), settings) : null;
@@ -191,10 +194,10 @@ final class TernEndpointActivation {
         if (destination instanceof Topic topic && !(destination instanceof Queue)) {
             String name = spec.getSubscriptionName();
             if (spec.durable()) {
-                return spec.shares() ? s.createSharedDurableConsumer(topic, name, selector)
+                return shared ? s.createSharedDurableConsumer(topic, name, selector)
                         : s.createDurableConsumer(topic, name, selector, false);
             }
-            return spec.shares() ? s.createSharedConsumer(topic, name, selector) : s.createConsumer(topic, selector);
+            return shared ? s.createSharedConsumer(topic, name, selector) : s.createConsumer(topic, selector);
         }
         return s.createConsumer(destination, selector);
     }
