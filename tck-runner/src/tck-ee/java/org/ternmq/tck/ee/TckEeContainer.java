@@ -21,8 +21,8 @@ import org.ternmq.tck.ee.Asadmin.AsadminException;
 
 /**
  * GlassFish with Tern as its JMS provider, for the Jakarta Messaging platform TCK: {@link #start} starts the Tern
- * broker (a child process), creates the domain with the configured port base if it has not been set up yet, runs
- * the setup file (Tern's {@code .rar}, the TCK's connection factories and destinations, the file-realm users),
+ * broker (a child process), creates the domain anew with the configured port base (one left by an earlier run is
+ * deleted: it holds that build's adapter), runs the setup file (Tern's {@code .rar}, the TCK's connection factories and destinations, the file-realm users),
  * and starts the domain; archives are deployed and undeployed with {@code asadmin}, each under the archive's name
  * without its extension; {@link #stop} stops the domain and then the broker.
  *
@@ -57,15 +57,12 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
             LOG.info("starting the Tern broker on 127.0.0.1:" + config.getBrokerPort());
             broker = TckEeBroker.start(config);
             Path domainDir = config.domainDir();
-            if (Files.isDirectory(domainDir) && !Files.exists(domainDir.resolve(SET_UP))) {
-                LOG.info("domain " + config.getDomain() + " was not set up completely: creating it again");
+            // a domain of an earlier run holds the .rar of that build: every run starts from a new domain
+            if (Files.isDirectory(domainDir)) {
+                LOG.info("deleting domain " + config.getDomain() + " of an earlier run");
                 deleteTree(domainDir);
             }
-            if (!Files.isDirectory(domainDir)) {
-                createAndSetUp(domainDir);
-            } else {
-                asadmin.local(config.getStartTimeout(), "start-domain", config.getDomain());
-            }
+            createAndSetUp(domainDir);
             exports = Files.createDirectories(config.logFile().toAbsolutePath().getParent().resolve("deployments"));
         } catch (AsadminException | IOException e) {
             stopDomainQuietly();
