@@ -42,7 +42,8 @@ public class TernActivationSpec implements ActivationSpec, ResourceAdapterAssoci
     private String subscriptionName;
     private String clientId;
     private Boolean shareSubscriptions = false;
-    private Integer maxSession = 10;
+    /** Unset: {@link #DEFAULT_MAX_SESSION}, or 1 for an unshared topic subscription (which has one consumer). */
+    private Integer maxSession;
     private String user;
     private String password;
     private String connectionUrl;
@@ -70,18 +71,15 @@ public class TernActivationSpec implements ActivationSpec, ResourceAdapterAssoci
         if (!durable && !NON_DURABLE.equalsIgnoreCase(trim(subscriptionDurability))) {
             problems.add("subscriptionDurability: must be Durable or NonDurable, was '" + subscriptionDurability + "'");
         }
-        if (durable) {
-            if (blank(subscriptionName)) {
-                problems.add("subscriptionName: a durable subscription needs a name");
-            }
-            if (!shares() && blank(clientId) && (adapter() == null || adapter().getClientId() == null)) {
-                problems.add("clientId: an unshared durable subscription needs a client id (or shareSubscriptions=true)");
-            }
+        // a durable subscription without a client id (here, on the adapter or on the factory named by
+        // connectionFactoryLookup) is a shared one: see TernEndpointActivation
+        if (durable && blank(subscriptionName)) {
+            problems.add("subscriptionName: a durable subscription needs a name");
         }
         if (shares() && blank(subscriptionName)) {
             problems.add("subscriptionName: a shared subscription needs a name");
         }
-        if (maxSession == null || maxSession < 1) {
+        if (maxSession != null && maxSession < 1) {
             problems.add("maxSession: must be at least 1, was " + maxSession);
         }
         if (type != null && !type.isEmpty() || !blank(destination)) {
@@ -166,6 +164,17 @@ public class TernActivationSpec implements ActivationSpec, ResourceAdapterAssoci
         return null;
     }
 
+    /** Sessions of an activation whose maxSession is not set, when its subscription may have several consumers. */
+    static final int DEFAULT_MAX_SESSION = 10;
+
+    /** The sessions (concurrent deliveries) of an activation; {@code oneConsumer}: an unshared topic subscription. */
+    int sessions(boolean oneConsumer) {
+        if (maxSession != null) {
+            return maxSession;
+        }
+        return oneConsumer ? 1 : DEFAULT_MAX_SESSION;
+    }
+
     boolean durable() {
         return DURABLE.equalsIgnoreCase(trim(subscriptionDurability));
     }
@@ -184,7 +193,12 @@ public class TernActivationSpec implements ActivationSpec, ResourceAdapterAssoci
 
     /** The adapter's connection settings with this activation's over them. */
     ConnectionSettings settings(TernResourceAdapter ra) {
-        return ra.settings().overriddenBy(connectionUrl, user, password, clientId);
+        return settingsOver(ra.settings());
+    }
+
+    /** {@code base} (the adapter's, or those of the factory named by connectionFactoryLookup) with this activation's over them. */
+    ConnectionSettings settingsOver(ConnectionSettings base) {
+        return base.overriddenBy(connectionUrl, user, password, clientId);
     }
 
     int reconnectAttempts(TernResourceAdapter ra) {

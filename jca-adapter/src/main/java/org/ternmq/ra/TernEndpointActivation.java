@@ -61,10 +61,16 @@ final class TernEndpointActivation {
     private final TernResourceAdapter adapter;
     private final MessageEndpointFactory factory;
     private final TernActivationSpec spec;
-    private final ConnectionSettings settings;
+    private ConnectionSettings settings;
     private final Object lock = new Object();
     private Destination destination;
     private boolean transacted;
+    /**
+     * Whether the subscription is a shared one: asked for ({@code shareSubscriptions}), or durable without any
+     * client id (Jakarta Messaging allows no unshared durable subscription without one; a shared durable
+     * subscription is named by its subscription name alone, as OpenMQ's adapter names such an MDB's by the bean).
+     */
+    private boolean shared;
     private XAConnection connection;
     private final List<MessageEndpoint> endpoints = new ArrayList<>();
     private boolean stopped;
@@ -84,6 +90,8 @@ final class TernEndpointActivation {
      * @throws ResourceException when the destination cannot be found or does not fit the activation
      */
     void start() throws ResourceException {
+        settings = resolveSettings();
+        shared = spec.shares() || spec.durable() && settings.clientId() == null;
         destination = resolveDestination();
         spec.validateFor(destination instanceof Topic && !(destination instanceof Queue));
         try {
@@ -93,6 +101,29 @@ final class TernEndpointActivation {
         }
         // never on the activating thread: a container may refuse createEndpoint there, and may wait on it
         adapter.runWork(() -> connectUntilDone(0), "tern-activation-connect");
+    }
+
+    /**
+     * The adapter's settings, or, with {@code connectionFactoryLookup}, those of the named factory of this adapter
+     * (its URL, user, password and client id: an MDB's durable subscription takes the factory's client id); the
+     * activation's own properties over either.
+     */
+    private ConnectionSettings resolveSettings() throws ResourceException {
+        String lookup = spec.getConnectionFactoryLookup();
+        if (lookup == null || lookup.isBlank()) {
+            return spec.settings(adapter);
+        }
+        Object found;
+        try {
+            found = new InitialContext().lookup(lookup.trim());
+        } catch (NamingException e) {
+            throw new ResourceException("connectionFactoryLookup '" + lookup + "' is not bound: " + e.getMessage(), e);
+        }
+        if (!(found instanceof TernRaConnectionFactory factory)) {
+            throw new ResourceException("connectionFactoryLookup '" + lookup + "' names " + found
+                    + ", not a connection factory of Tern's resource adapter");
+        }
+        return spec.settingsOver(factory.settings());
     }
 
     private Destination resolveDestination() throws ResourceException {
@@ -124,12 +155,13 @@ final class TernEndpointActivation {
         boolean done = false;
         try {
             String clientId = settings.clientId();
-            if (clientId != null && (spec.getClientId() != null || spec.durable() && !spec.shares())) {
+            if (clientId != null && (spec.getClientId() != null || spec.durable() && !shared)) {
                 c.setClientID(clientId);
             }
             c.setExceptionListener(e -> lost(c, e));
             List<MessageEndpoint> made = new ArrayList<>();
-            for (int i = 0; i < spec.getMaxSession(); i++) {
+            boolean oneConsumer = destination instanceof Topic && !(destination instanceof Queue) && !shared;
+            for (int i = 0, n = spec.sessions(oneConsumer); i < n; i++) {
                 Session s = transacted ? c.createXASession()
                         : c.createSession(spec.dupsOk() ? Session.DUPS_OK_ACKNOWLEDGE : Session.AUTO_ACKNOWLEDGE);
                 XAResource xa = transacted ? new EnlistedXAResource(((XASession) s).getXAResource(), settings) : null;
@@ -162,10 +194,10 @@ final class TernEndpointActivation {
         if (destination instanceof Topic topic && !(destination instanceof Queue)) {
             String name = spec.getSubscriptionName();
             if (spec.durable()) {
-                return spec.shares() ? s.createSharedDurableConsumer(topic, name, selector)
+                return shared ? s.createSharedDurableConsumer(topic, name, selector)
                         : s.createDurableConsumer(topic, name, selector, false);
             }
-            return spec.shares() ? s.createSharedConsumer(topic, name, selector) : s.createConsumer(topic, selector);
+            return shared ? s.createSharedConsumer(topic, name, selector) : s.createConsumer(topic, selector);
         }
         return s.createConsumer(destination, selector);
     }

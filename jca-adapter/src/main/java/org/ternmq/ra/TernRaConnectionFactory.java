@@ -41,6 +41,11 @@ public class TernRaConnectionFactory implements ConnectionFactory, QueueConnecti
         this.manager = manager;
     }
 
+    /** The settings this factory's connections start from (its pool's properties over the adapter's). */
+    ConnectionSettings settings() {
+        return factory.base();
+    }
+
     private TernConnectionHandle allocate(String user, String password) throws JMSException {
         try {
             return (TernConnectionHandle) manager.allocateConnection(factory, user == null
@@ -98,11 +103,18 @@ public class TernRaConnectionFactory implements ConnectionFactory, QueueConnecti
         return createContext(userName, password, JMSContext.AUTO_ACKNOWLEDGE);
     }
 
-    /** The session mode is ignored like a session's arguments: the transaction in progress decides. */
+    /**
+     * The transaction in progress decides, as for a session's arguments; but a context asked for
+     * {@code DUPS_OK_ACKNOWLEDGE}, which Jakarta Messaging allows in a container, says so ({@code getSessionMode},
+     * as the platform TCK's injected {@code @JMSSessionMode(DUPS_OK_ACKNOWLEDGE)} contexts check) and acknowledges
+     * like auto-acknowledge, which dups-ok permits. Every other mode is {@code AUTO_ACKNOWLEDGE}.
+     */
     @Override
     public JMSContext createContext(String userName, String password, int sessionMode) {
+        int mode = sessionMode == JMSContext.DUPS_OK_ACKNOWLEDGE ? JMSContext.DUPS_OK_ACKNOWLEDGE
+                : JMSContext.AUTO_ACKNOWLEDGE;
         try {
-            return TernJMSContext.create(allocate(userName, password), JMSContext.AUTO_ACKNOWLEDGE);
+            return TernJMSContext.create(allocate(userName, password), mode);
         } catch (JMSException e) {
             JMSRuntimeException r = new JMSRuntimeException(e.getMessage(), e.getErrorCode(), e);
             throw r;

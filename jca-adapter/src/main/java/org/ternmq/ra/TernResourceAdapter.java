@@ -91,8 +91,15 @@ public class TernResourceAdapter implements ResourceAdapter, Serializable {
         }
         tern.validate();
         TernEndpointActivation activation = new TernEndpointActivation(this, factory, tern);
-        activations.put(new ActivationKey(factory, spec), activation);
-        activation.start();
+        ActivationKey key = new ActivationKey(factory, spec);
+        activations.put(key, activation);
+        try {
+            activation.start();
+        } catch (ResourceException | RuntimeException e) {
+            // a failed activation is not active: the container will not deactivate it
+            activations.remove(key, activation);
+            throw e;
+        }
     }
 
     @Override

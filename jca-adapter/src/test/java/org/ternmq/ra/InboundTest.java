@@ -205,6 +205,130 @@ class InboundTest {
         ra.endpointDeactivation(endpoints, again);
     }
 
+    /**
+     * A durable MDB told only its connection factory (connectionFactoryLookup, as GlassFish's descriptors name a
+     * durable factory such as the TCK's jms/DURABLE_BMT_CONNECTION_FACTORY with ClientId=cts2) subscribes with that
+     * factory's client id; before, validate() refused it for want of a client id on the activation.
+     */
+    @Test
+    void aDurableSubscriptionTakesTheClientIdOfTheFactoryItsActivationLooksUp() throws Exception {
+        TernManagedConnectionFactory mcf = new TernManagedConnectionFactory();
+        mcf.setResourceAdapter(ra);
+        mcf.setClientId("cts2");
+        MapContextFactory.BOUND.put("jms/DurableFactory", mcf.createConnectionFactory(new TestContainer.Pool()));
+        String before = System.getProperty(javax.naming.Context.INITIAL_CONTEXT_FACTORY);
+        System.setProperty(javax.naming.Context.INITIAL_CONTEXT_FACTORY, MapContextFactory.class.getName());
+        TestContainer.Endpoints endpoints = new TestContainer.Endpoints(true, m -> { });
+        TernActivationSpec spec = new TernActivationSpec();
+        spec.setResourceAdapter(ra);
+        spec.setDestination("ra.in.topic");
+        spec.setDestinationType("jakarta.jms.Topic");
+        spec.setSubscriptionDurability("Durable");
+        spec.setSubscriptionName("by-factory");
+        spec.setConnectionFactoryLookup("jms/DurableFactory");
+        spec.setMaxSession(1);
+        try {
+            spec.validate();
+            ra.endpointActivation(endpoints, spec);
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumers("ra.in.topic::cts2.by-factory") == 1);
+            ra.endpointDeactivation(endpoints, spec);
+        } finally {
+            MapContextFactory.BOUND.clear();
+            if (before == null) {
+                System.clearProperty(javax.naming.Context.INITIAL_CONTEXT_FACTORY);
+            } else {
+                System.setProperty(javax.naming.Context.INITIAL_CONTEXT_FACTORY, before);
+            }
+        }
+    }
+
+    /**
+     * A durable MDB with no client id anywhere (the platform TCK's ee20 "noselnocidautodurable" beans) gets a shared
+     * durable subscription named by its subscription name, which keeps what is published while the bean is away;
+     * before, validate() refused such an activation.
+     */
+    @Test
+    void aDurableSubscriptionWithoutAnyClientIdIsSharedAndKeepsWhatWasPublishedWhileAway() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        TestContainer.Endpoints endpoints = new TestContainer.Endpoints(true, m -> {
+            try {
+                seen.add(((TextMessage) m).getText());
+            } catch (jakarta.jms.JMSException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        TernActivationSpec spec = durableWithoutClientId();
+        ra.endpointActivation(endpoints, spec);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            send("ra.in.nocid", true, "probe");
+            return seen.contains("probe");
+        });
+        ra.endpointDeactivation(endpoints, spec);
+        send("ra.in.nocid", true, "while away");
+        TernActivationSpec again = durableWithoutClientId();
+        ra.endpointActivation(endpoints, again);
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("while away"));
+        ra.endpointDeactivation(endpoints, again);
+    }
+
+    private TernActivationSpec durableWithoutClientId() throws Exception {
+        TernActivationSpec spec = new TernActivationSpec();
+        spec.setResourceAdapter(ra);
+        spec.setDestination("ra.in.nocid");
+        spec.setDestinationType("jakarta.jms.Topic");
+        spec.setSubscriptionDurability("Durable");
+        spec.setSubscriptionName("no-client-id");
+        spec.setMaxSession(1);
+        spec.validate();
+        return spec;
+    }
+
+    /**
+     * A topic MDB that sets no maxSession (every TCK topic MDB) has an unshared subscription, so one session; before,
+     * the default of 10 sessions made validate() refuse every such activation.
+     */
+    @Test
+    void aTopicActivationWithoutMaxSessionHasOneConsumerAndIsValid() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        TestContainer.Endpoints endpoints = new TestContainer.Endpoints(true, m -> {
+            try {
+                seen.add(((TextMessage) m).getText());
+            } catch (jakarta.jms.JMSException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        TernActivationSpec spec = new TernActivationSpec();
+        spec.setResourceAdapter(ra);
+        spec.setDestination("ra.in.plain.topic");
+        spec.setDestinationType("jakarta.jms.Topic");
+        spec.validate();
+        ra.endpointActivation(endpoints, spec);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            send("ra.in.plain.topic", true, "probe");
+            return seen.contains("probe");
+        });
+        ra.endpointDeactivation(endpoints, spec);
+    }
+
+    @Test
+    void aConnectionFactoryLookupThatNamesNothingFailsTheActivationByName() throws Exception {
+        String before = System.getProperty(javax.naming.Context.INITIAL_CONTEXT_FACTORY);
+        System.setProperty(javax.naming.Context.INITIAL_CONTEXT_FACTORY, MapContextFactory.class.getName());
+        TernActivationSpec spec = queueSpec("ra.in.nofactory");
+        spec.setConnectionFactoryLookup("jms/Missing");
+        try {
+            assertThatThrownBy(() -> ra.endpointActivation(new TestContainer.Endpoints(true, m -> { }), spec))
+                    .isInstanceOf(jakarta.resource.ResourceException.class)
+                    .hasMessageContaining("connectionFactoryLookup 'jms/Missing' is not bound");
+        } finally {
+            if (before == null) {
+                System.clearProperty(javax.naming.Context.INITIAL_CONTEXT_FACTORY);
+            } else {
+                System.setProperty(javax.naming.Context.INITIAL_CONTEXT_FACTORY, before);
+            }
+        }
+    }
+
     @Test
     void anActivationResumesAfterTheBrokerRestartsAndLosesNothing() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();

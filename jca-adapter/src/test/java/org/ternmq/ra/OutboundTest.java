@@ -217,6 +217,19 @@ class OutboundTest {
         assertThat(drain("ra.out.ctx")).containsExactly("ctx");
     }
 
+    /** The platform TCK's ee20 cditests inject @JMSSessionMode(DUPS_OK_ACKNOWLEDGE) contexts and check the mode. */
+    @Test
+    void aContextAskedForDupsOkSaysSoAndDeliversOtherModesAreAuto() throws Exception {
+        try (JMSContext ctx = cf.createContext(JMSContext.DUPS_OK_ACKNOWLEDGE)) {
+            assertThat(ctx.getSessionMode()).isEqualTo(JMSContext.DUPS_OK_ACKNOWLEDGE);
+            ctx.createProducer().send(ctx.createQueue("ra.out.dups"), "dups");
+        }
+        assertThat(drain("ra.out.dups")).containsExactly("dups");
+        try (JMSContext ctx = cf.createContext(JMSContext.CLIENT_ACKNOWLEDGE)) {
+            assertThat(ctx.getSessionMode()).isEqualTo(JMSContext.AUTO_ACKNOWLEDGE);
+        }
+    }
+
     @Test
     void tenThousandRequestsReuseAFewPooledConnections() throws Exception {
         int threadsBefore = Thread.activeCount();

@@ -32,13 +32,17 @@ public final class TckExecutionListener implements TestExecutionListener {
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
         session = new TckSession(TckLogging.find(TckExecutionListener.class.getClassLoader()),
-                System.getProperties(), TckBroker::start);
+                System.getProperties(), brokerStarter(System.getProperties()));
         if (!session.active()) {
             return;
         }
         try {
             session.open();
-            LOG.info("TCK run started with an embedded Tern broker ({})", TckSettings.from(System.getProperties()));
+            if (TckSettings.embeddedBroker(System.getProperties())) {
+                LOG.info("TCK run started with an embedded Tern broker ({})", TckSettings.from(System.getProperties()));
+            } else {
+                LOG.info("TCK run started; the Tern broker is another process's");
+            }
         } catch (Exception e) {
             LOG.error("Could not start the embedded Tern broker for the TCK: every test will fail to connect", e);
         }
@@ -63,6 +67,14 @@ public final class TckExecutionListener implements TestExecutionListener {
         } finally {
             session = null;
         }
+    }
+
+    /** {@link TckBroker#start}, or a starter of nothing when another process runs the broker. */
+    static TckSession.BrokerStarter brokerStarter(java.util.Properties properties) {
+        if (TckSettings.embeddedBroker(properties)) {
+            return TckBroker::start;
+        }
+        return settings -> () -> { };
     }
 
     /** Whether the current run has a broker running; for tests. */

@@ -21,6 +21,22 @@ public record TckSettings(int port, Path dataDirectory) {
     /** Default of {@link #DATA_DIRECTORY}, relative to the working directory (the module under Surefire). */
     public static final String DEFAULT_DATA_DIRECTORY = "target/tck-broker";
 
+    /**
+     * Whether this JVM starts the embedded broker; {@code false} when something else runs the broker (the
+     * inside-container run, profile {@code tck-ee}, whose broker is a child process of the GlassFish container
+     * adapter). Default {@code true}.
+     */
+    public static final String EMBEDDED_BROKER = "tern.tck.embeddedBroker";
+
+    /** Whether {@code properties} ask for the embedded broker ({@link #EMBEDDED_BROKER}, default true). */
+    public static boolean embeddedBroker(Properties properties) {
+        String value = properties.getProperty(EMBEDDED_BROKER, "true").trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(EMBEDDED_BROKER + " must be true or false, was '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
     /** Validates both settings, so a bad value fails here with its name rather than deep in the broker. */
     public TckSettings {
         if (port < 1 || port > 65_535) {

@@ -1,6 +1,7 @@
 package org.ternmq.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.util.ServiceLoader;
@@ -34,6 +35,23 @@ class TckExecutionListenerTest {
 
         assertThat(runningDuringPlan).isFalse();
         assertThat(listener.brokerRunning()).isFalse();
+    }
+
+    @Test
+    void startsNoBrokerWhenAnotherProcessRunsIt() throws Exception {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty(TckSettings.EMBEDDED_BROKER, "false");
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+
+        try (AutoCloseable broker = TckExecutionListener.brokerStarter(properties)
+                .start(new TckSettings(port, java.nio.file.Path.of("target", "unused")))) {
+            // nothing listens on the port: the broker of such a run is someone else's
+            assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close())
+                    .isInstanceOf(java.net.ConnectException.class);
+        }
     }
 
     @Test

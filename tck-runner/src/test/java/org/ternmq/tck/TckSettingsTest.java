@@ -41,4 +41,23 @@ class TckSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("tern.tck.port");
     }
+
+    @Test
+    void theEmbeddedBrokerIsTheDefaultAndCanBeTurnedOff() {
+        Properties properties = new Properties();
+        assertThat(TckSettings.embeddedBroker(properties)).isTrue();
+
+        properties.setProperty("tern.tck.embeddedBroker", "false");
+        assertThat(TckSettings.embeddedBroker(properties)).isFalse();
+    }
+
+    @Test
+    void rejectsAnEmbeddedBrokerValueThatIsNotABoolean() {
+        Properties properties = new Properties();
+        properties.setProperty("tern.tck.embeddedBroker", "no");
+
+        assertThatThrownBy(() -> TckSettings.embeddedBroker(properties))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("tern.tck.embeddedBroker");
+    }
 }

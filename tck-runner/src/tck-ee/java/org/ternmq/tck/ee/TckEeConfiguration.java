@@ -1,0 +1,175 @@
+package org.ternmq.tck.ee;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.jboss.arquillian.container.spi.ConfigurationException;
+import org.jboss.arquillian.container.spi.client.container.ContainerConfiguration;
+
+/**
+ * The {@code <configuration>} of the TCK's GlassFish container in {@code arquillian-*.xml}: the installation, the
+ * Java that runs it, the domain (created with {@code --portbase}), the setup file of asadmin commands run once
+ * after the domain is created, and the Tern broker started before the domain.
+ *
+ * <p>Filled in by Arquillian before the container starts, read-only afterwards.
+ */
+public class TckEeConfiguration implements ContainerConfiguration {
+
+    private String glassFishHome;
+    private String javaHome;
+    private String domain = "tern-tck";
+    private int portBase = 46000;
+    private String setupFile;
+    private String userPasswordDir;
+    private String logFile = "target/tck-ee/asadmin.log";
+    private int startTimeout = 300;
+    private int commandTimeout = 600;
+    private int brokerPort = 61801;
+    private String brokerUsersFile;
+    private String brokerDataDir = "target/tck-ee/broker";
+
+    @Override
+    public void validate() throws ConfigurationException {
+        if (glassFishHome == null || !Files.isRegularFile(asadmin())) {
+            throw new ConfigurationException("glassFishHome must name a GlassFish installation (with bin/asadmin), not "
+                    + glassFishHome);
+        }
+        if (javaHome == null || !Files.isExecutable(Path.of(javaHome, "bin", "java"))) {
+            throw new ConfigurationException("javaHome must name a Java 21+ installation (with bin/java), not "
+                    + javaHome);
+        }
+        if (setupFile == null || !Files.isRegularFile(Path.of(setupFile))) {
+            throw new ConfigurationException("setupFile " + setupFile + " does not exist");
+        }
+        if (brokerUsersFile == null || !Files.isRegularFile(Path.of(brokerUsersFile))) {
+            throw new ConfigurationException("brokerUsersFile " + brokerUsersFile + " does not exist");
+        }
+        if (portBase < 1024 || portBase > 65_000 || brokerPort < 1 || brokerPort > 65_535) {
+            throw new ConfigurationException("portBase must be in 1024..65000 and brokerPort a TCP port");
+        }
+    }
+
+    Path asadmin() {
+        return Path.of(glassFishHome, "bin", "asadmin");
+    }
+
+    Path domainDir() {
+        return Path.of(glassFishHome, "glassfish", "domains", domain);
+    }
+
+    /** GlassFish's admin port for a domain created with {@code --portbase}: base + 48. */
+    int adminPort() {
+        return portBase + 48;
+    }
+
+    /** The http-listener-1 port: base + 80. */
+    int httpPort() {
+        return portBase + 80;
+    }
+
+    /** The ORB (IIOP) listener, which application clients reach: base + 37. */
+    int iiopPort() {
+        return portBase + 37;
+    }
+
+    Path logFile() {
+        return Path.of(logFile);
+    }
+
+    public String getGlassFishHome() {
+        return glassFishHome;
+    }
+
+    public void setGlassFishHome(String glassFishHome) {
+        this.glassFishHome = glassFishHome;
+    }
+
+    public String getJavaHome() {
+        return javaHome;
+    }
+
+    public void setJavaHome(String javaHome) {
+        this.javaHome = javaHome;
+    }
+
+    public String getDomain() {
+        return domain;
+    }
+
+    public void setDomain(String domain) {
+        this.domain = domain;
+    }
+
+    public int getPortBase() {
+        return portBase;
+    }
+
+    public void setPortBase(int portBase) {
+        this.portBase = portBase;
+    }
+
+    public String getSetupFile() {
+        return setupFile;
+    }
+
+    public void setSetupFile(String setupFile) {
+        this.setupFile = setupFile;
+    }
+
+    public String getUserPasswordDir() {
+        return userPasswordDir;
+    }
+
+    /** Where the password files of the file-realm users {@code j2ee} and {@code javajoe} are written. */
+    public void setUserPasswordDir(String userPasswordDir) {
+        this.userPasswordDir = userPasswordDir;
+    }
+
+    public String getLogFile() {
+        return logFile;
+    }
+
+    public void setLogFile(String logFile) {
+        this.logFile = logFile;
+    }
+
+    public int getStartTimeout() {
+        return startTimeout;
+    }
+
+    public void setStartTimeout(int startTimeout) {
+        this.startTimeout = startTimeout;
+    }
+
+    public int getCommandTimeout() {
+        return commandTimeout;
+    }
+
+    public void setCommandTimeout(int commandTimeout) {
+        this.commandTimeout = commandTimeout;
+    }
+
+    public int getBrokerPort() {
+        return brokerPort;
+    }
+
+    public void setBrokerPort(int brokerPort) {
+        this.brokerPort = brokerPort;
+    }
+
+    public String getBrokerUsersFile() {
+        return brokerUsersFile;
+    }
+
+    public void setBrokerUsersFile(String brokerUsersFile) {
+        this.brokerUsersFile = brokerUsersFile;
+    }
+
+    public String getBrokerDataDir() {
+        return brokerDataDir;
+    }
+
+    public void setBrokerDataDir(String brokerDataDir) {
+        this.brokerDataDir = brokerDataDir;
+    }
+}

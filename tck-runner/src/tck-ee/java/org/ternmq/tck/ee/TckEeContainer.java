@@ -1,0 +1,185 @@
+package org.ternmq.tck.ee;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+import org.jboss.arquillian.container.spi.client.container.DeployableContainer;
+import org.jboss.arquillian.container.spi.client.container.DeploymentException;
+import org.jboss.arquillian.container.spi.client.container.LifecycleException;
+import org.jboss.arquillian.container.spi.client.protocol.ProtocolDescription;
+import org.jboss.arquillian.container.spi.client.protocol.metadata.HTTPContext;
+import org.jboss.arquillian.container.spi.client.protocol.metadata.ProtocolMetaData;
+import org.jboss.shrinkwrap.api.Archive;
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.ternmq.tck.ee.Asadmin.AsadminException;
+
+/**
+ * GlassFish with Tern as its JMS provider, for the Jakarta Messaging platform TCK: {@link #start} starts the Tern
+ * broker (a child process), creates the domain anew with the configured port base (one left by an earlier run is
+ * deleted: it holds that build's adapter), runs the setup file (Tern's {@code .rar}, the TCK's connection factories and destinations, the file-realm users),
+ * and starts the domain; archives are deployed and undeployed with {@code asadmin}, each under the archive's name
+ * without its extension; {@link #stop} stops the domain and then the broker.
+ *
+ * <p>Arquillian calls it from one thread.
+ */
+public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
+
+    private static final Logger LOG = Logger.getLogger(TckEeContainer.class.getName());
+
+    /** Written into the domain directory once the setup file ran through. */
+    private static final String SET_UP = ".tern-tck-set-up";
+
+    private TckEeConfiguration config;
+    private Asadmin asadmin;
+    private TckEeBroker broker;
+    private Path exports;
+
+    @Override
+    public Class<TckEeConfiguration> getConfigurationClass() {
+        return TckEeConfiguration.class;
+    }
+
+    @Override
+    public void setup(TckEeConfiguration configuration) {
+        this.config = configuration;
+        this.asadmin = new Asadmin(configuration);
+    }
+
+    @Override
+    public void start() throws LifecycleException {
+        try {
+            LOG.info("starting the Tern broker on 127.0.0.1:" + config.getBrokerPort());
+            broker = TckEeBroker.start(config);
+            Path domainDir = config.domainDir();
+            // a domain of an earlier run holds the .rar of that build: every run starts from a new domain
+            if (Files.isDirectory(domainDir)) {
+                LOG.info("deleting domain " + config.getDomain() + " of an earlier run");
+                deleteTree(domainDir);
+            }
+            createAndSetUp(domainDir);
+            exports = Files.createDirectories(config.logFile().toAbsolutePath().getParent().resolve("deployments"));
+        } catch (AsadminException | IOException e) {
+            stopDomainQuietly();
+            stopBroker();
+            throw new LifecycleException("cannot start GlassFish domain " + config.getDomain() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopBroker();
+            throw new LifecycleException("interrupted while starting", e);
+        } catch (RuntimeException e) {
+            stopBroker();
+            throw e;
+        }
+    }
+
+    private void createAndSetUp(Path domainDir) throws AsadminException, IOException {
+        LOG.info("creating GlassFish domain " + config.getDomain() + " with port base " + config.getPortBase());
+        asadmin.local(config.getCommandTimeout(), "create-domain", "--nopassword=true", "--checkports=true",
+                "--portbase", Integer.toString(config.getPortBase()), config.getDomain());
+        asadmin.local(config.getStartTimeout(), "start-domain", config.getDomain());
+        // the TCK's users of the file realm: j2ee (user/password) and javajoe (authuser/authpassword)
+        Path passwords = Files.createDirectories(Path.of(config.getUserPasswordDir()));
+        createFileUser(passwords, "j2ee", "staff:mgr:DIRECTOR");
+        createFileUser(passwords, "javajoe", "guest:OTHERROLE");
+        LOG.info("configuring domain " + config.getDomain() + " with " + config.getSetupFile());
+        asadmin.remote(config.getCommandTimeout(), List.of(), "multimode", "--file", config.getSetupFile());
+        // JVM options (the resource adapter of MDBs) take effect at the next start
+        asadmin.local(config.getStartTimeout(), "restart-domain", config.getDomain());
+        Files.writeString(domainDir.resolve(SET_UP), "set up from " + config.getSetupFile() + "\n");
+    }
+
+    private void createFileUser(Path dir, String user, String groups) throws AsadminException, IOException {
+        Path file = dir.resolve(user + ".pass");
+        Files.writeString(file, "AS_ADMIN_USERPASSWORD=" + user + "\n", StandardCharsets.UTF_8);
+        asadmin.remote(config.getCommandTimeout(), List.of("--passwordfile", file.toString()),
+                "create-file-user", "--groups", groups, user);
+    }
+
+    @Override
+    public void stop() throws LifecycleException {
+        try {
+            LOG.info("stopping GlassFish domain " + config.getDomain());
+            asadmin.local(config.getCommandTimeout(), "stop-domain", config.getDomain());
+        } catch (AsadminException e) {
+            throw new LifecycleException("cannot stop GlassFish domain " + config.getDomain() + ": " + e.getMessage(), e);
+        } finally {
+            stopBroker();
+        }
+    }
+
+    /** After a failed start: a domain that did start must not outlive the run. */
+    private void stopDomainQuietly() {
+        try {
+            asadmin.local(config.getCommandTimeout(), "stop-domain", config.getDomain());
+        } catch (AsadminException e) {
+            LOG.fine("stop-domain after a failed start: " + e.getMessage());
+        }
+    }
+
+    private void stopBroker() {
+        if (broker == null) {
+            return;
+        }
+        try {
+            broker.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            broker = null;
+        }
+    }
+
+    /** The TCK names the protocol of every deployment ({@code appclient} or {@code javatest}). */
+    @Override
+    public ProtocolDescription getDefaultProtocol() {
+        return new ProtocolDescription("appclient");
+    }
+
+    @Override
+    public ProtocolMetaData deploy(Archive<?> archive) throws DeploymentException {
+        String name = nameOf(archive);
+        Path file = exports.resolve(archive.getName());
+        archive.as(ZipExporter.class).exportTo(file.toFile(), true);
+        try {
+            if (archive.getName().endsWith(".war")) {
+                asadmin.remote(config.getCommandTimeout(), List.of(), "deploy", "--force=true", "--name", name,
+                        "--contextroot", name, file.toString());
+            } else {
+                asadmin.remote(config.getCommandTimeout(), List.of(), "deploy", "--force=true", "--name", name,
+                        file.toString());
+            }
+        } catch (AsadminException e) {
+            throw new DeploymentException("cannot deploy " + archive.getName() + ": " + e.getMessage(), e);
+        }
+        return new ProtocolMetaData().addContext(new HTTPContext("127.0.0.1", config.httpPort()));
+    }
+
+    @Override
+    public void undeploy(Archive<?> archive) throws DeploymentException {
+        try {
+            asadmin.remote(config.getCommandTimeout(), List.of(), "undeploy", nameOf(archive));
+        } catch (AsadminException e) {
+            throw new DeploymentException("cannot undeploy " + archive.getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String nameOf(Archive<?> archive) {
+        String name = archive.getName();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+}
