@@ -741,6 +741,11 @@ public final class ClientConnection implements AutoCloseable {
         ClientException cause = d != null
                 ? ClientException.connectionFailure("broker closed the connection: " + d.code() + " " + d.reason(), null)
                 : ClientException.connectionFailure("connection to the broker lost", null);
+        end(cause);
+    }
+
+    /** The connection ends with {@code cause}: every waiting request fails and the listener hears it once. */
+    private void end(ClientException cause) {
         failure = cause;
         failAll(cause);
         ConnectionListener l = listener;
@@ -844,17 +849,8 @@ public final class ClientConnection implements AutoCloseable {
         if (failure != null) {
             return;
         }
-        failure = cause;
         reconnecting = false;
-        failAll(cause);
-        ConnectionListener l = listener;
-        if (l != null && !closeCalled.get()) {
-            try {
-                l.connectionFailed(cause);
-            } catch (RuntimeException e) {
-                LOG.warn("{}: connection listener failed", this, e);
-            }
-        }
+        end(cause);
     }
 
     /** Whether this connection fails over ({@code failover=true}). */
