@@ -394,9 +394,16 @@ public final class BrokerConnection {
         }
     }
 
+    /** How long a refused connection stays open after its answer was written. */
+    private static final long REFUSAL_CLOSE_DELAY_MILLIS = 200;
+
     private void refuse(long corr, ErrorCode code, String message) {
         closed = true;
-        channel.writeAndFlush(new ErrorResponse(corr, code, message)).addListener(ChannelFutureListener.CLOSE);
+        // closed a moment after the answer is written: an in-VM peer closed at once may drop what it has not
+        // read yet (Netty's LocalChannel releases its inbound queue), and the client must see why it was refused
+        channel.writeAndFlush(new ErrorResponse(corr, code, message)).addListener(written ->
+                channel.eventLoop().schedule(() -> channel.close(), REFUSAL_CLOSE_DELAY_MILLIS,
+                        java.util.concurrent.TimeUnit.MILLISECONDS));
         agent.disconnected(this);
     }
 
