@@ -168,7 +168,7 @@ public final class TernServer {
         org.ternmq.broker.replication.ReplicaFollower follower;
         try {
             follower = org.ternmq.broker.replication.ReplicaFollower.start(replication, config.journalDirectory(),
-                    config.syncPolicy());
+                    config.syncPolicy(), config.tls() != null ? config.tls().clientContext(true) : null);
         } catch (org.ternmq.store.JournalLockedException e) {
             err.println("tern: the data directory " + config.dataDirectory().toAbsolutePath()
                     + " is in use by another broker (" + e.getMessage() + ")");
