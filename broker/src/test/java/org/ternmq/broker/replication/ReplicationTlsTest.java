@@ -51,6 +51,7 @@ class ReplicationTlsTest {
     private static Path otherTrust;
     private static Path liveKeys;
     private static Path backupKeys;
+    private static Path localhostOnlyKeys;
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeAll
@@ -60,6 +61,8 @@ class ReplicationTlsTest {
         otherTrust = TestCertificates.trustStore(certs.resolve("other-trust.p12"), TestCertificates.ca("Other CA"), PW);
         liveKeys = TestCertificates.keyStore(certs.resolve("live.p12"),
                 TestCertificates.issue(ca, "live", "localhost", "127.0.0.1"), PW);
+        localhostOnlyKeys = TestCertificates.keyStore(certs.resolve("live-localhost.p12"),
+                TestCertificates.issue(ca, "live", "localhost"), PW);
         backupKeys = TestCertificates.keyStore(certs.resolve("backup.p12"),
                 TestCertificates.issue(ca, "backup", "localhost", "127.0.0.1"), PW);
     }
@@ -85,7 +88,11 @@ class ReplicationTlsTest {
     }
 
     private EmbeddedBroker live(ReplicationConfig.Mode mode) throws Exception {
-        EmbeddedBroker live = EmbeddedBroker.startLive(config("live").tls(tls(liveKeys, trust, "need"))
+        return live(mode, liveKeys);
+    }
+
+    private EmbeddedBroker live(ReplicationConfig.Mode mode, Path keys) throws Exception {
+        EmbeddedBroker live = EmbeddedBroker.startLive(config("live").tls(tls(keys, trust, "need"))
                         .user("backup", "unused-password", "admin").build(),
                 replication(0, mode));
         open.add(live);
@@ -93,8 +100,13 @@ class ReplicationTlsTest {
     }
 
     private ReplicaFollower backup(EmbeddedBroker live, TlsSettings tls) throws Exception {
+        return backup(live, tls, true);
+    }
+
+    private ReplicaFollower backup(EmbeddedBroker live, TlsSettings tls, boolean verifyHost) throws Exception {
         ReplicaFollower f = ReplicaFollower.start(replication(live.replication().port(), ReplicationConfig.Mode.SYNC),
-                config("backup").build().journalDirectory(), SyncPolicy.DATA, tls == null ? null : tls.clientContext(true));
+                config("backup").build().journalDirectory(), SyncPolicy.DATA,
+                tls == null ? null : tls.clientContext(verifyHost));
         open.add(f);
         return f;
     }
@@ -210,5 +222,24 @@ class ReplicationTlsTest {
             assertThat(backup.acknowledgedPosition()).isZero();
             assertThat(promoteAndDrain(backup)).isEmpty();
         }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aLiveCertificateThatDoesNotNameTheHostIsRefusedUnlessVerificationIsOff() throws Exception {
+        EmbeddedBroker live = live(ReplicationConfig.Mode.ASYNC, localhostOnlyKeys); // backups dial 127.0.0.1
+        send(liveUrl(live), 50);
+        try (LogCapture log = new LogCapture()) {
+            ReplicaFollower backup = backup(live, tls(backupKeys, trust, "none"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !log.lines(
+                    "the live broker's certificate does not name the host of backup-of").isEmpty());
+            Thread.sleep(500);
+            assertThat(backup.acknowledgedPosition()).isZero();
+            backup.close();
+            open.remove(backup);
+        }
+        ReplicaFollower unverified = backup(live, tls(backupKeys, trust, "none"), false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 1);
+        assertThat(promoteAndDrain(unverified)).containsExactlyElementsOf(expected(50));
     }
 }
