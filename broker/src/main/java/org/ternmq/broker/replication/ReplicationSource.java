@@ -57,6 +57,12 @@ public final class ReplicationSource implements ReplicationListener, Replication
     private final SslContext tls;
     private Channel server;
 
+    private record Refusal(String why, long nanos) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Refusal> refusals =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private record Waiter(long position, CompletableFuture<Void> future) {
     }
 
@@ -296,8 +302,7 @@ public final class ReplicationSource implements ReplicationListener, Replication
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
             if (event instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
-                LOG.error("refused replication connection from {}: {}", ctx.channel().remoteAddress(),
-                        ReplicationTls.describeAtLive(e.cause()));
+                refusedHandshake(ctx.channel().remoteAddress(), ReplicationTls.describeAtLive(e.cause()));
                 ctx.close();
             }
             ctx.fireUserEventTriggered(event);
@@ -318,6 +323,32 @@ public final class ReplicationSource implements ReplicationListener, Replication
             }
             LOG.warn("replication connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
+        }
+    }
+
+    /**
+     * Logs a refused TLS handshake at ERROR, and a repeat of the same refusal from the same host (a backup
+     * reconnects every 500 ms) at DEBUG for a minute.
+     */
+    private void refusedHandshake(java.net.SocketAddress remote, String why) {
+        String host = remote instanceof java.net.InetSocketAddress isa && isa.getAddress() != null
+                ? isa.getAddress().getHostAddress() : String.valueOf(remote);
+        long now = System.nanoTime();
+        boolean[] log = new boolean[1];
+        refusals.compute(host, (k, last) -> {
+            if (last == null || !last.why.equals(why) || now - last.nanos > TimeUnit.MINUTES.toNanos(1)) {
+                log[0] = true;
+                return new Refusal(why, now);
+            }
+            return last;
+        });
+        if (refusals.size() > 1000) {
+            refusals.clear();
+        }
+        if (log[0]) {
+            LOG.error("refused replication connection from {}: {}", remote, why);
+        } else {
+            LOG.debug("refused replication connection from {}: {}", remote, why);
         }
     }
 

@@ -202,6 +202,7 @@ class ReplicationTlsTest {
                     "closed the replication connection before answering: does its replication port require TLS")
                     .isEmpty());
             Thread.sleep(1000);
+            assertThat(log.lines("this replication port requires TLS")).hasSize(1); // repeats: DEBUG
             assertThat(live.replication().inSyncCount()).isZero();
             assertThat(backup.acknowledgedPosition()).isZero();
             assertThat(promoteAndDrain(backup)).isEmpty();
