@@ -69,6 +69,8 @@ public enum BrokerSetting {
             "in-sync backups a sync write waits for; with fewer in sync, persistent work is refused"),
     REPLICA_MAX_LAG("replica-max-lag", "2000",
             "milliseconds a backup may leave a batch unacknowledged before it leaves the in-sync set"),
+    REPLICATION_VERIFY_HOST("replication-verify-host", "true",
+            "backup with TLS: check that the live broker's certificate names the host of backup-of"),
     MANAGEMENT_PORT("management-port", "-1",
             "the HTTP port of metrics (/metrics, Prometheus) and the web console; -1 (off), 0 picks a free one"),
     MANAGEMENT_HOST("management-host", "127.0.0.1",

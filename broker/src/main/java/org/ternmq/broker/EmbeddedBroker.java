@@ -106,7 +106,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             org.ternmq.broker.replication.ReplicationConfig replication) throws Exception {
         Files.createDirectories(config.dataDirectory());
         org.ternmq.broker.replication.ReplicationSource source =
-                new org.ternmq.broker.replication.ReplicationSource(replication, config.journalDirectory());
+                new org.ternmq.broker.replication.ReplicationSource(replication, config.journalDirectory(),
+                        config.tls() != null ? config.tls().serverContext() : null);
         MessageStore store;
         try {
             store = JournalStore.open(journalConfig(config), source, source);

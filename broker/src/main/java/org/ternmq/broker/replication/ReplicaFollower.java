@@ -15,6 +15,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +47,12 @@ public final class ReplicaFollower implements AutoCloseable {
     private volatile long highestEpoch;
     private volatile long acked;
 
-    private ReplicaFollower(ReplicationConfig config, JournalReplica replica, SyncPolicy policy) {
+    private final SslContext tls;
+    /** The last connection problem logged at ERROR; a repeat of it while reconnecting is logged at DEBUG. */
+    private volatile String lastProblem;
+
+    private ReplicaFollower(ReplicationConfig config, JournalReplica replica, SyncPolicy policy, SslContext tls) {
+        this.tls = tls;
         this.config = config;
         this.replica = replica;
         this.forces = policy == SyncPolicy.DATA || policy == SyncPolicy.DATA_AND_METADATA;
@@ -57,10 +65,20 @@ public final class ReplicaFollower implements AutoCloseable {
      */
     public static ReplicaFollower start(ReplicationConfig config, Path journalDirectory, SyncPolicy policy)
             throws IOException {
+        return start(config, journalDirectory, policy, null);
+    }
+
+    /**
+     * As {@link #start(ReplicationConfig, Path, SyncPolicy)}, over TLS when {@code tls} is not null (a client
+     * context, see {@link org.ternmq.broker.security.TlsSettings#clientContext}): nothing is copied unless the
+     * handshake succeeds.
+     */
+    public static ReplicaFollower start(ReplicationConfig config, Path journalDirectory, SyncPolicy policy,
+            SslContext tls) throws IOException {
         JournalReplica replica = JournalReplica.open(journalDirectory, config.segmentSize());
-        ReplicaFollower follower = new ReplicaFollower(config, replica, policy);
-        LOG.info("backup of cluster '{}' following {}:{} from {}", config.cluster(), config.host(), config.port(),
-                ReplicationDescriptor.describe(replica.position()));
+        ReplicaFollower follower = new ReplicaFollower(config, replica, policy, tls);
+        LOG.info("backup of cluster '{}' following {}:{} ({}) from {}", config.cluster(), config.host(),
+                config.port(), tls != null ? "TLS" : "plain TCP", ReplicationDescriptor.describe(replica.position()));
         follower.connect();
         return follower;
     }
@@ -85,6 +103,11 @@ public final class ReplicaFollower implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            SslHandler ssl = tls.newHandler(ch.alloc(), config.host(), config.port());
+                            ssl.setHandshakeTimeoutMillis(10_000);
+                            ch.pipeline().addLast("tls", ssl);
+                        }
                         ReplicationDescriptor.install(ch.pipeline());
                         ch.pipeline().addLast(new Handler());
                     }
@@ -102,7 +125,30 @@ public final class ReplicaFollower implements AutoCloseable {
         }
     }
 
+    /** Logs a connection problem at ERROR the first time, at DEBUG while it repeats. */
+    private void problem(String text) {
+        if (text.equals(lastProblem)) {
+            LOG.debug(text);
+        } else {
+            lastProblem = text;
+            LOG.error(text);
+        }
+    }
+
     private final class Handler extends SimpleChannelInboundHandler<ByteBuf> {
+        private boolean welcomed;
+        private boolean tlsFailed;
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
+                tlsFailed = true;
+                problem(ReplicationTls.describeAtBackup(e.cause(), config.host() + ":" + config.port()));
+                ctx.close();
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             channel = ctx.channel();
@@ -133,6 +179,8 @@ public final class ReplicaFollower implements AutoCloseable {
             highestEpoch = epoch;
             switch (type) {
                 case ReplicationDescriptor.WELCOME -> {
+                    welcomed = true;
+                    lastProblem = null;
                     int segmentSize = frame.readInt();
                     boolean wipe = frame.readByte() == 1;
                     if (segmentSize != config.segmentSize()) {
@@ -174,7 +222,13 @@ public final class ReplicaFollower implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (!closed) {
+            if (closed || tlsFailed) {
+                // nothing to add
+            } else if (!welcomed) {
+                problem("the live broker at " + config.host() + ":" + config.port() + " closed the replication "
+                        + "connection before answering" + (tls == null ? ": does its replication port require TLS "
+                        + "(configure this backup's tls-* settings)?" : "") + "; connecting again");
+            } else {
                 LOG.warn("lost the live broker at {}:{}; connecting again", config.host(), config.port());
             }
             retryLater();
@@ -182,6 +236,10 @@ public final class ReplicaFollower implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (tls != null && ReplicationTls.isTls(cause)) {
+                ctx.close(); // the handshake failure is logged by userEventTriggered
+                return;
+            }
             LOG.error("replication failed: {}", cause.toString());
             ctx.close();
         }

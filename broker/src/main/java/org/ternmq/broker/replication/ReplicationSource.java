@@ -19,6 +19,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,12 +54,28 @@ public final class ReplicationSource implements ReplicationListener, Replication
     private volatile long published;
     private volatile long epoch;
     private volatile boolean closed;
+    private final SslContext tls;
     private Channel server;
+
+    private record Refusal(String why, long nanos) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Refusal> refusals =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private record Waiter(long position, CompletableFuture<Void> future) {
     }
 
     public ReplicationSource(ReplicationConfig config, Path journalDirectory) {
+        this(config, journalDirectory, null);
+    }
+
+    /**
+     * @param tls the broker's server TLS context: every backup connection gets its own {@link SslHandler} (server
+     *            mode, client authentication as configured); null: plain TCP
+     */
+    public ReplicationSource(ReplicationConfig config, Path journalDirectory, SslContext tls) {
+        this.tls = tls;
         this.config = config;
         this.journalDirectory = journalDirectory;
         this.epoch = config.epoch();
@@ -70,14 +89,19 @@ public final class ReplicationSource implements ReplicationListener, Replication
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            SslHandler ssl = tls.newHandler(ch.alloc());
+                            ssl.setHandshakeTimeoutMillis(10_000);
+                            ch.pipeline().addLast("tls", ssl);
+                        }
                         ReplicationDescriptor.install(ch.pipeline());
                         ch.pipeline().addLast(new LinkHandler());
                     }
                 });
         server = bootstrap.bind(config.host(), config.port()).sync().channel();
         lagWatch.start();
-        LOG.info("replication ({}) listening on {}:{} for backups of cluster '{}', min-sync-replicas {}",
-                config.mode().name().toLowerCase(), config.host(), port(), config.cluster(), config.minSyncReplicas());
+        LOG.info("replication ({}, {}) listening on {}:{} for backups of cluster '{}', min-sync-replicas {}",
+                config.mode().name().toLowerCase(), tls != null ? "TLS" : "plain TCP", config.host(), port(), config.cluster(), config.minSyncReplicas());
     }
 
     public int port() {
@@ -276,6 +300,15 @@ public final class ReplicationSource implements ReplicationListener, Replication
         }
 
         @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
+                refusedHandshake(ctx.channel().remoteAddress(), ReplicationTls.describeAtLive(e.cause()));
+                ctx.close();
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (link != null) {
                 link.close();
@@ -284,8 +317,38 @@ public final class ReplicationSource implements ReplicationListener, Replication
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (tls != null && link == null && ReplicationTls.isTls(cause)) {
+                ctx.close(); // logged by userEventTriggered
+                return;
+            }
             LOG.warn("replication connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
+        }
+    }
+
+    /**
+     * Logs a refused TLS handshake at ERROR, and a repeat of the same refusal from the same host (a backup
+     * reconnects every 500 ms) at DEBUG for a minute.
+     */
+    private void refusedHandshake(java.net.SocketAddress remote, String why) {
+        String host = remote instanceof java.net.InetSocketAddress isa && isa.getAddress() != null
+                ? isa.getAddress().getHostAddress() : String.valueOf(remote);
+        long now = System.nanoTime();
+        boolean[] log = new boolean[1];
+        refusals.compute(host, (k, last) -> {
+            if (last == null || !last.why.equals(why) || now - last.nanos > TimeUnit.MINUTES.toNanos(1)) {
+                log[0] = true;
+                return new Refusal(why, now);
+            }
+            return last;
+        });
+        if (refusals.size() > 1000) {
+            refusals.clear();
+        }
+        if (log[0]) {
+            LOG.error("refused replication connection from {}: {}", remote, why);
+        } else {
+            LOG.debug("refused replication connection from {}: {}", remote, why);
         }
     }
 

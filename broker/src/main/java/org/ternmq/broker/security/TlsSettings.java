@@ -114,6 +114,43 @@ public record TlsSettings(Path keyStore, String keyStorePassword, Path certifica
         }
     }
 
+    /**
+     * The context a backup connects to its live broker's replication port with: it trusts the trust store (the
+     * JDK's CAs without one), presents this broker's own key and certificate (so a live broker with
+     * {@code tls-client-auth=need} can require it), the same protocols and cipher suites, and verifies the live
+     * broker's host name unless {@code verifyHost} is false.
+     *
+     * @throws IllegalArgumentException naming the file that could not be used
+     */
+    public SslContext clientContext(boolean verifyHost) {
+        try {
+            SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(protocols)
+                    .endpointIdentificationAlgorithm(verifyHost ? "HTTPS" : null);
+            if (keyStore != null) {
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(load(keyStore, keyStorePassword), chars(keyStorePassword));
+                b.keyManager(kmf);
+            } else if (certificate != null) {
+                b.keyManager(certificate.toFile(), privateKey.toFile());
+            }
+            if (trustStore != null) {
+                if (isPem(trustStore)) {
+                    b.trustManager(trustStore.toFile());
+                } else {
+                    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                    tmf.init(load(trustStore, trustStorePassword));
+                    b.trustManager(tmf);
+                }
+            }
+            if (!cipherSuites.isEmpty()) {
+                b.ciphers(cipherSuites);
+            }
+            return b.build();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("TLS set-up of the replication link failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The user name a verified client certificate stands for. */
     public String userOf(X509Certificate certificate) {
         String dn = certificate.getSubjectX500Principal().getName();

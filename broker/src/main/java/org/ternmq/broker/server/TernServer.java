@@ -83,14 +83,19 @@ public final class TernServer {
         }
         org.ternmq.broker.replication.ReplicationConfig replication;
         String backupOf = values.values().get(BrokerSetting.BACKUP_OF).trim();
+        io.netty.handler.ssl.SslContext backupTls = null;
         try {
             replication = replicationConfig(values.values(), config, backupOf);
+            boolean verifyHost = bool(BrokerSetting.REPLICATION_VERIFY_HOST, values.values());
+            if (!backupOf.isEmpty() && config.tls() != null) {
+                backupTls = config.tls().clientContext(verifyHost);
+            }
         } catch (IllegalArgumentException e) {
             err.println("tern: " + e.getMessage());
             return 2;
         }
         if (!backupOf.isEmpty()) {
-            return runBackup(config, replication, stopTimeout, out, err);
+            return runBackup(config, replication, backupTls, stopTimeout, out, err);
         }
         EmbeddedBroker broker;
         try {
@@ -164,11 +169,11 @@ public final class TernServer {
 
     /** A backup: copies the live broker's journal until stopped; serves no client. */
     private static int runBackup(BrokerConfig config, org.ternmq.broker.replication.ReplicationConfig replication,
-            long stopTimeout, PrintStream out, PrintStream err) throws Exception {
+            io.netty.handler.ssl.SslContext tls, long stopTimeout, PrintStream out, PrintStream err) throws Exception {
         org.ternmq.broker.replication.ReplicaFollower follower;
         try {
             follower = org.ternmq.broker.replication.ReplicaFollower.start(replication, config.journalDirectory(),
-                    config.syncPolicy());
+                    config.syncPolicy(), tls);
         } catch (org.ternmq.store.JournalLockedException e) {
             err.println("tern: the data directory " + config.dataDirectory().toAbsolutePath()
                     + " is in use by another broker (" + e.getMessage() + ")");
@@ -185,7 +190,7 @@ public final class TernServer {
             stopped.countDown();
         }, "tern-shutdown"));
         out.println("Tern backup is running, following " + replication.host() + ":" + replication.port()
-                + " (serves no client). Connection URL: none");
+                + (tls != null ? " over TLS" : "") + " (serves no client). Connection URL: none");
         String fatal = follower.fatal().get();
         err.println("tern: the live broker refused this backup: " + fatal);
         return 1;

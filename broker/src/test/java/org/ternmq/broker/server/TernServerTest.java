@@ -80,6 +80,20 @@ class TernServerTest {
     }
 
     @Test
+    void aBackupWhoseTlsCannotBeSetUpIsRefusedWithTheReason() throws Exception {
+        String data = dir.resolve("d").toString();
+        org.ternmq.broker.testing.TestCertificates.Issued ca = org.ternmq.broker.testing.TestCertificates.ca("CA");
+        Path ks = org.ternmq.broker.testing.TestCertificates.keyStore(dir.resolve("b.p12"),
+                org.ternmq.broker.testing.TestCertificates.issue(ca, "backup", "localhost"), "right");
+        assertThat(run("--data-dir", data, "--backup-of", "127.0.0.1:62500", "--tls-key-store", ks.toString(),
+                "--tls-key-store-password", "wrong")).isEqualTo(2);
+        assertThat(err()).contains("TLS set-up of the replication link failed");
+        assertThat(run("--data-dir", data, "--backup-of", "127.0.0.1:62500", "--replication-verify-host", "maybe"))
+                .isEqualTo(2);
+        assertThat(err()).contains("--replication-verify-host must be true or false, was 'maybe'");
+    }
+
+    @Test
     void aConfigFileWithProblemsIsRefusedBeforeAnythingStarts() throws Exception {
         Path config = dir.resolve("tern.properties");
         Files.writeString(config, "port=61617\npolicy.default.max-delivery-attempts=zero\n");
