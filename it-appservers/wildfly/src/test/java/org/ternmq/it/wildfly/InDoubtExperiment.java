@@ -41,6 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.ternmq.it.app.Deployments;
 import org.ternmq.it.app.Names;
 import org.ternmq.it.app.Scenarios;
+import org.ternmq.it.app.TestBroker;
 import org.ternmq.it.crash.ChildBroker;
 import org.ternmq.jms.TernConnectionFactory;
 
@@ -68,7 +69,7 @@ class InDoubtExperiment {
 
     private static final String JDBC = "jdbc:postgresql://127.0.0.1:5432/test";
     private static final Path BROKER_DIR = Path.of("target", "it-broker");
-    private static final ChildBroker BROKER = Brokers.start(BROKER_DIR);
+    private static final ChildBroker BROKER = TestBroker.start(BROKER_DIR);
 
     private final Map<String, Integer> replies = new HashMap<>();
 
