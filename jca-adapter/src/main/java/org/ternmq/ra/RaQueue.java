@@ -1,73 +1,19 @@
 package org.ternmq.ra;
 
-import java.io.Serializable;
-import java.util.Objects;
-
-import javax.naming.Reference;
-
 import jakarta.jms.Queue;
-import jakarta.resource.Referenceable;
-import jakarta.resource.spi.ResourceAdapter;
-import jakarta.resource.spi.ResourceAdapterAssociation;
 
-/**
- * The adapter's administered queue ({@code adminobject} of ra.xml): a JavaBean whose {@code name} the server
- * sets from its configuration, bound in JNDI for applications and MDB {@code destinationLookup}s.
- */
-public class RaQueue implements Queue, Serializable, Referenceable, ResourceAdapterAssociation {
+/** The adapter's administered queue ({@code adminobject} of ra.xml); see {@link RaDestination}. */
+public class RaQueue extends RaDestination implements Queue {
 
     private static final long serialVersionUID = 1L;
 
-    private String name;
-    private transient ResourceAdapter adapter;
-    private Reference reference;
-
-    public String getName() {
-        return name;
-    }
-
-    /** The queue's name on the broker. */
-    public void setName(String name) {
-        this.name = name;
-    }
-
     @Override
     public String getQueueName() {
-        return name;
+        return getName();
     }
 
     @Override
-    public ResourceAdapter getResourceAdapter() {
-        return adapter;
-    }
-
-    @Override
-    public void setResourceAdapter(ResourceAdapter ra) {
-        this.adapter = ra;
-    }
-
-    @Override
-    public void setReference(Reference reference) {
-        this.reference = reference;
-    }
-
-    @Override
-    public Reference getReference() {
-        return reference;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof RaQueue q && Objects.equals(q.name, name);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hashCode(name);
-    }
-
-    @Override
-    public String toString() {
-        return "queue " + name;
+    String kind() {
+        return "queue";
     }
 }
