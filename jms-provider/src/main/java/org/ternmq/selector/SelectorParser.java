@@ -72,7 +72,7 @@ final class SelectorParser {
             Token operator = advance();
             operands.add(condition(and(), operator));
         }
-        return new LogicalOr(operands);
+        return LogicalChain.or(operands);
     }
 
     private Expression and() throws SelectorSyntaxException {
@@ -86,7 +86,7 @@ final class SelectorParser {
             Token operator = advance();
             operands.add(condition(not(), operator));
         }
-        return new LogicalAnd(operands);
+        return LogicalChain.and(operands);
     }
 
     private Expression not() throws SelectorSyntaxException {
