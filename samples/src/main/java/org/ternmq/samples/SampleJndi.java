@@ -8,20 +8,21 @@ import javax.naming.NamingException;
 
 /**
  * Opens the samples' JNDI context: {@code jndi.properties} from the class path, where any system property
- * named {@code connectionFactory.*}, {@code queue.*} or {@code topic.*} replaces the entry of the same name.
+ * named {@code connectionFactory.*}, {@code xaConnectionFactory.*}, {@code queue.*} or {@code topic.*} replaces
+ * the entry of the same name.
  * So {@code -DconnectionFactory.ConnectionFactory=tern://otherhost:61617} points every sample at another
  * broker without touching the file. Plain {@code javax.naming}: an {@link InitialContext} with an
  * environment, which the naming provider reads before the file.
  */
-final class SampleJndi {
+public final class SampleJndi {
 
-    private static final String[] OVERRIDABLE = {"connectionFactory.", "queue.", "topic."};
+    private static final String[] OVERRIDABLE = {"connectionFactory.", "xaConnectionFactory.", "queue.", "topic."};
 
     private SampleJndi() {
     }
 
     /** The context a sample's {@code main} uses. */
-    static Context open() throws NamingException {
+    public static Context open() throws NamingException {
         return new InitialContext(overridesFromSystemProperties());
     }
 

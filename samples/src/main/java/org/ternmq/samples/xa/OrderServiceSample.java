@@ -26,6 +26,7 @@ import javax.naming.Context;
 import javax.sql.XADataSource;
 
 import org.jboss.narayana.jta.jms.JmsXAResourceRecoveryHelper;
+import org.ternmq.samples.SampleJndi;
 
 /**
  * An order service: each order is taken from a queue, stored in PostgreSQL and confirmed on another queue in
@@ -52,7 +53,7 @@ public final class OrderServiceSample {
 
     public static void main(String[] args) throws Exception {
         Path txLog = Path.of(System.getProperty("samples.tx.dir", "target/order-service-tx"));
-        run(OrderJndi.open(), OrderDatabase.fromSystemProperties(), txLog, System.out);
+        run(SampleJndi.open(), OrderDatabase.fromSystemProperties(), txLog, System.out);
     }
 
     /**
