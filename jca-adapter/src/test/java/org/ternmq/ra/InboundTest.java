@@ -331,6 +331,28 @@ class InboundTest {
 
     @Test
     void anActivationResumesAfterTheBrokerRestartsAndLosesNothing() throws Exception {
+        activationCarriesOnThroughARestart();
+    }
+
+    /**
+     * The same with {@code failover=true} in the adapter's URL: the client re-creates the activation's
+     * connection and consumers itself (the adapter's own reconnection is switched off here); a delivery under
+     * way when the broker went away is rolled back and comes again, so every message is committed once.
+     */
+    @Test
+    void anActivationOnAFailoverUrlCarriesOnThroughARestartAndLosesNothing() throws Exception {
+        ra.stop();
+        ra = new TernResourceAdapter();
+        ra.setConnectionUrl("tern://127.0.0.1:" + port + "?failover=true&reconnectDelay=50&maxReconnectDelay=500");
+        // the adapter's own reconnection out of the way (one attempt, ten minutes after a loss): only the
+        // client's failover can carry the activation over in time
+        ra.setReconnectAttempts(0);
+        ra.setReconnectInterval(600_000L);
+        ra.start(TestContainer.bootstrap());
+        activationCarriesOnThroughARestart();
+    }
+
+    private void activationCarriesOnThroughARestart() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
         TestContainer.Endpoints endpoints = new TestContainer.Endpoints(true, m -> {
             try {
