@@ -142,10 +142,12 @@ final class Failover {
             case SEND -> {
                 Send send = (Send) request;
                 ClientSession session = connection.sessions().get(send.sessionId());
-                if (session != null && (session.isTransacted() || session.isXa())) {
+                if (session != null && (session.isTransacted() || inXaBranch(session))) {
                     dirty.add(send.sessionId());
                     return request;
                 }
+                // an XA session outside a branch sends as a non-transacted one (the adapter's handles outside a
+                // container transaction): stored once through its duplicate id, like any other
                 return withDuplicateId(send);
             }
             case ACKNOWLEDGE -> {
@@ -181,6 +183,10 @@ final class Failover {
             return rolledBack(commit.correlationId(), "the connection failed over while a transaction was under way");
         }
         return null;
+    }
+
+    private static boolean inXaBranch(ClientSession session) {
+        return session.isXa() && session.isXaAssociated();
     }
 
     private static ErrorResponse rolledBack(long correlationId, String why) {
@@ -379,7 +385,7 @@ final class Failover {
         switch (r.type()) {
             case SEND -> {
                 ClientSession session = connection.sessions().get(((Send) r).sessionId());
-                if (session != null && session.isXa()) {
+                if (session != null && inXaBranch(session)) {
                     fail(p, "the connection failed over while an XA send was under way");
                 } else if (session != null && session.isTransacted() && doomed.contains(session.id())) {
                     answer(p, new Ok(r.correlationId())); // its transaction rolls back at commit

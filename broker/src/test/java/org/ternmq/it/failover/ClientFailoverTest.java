@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,11 @@ import jakarta.jms.Session;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import jakarta.jms.TransactionRolledBackException;
+import jakarta.jms.XAConnection;
+import jakarta.jms.XASession;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +41,8 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.ternmq.it.crash.ChildBroker;
 import org.ternmq.jms.TernConnectionFactory;
+import org.ternmq.jms.TernXAConnectionFactory;
+import org.ternmq.protocol.XidValue;
 
 /**
  * Client failover ({@code failover=true}) against one broker in a child JVM that is killed (SIGKILL) or stopped
@@ -206,6 +214,49 @@ class ClientFailoverTest {
         assertThat(consumer.receive(300)).as("acknowledged messages never come back").isNull();
         assertThat(heard.get()).as("the exception listener").isNull();
         assertThat(((org.ternmq.jms.TernConnection) connection).failoverCount()).isEqualTo(1);
+    }
+
+    /**
+     * An XA session's branch does not survive a failover: its end or prepare fails with an XA error and none of
+     * its sends is delivered; outside a branch the same session sends as a non-transacted one, carried over and
+     * stored once (the resource adapter's handles outside a container transaction).
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void anXaBranchFailsAcrossAFailoverAndSendsOutsideABranchCarryOn() throws Exception {
+        broker = new ChildBroker(PORT, dir.resolve("data"), dir.resolve("logs")).start();
+        XAConnection xaConnection = new TernXAConnectionFactory("tern://127.0.0.1:" + PORT
+                + "?failover=true&reconnectDelay=50&maxReconnectDelay=500&reconnectAttempts=200").createXAConnection();
+        connections.add(xaConnection);
+        XASession xa = xaConnection.createXASession();
+        Queue queue = xa.createQueue("failover.xa");
+        MessageProducer producer = xa.createProducer(queue);
+        XAResource resource = xa.getXAResource();
+        Xid xid = new XidValue(1, "failover-branch".getBytes(StandardCharsets.US_ASCII), new byte[] {1});
+
+        producer.send(xa.createTextMessage("outside, before"));
+        resource.start(xid, XAResource.TMNOFLAGS);
+        producer.send(xa.createTextMessage("in the branch"));
+
+        broker.kill();
+        broker.start();
+
+        assertThatThrownBy(() -> {
+            resource.end(xid, XAResource.TMSUCCESS);
+            resource.prepare(xid);
+            resource.commit(xid, false);
+        }).isInstanceOf(XAException.class);
+        producer.send(xa.createTextMessage("outside, after"));
+
+        Connection reader = connect("reconnectAttempts=5");
+        reader.start();
+        Session session = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = session.createConsumer(queue);
+        List<String> got = new ArrayList<>();
+        for (Message m = consumer.receive(5000); m != null; m = consumer.receive(1000)) {
+            got.add(((TextMessage) m).getText());
+        }
+        assertThat(got).containsExactly("outside, before", "outside, after");
     }
 
     @Test
