@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +16,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.ternmq.broker.BrokerConfig;
 import org.ternmq.broker.EmbeddedBroker;
-import org.ternmq.jms.TernConnectionFactory;
 
 /**
  * Outbound handles of the adapter on a {@code failover=true} URL: a handle held open across a broker restart
@@ -76,19 +70,7 @@ class OutboundFailoverTest {
             s.createProducer(s.createQueue("ra.out.failover")).send(s.createTextMessage("next handle"));
         }
 
-        assertThat(drain("ra.out.failover")).containsExactly("before", "after, same handle", "next handle");
-    }
-
-    private List<String> drain(String queue) throws Exception {
-        List<String> texts = new ArrayList<>();
-        try (Connection c = new TernConnectionFactory(broker.tcpUrl()).createConnection()) {
-            c.start();
-            Session s = c.createSession(Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
-            for (Message m = consumer.receive(2000); m != null; m = consumer.receive(1000)) {
-                texts.add(((TextMessage) m).getText());
-            }
-        }
-        return texts;
+        assertThat(OutboundTest.drain(broker.tcpUrl(), "ra.out.failover"))
+                .containsExactly("before", "after, same handle", "next handle");
     }
 }

@@ -80,8 +80,13 @@ class OutboundTest {
     }
 
     private static List<String> drain(String queue) throws Exception {
+        return drain(broker.tcpUrl(), queue);
+    }
+
+    /** Everything on {@code queue} of the broker at {@code url}, consumed. */
+    static List<String> drain(String url, String queue) throws Exception {
         List<String> texts = new ArrayList<>();
-        try (Connection c = new TernConnectionFactory(broker.tcpUrl()).createConnection()) {
+        try (Connection c = new TernConnectionFactory(url).createConnection()) {
             c.start();
             Session s = c.createSession(Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = s.createConsumer(s.createQueue(queue));

@@ -3,6 +3,8 @@ package org.ternmq.it.app;
 import java.net.URL;
 
 import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.test.api.ArquillianResource;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -12,7 +14,8 @@ import org.ternmq.it.crash.ChildBroker;
 /**
  * The tests every server runs, in this order, against the application of {@link Deployments}: a server's test
  * class extends it, declares the two deployments ({@code "app"}, managed, and {@code "durable"}, deployed by
- * the test) with the server's own names, and gives the broker, the deployer and the application's address.
+ * the test) with the server's own names, and gives the broker. Arquillian injects the deployer and the
+ * application's address into this class's fields.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public abstract class ServerScenarioTests {
@@ -20,14 +23,19 @@ public abstract class ServerScenarioTests {
     /** The broker the server's adapter is configured for. */
     protected abstract ChildBroker broker();
 
-    /** Arquillian's deployer, injected into the server's test class. */
-    protected abstract Deployer deployer();
+    @ArquillianResource
+    private Deployer deployer;
 
-    /** The address of the deployment {@code "app"}. */
-    protected abstract URL appUrl();
+    @ArquillianResource
+    @OperateOnDeployment("app")
+    private URL app;
+
+    private Deployer deployer() {
+        return deployer;
+    }
 
     private Scenarios scenarios() {
-        return new Scenarios(broker(), appUrl());
+        return new Scenarios(broker(), app);
     }
 
     @Test

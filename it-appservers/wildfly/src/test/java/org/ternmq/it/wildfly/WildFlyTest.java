@@ -1,14 +1,10 @@
 package org.ternmq.it.wildfly;
 
-import java.net.URL;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,13 +26,6 @@ class WildFlyTest extends ServerScenarioTests {
     /** Started as the class loads, before Arquillian starts the server, so the adapter finds it at once. */
     private static final ChildBroker BROKER = TestBroker.start(Path.of("target", "it-broker"));
 
-    @ArquillianResource
-    private Deployer deployer;
-
-    @ArquillianResource
-    @OperateOnDeployment("app")
-    private URL app;
-
     @Deployment(name = "app", testable = false, order = 1)
     static WebArchive app() {
         // WildFly hands activation properties to the adapter as they are: "destination" is the broker's name
@@ -56,15 +45,5 @@ class WildFlyTest extends ServerScenarioTests {
     @Override
     protected ChildBroker broker() {
         return BROKER;
-    }
-
-    @Override
-    protected Deployer deployer() {
-        return deployer;
-    }
-
-    @Override
-    protected URL appUrl() {
-        return app;
     }
 }
