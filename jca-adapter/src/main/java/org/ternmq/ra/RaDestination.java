@@ -51,9 +51,6 @@ public abstract class RaDestination implements Serializable, Referenceable, Reso
         return reference;
     }
 
-    /** "queue" or "topic". */
-    abstract String kind();
-
     @Override
     public boolean equals(Object o) {
         return o != null && o.getClass() == getClass() && Objects.equals(((RaDestination) o).name, name);
@@ -64,8 +61,9 @@ public abstract class RaDestination implements Serializable, Referenceable, Reso
         return Objects.hashCode(name);
     }
 
+    /** The name alone, as the provider's own destinations print: applications compare the two (the platform TCK does). */
     @Override
     public String toString() {
-        return kind() + " " + name;
+        return name;
     }
 }

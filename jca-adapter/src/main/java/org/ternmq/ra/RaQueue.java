@@ -11,9 +11,4 @@ public class RaQueue extends RaDestination implements Queue {
     public String getQueueName() {
         return getName();
     }
-
-    @Override
-    String kind() {
-        return "queue";
-    }
 }

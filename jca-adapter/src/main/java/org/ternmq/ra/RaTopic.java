@@ -11,9 +11,4 @@ public class RaTopic extends RaDestination implements Topic {
     public String getTopicName() {
         return getName();
     }
-
-    @Override
-    String kind() {
-        return "topic";
-    }
 }

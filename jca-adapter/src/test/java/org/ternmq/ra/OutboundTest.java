@@ -14,6 +14,7 @@ import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.QueueBrowser;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.TransactionInProgressException;
@@ -102,6 +103,26 @@ class OutboundTest {
         try (Connection c = cf.createConnection()) {
             Session s = c.createSession(true, Session.SESSION_TRANSACTED); // arguments are ignored in a container
             s.createProducer(s.createQueue(queue)).send(s.createTextMessage(text));
+        }
+    }
+
+    /**
+     * The platform TCK compares {@code toString()} of the destination it looked up (the adapter's administered
+     * object) with what the provider hands back for it (a browser's queue, a subscriber's topic): they must print
+     * alike (the TCK's {@code ee.ejb.sessionQtests} failed on "MY_QUEUE" against "queue MY_QUEUE").
+     */
+    @Test
+    void administeredDestinationsPrintLikeTheProvidersOwn() throws Exception {
+        RaQueue queue = new RaQueue();
+        queue.setName("ra.out.print.q");
+        RaTopic topic = new RaTopic();
+        topic.setName("ra.out.print.t");
+        try (Connection c = cf.createConnection()) {
+            Session s = c.createSession();
+            QueueBrowser browser = s.createBrowser(queue);
+            assertThat(browser.getQueue().toString()).isEqualTo(queue.toString()).isEqualTo("ra.out.print.q");
+            assertThat(s.createQueue("ra.out.print.q").toString()).isEqualTo(queue.toString());
+            assertThat(s.createTopic("ra.out.print.t").toString()).isEqualTo(topic.toString());
         }
     }
 
