@@ -71,6 +71,16 @@ public enum BrokerSetting {
             "milliseconds a backup may leave a batch unacknowledged before it leaves the in-sync set"),
     REPLICATION_VERIFY_HOST("replication-verify-host", "true",
             "backup with TLS: check that the live broker's certificate names the host of backup-of"),
+    ZOOKEEPER("zookeeper", "",
+            "host:port[,host:port...] of ZooKeeper: the broker is a candidate that ZooKeeper elects live (with "
+            + "replication-port) or runs as a backup of the live one; empty: no automatic failover"),
+    ZOOKEEPER_PATH("zookeeper-path", "",
+            "the cluster's znode in ZooKeeper; empty: /tern/<cluster>"),
+    ZOOKEEPER_SESSION_TIMEOUT("zookeeper-session-timeout", "2s",
+            "ZooKeeper session timeout (ZooKeeper may give another): a live broker that loses ZooKeeper this long is "
+            + "replaced; failover takes about twice this"),
+    ZOOKEEPER_CONNECT_TIMEOUT("zookeeper-connect-timeout", "10s",
+            "how long start-up waits for ZooKeeper before it gives up with an error"),
     MANAGEMENT_PORT("management-port", "-1",
             "the HTTP port of metrics (/metrics, Prometheus) and the web console; -1 (off), 0 picks a free one"),
     MANAGEMENT_HOST("management-host", "127.0.0.1",

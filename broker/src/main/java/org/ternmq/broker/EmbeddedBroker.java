@@ -104,10 +104,22 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     public static EmbeddedBroker startLive(BrokerConfig config,
             org.ternmq.broker.replication.ReplicationConfig replication) throws Exception {
+        return startLive(config, replication, source -> { });
+    }
+
+    /**
+     * As {@link #startLive(BrokerConfig, org.ternmq.broker.replication.ReplicationConfig)}, handing the replication
+     * source to {@code prepare} before the journal opens and any client is accepted (a broker elected through
+     * ZooKeeper sets its epoch history and its lease check there).
+     */
+    public static EmbeddedBroker startLive(BrokerConfig config,
+            org.ternmq.broker.replication.ReplicationConfig replication,
+            java.util.function.Consumer<org.ternmq.broker.replication.ReplicationSource> prepare) throws Exception {
         Files.createDirectories(config.dataDirectory());
         org.ternmq.broker.replication.ReplicationSource source =
                 new org.ternmq.broker.replication.ReplicationSource(replication, config.journalDirectory(),
                         config.tls() != null ? config.tls().serverContext() : null);
+        prepare.accept(source);
         MessageStore store;
         try {
             store = JournalStore.open(journalConfig(config), source, source);
@@ -119,6 +131,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         EmbeddedBroker broker = start(config, store);
         broker.replication = source;
         return broker;
+    }
+
+    /** The lasting identity of the broker whose data directory is {@code dataDirectory} (made on first use). */
+    public static String nodeIdOf(java.nio.file.Path dataDirectory) throws IOException {
+        Files.createDirectories(dataDirectory);
+        return NodeId.load(dataDirectory);
     }
 
     /** The replication source of a live broker started with {@link #startLive}, or null. */

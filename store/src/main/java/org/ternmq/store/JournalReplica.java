@@ -212,6 +212,48 @@ public final class JournalReplica implements AutoCloseable {
         SegmentFile.forceDirectory(directory);
     }
 
+    /**
+     * Discards everything at and after {@code position}: later segments are deleted and the rest of its segment is
+     * zeroed, so the replica continues from there. A former live broker that rejoins as a backup drops this way the
+     * tail it wrote after the last position the new live broker has. Position 0, or one before the oldest segment
+     * held, empties the replica ({@link #wipe}); one at or past the end changes nothing.
+     */
+    public void truncate(long position) throws IOException {
+        long sequence = sequenceOf(position);
+        int offset = positionOf(position);
+        if (position == 0 || segments.isEmpty() || sequence < segments.firstKey()
+                || (segments.containsKey(sequence) && offset < SegmentDescriptor.HEADER_LENGTH)) {
+            wipe();
+            return;
+        }
+        if (position >= position()) {
+            return;
+        }
+        force();
+        for (Long later : new ArrayList<>(segments.tailMap(sequence, false).keySet())) {
+            segments.remove(later).close();
+            Files.deleteIfExists(directory.resolve(String.format("%010d.seg", later)));
+        }
+        FileChannel file = segments.get(sequence);
+        if (file == null) {
+            // the position lies in a segment this replica never had, after the ones it keeps: nothing to zero
+            lastSequence = segments.lastKey();
+            writePosition = validEnd(segments.get(lastSequence), lastSequence);
+        } else {
+            long size = file.size();
+            ByteBuffer zeros = ByteBuffer.allocate(64 << 10);
+            for (long at = offset; at < size; at += zeros.capacity()) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), size - at));
+                file.write(zeros, at);
+            }
+            file.force(false);
+            lastSequence = sequence;
+            writePosition = offset;
+        }
+        dirty.clear();
+        SegmentFile.forceDirectory(directory);
+    }
+
     @Override
     public void close() throws IOException {
         IOException failure = null;

@@ -75,6 +75,58 @@ class JournalReplicaTest {
     }
 
     @Test
+    void truncateDropsTheTailAfterAPositionAndTheReplicaContinuesFromThere() throws Exception {
+        Path live = dir.resolve("live");
+        Path backup = dir.resolve("backup");
+        Map<Long, String> expected = new HashMap<>();
+        long cut;
+        try (JournalReplica replica = JournalReplica.open(backup, SEGMENT)) {
+            ReplicationListener ship = (segment, position, frames) -> {
+                try {
+                    replica.write(segment, position, frames);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+            long[] at = new long[1];
+            try (Journal journal = Journal.open(config(live), new RecoveryListener() {
+                @Override
+                public void onRecord(long id, byte userType, ByteBuffer payload) {
+                }
+            }, ship)) {
+                for (int i = 0; i < 400; i++) {
+                    long id = journal.nextId();
+                    String body = "record-" + i + "-" + "y".repeat(500);
+                    journal.add(id, (byte) 1, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), true).join();
+                    if (i < 150) {
+                        expected.put(id, body);
+                        at[0] = replica.position();
+                    }
+                }
+            }
+            cut = at[0];
+            assertThat(JournalReplica.sequenceOf(replica.position())).isGreaterThan(JournalReplica.sequenceOf(cut));
+            replica.truncate(cut);
+            assertThat(replica.position()).isEqualTo(cut);
+        }
+        try (JournalReplica reopened = JournalReplica.open(backup, SEGMENT)) {
+            assertThat(reopened.position()).isEqualTo(cut);
+        }
+        assertThat(recover(backup)).isEqualTo(expected);
+    }
+
+    @Test
+    void truncateToNothingEmptiesTheReplica() throws Exception {
+        try (JournalReplica replica = JournalReplica.open(dir, SEGMENT)) {
+            ByteBuffer frames = ByteBuffer.allocate(0);
+            replica.write(1, SegmentDescriptor.HEADER_LENGTH, frames);
+            replica.truncate(0);
+            assertThat(replica.position()).isZero();
+            assertThat(JournalReplica.segmentSequences(dir)).isEmpty();
+        }
+    }
+
+    @Test
     void framesThatLeaveAGapAreRefusedAndTheReplicaReopensAtItsEnd() throws Exception {
         Path live = dir.resolve("live");
         Path backup = dir.resolve("backup");

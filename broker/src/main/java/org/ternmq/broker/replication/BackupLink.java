@@ -37,6 +37,8 @@ final class BackupLink {
     private final ReplicationSource source;
     private final Channel channel;
     private final long backupPosition;
+    private final long truncateTo;
+    private final String node;
     private final LinkedBlockingQueue<Batch> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     /** (end position, publish time) of batches sent and not yet acknowledged, oldest first. */
@@ -47,16 +49,27 @@ final class BackupLink {
     private volatile boolean inSync;
     private volatile boolean closed;
 
-    BackupLink(ReplicationSource source, Channel channel, long backupPosition) {
+    /**
+     * @param backupPosition where the backup's journal copy ends (after truncation, when it must truncate)
+     * @param truncateTo     where the backup must cut its copy before following (-1: nowhere)
+     * @param node           the backup's node id
+     */
+    BackupLink(ReplicationSource source, Channel channel, long backupPosition, long truncateTo, String node) {
         this.source = source;
         this.channel = channel;
         this.backupPosition = backupPosition;
+        this.truncateTo = truncateTo;
+        this.node = node;
         this.sender = new Thread(this::send, "tern-replication-to-" + channel.remoteAddress());
         this.sender.setDaemon(true);
     }
 
     void start() {
         sender.start();
+    }
+
+    String node() {
+        return node;
     }
 
     boolean inSync() {
@@ -98,8 +111,9 @@ final class BackupLink {
                 acked = backupPosition; // it has everything before its position already
             }
             ByteBuf welcome = ReplicationDescriptor.header(channel.alloc(), ReplicationDescriptor.WELCOME,
-                    source.epoch(), 5);
-            welcome.writeInt(source.config().segmentSize()).writeByte(wipe ? 1 : 0);
+                    source.epoch(), 64);
+            welcome.writeInt(source.config().segmentSize()).writeByte(wipe ? 1 : 0).writeLong(truncateTo);
+            ReplicationDescriptor.writeHistory(welcome, source.history());
             channel.writeAndFlush(welcome);
             catchUp(from, to, sequences);
             if (to == 0 || acked >= to) {

@@ -51,12 +51,18 @@ public final class ReplicaFollower implements AutoCloseable {
     /** The last connection problem logged at ERROR; a repeat of it while reconnecting is logged at DEBUG. */
     private volatile String lastProblem;
 
-    private ReplicaFollower(ReplicationConfig config, JournalReplica replica, SyncPolicy policy, SslContext tls) {
+    private final Path journalDirectory;
+    private final String node;
+
+    private ReplicaFollower(ReplicationConfig config, JournalReplica replica, SyncPolicy policy, SslContext tls,
+            Path journalDirectory, String node, EpochHistory history) {
         this.tls = tls;
         this.config = config;
         this.replica = replica;
         this.forces = policy == SyncPolicy.DATA || policy == SyncPolicy.DATA_AND_METADATA;
-        this.highestEpoch = config.epoch();
+        this.journalDirectory = journalDirectory;
+        this.node = node;
+        this.highestEpoch = Math.max(config.epoch(), history.lastEpoch());
     }
 
     /**
@@ -75,8 +81,24 @@ public final class ReplicaFollower implements AutoCloseable {
      */
     public static ReplicaFollower start(ReplicationConfig config, Path journalDirectory, SyncPolicy policy,
             SslContext tls) throws IOException {
+        return start(config, journalDirectory, policy, tls, journalDirectory.toString());
+    }
+
+    /**
+     * As {@link #start(ReplicationConfig, Path, SyncPolicy, SslContext)}, naming this backup {@code node} to the
+     * live broker (the identity the in-sync set recorded in ZooKeeper lists).
+     */
+    public static ReplicaFollower start(ReplicationConfig config, Path journalDirectory, SyncPolicy policy,
+            SslContext tls, String node) throws IOException {
         JournalReplica replica = JournalReplica.open(journalDirectory, config.segmentSize());
-        ReplicaFollower follower = new ReplicaFollower(config, replica, policy, tls);
+        EpochHistory history;
+        try {
+            history = EpochHistory.load(journalDirectory);
+        } catch (IOException | RuntimeException e) {
+            replica.close();
+            throw e;
+        }
+        ReplicaFollower follower = new ReplicaFollower(config, replica, policy, tls, journalDirectory, node, history);
         LOG.info("backup of cluster '{}' following {}:{} ({}) from {}", config.cluster(), config.host(),
                 config.port(), tls != null ? "TLS" : "plain TCP", ReplicationDescriptor.describe(replica.position()));
         follower.connect();
@@ -155,6 +177,7 @@ public final class ReplicaFollower implements AutoCloseable {
             ByteBuf hello = ReplicationDescriptor.header(ctx.alloc(), ReplicationDescriptor.HELLO, highestEpoch, 64);
             ReplicationDescriptor.writeString(hello, config.cluster());
             hello.writeLong(replica.position());
+            ReplicationDescriptor.writeString(hello, node);
             ctx.writeAndFlush(hello);
         }
 
@@ -191,9 +214,20 @@ public final class ReplicaFollower implements AutoCloseable {
                         ctx.close();
                         return;
                     }
+                    long truncateTo = frame.isReadable() ? frame.readLong() : -1;
                     if (wipe) {
                         LOG.warn("this backup holds segments the live broker does not: dropping them, copying again");
                         replica.wipe();
+                    } else if (truncateTo >= 0) {
+                        LOG.warn("this backup holds a tail the live broker (epoch {}) never had: dropping what it holds "
+                                + "from {} on", epoch, ReplicationDescriptor.describe(truncateTo));
+                        replica.truncate(truncateTo);
+                    }
+                    if (frame.isReadable()) {
+                        EpochHistory history = ReplicationDescriptor.readHistory(frame);
+                        if (!history.entries().isEmpty()) {
+                            history.save(journalDirectory);
+                        }
                     }
                 }
                 case ReplicationDescriptor.BATCH -> {

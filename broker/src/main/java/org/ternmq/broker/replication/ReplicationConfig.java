@@ -31,4 +31,14 @@ public record ReplicationConfig(String cluster, String host, int port, Mode mode
             throw new IllegalArgumentException("replica-max-lag must be at least 1 ms, was " + maxLagMillis);
         }
     }
+
+    /** This configuration following (or serving) {@code host:port}. */
+    public ReplicationConfig withEndpoint(String host, int port) {
+        return new ReplicationConfig(cluster, host, port, mode, minSyncReplicas, maxLagMillis, segmentSize, epoch);
+    }
+
+    /** This configuration at activation epoch {@code epoch}. */
+    public ReplicationConfig withEpoch(long epoch) {
+        return new ReplicationConfig(cluster, host, port, mode, minSyncReplicas, maxLagMillis, segmentSize, epoch);
+    }
 }

@@ -18,14 +18,19 @@ import io.netty.handler.codec.LengthFieldPrepender;
  *  +--------+-----------------+----------------------------------------------+
  *  | type   | epoch (i64)     | body, by type                                |
  *  +--------+-----------------+----------------------------------------------+
- *  HELLO    backup -> live: cluster (string), position (i64: segment << 32 | offset; 0 = nothing)
- *  WELCOME  live -> backup: segment size (i32), wipe (u8: 1 = drop every segment, copy from the oldest)
+ *  HELLO    backup -> live: cluster (string), position (i64: segment << 32 | offset; 0 = nothing), node id
+ *           (string: the backup's data directory's identity, named in the in-sync set); its epoch is the newest
+ *           epoch the backup's journal knows
+ *  WELCOME  live -> backup: segment size (i32), wipe (u8: 1 = drop every segment, copy from the oldest),
+ *           truncate-to (i64: -1 = keep all; else drop what the backup holds from there on, a tail the live
+ *           broker never had), history (i32 count, then count x (epoch i64, start position i64))
  *  REFUSE   either way:     reason (string); the sender closes the connection after it
  *  BATCH    live -> backup: position (i64) where the frames start, then the journal frames to the end
  *  ACK      backup -> live: position (i64) up to which the backup has the frames durable (forced)
  * </pre>
  * A string is a length (i32) and UTF-8 bytes. The epoch is the live broker's activation epoch (0 without
- * ZooKeeper); a backup refuses a frame from an epoch older than one it has seen.
+ * ZooKeeper); a backup refuses a frame from an epoch older than one it has seen, and a live broker refuses a backup
+ * that has seen a newer epoch than its own (the live broker is stale).
  */
 final class ReplicationDescriptor {
 
@@ -65,6 +70,25 @@ final class ReplicationDescriptor {
             throw new IllegalArgumentException("bad string length " + n);
         }
         return in.readCharSequence(n, StandardCharsets.UTF_8).toString();
+    }
+
+    static void writeHistory(ByteBuf out, EpochHistory history) {
+        out.writeInt(history.entries().size());
+        for (EpochHistory.Entry e : history.entries()) {
+            out.writeLong(e.epoch()).writeLong(e.start());
+        }
+    }
+
+    static EpochHistory readHistory(ByteBuf in) {
+        int n = in.readInt();
+        if (n < 0 || n > in.readableBytes() / 16) {
+            throw new IllegalArgumentException("bad epoch history length " + n);
+        }
+        java.util.List<EpochHistory.Entry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            entries.add(new EpochHistory.Entry(in.readLong(), in.readLong()));
+        }
+        return new EpochHistory(entries);
     }
 
     static String describe(long position) {

@@ -56,6 +56,13 @@ public final class ReplicationSource implements ReplicationListener, Replication
     private volatile boolean closed;
     private final SslContext tls;
     private Channel server;
+    private volatile EpochHistory history = EpochHistory.empty();
+    /** Set for good once this broker must not answer persistent work any more (it lost its ZooKeeper session). */
+    private volatile String fenced;
+    /** Asked before a durable write is answered: why it must not be (the ZooKeeper lease ran out), or null. */
+    private volatile java.util.function.Supplier<String> guard = () -> null;
+    private volatile java.util.function.Consumer<java.util.Set<String>> inSyncListener = s -> { };
+    private java.util.Set<String> lastInSync = java.util.Set.of();
 
     private record Refusal(String why, long nanos) {
     }
@@ -108,8 +115,73 @@ public final class ReplicationSource implements ReplicationListener, Replication
         return ((java.net.InetSocketAddress) server.localAddress()).getPort();
     }
 
-    long epoch() {
+    /** The activation epoch carried in every frame (0 without ZooKeeper). */
+    public long epoch() {
         return epoch;
+    }
+
+    /** The epochs that wrote this journal (sent to backups so a rejoining one drops a tail this side never had). */
+    public void history(EpochHistory history) {
+        this.history = history;
+    }
+
+    EpochHistory history() {
+        return history;
+    }
+
+    /**
+     * Fences this live broker for good: every persistent write not yet answered, and every later one, fails with
+     * {@code why}. Called the moment its ZooKeeper session is in doubt, before another broker may take over.
+     */
+    public void fence(String why) {
+        fenced = why;
+        LOG.error("fenced: {}; no persistent work is answered any more", why);
+        synchronized (this) {
+            for (Waiter w : waiters) {
+                w.future.completeExceptionally(new IllegalStateException(why));
+            }
+            waiters.clear();
+        }
+    }
+
+    public boolean isFenced() {
+        return fenced != null;
+    }
+
+    /** A check made right before every durable write is answered; it returns why not, or null. */
+    public void guard(java.util.function.Supplier<String> guard) {
+        this.guard = guard;
+    }
+
+    /** Told the node ids of the in-sync backups whenever the set changes (on a replication thread). */
+    public void onInSyncChange(java.util.function.Consumer<java.util.Set<String>> listener) {
+        this.inSyncListener = listener;
+    }
+
+    /** The node ids of the backups in sync now. */
+    public java.util.Set<String> inSyncNodes() {
+        java.util.Set<String> nodes = new java.util.TreeSet<>();
+        for (BackupLink link : links) {
+            if (link.inSync()) {
+                nodes.add(link.node());
+            }
+        }
+        return nodes;
+    }
+
+    private String stopReason() {
+        String why = fenced;
+        return why != null ? why : guard.get();
+    }
+
+    private CompletableFuture<Void> checked(CompletableFuture<Void> written) {
+        return written.thenApply(v -> {
+            String why = stopReason();
+            if (why != null) {
+                throw new IllegalStateException(why);
+            }
+            return v;
+        });
     }
 
     Path journalDirectory() {
@@ -156,14 +228,18 @@ public final class ReplicationSource implements ReplicationListener, Replication
     @Override
     public CompletableFuture<Void> afterStored(CompletableFuture<Void> stored) {
         if (config.mode() != ReplicationConfig.Mode.SYNC) {
-            return stored;
+            return checked(stored);
         }
         // completed on the appender thread right after the batch was published: published covers it
-        return stored.thenCompose(v -> awaitReplicated(published));
+        return checked(stored.thenCompose(v -> awaitReplicated(published)));
     }
 
     @Override
     public String refusal() {
+        String stop = stopReason();
+        if (stop != null) {
+            return stop;
+        }
         if (config.mode() != ReplicationConfig.Mode.SYNC) {
             return null;
         }
@@ -212,6 +288,11 @@ public final class ReplicationSource implements ReplicationListener, Replication
 
     /** A backup acknowledged, joined or left the in-sync set: settles the waiting writes. */
     synchronized void recheck() {
+        java.util.Set<String> nodes = inSyncNodes();
+        if (!nodes.equals(lastInSync)) {
+            lastInSync = nodes;
+            inSyncListener.accept(nodes);
+        }
         boolean tooFew = inSyncCount() < config.minSyncReplicas();
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
             Waiter w = it.next();
@@ -276,6 +357,8 @@ public final class ReplicationSource implements ReplicationListener, Replication
                 }
                 String cluster = ReplicationDescriptor.readString(frame);
                 long position = frame.readLong();
+                String node = frame.isReadable() ? ReplicationDescriptor.readString(frame)
+                        : String.valueOf(ctx.channel().remoteAddress());
                 if (!cluster.equals(config.cluster())) {
                     LOG.warn("refused a backup of cluster '{}' from {}: this is cluster '{}'", cluster,
                             ctx.channel().remoteAddress(), config.cluster());
@@ -288,7 +371,16 @@ public final class ReplicationSource implements ReplicationListener, Replication
                             + epoch + ": this broker is stale");
                     return;
                 }
-                link = new BackupLink(ReplicationSource.this, ctx.channel(), position);
+                long truncateTo = -1;
+                long end = frameEpoch < epoch ? history.endOf(frameEpoch) : Long.MAX_VALUE;
+                if (position > end) {
+                    truncateTo = end;
+                    LOG.info("backup {} ({}) last followed epoch {}, which ended here at {}: it drops what it holds "
+                            + "after that", ctx.channel().remoteAddress(), node, frameEpoch,
+                            ReplicationDescriptor.describe(end));
+                }
+                link = new BackupLink(ReplicationSource.this, ctx.channel(), truncateTo >= 0 ? truncateTo : position,
+                        truncateTo, node);
                 link.start();
             } else if (type == ReplicationDescriptor.ACK) {
                 link.acknowledged(frame.readLong());

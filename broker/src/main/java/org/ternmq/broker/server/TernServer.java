@@ -94,6 +94,20 @@ public final class TernServer {
             err.println("tern: " + e.getMessage());
             return 2;
         }
+        String zookeeper = values.values().get(BrokerSetting.ZOOKEEPER).trim();
+        if (!zookeeper.isEmpty()) {
+            org.ternmq.broker.ha.ZooKeeperSettings zk;
+            try {
+                zk = zooKeeperSettings(values.values(), replication, backupOf);
+                if (config.tls() != null) {
+                    backupTls = config.tls().clientContext(bool(BrokerSetting.REPLICATION_VERIFY_HOST, values.values()));
+                }
+            } catch (IllegalArgumentException e) {
+                err.println("tern: " + e.getMessage());
+                return 2;
+            }
+            return runCandidate(config, replication, zk, backupTls, stopTimeout, out, err);
+        }
         if (!backupOf.isEmpty()) {
             return runBackup(config, replication, backupTls, stopTimeout, out, err);
         }
@@ -165,6 +179,67 @@ public final class TernServer {
                 org.ternmq.broker.replication.ReplicationConfig.Mode.valueOf(mode),
                 integer(BrokerSetting.MIN_SYNC_REPLICAS, v), longValue(BrokerSetting.REPLICA_MAX_LAG, v),
                 config.journalSegmentSize(), 0);
+    }
+
+    static org.ternmq.broker.ha.ZooKeeperSettings zooKeeperSettings(Map<BrokerSetting, String> v,
+            org.ternmq.broker.replication.ReplicationConfig replication, String backupOf) {
+        if (!backupOf.isEmpty()) {
+            throw new IllegalArgumentException("--" + BrokerSetting.ZOOKEEPER.key() + " and --"
+                    + BrokerSetting.BACKUP_OF.key() + " exclude each other: with ZooKeeper a broker follows whichever "
+                    + "broker ZooKeeper made live");
+        }
+        if (replication == null) {
+            throw new IllegalArgumentException("--" + BrokerSetting.ZOOKEEPER.key() + " needs --"
+                    + BrokerSetting.REPLICATION_PORT.key() + ": the port backups copy the journal from while this "
+                    + "broker is live");
+        }
+        String path = v.get(BrokerSetting.ZOOKEEPER_PATH).trim();
+        long session;
+        long connect;
+        try {
+            session = Units.millis(v.get(BrokerSetting.ZOOKEEPER_SESSION_TIMEOUT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + BrokerSetting.ZOOKEEPER_SESSION_TIMEOUT.key() + " "
+                    + e.getMessage());
+        }
+        try {
+            connect = Units.millis(v.get(BrokerSetting.ZOOKEEPER_CONNECT_TIMEOUT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + BrokerSetting.ZOOKEEPER_CONNECT_TIMEOUT.key() + " "
+                    + e.getMessage());
+        }
+        return new org.ternmq.broker.ha.ZooKeeperSettings(v.get(BrokerSetting.ZOOKEEPER).trim(),
+                path.isEmpty() ? "/tern/" + replication.cluster() : path, session, connect);
+    }
+
+    /** A broker whose role ZooKeeper decides: live while elected, otherwise a backup of the live one. */
+    private static int runCandidate(BrokerConfig config, org.ternmq.broker.replication.ReplicationConfig replication,
+            org.ternmq.broker.ha.ZooKeeperSettings zk, io.netty.handler.ssl.SslContext backupTls, long stopTimeout,
+            PrintStream out, PrintStream err) throws Exception {
+        org.ternmq.broker.ha.Candidate candidate;
+        try {
+            candidate = new org.ternmq.broker.ha.Candidate(config, replication, zk, backupTls);
+            candidate.start();
+        } catch (org.ternmq.store.JournalLockedException e) {
+            err.println("tern: the data directory " + config.dataDirectory().toAbsolutePath()
+                    + " is in use by another broker");
+            return 1;
+        } catch (java.io.IOException e) {
+            err.println("tern: " + e.getMessage() + "; nothing was started");
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            haltAfter(stopTimeout, err);
+            candidate.close();
+            stopped.countDown();
+        }, "tern-shutdown"));
+        out.println("Tern candidate of cluster '" + replication.cluster() + "' is running; ZooKeeper at " + zk.connect()
+                + " decides whether it is live (else it is a backup). Connection URL: "
+                + (config.tls() == null ? "tern://" : "tern+ssl://") + config.host() + ":" + config.tcpPort()
+                + "  (Ctrl-C stops it)");
+        stopped.await();
+        return 0;
     }
 
     /** A backup: copies the live broker's journal until stopped; serves no client. */

@@ -1,0 +1,411 @@
+package org.ternmq.broker.ha;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.netty.handler.ssl.SslContext;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.KeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.ternmq.broker.BrokerConfig;
+import org.ternmq.broker.EmbeddedBroker;
+import org.ternmq.broker.replication.EpochHistory;
+import org.ternmq.broker.replication.ReplicaFollower;
+import org.ternmq.broker.replication.ReplicationConfig;
+import org.ternmq.broker.replication.ReplicationSource;
+import org.ternmq.store.JournalReplica;
+
+/**
+ * A broker whose role ZooKeeper decides ({@code --zookeeper}): it joins the cluster's Curator {@link LeaderLatch}
+ * and, while it does not lead, runs as a backup of whichever broker is live (published in ZooKeeper). When it leads
+ * and the in-sync set recorded by the last live broker names it (or no broker was ever live), it waits out the
+ * session timeout, takes the next epoch (compare-and-set in ZooKeeper), records itself as the in-sync set, opens
+ * its journal copy as a live broker at that epoch and publishes its replication address.
+ *
+ * <p>A live broker whose ZooKeeper connection is SUSPENDED or LOST, whose leadership goes, or whose lease (the last
+ * answered ZooKeeper request plus one session timeout) runs out, is fenced at once: no persistent work is answered
+ * from then on. It then stops serving clients, leaves the latch and goes back to being a candidate, which makes it a
+ * backup of the next live broker; that broker tells it, by epoch, which tail to drop.
+ *
+ * <p>Threads: one candidate thread runs the role changes; ZooKeeper's event thread only fences.
+ */
+public final class Candidate implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Candidate.class);
+    private static final long POLL_MILLIS = 50;
+
+    private final BrokerConfig config;
+    private final ReplicationConfig replication;
+    private final ZooKeeperSettings settings;
+    private final SslContext backupTls;
+    private final String node;
+    private final CuratorFramework client;
+    private final ClusterRegistry registry;
+    private final Thread thread;
+    private final AtomicReference<Set<String>> pendingInSync = new AtomicReference<>();
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private volatile boolean closed;
+    private volatile long sessionTimeoutMillis;
+    private volatile ReplicationSource liveSource;
+    private volatile long leaseUntilNanos;
+    private volatile EmbeddedBroker broker;
+    private LeaderLatch latch;
+    private ReplicaFollower follower;
+    private ClusterRegistry.LiveInfo following;
+    private String lastWaitReason;
+
+    /**
+     * @param replication the live broker's replication settings (its host and port are this broker's replication
+     *                    address when live; a backup follows the address the live broker publishes)
+     * @param backupTls   TLS for following a live broker, or null
+     */
+    public Candidate(BrokerConfig config, ReplicationConfig replication, ZooKeeperSettings settings,
+            SslContext backupTls) throws IOException {
+        this.config = config;
+        this.replication = replication.withEpoch(0);
+        this.settings = settings;
+        this.backupTls = backupTls;
+        this.node = EmbeddedBroker.nodeIdOf(config.dataDirectory());
+        this.client = CuratorFrameworkFactory.builder().connectString(settings.connect())
+                .sessionTimeoutMs((int) settings.sessionTimeoutMillis())
+                .connectionTimeoutMs((int) Math.min(settings.connectTimeoutMillis(), settings.sessionTimeoutMillis()))
+                .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000)).build();
+        this.registry = new ClusterRegistry(client, settings.path());
+        this.thread = new Thread(this::run, "tern-candidate");
+    }
+
+    /**
+     * Locks the data directory, connects to ZooKeeper and starts the candidate thread.
+     *
+     * @throws IOException when another broker uses the data directory or ZooKeeper cannot be reached within the
+     *     connect timeout; nothing is left running then
+     */
+    public void start() throws IOException, InterruptedException {
+        lockDataDirectory();
+        client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
+        client.start();
+        if (!client.blockUntilConnected((int) settings.connectTimeoutMillis(), TimeUnit.MILLISECONDS)) {
+            close();
+            throw new IOException("cannot reach ZooKeeper at " + settings.connect() + " within "
+                    + settings.connectTimeoutMillis() + " ms (--zookeeper-connect-timeout); is it running?");
+        }
+        try {
+            sessionTimeoutMillis = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
+        } catch (Exception e) {
+            close();
+            throw new IOException("ZooKeeper at " + settings.connect() + " failed: " + e, e);
+        }
+        if (sessionTimeoutMillis != settings.sessionTimeoutMillis()) {
+            LOG.warn("ZooKeeper gave a session timeout of {} ms instead of the {} ms asked for (its min/max session "
+                    + "timeout); fencing and takeover go by {} ms", sessionTimeoutMillis,
+                    settings.sessionTimeoutMillis(), sessionTimeoutMillis);
+        }
+        LOG.info("candidate {} of cluster '{}' connected to ZooKeeper {} (znode {}, session timeout {} ms)", node,
+                replication.cluster(), settings.connect(), settings.path(), sessionTimeoutMillis);
+        thread.start();
+    }
+
+    private void lockDataDirectory() throws IOException {
+        java.nio.file.Files.createDirectories(config.dataDirectory());
+        Path file = config.dataDirectory().resolve("candidate.lock");
+        lockChannel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new org.ternmq.store.JournalLockedException(config.dataDirectory());
+        }
+    }
+
+    /** This broker's node id (its data directory's identity), as the in-sync set names it. */
+    public String node() {
+        return node;
+    }
+
+    /** The live broker this candidate runs now, or null while it is a backup. */
+    public EmbeddedBroker liveBroker() {
+        return broker;
+    }
+
+    /** The session timeout ZooKeeper gave. */
+    public long sessionTimeoutMillis() {
+        return sessionTimeoutMillis;
+    }
+
+    // ---- fencing (ZooKeeper's event thread) ------------------------------------------------------------------
+
+    private void onConnectionState(ConnectionState state) {
+        if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
+            fence("the ZooKeeper connection is " + state + ": another broker may take over");
+        }
+    }
+
+    private void fence(String why) {
+        ReplicationSource source = liveSource;
+        if (source != null && !source.isFenced()) {
+            source.fence(why);
+        }
+    }
+
+    /** The lease: why durable writes must not be answered now, or null. */
+    private String leaseProblem() {
+        if (System.nanoTime() - leaseUntilNanos > 0) {
+            return "this broker's ZooKeeper lease ran out (no answer from ZooKeeper for a session timeout): another "
+                    + "broker may take over";
+        }
+        return null;
+    }
+
+    /**
+     * Renews the lease with a round trip to ZooKeeper: the server heard this session at or after {@code sent}, so it
+     * cannot expire it before {@code sent} plus a session timeout, and no other broker can activate before another
+     * session timeout after that (see {@link #activate}). Answering only until {@code sent} plus one session
+     * timeout therefore leaves a whole session timeout of margin.
+     */
+    private void renewLease() {
+        long sent = System.nanoTime();
+        try {
+            if (client.getZookeeperClient().getZooKeeper().exists(latch.getOurPath(), false) != null) {
+                leaseUntilNanos = sent + TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMillis);
+            } else {
+                fence("this broker's leader latch node is gone");
+            }
+        } catch (KeeperException e) {
+            LOG.debug("lease renewal failed: {}", e.toString()); // the lease runs out by itself
+        } catch (Exception e) {
+            LOG.debug("lease renewal failed: {}", e.toString());
+        }
+    }
+
+    // ---- the candidate thread ---------------------------------------------------------------------------------
+
+    private void run() {
+        while (!closed) {
+            try {
+                if (latch == null) {
+                    latch = new LeaderLatch(client, registry.latchPath(), node);
+                    latch.start();
+                }
+                if (latch.hasLeadership()) {
+                    tryToActivate();
+                } else {
+                    follow();
+                }
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                if (!closed) {
+                    LOG.warn("candidate: {}; trying again", e.toString());
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Follows the published live broker (when it is another one than the one followed now). */
+    private void follow() throws Exception {
+        ClusterRegistry.LiveInfo live;
+        try {
+            live = registry.live();
+        } catch (KeeperException.ConnectionLossException | KeeperException.SessionExpiredException e) {
+            return; // keep following whom we follow
+        }
+        if (live == null || live.node().equals(node) || live.equals(following)) {
+            return;
+        }
+        closeFollower();
+        LOG.info("following the live broker {} of epoch {} at {}:{}", live.node(), live.epoch(), live.host(),
+                live.port());
+        follower = ReplicaFollower.start(replication.withEndpoint(live.host(), live.port()),
+                config.journalDirectory(), config.syncPolicy(), backupTls, node);
+        following = live;
+    }
+
+    private void closeFollower() throws IOException {
+        if (follower != null) {
+            follower.close();
+            follower = null;
+            following = null;
+        }
+    }
+
+    private void tryToActivate() throws Exception {
+        ClusterRegistry.InSync inSync = registry.inSync();
+        if (inSync != null && !inSync.nodes().contains(node)) {
+            String reason = "not in the in-sync set " + inSync.nodes() + " recorded at epoch " + inSync.epoch()
+                    + ": it may lack acknowledged messages, so it stays a backup until a broker of that set is live";
+            if (!reason.equals(lastWaitReason)) {
+                LOG.warn("leading the election but {}", reason);
+                lastWaitReason = reason;
+            }
+            leaveLatch();
+            follow();
+            Thread.sleep(500); // lets a broker of the in-sync set take the lead
+            return;
+        }
+        lastWaitReason = null;
+        if (registry.epoch() > 0) {
+            // Why wait: the former live broker may not have noticed yet that its session is in doubt. ZooKeeper
+            // expired it (so we lead) a session timeout after it last heard from it; the former live broker's
+            // client gives up after two thirds of that (SUSPENDED: it fences) and its lease ran out a session
+            // timeout after its last answered request. After one more session timeout it has stopped answering
+            // persistent work in every case, even if it was paused (SIGSTOP, a long GC) and has just woken up.
+            LOG.info("leading the election; waiting out the session timeout ({} ms) so the former live broker has "
+                    + "fenced itself", sessionTimeoutMillis);
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMillis);
+            while (System.nanoTime() - until < 0) {
+                if (closed || !latch.hasLeadership()) {
+                    return;
+                }
+                Thread.sleep(10);
+            }
+        }
+        activate();
+    }
+
+    private void activate() throws Exception {
+        try {
+            becomeLive();
+        } finally {
+            deactivate();
+        }
+    }
+
+    private void becomeLive() throws Exception {
+        long started = System.nanoTime();
+        closeFollower();
+        String guard = latch.getOurPath();
+        long epoch = registry.nextEpoch(guard);
+        long start;
+        try (JournalReplica copy = JournalReplica.open(config.journalDirectory(), config.journalSegmentSize())) {
+            start = copy.position();
+        }
+        EpochHistory history = EpochHistory.load(config.journalDirectory()).with(epoch, start);
+        history.save(config.journalDirectory());
+        registry.recordInSync(guard, epoch, Set.of(node));
+        renewLease();
+        EmbeddedBroker live = EmbeddedBroker.startLive(config, replication.withEpoch(epoch), source -> {
+            source.history(history);
+            source.guard(this::leaseProblem);
+            source.onInSyncChange(pendingInSync::set);
+            liveSource = source;
+        });
+        broker = live;
+        registry.publishLive(guard, new ClusterRegistry.LiveInfo(epoch, replication.host(), live.replication().port(),
+                node, live.tcpUrl()));
+        LOG.info("LIVE at epoch {} ({} ms after taking the lead); clients at {}", epoch,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), live.tcpUrl());
+        long nextRenewal = 0;
+        while (!closed && !liveSource.isFenced()) {
+            if (!latch.hasLeadership()) {
+                fence("this broker no longer leads the election in ZooKeeper");
+                break;
+            }
+            if (System.nanoTime() - nextRenewal > 0) {
+                renewLease();
+                nextRenewal = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMillis / 6);
+            }
+            Set<String> inSyncBackups = pendingInSync.getAndSet(null);
+            if (inSyncBackups != null) {
+                Set<String> nodes = new TreeSet<>(inSyncBackups);
+                nodes.add(node);
+                try {
+                    registry.recordInSync(guard, epoch, nodes);
+                    LOG.info("in-sync set at epoch {}: {}", epoch, nodes);
+                } catch (Exception e) {
+                    pendingInSync.compareAndSet(null, inSyncBackups);
+                    LOG.warn("could not record the in-sync set {}: {}", nodes, e.toString());
+                }
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    /** A fenced live broker stops serving and goes back to being a candidate (and so a backup). */
+    private void deactivate() {
+        fence("this broker is stepping down");
+        EmbeddedBroker live = broker;
+        broker = null;
+        if (live != null) {
+            live.close();
+        }
+        liveSource = null;
+        try {
+            registry.withdrawLive();
+        } catch (Exception e) {
+            LOG.debug("could not withdraw the live node: {}", e.toString());
+        }
+        leaveLatch();
+        if (!closed && live != null) {
+            LOG.warn("no longer live: back to being a candidate; it follows the next live broker and drops any tail "
+                    + "that broker does not have");
+        }
+    }
+
+    private void leaveLatch() {
+        if (latch != null) {
+            try {
+                latch.close();
+            } catch (IOException | IllegalStateException e) {
+                LOG.debug("leaving the election: {}", e.toString());
+            }
+            latch = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (thread.isAlive()) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (broker != null) {
+            deactivate();
+        }
+        try {
+            closeFollower();
+        } catch (IOException e) {
+            LOG.warn("closing the journal copy: {}", e.toString());
+        }
+        leaveLatch();
+        client.close();
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("releasing the data directory lock: {}", e.toString());
+        }
+    }
+}
