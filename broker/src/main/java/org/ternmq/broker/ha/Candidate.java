@@ -102,7 +102,7 @@ public final class Candidate implements AutoCloseable {
         if (!client.blockUntilConnected((int) settings.connectTimeoutMillis(), TimeUnit.MILLISECONDS)) {
             close();
             throw new IOException("cannot reach ZooKeeper at " + settings.connect() + " within "
-                    + settings.connectTimeoutMillis() + " ms (--zookeeper-connect-timeout); is it running?");
+                    + settings.connectTimeoutMillis() + " ms (is it running? see --zookeeper-connect-timeout)");
         }
         try {
             sessionTimeoutMillis = client.getZookeeperClient().getZooKeeper().getSessionTimeout();

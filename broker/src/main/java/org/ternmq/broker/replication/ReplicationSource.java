@@ -144,6 +144,16 @@ public final class ReplicationSource implements ReplicationListener, Replication
         }
     }
 
+    /**
+     * Drops every backup's connection, as a network partition between the brokers would (each backup connects
+     * again and catches up from its position). For tests and operators.
+     */
+    public void disconnectBackups() {
+        for (BackupLink link : links) {
+            link.close();
+        }
+    }
+
     public boolean isFenced() {
         return fenced != null;
     }

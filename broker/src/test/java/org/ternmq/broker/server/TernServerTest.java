@@ -80,6 +80,37 @@ class TernServerTest {
     }
 
     @Test
+    void badZooKeeperOptionsAreRefusedWithTheReason() throws Exception {
+        String data = dir.resolve("d").toString();
+        assertThat(run("--data-dir", data, "--zookeeper", "127.0.0.1:2181")).isEqualTo(2);
+        assertThat(err()).contains("--zookeeper needs --replication-port");
+        assertThat(run("--data-dir", data, "--zookeeper", "127.0.0.1:2181", "--backup-of", "h:1")).isEqualTo(2);
+        assertThat(err()).contains("--zookeeper and --backup-of exclude each other");
+        assertThat(run("--data-dir", data, "--zookeeper", "nohost", "--replication-port", "0")).isEqualTo(2);
+        assertThat(err()).contains("zookeeper must be host:port[,host:port...], was 'nohost'");
+        assertThat(run("--data-dir", data, "--zookeeper", "h:1", "--replication-port", "0", "--zookeeper-path",
+                "tern")).isEqualTo(2);
+        assertThat(err()).contains("zookeeper-path must be an absolute znode path");
+        assertThat(run("--data-dir", data, "--zookeeper", "h:1", "--replication-port", "0",
+                "--zookeeper-session-timeout", "soon")).isEqualTo(2);
+        assertThat(err()).contains("--zookeeper-session-timeout must be a duration such as 30s");
+    }
+
+    @Test
+    void anUnreachableZooKeeperAtStartUpIsOneLineAndStartsNothing() throws Exception {
+        int unused;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            unused = s.getLocalPort();
+        }
+        Path data = dir.resolve("d");
+        assertThat(run("--data-dir", data.toString(), "--port", "0", "--zookeeper", "127.0.0.1:" + unused,
+                "--zookeeper-connect-timeout", "500ms", "--replication-port", "0")).isEqualTo(1);
+        assertThat(err().strip()).isEqualTo("tern: cannot reach ZooKeeper at 127.0.0.1:" + unused
+                + " within 500 ms (is it running? see --zookeeper-connect-timeout); nothing was started");
+        assertThat(Files.exists(data.resolve("journal"))).as("no journal was made").isFalse();
+    }
+
+    @Test
     void aBackupWhoseTlsCannotBeSetUpIsRefusedWithTheReason() throws Exception {
         String data = dir.resolve("d").toString();
         org.ternmq.broker.testing.TestCertificates.Issued ca = org.ternmq.broker.testing.TestCertificates.ca("CA");

@@ -250,6 +250,16 @@ public final class ChildBroker implements AutoCloseable {
         return logDir;
     }
 
+    /** The current generation's process id (for signals such as SIGSTOP), or -1 when none runs. */
+    public long pid() {
+        lock.lock();
+        try {
+            return process != null && process.isAlive() ? process.pid() : -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Kills the broker if it runs; safe to call at any time, also when it never started. */
     @Override
     public void close() throws InterruptedException {
