@@ -139,13 +139,57 @@ class CandidateTest {
     }
 
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aPartitionBetweenTheBrokersChangesNoRoleAndLosesNothing() throws Exception {
+        Candidate a = candidate("a", 62061, 62062);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.liveBroker() != null);
+        Candidate b = candidate("b", 62063, 62064);
+        EmbeddedBroker liveA = a.liveBroker();
+        await().atMost(Duration.ofSeconds(10)).until(() -> liveA.replication().inSyncCount() == 1);
+        List<String> answered = new ArrayList<>();
+        int refused = 0;
+        long partitionEnds = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        try (Connection c = new TernConnectionFactory(liveA.tcpUrl()).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("q"));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; System.nanoTime() < partitionEnds; i++) {
+                if (i % 10 == 0) {
+                    liveA.replication().disconnectBackups(); // the test hook: the replication link drops
+                }
+                try {
+                    p.send(s.createTextMessage("m-" + i));
+                    answered.add("m-" + i);
+                } catch (JMSException e) {
+                    assertThat(e.getMessage()).contains("in-sync"); // sync: refused, never answered without b
+                    refused++;
+                }
+            }
+        }
+        assertThat(answered).isNotEmpty();
+        assertThat(a.liveBroker()).as("a stays live").isSameAs(liveA);
+        assertThat(b.liveBroker()).as("b never becomes live").isNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> liveA.replication().inSyncCount() == 1);
+        ClusterRegistry registry = new ClusterRegistry(client(), "/tern/c1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.inSync().nodes().size() == 2);
+        assertThat(registry.epoch()).isEqualTo(1);
+
+        a.close();
+        await().atMost(Duration.ofSeconds(20)).until(() -> b.liveBroker() != null);
+        List<String> onB = drain(b.liveBroker().tcpUrl());
+        assertThat(onB).containsAll(answered);
+        assertThat(onB).doesNotHaveDuplicates();
+        System.out.printf("partition: %d sends answered, %d refused while b was cut off%n", answered.size(), refused);
+    }
+
+    @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aBrokerOutsideTheRecordedInSyncSetNeverBecomesLive() throws Exception {
         CuratorFramework client = client();
         client.create().creatingParentsIfNeeded().forPath("/tern/c1/in-sync",
                 "epoch=7\nnodes=someone-else\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         Candidate a = candidate("a", 62021, 62022);
-        Thread.sleep(3 * SESSION);
+        Thread.sleep(2 * SESSION); // a fresh cluster's first broker is live within one session timeout
         assertThat(a.liveBroker()).isNull();
         assertThat(new ClusterRegistry(client, "/tern/c1").epoch()).isZero();
     }
