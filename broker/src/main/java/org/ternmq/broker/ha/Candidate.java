@@ -57,6 +57,7 @@ public final class Candidate implements AutoCloseable {
     private final ClusterRegistry registry;
     private final Thread thread;
     private final AtomicReference<Set<String>> pendingInSync = new AtomicReference<>();
+    private final java.util.concurrent.CompletableFuture<String> fatal = new java.util.concurrent.CompletableFuture<>();
     private FileChannel lockChannel;
     private FileLock lock;
     private volatile boolean closed;
@@ -143,6 +144,14 @@ public final class Candidate implements AutoCloseable {
     /** The live broker this candidate runs now, or null while it is a backup. */
     public EmbeddedBroker liveBroker() {
         return broker;
+    }
+
+    /**
+     * Completes with the reason when the live broker refused this broker for good (it belongs to another cluster,
+     * or its journal segments differ): the znode path is shared by mistake, and the process should stop.
+     */
+    public java.util.concurrent.CompletableFuture<String> fatal() {
+        return fatal;
     }
 
     /** The session timeout ZooKeeper gave. */
@@ -241,6 +250,7 @@ public final class Candidate implements AutoCloseable {
                 live.port());
         follower = ReplicaFollower.start(replication.withEndpoint(live.host(), live.port()),
                 config.journalDirectory(), config.syncPolicy(), backupTls, node);
+        follower.fatal().thenAccept(fatal::complete);
         following = live;
     }
 

@@ -238,8 +238,9 @@ public final class TernServer {
                 + " decides whether it is live (else it is a backup). Connection URL: "
                 + (config.tls() == null ? "tern://" : "tern+ssl://") + config.host() + ":" + config.tcpPort()
                 + "  (Ctrl-C stops it)");
-        stopped.await();
-        return 0;
+        String fatal = candidate.fatal().get();
+        err.println("tern: the live broker refused this broker: " + fatal + " (check --cluster and --zookeeper-path)");
+        return 1;
     }
 
     /** A backup: copies the live broker's journal until stopped; serves no client. */

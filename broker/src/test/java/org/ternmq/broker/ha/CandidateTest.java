@@ -148,21 +148,28 @@ class CandidateTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> liveA.replication().inSyncCount() == 1);
         List<String> answered = new ArrayList<>();
         int refused = 0;
-        long partitionEnds = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         try (Connection c = new TernConnectionFactory(liveA.tcpUrl()).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("q"));
             p.setDeliveryMode(DeliveryMode.PERSISTENT);
-            for (int i = 0; System.nanoTime() < partitionEnds; i++) {
-                if (i % 10 == 0) {
-                    liveA.replication().disconnectBackups(); // the test hook: the replication link drops
+            int n = 0;
+            for (int round = 0; round < 3; round++) {
+                liveA.replication().disconnectBackups(); // the test hook: the replication link drops
+                long cutOffUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+                while (System.nanoTime() < cutOffUntil || liveA.replication().inSyncCount() == 0) {
+                    try {
+                        p.send(s.createTextMessage("m-" + n));
+                        answered.add("m-" + n); // b caught up again meanwhile
+                    } catch (JMSException e) {
+                        assertThat(e.getMessage()).contains("in-sync"); // sync: never answered without b
+                        refused++;
+                        Thread.sleep(10);
+                    }
+                    n++;
                 }
-                try {
-                    p.send(s.createTextMessage("m-" + i));
-                    answered.add("m-" + i);
-                } catch (JMSException e) {
-                    assertThat(e.getMessage()).contains("in-sync"); // sync: refused, never answered without b
-                    refused++;
+                for (int i = 0; i < 20; i++, n++) {
+                    p.send(s.createTextMessage("m-" + n));
+                    answered.add("m-" + n);
                 }
             }
         }
@@ -219,6 +226,22 @@ class CandidateTest {
         open.add(c);
         assertThatThrownBy(c::start).isInstanceOf(java.io.IOException.class)
                 .hasMessageContaining("cannot reach ZooKeeper at 127.0.0.1:" + port + " within 1000 ms");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aBrokerOfAnotherClusterOnTheSameZnodeIsRefusedForGood() throws Exception {
+        Candidate a = candidate("a", 62071, 62072);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.liveBroker() != null);
+        Candidate other = new Candidate(config("other", 62073), new ReplicationConfig("c2", "127.0.0.1", 62074,
+                ReplicationConfig.Mode.SYNC, 1, 2000, SEGMENT, 0),
+                new ZooKeeperSettings(zk.getConnectString(), "/tern/c1", SESSION, 5000), null);
+        open.add(other);
+        other.start();
+        assertThat(other.fatal().get(20, TimeUnit.SECONDS))
+                .contains("this live broker belongs to cluster 'c1', not 'c2'");
+        assertThat(a.liveBroker().replication().inSyncCount()).isZero();
+        assertThat(other.liveBroker()).isNull();
     }
 
     @Test
