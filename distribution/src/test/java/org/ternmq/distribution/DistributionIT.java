@@ -56,7 +56,10 @@ class DistributionIT {
         try (var libs = Files.list(home.resolve("lib"))) {
             List<String> names = libs.map(p -> p.getFileName().toString()).toList();
             assertThat(names).anyMatch(n -> n.startsWith("tern-broker-")).anyMatch(n -> n.startsWith("picocli-"))
-                    .anyMatch(n -> n.startsWith("slf4j-simple-")).noneMatch(n -> n.endsWith(".rar"));
+                    .anyMatch(n -> n.startsWith("slf4j-simple-")).noneMatch(n -> n.endsWith(".rar"))
+                    // ZooKeeper's client for --zookeeper, and what its server needs (README: java -cp 'lib/*')
+                    .anyMatch(n -> n.startsWith("zookeeper-3")).anyMatch(n -> n.startsWith("curator-recipes-"))
+                    .anyMatch(n -> n.startsWith("metrics-core-")).anyMatch(n -> n.startsWith("snappy-java-"));
         }
 
         int port = freePort();

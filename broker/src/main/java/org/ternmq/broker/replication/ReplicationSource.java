@@ -379,6 +379,11 @@ public final class ReplicationSource implements ReplicationListener, Replication
                 if (frameEpoch > epoch) {
                     refuse(ctx.channel(), "the backup saw epoch " + frameEpoch + ", newer than this live broker's "
                             + epoch + ": this broker is stale");
+                    if (epoch > 0) {
+                        // elected through ZooKeeper: a newer epoch means another broker was live after this one
+                        fence("a backup has seen epoch " + frameEpoch + ", newer than this live broker's " + epoch
+                                + ": another broker was live since");
+                    }
                     return;
                 }
                 long truncateTo = -1;

@@ -32,7 +32,8 @@ import org.ternmq.store.SyncPolicy;
  * A former live broker that wrote a tail its backup never got (async replication, the link down) rejoins as a
  * backup of that backup, now live at the next epoch: told by epoch where its own epoch ended on the new live
  * broker, it drops its tail and copies what the new live broker wrote since, so a broker started on its directory
- * has exactly the new live broker's messages, none of the dropped tail.
+ * has exactly the new live broker's messages, none of the dropped tail. A live broker that meets a backup of a newer
+ * epoch than its own fences itself: another broker was live since.
  */
 class RejoinAfterFailoverTest {
 
@@ -113,6 +114,17 @@ class RejoinAfterFailoverTest {
     private void close(AutoCloseable c) throws Exception {
         c.close();
         open.remove(c);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aLiveBrokerMetByABackupOfANewerEpochFencesItself() throws Exception {
+        EmbeddedBroker stale = live("x", 3);
+        EpochHistory.empty().with(5, 0).save(config("y").journalDirectory());
+        ReplicaFollower newer = follow("y", stale);
+        await().atMost(Duration.ofSeconds(10)).until(() -> stale.replication().isFenced());
+        assertThat(stale.replication().refusal()).contains("a backup has seen epoch 5, newer than this live broker's 3");
+        assertThat(newer.acknowledgedPosition()).isZero();
     }
 
     @Test
