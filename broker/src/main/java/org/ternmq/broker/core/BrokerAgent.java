@@ -242,8 +242,28 @@ public final class BrokerAgent {
         return storeWriter.store().fencedReason();
     }
 
+    /** Writes refused by replication since the last line about them, and when that line was (guarded by this lock). */
+    private final Object notReplicatedLock = new Object();
+    private int notReplicated;
+    private long lastNotReplicatedLog = System.nanoTime() - 2_000_000_000L;
+
     void storeFailed(Throwable e) {
-        LOG.error("the store failed a write; persistent messages are refused from now on: {}", e.toString());
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof org.ternmq.broker.persistence.NotReplicatedException) {
+            // stored here, refused by replication: this write only, not the store; at most a line a second
+            // (called from the store's and replication's threads as well as the agent's)
+            synchronized (notReplicatedLock) {
+                notReplicated++;
+                long now = System.nanoTime();
+                if (now - lastNotReplicatedLog > 1_000_000_000L) {
+                    LOG.warn("{} write(s) not replicated, their answers refused: {}", notReplicated, cause.getMessage());
+                    lastNotReplicatedLog = now;
+                    notReplicated = 0;
+                }
+            }
+            return;
+        }
+        LOG.error("the store failed a write; persistent messages are refused from now on: {}", cause.toString());
     }
 
     String brokerName() {

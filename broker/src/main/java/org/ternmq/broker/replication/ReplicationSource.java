@@ -25,6 +25,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.ternmq.broker.persistence.NotReplicatedException;
 import org.ternmq.broker.persistence.ReplicationGate;
 import org.ternmq.store.JournalReplica;
 import org.ternmq.store.ReplicationListener;
@@ -138,7 +139,7 @@ public final class ReplicationSource implements ReplicationListener, Replication
         LOG.error("fenced: {}; no persistent work is answered any more", why);
         synchronized (this) {
             for (Waiter w : waiters) {
-                w.future.completeExceptionally(new IllegalStateException(why));
+                w.future.completeExceptionally(new NotReplicatedException(why));
             }
             waiters.clear();
         }
@@ -275,11 +276,11 @@ public final class ReplicationSource implements ReplicationListener, Replication
     synchronized CompletableFuture<Void> awaitReplicated(long position) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         if (closed) {
-            f.completeExceptionally(new IllegalStateException("replication is closed"));
+            f.completeExceptionally(new NotReplicatedException("replication is closed"));
         } else if (ackedBy(position) >= config.minSyncReplicas()) {
             f.complete(null);
         } else if (inSyncCount() < config.minSyncReplicas()) {
-            f.completeExceptionally(new IllegalStateException(refusal()));
+            f.completeExceptionally(new NotReplicatedException(refusal()));
         } else {
             waiters.add(new Waiter(position, f));
         }
@@ -311,7 +312,7 @@ public final class ReplicationSource implements ReplicationListener, Replication
                 w.future.complete(null);
             } else if (tooFew) {
                 it.remove();
-                w.future.completeExceptionally(new IllegalStateException(refusal()));
+                w.future.completeExceptionally(new NotReplicatedException(refusal()));
             }
         }
     }
@@ -346,7 +347,7 @@ public final class ReplicationSource implements ReplicationListener, Replication
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         synchronized (this) {
             for (Waiter w : waiters) {
-                w.future.completeExceptionally(new IllegalStateException("replication is closed"));
+                w.future.completeExceptionally(new NotReplicatedException("replication is closed"));
             }
             waiters.clear();
         }
