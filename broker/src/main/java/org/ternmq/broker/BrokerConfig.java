@@ -383,6 +383,15 @@ public final class BrokerConfig {
 
         /** @throws IllegalArgumentException naming every invalid setting */
         public BrokerConfig build() {
+            List<String> problems = problems();
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException("invalid broker configuration: " + String.join("; ", problems));
+            }
+            return new BrokerConfig(this);
+        }
+
+        /** Every problem of the settings given so far, each naming its setting's key; empty when they are valid. */
+        public List<String> problems() {
             List<String> problems = new ArrayList<>();
             if (name == null || name.isBlank()) {
                 problems.add(BrokerSetting.NAME.key() + " must not be empty");
@@ -463,10 +472,7 @@ public final class BrokerConfig {
             if (loginFailureDelay < 0 || loginFailureDelay > 60_000) {
                 problems.add(BrokerSetting.LOGIN_FAILURE_DELAY.key() + " must be 0 to 60000 ms, was " + loginFailureDelay);
             }
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("invalid broker configuration: " + String.join("; ", problems));
-            }
-            return new BrokerConfig(this);
+            return problems;
         }
     }
 

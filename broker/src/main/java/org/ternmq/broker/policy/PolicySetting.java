@@ -8,11 +8,12 @@ import java.util.function.Function;
  */
 public enum PolicySetting {
     REDELIVERY_DELAY("redelivery-delay", "0",
-            "milliseconds before a message that was rolled back or recovered is delivered again", Values::nonNegativeLong),
+            "delay before a message that was rolled back or recovered is delivered again (30s, 500ms; bare: ms)",
+            Values::nonNegativeDuration),
     REDELIVERY_MULTIPLIER("redelivery-multiplier", "1.0",
             "factor the redelivery delay grows by with each further attempt", v -> Values.doubleAtLeast(v, 1.0)),
     MAX_REDELIVERY_DELAY("max-redelivery-delay", "300000",
-            "upper bound of the redelivery delay, in milliseconds", Values::nonNegativeLong),
+            "upper bound of the redelivery delay (5m, 30s; bare: ms)", Values::nonNegativeDuration),
     REDELIVERY_JITTER("redelivery-jitter", "0.0",
             "fraction (0 to 1) by which each redelivery delay is randomly varied, up or down", Values::fraction),
     MAX_DELIVERY_ATTEMPTS("max-delivery-attempts", "10",
@@ -30,7 +31,8 @@ public enum PolicySetting {
             "whether a persistent send is answered only once on disk as the broker's sync-policy says; false "
             + "answers once written, which a power cut (not a broker crash) may lose", Values::bool),
     DUPLICATE_WINDOW_TIME("duplicate-window-time", "3600000",
-            "milliseconds a duplicate id is remembered; 0 turns duplicate detection off", Values::nonNegativeLong),
+            "how long a duplicate id is remembered (1h; bare: ms); 0 turns duplicate detection off",
+            Values::nonNegativeDuration),
     DUPLICATE_WINDOW_COUNT("duplicate-window-count", "10000",
             "most duplicate ids remembered per destination", Values::positiveInt),
     MAX_MEMORY_MESSAGES("max-memory-messages", "10000",
@@ -38,29 +40,30 @@ public enum PolicySetting {
                     + "of a durable one are paged out to the journal and read back in arrival order",
             Values::positiveInt),
     MAX_MEMORY_BYTES("max-memory-bytes", "16777216",
-            "most bytes (message size plus about 320 bytes each) of waiting messages a queue or subscription "
-                    + "keeps on the heap before it pages out, like max-memory-messages", Values::positiveLong),
+            "most bytes (message size plus about 320 bytes each; 16MiB, 512KiB) of waiting messages a queue or "
+                    + "subscription keeps on the heap before it pages out, like max-memory-messages", Values::positiveSize),
     HALF_CHECK_AFTER("half-check-after", "30000",
-            "milliseconds a half-message to this destination waits for its producer's commit or rollback before "
-                    + "the broker asks a checker of its producer group; later checks wait twice as long each time",
-            Values::positiveLong),
+            "how long (30s; bare: ms) a half-message to this destination waits for its producer's commit or rollback "
+                    + "before the broker asks a checker of its producer group; later checks wait twice as long each time",
+            Values::positiveDuration),
     MAX_HALF_CHECK_INTERVAL("max-half-check-interval", "600000",
-            "upper bound, in milliseconds, of the growing interval between checks of a half-message", Values::positiveLong),
+            "upper bound (10m; bare: ms) of the growing interval between checks of a half-message",
+            Values::positiveDuration),
     HALF_CHECK_MAX_ATTEMPTS("half-check-max-attempts", "10",
             "checks of a half-message before the broker applies half-default-outcome", Values::positiveInt),
     HALF_DEFAULT_OUTCOME("half-default-outcome", "rollback",
             "commit or rollback: what becomes of a half-message nobody answered for after half-check-max-attempts",
             Values::outcome),
     RETENTION_TIME("retention-time", "0",
-            "milliseconds a persistent message is kept after it left a durable queue or subscription (consumed, "
-                    + "dead-lettered or expired), for message trace, query and replay; 0 keeps no history",
-            Values::nonNegativeLong),
+            "how long (7d, 1h; bare: ms) a persistent message is kept after it left a durable queue or subscription "
+                    + "(consumed, dead-lettered or expired), for message trace, query and replay; 0 keeps no history",
+            Values::nonNegativeDuration),
     RETENTION_MAX_MESSAGES("retention-max-messages", "100000",
             "most messages each queue or subscription keeps in its history (the oldest go first); bounds the "
                     + "memory of its indexes", Values::positiveInt),
     RETENTION_MAX_BYTES("retention-max-bytes", "1073741824",
-            "most bytes of messages each queue or subscription keeps in its history (the oldest go first)",
-            Values::positiveLong),
+            "most bytes (1GiB, 512MiB) of messages each queue or subscription keeps in its history (the oldest go first)",
+            Values::positiveSize),
     RETENTION_INDEX_PROPERTY("retention-index-property", "",
             "a message property whose value indexes the history (a business key: find-messages --key); empty for none",
             v -> v),
@@ -109,18 +112,26 @@ public enum PolicySetting {
 
     /** The parsers: each returns the typed value or throws with a message naming the rule. */
     private static final class Values {
-        static Object nonNegativeLong(String v) {
-            long l = parseLong(v);
+        static Object nonNegativeDuration(String v) {
+            long l = org.ternmq.broker.Units.millis(v);
             if (l < 0) {
                 throw new IllegalArgumentException("must not be negative, was " + v);
             }
             return l;
         }
 
-        static Object positiveLong(String v) {
-            long l = parseLong(v);
+        static Object positiveDuration(String v) {
+            long l = org.ternmq.broker.Units.millis(v);
             if (l < 1) {
-                throw new IllegalArgumentException("must be a positive whole number, was " + v);
+                throw new IllegalArgumentException("must be at least 1 ms, was " + v);
+            }
+            return l;
+        }
+
+        static Object positiveSize(String v) {
+            long l = org.ternmq.broker.Units.bytes(v);
+            if (l < 1) {
+                throw new IllegalArgumentException("must be at least 1 byte, was " + v);
             }
             return l;
         }

@@ -45,15 +45,38 @@ public final class ConfigFile {
 
     /** @throws IllegalArgumentException listing every invalid or unknown entry, with the file's name */
     public static Contents read(Path file) throws IOException {
+        List<String> problems = new ArrayList<>();
+        Contents contents = read(file, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return contents;
+    }
+
+    /**
+     * Reads what is valid in {@code file} and adds each problem (unknown key, bad value, each prefixed with the
+     * file's name) to {@code problems}, so the caller can report them together with the settings' own.
+     */
+    public static Contents read(Path file, List<String> problems) throws IOException {
         Properties props = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             props.load(r);
         }
-        return parse(props, file.toString());
+        return parse(props, file.toString(), problems);
     }
 
     /** Reads settings and policies from {@code props}; {@code source} names them in error messages. */
     public static Contents parse(Properties props, String source) {
+        List<String> problems = new ArrayList<>();
+        Contents contents = parse(props, source, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return contents;
+    }
+
+    /** As {@link #parse(Properties, String)}, adding the problems to {@code found} instead of throwing. */
+    public static Contents parse(Properties props, String source, List<String> found) {
         List<String> problems = new ArrayList<>();
         Map<BrokerSetting, String> settings = new EnumMap<>(BrokerSetting.class);
         Map<String, String> matches = new LinkedHashMap<>();
@@ -94,7 +117,11 @@ public final class ConfigFile {
         }
         for (String name : matches.keySet()) {
             if (!blocks.containsKey(name)) {
-                entries.add(new PolicyRepository.Entry(WildcardPattern.parse(matches.get(name)), Map.of()));
+                try {
+                    entries.add(new PolicyRepository.Entry(WildcardPattern.parse(matches.get(name)), Map.of()));
+                } catch (IllegalArgumentException e) {
+                    problems.add("policy." + name + ".match: " + e.getMessage());
+                }
             }
         }
         List<Permissions.Entry> permissions = new ArrayList<>();
@@ -116,8 +143,8 @@ public final class ConfigFile {
                 problems.add("permission block '" + name + "' grants nothing");
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(source + ": " + String.join("; ", problems));
+        for (String p : problems) {
+            found.add(source + ": " + p);
         }
         return new Contents(settings, new PolicyRepository(entries), loginOptions, permissions);
     }

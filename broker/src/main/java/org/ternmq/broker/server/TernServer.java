@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import org.ternmq.broker.BrokerConfig;
 import org.ternmq.broker.BrokerSetting;
 import org.ternmq.broker.EmbeddedBroker;
+import org.ternmq.broker.Units;
 import org.ternmq.broker.policy.PolicyRepository;
 import org.ternmq.broker.security.FileLoginModule;
 import org.ternmq.broker.security.LoginModule;
@@ -142,21 +143,33 @@ public final class TernServer {
         return 0;
     }
 
-    /** Null when the broker neither replicates nor is a backup. */
+    /** Null when the broker neither replicates nor is a backup. @throws IllegalArgumentException naming every problem */
     static org.ternmq.broker.replication.ReplicationConfig replicationConfig(Map<BrokerSetting, String> v,
             BrokerConfig config, String backupOf) {
-        int port = integer(BrokerSetting.REPLICATION_PORT, v);
+        List<String> problems = new ArrayList<>();
+        org.ternmq.broker.replication.ReplicationConfig r = replicationConfig(v, config.persistence(), config.host(),
+                config.journalSegmentSize(), backupOf, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return r;
+    }
+
+    /** Null when the broker neither replicates nor is a backup, or when a problem was added to {@code problems}. */
+    static org.ternmq.broker.replication.ReplicationConfig replicationConfig(Map<BrokerSetting, String> v,
+            boolean persistence, String host, int segmentSize, String backupOf, List<String> problems) {
+        int before = problems.size();
+        int port = parsed(() -> integer(BrokerSetting.REPLICATION_PORT, v), -1, problems);
         if (backupOf.isEmpty() && port < 0) {
             return null;
         }
         if (!backupOf.isEmpty() && port >= 0) {
-            throw new IllegalArgumentException("--" + BrokerSetting.BACKUP_OF.key() + " and --"
+            problems.add("--" + BrokerSetting.BACKUP_OF.key() + " and --"
                     + BrokerSetting.REPLICATION_PORT.key() + " exclude each other: a broker is live or a backup");
         }
-        if (!config.persistence()) {
-            throw new IllegalArgumentException("replication needs --persistence true: there is no journal to ship");
+        if (!persistence) {
+            problems.add("replication needs --persistence true: there is no journal to ship");
         }
-        String host = config.host();
         if (!backupOf.isEmpty()) {
             int colon = backupOf.lastIndexOf(':');
             try {
@@ -165,20 +178,42 @@ public final class TernServer {
                 port = -1;
             }
             if (colon <= 0 || port < 1 || port > 65535) {
-                throw new IllegalArgumentException("--" + BrokerSetting.BACKUP_OF.key() + " must be host:port, was '"
-                        + backupOf + "'");
+                problems.add("--" + BrokerSetting.BACKUP_OF.key() + " must be host:port, was '" + backupOf + "'");
+            } else {
+                host = backupOf.substring(0, colon);
             }
-            host = backupOf.substring(0, colon);
         }
         String mode = v.get(BrokerSetting.REPLICATION).trim().toUpperCase(java.util.Locale.ROOT);
         if (!mode.equals("SYNC") && !mode.equals("ASYNC")) {
-            throw new IllegalArgumentException("--" + BrokerSetting.REPLICATION.key() + " must be sync or async, was '"
+            problems.add("--" + BrokerSetting.REPLICATION.key() + " must be sync or async, was '"
                     + v.get(BrokerSetting.REPLICATION) + "'");
         }
-        return new org.ternmq.broker.replication.ReplicationConfig(v.get(BrokerSetting.CLUSTER), host, port,
-                org.ternmq.broker.replication.ReplicationConfig.Mode.valueOf(mode),
-                integer(BrokerSetting.MIN_SYNC_REPLICAS, v), longValue(BrokerSetting.REPLICA_MAX_LAG, v),
-                config.journalSegmentSize(), 0);
+        int minSync = parsed(() -> integer(BrokerSetting.MIN_SYNC_REPLICAS, v), 1, problems);
+        long maxLag = parsed(() -> Units.millis(v.get(BrokerSetting.REPLICA_MAX_LAG)), 1L, problems,
+                "--" + BrokerSetting.REPLICA_MAX_LAG.key() + " ");
+        if (problems.size() > before) {
+            return null;
+        }
+        try {
+            return new org.ternmq.broker.replication.ReplicationConfig(v.get(BrokerSetting.CLUSTER), host, port,
+                    org.ternmq.broker.replication.ReplicationConfig.Mode.valueOf(mode), minSync, maxLag, segmentSize, 0);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+            return null;
+        }
+    }
+
+    private static <T> T parsed(java.util.function.Supplier<T> parse, T fallback, List<String> problems) {
+        return parsed(parse, fallback, problems, "");
+    }
+
+    private static <T> T parsed(java.util.function.Supplier<T> parse, T fallback, List<String> problems, String prefix) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            problems.add(prefix + e.getMessage());
+            return fallback;
+        }
     }
 
     static org.ternmq.broker.ha.ZooKeeperSettings zooKeeperSettings(Map<BrokerSetting, String> v,
@@ -293,7 +328,12 @@ public final class TernServer {
     }
 
     static long stopTimeout(Map<BrokerSetting, String> v) {
-        long millis = Units.millis(v.get(BrokerSetting.STOP_TIMEOUT));
+        long millis;
+        try {
+            millis = Units.millis(v.get(BrokerSetting.STOP_TIMEOUT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + BrokerSetting.STOP_TIMEOUT.key() + " " + e.getMessage());
+        }
         if (millis < 1) {
             throw new IllegalArgumentException("--" + BrokerSetting.STOP_TIMEOUT.key() + " must be at least 1 (ms), was "
                     + millis);
@@ -353,25 +393,29 @@ public final class TernServer {
         PolicyRepository policies = PolicyRepository.defaults();
         Map<String, String> loginOptions = Map.of();
         List<org.ternmq.broker.security.Permissions.Entry> permissions = List.of();
+        List<String> fileProblems = new ArrayList<>();
         if (configFile != null) {
             if (!java.nio.file.Files.isRegularFile(configFile)) {
                 throw new IllegalArgumentException("config file " + configFile + " does not exist");
             }
-            ConfigFile.Contents contents = ConfigFile.read(configFile);
+            ConfigFile.Contents contents = ConfigFile.read(configFile, fileProblems);
             values.putAll(contents.settings());
             policies = contents.policies();
             loginOptions = contents.loginOptions();
             permissions = contents.permissions();
         }
         values.putAll(given);
-        return new Parsed(values, policies, loginOptions, permissions);
+        return new Parsed(values, policies, loginOptions, permissions, fileProblems);
     }
 
-    /** The merged settings and policies. */
+    /**
+     * The merged settings and policies, and the config file's problems (unknown keys, bad policy values), which
+     * {@link #toConfig} reports together with those of the settings.
+     */
     record Parsed(Map<BrokerSetting, String> values, PolicyRepository policies, Map<String, String> loginOptions,
-                  List<org.ternmq.broker.security.Permissions.Entry> permissions) {
+                  List<org.ternmq.broker.security.Permissions.Entry> permissions, List<String> problems) {
         Parsed(Map<BrokerSetting, String> values, PolicyRepository policies) {
-            this(values, policies, Map.of(), List.of());
+            this(values, policies, Map.of(), List.of(), List.of());
         }
     }
 
@@ -387,6 +431,7 @@ public final class TernServer {
     static BrokerConfig toConfig(Parsed parsed) throws java.io.IOException {
         Map<BrokerSetting, String> v = parsed.values();
         Values values = new Values(v);
+        values.problems.addAll(parsed.problems());
         BrokerConfig.Builder b = BrokerConfig.builder()
                 .policies(parsed.policies())
                 .permissions(parsed.permissions())
@@ -407,7 +452,14 @@ public final class TernServer {
                 .producerWindow((int) values.intSize(BrokerSetting.PRODUCER_WINDOW))
                 .managementPort(values.integer(BrokerSetting.MANAGEMENT_PORT))
                 .managementHost(v.get(BrokerSetting.MANAGEMENT_HOST));
-        values.duration(BrokerSetting.STOP_TIMEOUT);
+        try {
+            stopTimeout(v);
+        } catch (IllegalArgumentException e) {
+            values.problems.add(e.getMessage());
+        }
+        boolean persistence = values.bool(BrokerSetting.PERSISTENCE);
+        replicationConfig(v, persistence, v.get(BrokerSetting.HOST), (int) values.intSize(BrokerSetting.JOURNAL_SEGMENT_SIZE),
+                v.get(BrokerSetting.BACKUP_OF).trim(), values.problems);
         if (!v.get(BrokerSetting.TLS_KEY_STORE).isBlank() || !v.get(BrokerSetting.TLS_CERTIFICATE).isBlank()) {
             b.tls(new org.ternmq.broker.security.TlsSettings(path(v, BrokerSetting.TLS_KEY_STORE),
                     text(v, BrokerSetting.TLS_KEY_STORE_PASSWORD), path(v, BrokerSetting.TLS_CERTIFICATE),
@@ -428,12 +480,21 @@ public final class TernServer {
             if (!users.isEmpty()) {
                 options.putIfAbsent("file", users);
             }
-            b.loginModule(LoginModule.load(moduleClass, options));
+            try {
+                b.loginModule(LoginModule.load(moduleClass, options));
+            } catch (IllegalArgumentException e) {
+                values.problems.add("--" + BrokerSetting.LOGIN_MODULE.key() + ": " + e.getMessage());
+            }
         } else if (!users.isEmpty()) {
-            b.loginModule(new FileLoginModule(UsersFile.read(Path.of(users))));
+            try {
+                b.loginModule(new FileLoginModule(UsersFile.read(Path.of(users))));
+            } catch (IllegalArgumentException e) {
+                values.problems.add("--" + BrokerSetting.USERS_FILE.key() + ": " + e.getMessage());
+            }
         }
+        values.problems.addAll(b.problems());
         if (!values.problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", values.problems));
+            throw new IllegalArgumentException(String.join("; ", new java.util.LinkedHashSet<>(values.problems)));
         }
         return b.build();
     }
@@ -461,12 +522,15 @@ public final class TernServer {
             this.v = v;
         }
 
+        // a bad value is replaced by the setting's default, so that the checks of the whole configuration (which
+        // compare settings) add no second, misleading problem about it
+
         int integer(BrokerSetting s) {
             try {
                 return TernServer.integer(s, v);
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
-                return 0;
+                return Integer.parseInt(s.defaultValue());
             }
         }
 
@@ -475,16 +539,16 @@ public final class TernServer {
                 return Units.millis(v.get(s));
             } catch (IllegalArgumentException e) {
                 problems.add("--" + s.key() + " " + e.getMessage());
-                return 1000;
+                return Units.millis(s.defaultValue());
             }
         }
 
         long size(BrokerSetting s) {
             try {
                 return Units.bytes(v.get(s));
-            } catch (IllegalArgumentException | ArithmeticException e) {
+            } catch (IllegalArgumentException e) {
                 problems.add("--" + s.key() + " " + e.getMessage());
-                return 0;
+                return Units.bytes(s.defaultValue());
             }
         }
 
@@ -492,7 +556,7 @@ public final class TernServer {
             long bytes = size(s);
             if (bytes > Integer.MAX_VALUE) {
                 problems.add("--" + s.key() + " must be below 2GiB, was '" + v.get(s) + "'");
-                return 0;
+                return Units.bytes(s.defaultValue());
             }
             return bytes;
         }
@@ -519,14 +583,6 @@ public final class TernServer {
     private static int integer(BrokerSetting s, Map<BrokerSetting, String> v) {
         try {
             return Integer.parseInt(v.get(s).trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + s.key() + " must be a whole number, was '" + v.get(s) + "'");
-        }
-    }
-
-    private static long longValue(BrokerSetting s, Map<BrokerSetting, String> v) {
-        try {
-            return Long.parseLong(v.get(s).trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + s.key() + " must be a whole number, was '" + v.get(s) + "'");
         }

@@ -1,4 +1,4 @@
-package org.ternmq.broker.server;
+package org.ternmq.broker;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -7,9 +7,10 @@ import java.util.regex.Pattern;
 /**
  * Sizes and durations as people write them in options and configuration files: {@code 8MiB}, {@code 32 MiB},
  * {@code 512KiB}, {@code 1GB} (KB, MB, GB are powers of 1000; KiB, MiB, GiB of 1024; a bare number is bytes), and
- * {@code 30s}, {@code 100ms}, {@code 5m}, {@code 2h}, {@code 7d} (a bare number is milliseconds).
+ * {@code 30s}, {@code 100ms}, {@code 5m}, {@code 2h}, {@code 7d} (a bare number is milliseconds). Used for every size
+ * and duration setting: broker settings, options and destination policies alike.
  */
-final class Units {
+public final class Units {
 
     private static final Pattern QUANTITY = Pattern.compile("(-?\\d+)\\s*([a-zA-Z]*)");
 
@@ -17,7 +18,7 @@ final class Units {
     }
 
     /** Bytes. @throws IllegalArgumentException saying what is accepted */
-    static long bytes(String text) {
+    public static long bytes(String text) {
         Matcher m = QUANTITY.matcher(text.trim());
         if (m.matches()) {
             long factor = switch (m.group(2).toLowerCase(Locale.ROOT)) {
@@ -31,14 +32,14 @@ final class Units {
                 default -> 0;
             };
             if (factor != 0) {
-                return Math.multiplyExact(Long.parseLong(m.group(1)), factor);
+                return multiply(m.group(1), factor, text);
             }
         }
         throw new IllegalArgumentException("must be a size such as 8MiB, 512KiB or 1048576 (bytes), was '" + text.trim() + "'");
     }
 
     /** Milliseconds. @throws IllegalArgumentException saying what is accepted */
-    static long millis(String text) {
+    public static long millis(String text) {
         Matcher m = QUANTITY.matcher(text.trim());
         if (m.matches()) {
             long factor = switch (m.group(2).toLowerCase(Locale.ROOT)) {
@@ -50,10 +51,18 @@ final class Units {
                 default -> 0;
             };
             if (factor != 0) {
-                return Math.multiplyExact(Long.parseLong(m.group(1)), factor);
+                return multiply(m.group(1), factor, text);
             }
         }
         throw new IllegalArgumentException("must be a duration such as 30s, 500ms, 5m or 1000 (milliseconds), was '"
                 + text.trim() + "'");
+    }
+
+    private static long multiply(String digits, long factor, String text) {
+        try {
+            return Math.multiplyExact(Long.parseLong(digits), factor);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("is too large, was '" + text.trim() + "'");
+        }
     }
 }
