@@ -50,6 +50,7 @@ public final class BrokerConfig {
     private final IoMode journalIoMode;
     private final int managementPort;
     private final String managementHost;
+    private final boolean metricsPerDestination;
 
     private BrokerConfig(Builder b) {
         this.name = b.name;
@@ -78,6 +79,12 @@ public final class BrokerConfig {
         this.journalIoMode = b.journalIoMode;
         this.managementPort = b.managementPort;
         this.managementHost = b.managementHost;
+        this.metricsPerDestination = b.metricsPerDestination;
+    }
+
+    /** Whether the metrics have a series of each queue and subscription (false: the broker's only). */
+    public boolean metricsPerDestination() {
+        return metricsPerDestination;
     }
 
     /** The HTTP port of metrics and the web console: -1 off (the default), 0 any free port. */
@@ -236,6 +243,8 @@ public final class BrokerConfig {
         private IoMode journalIoMode = IoMode.valueOf(BrokerSetting.JOURNAL_IO_MODE.defaultValue());
         private int managementPort = Integer.parseInt(BrokerSetting.MANAGEMENT_PORT.defaultValue());
         private String managementHost = BrokerSetting.MANAGEMENT_HOST.defaultValue();
+        private boolean metricsPerDestination =
+                Boolean.parseBoolean(BrokerSetting.METRICS_PER_DESTINATION.defaultValue());
 
         private Builder() {
         }
@@ -363,6 +372,12 @@ public final class BrokerConfig {
         /** The HTTP port of metrics and the web console: -1 off, 0 any free port. */
         public Builder managementPort(int port) {
             this.managementPort = port;
+            return this;
+        }
+
+        /** Whether {@code /metrics} has the series of each queue and subscription (true by default). */
+        public Builder metricsPerDestination(boolean on) {
+            this.metricsPerDestination = on;
             return this;
         }
 

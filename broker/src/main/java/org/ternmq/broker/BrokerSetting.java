@@ -85,6 +85,9 @@ public enum BrokerSetting {
             "the HTTP port of metrics (/metrics, Prometheus) and the web console; -1 (off), 0 picks a free one"),
     MANAGEMENT_HOST("management-host", "127.0.0.1",
             "the address the management port binds to"),
+    METRICS_PER_DESTINATION("metrics-per-destination", "true",
+            "whether /metrics has the tern_destination_* series of each queue and subscription; false keeps only the "
+            + "broker's (for brokers with thousands of destinations: the console and JMX still show each one)"),
     STOP_TIMEOUT("stop-timeout", "10000",
             "milliseconds a graceful stop (SIGTERM, Ctrl-C) may take before the process halts; the journal is "
             + "crash-safe, so a halt loses nothing acknowledged");

@@ -225,7 +225,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (config.managementPort() < 0) {
             return;
         }
-        metrics = new org.ternmq.broker.management.BrokerMetrics(management, store.journalStats());
+        metrics = new org.ternmq.broker.management.BrokerMetrics(management, store.journalStats(),
+                config.metricsPerDestination());
         managementServer = org.ternmq.broker.management.http.ManagementServer.start(config.managementHost(),
                 config.managementPort(), metrics);
         new org.ternmq.broker.management.http.Console(management, metrics,

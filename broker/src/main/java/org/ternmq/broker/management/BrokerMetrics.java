@@ -43,11 +43,21 @@ public final class BrokerMetrics implements AutoCloseable {
     private final Map<String, DestinationMeters> destinations = new HashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final JournalStats journal;
+    private final boolean perDestination;
     private volatile BrokerStatistics latest;
     private long latestAtNanos;
 
     public BrokerMetrics(BrokerManagement management, JournalStats journal) {
+        this(management, journal, true);
+    }
+
+    /**
+     * @param perDestination whether each queue and subscription gets its {@code tern_destination_*} series (false:
+     *                       the broker's only, for brokers with thousands of destinations)
+     */
+    public BrokerMetrics(BrokerManagement management, JournalStats journal, boolean perDestination) {
         this.management = management;
+        this.perDestination = perDestination;
         this.journal = journal;
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -116,6 +126,9 @@ public final class BrokerMetrics implements AutoCloseable {
         BrokerStatistics s = management.statistics();
         latest = s;
         latestAtNanos = now;
+        if (!perDestination) {
+            return s;
+        }
         Set<String> seen = new HashSet<>();
         for (BrokerStatistics.Destination d : s.destinations()) {
             seen.add(d.name());

@@ -451,7 +451,8 @@ public final class TernServer {
                 .maxFrameLength((int) values.intSize(BrokerSetting.MAX_FRAME_LENGTH))
                 .producerWindow((int) values.intSize(BrokerSetting.PRODUCER_WINDOW))
                 .managementPort(values.integer(BrokerSetting.MANAGEMENT_PORT))
-                .managementHost(v.get(BrokerSetting.MANAGEMENT_HOST));
+                .managementHost(v.get(BrokerSetting.MANAGEMENT_HOST))
+                .metricsPerDestination(values.bool(BrokerSetting.METRICS_PER_DESTINATION));
         try {
             stopTimeout(v);
         } catch (IllegalArgumentException e) {
