@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -231,11 +230,11 @@ final class MessagingCommands {
                 c.start();
                 Session s = c.createSession(Session.AUTO_ACKNOWLEDGE);
                 QueueBrowser b = s.createBrowser(s.createQueue(queue), selector);
-                for (Object m : Collections.list(b.getEnumeration())) {
-                    if (seen.size() >= max) {
-                        break;
-                    }
-                    seen.add(MessageView.of((Message) m));
+                // paged-out messages come after those on the heap, read from the broker's store a batch at a time:
+                // stop asking once max are shown
+                java.util.Enumeration<?> e = b.getEnumeration();
+                while (seen.size() < max && e.hasMoreElements()) {
+                    seen.add(MessageView.of((Message) e.nextElement()));
                 }
             } catch (JMSException e) {
                 throw new CliFailure(CliFailure.REFUSED, "browse " + queue + " failed: " + e.getMessage());

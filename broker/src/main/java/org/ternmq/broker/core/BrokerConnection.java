@@ -630,6 +630,7 @@ public final class BrokerConnection {
                 cursor.add(ref);
             }
         });
+        cursor.addPaged(q.pagedRefIds(), agent.pager(), m -> selector.matchesAll() || selector.matches(m), agent::now);
         browsers.put(r.browserId(), cursor);
     }
 

@@ -92,8 +92,9 @@ public final class DestinationAdmin {
     }
 
     /**
-     * The messages waiting on the heap of a queue or subscription (not paged-out ones), in delivery order,
-     * that {@code selector} selects, from {@code offset} on, at most {@code max}; nothing is consumed.
+     * The messages waiting in a queue or subscription that {@code selector} selects, from {@code offset} on, at most
+     * {@code max}: those on the heap in delivery order, then the paged-out ones in arrival order, read from the store
+     * without paging them in; nothing is consumed.
      */
     public java.util.List<Browsed> browse(String name, String selectorText, int offset, int max) throws BrokerException {
         MessageQueue q = agent.queueOrSubscription(name);
@@ -108,7 +109,8 @@ public final class DestinationAdmin {
         }
         java.util.List<Browsed> found = new java.util.ArrayList<>();
         int[] skipped = {0};
-        q.snapshot(agent.now(), ref -> {
+        long now = agent.now();
+        q.snapshot(now, ref -> {
             if (found.size() < max && (selector.matchesAll() || selector.matches(ref.message))) {
                 if (skipped[0] < offset) {
                     skipped[0]++;
@@ -117,7 +119,30 @@ public final class DestinationAdmin {
                 }
             }
         });
+        if (found.size() < max) {
+            browsePaged(q.pagedRefIds(), selector, offset - skipped[0], max, now, found);
+        }
         return found;
+    }
+
+    /** Adds the paged-out messages {@code selector} selects, after skipping {@code offset} of them, up to {@code max}. */
+    private void browsePaged(long[] refIds, org.ternmq.selector.Selector selector, int offset, int max, long now,
+                             java.util.List<Browsed> found) {
+        int skip = offset;
+        for (int from = 0; from < refIds.length && found.size() < max; from += Pager.READ_BATCH) {
+            long[] ids = java.util.Arrays.copyOfRange(refIds, from, Math.min(refIds.length, from + Pager.READ_BATCH));
+            for (Pager.Peeked p : agent.pager().peek(ids)) {
+                if (p == null || BrowserCursor.expired(p.message(), now)
+                        || !(selector.matchesAll() || selector.matches(p.message()))) {
+                    continue;
+                }
+                if (skip > 0) {
+                    skip--;
+                } else if (found.size() < max) {
+                    found.add(new Browsed(p.message(), p.deliveryCount()));
+                }
+            }
+        }
     }
 
     /** The consumers of a queue or subscription, one line each: consumer, connection, client id, user, address. */

@@ -40,7 +40,9 @@ import org.ternmq.message.Address;
  * <ul>
  *   <li>priority orders the messages on the heap; paged messages come in arrival order (a high-priority
  *       message paged out behind low-priority ones waits for them to be paged in);</li>
- *   <li>a paged message is invisible to browsers, consumers' selectors, the expiry scan and management
+ *   <li>browsers (JMS, JMX, the console, {@code tern browse}) see paged messages after the heap ones, in arrival
+ *       order, read from the store without paging them in ({@link #pagedRefIds});</li>
+ *   <li>a paged message is invisible to consumers' selectors, the expiry scan and management
  *       operations until it is paged in (an expired one is moved by the next dispatch or scan after); a
  *       heap part full of messages no consumer selects stops paging: other consumers must take them;</li>
  *   <li>a message redelivered (rolled back, recovered) goes back to the heap, never out;</li>
@@ -413,6 +415,15 @@ final class MessageQueue {
                 sink.accept(ref);
             }
         }
+    }
+
+    /** The store ids of the paged-out refs, oldest (next to be paged in) first: a copy, for browsing. */
+    long[] pagedRefIds() {
+        long[] ids = new long[paged.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = paged.get(i);
+        }
+        return ids;
     }
 
     /** Removes and returns every message on the heap that {@code filter} accepts (management operations). */

@@ -79,6 +79,43 @@ final class Pager {
         return result;
     }
 
+    /** A paged-out message as a browser sees it: read, not taken. */
+    record Peeked(EncodedMessage message, int deliveryCount) {
+    }
+
+    /**
+     * The paged-out refs {@code refIds} read for browsing, in order, with null where one is gone (consumed since, or
+     * unreadable): unlike {@link #pageIn}, nothing changes, neither here, nor in the store, nor in the writer.
+     *
+     * @throws java.io.UncheckedIOException when the store cannot be read
+     */
+    Peeked[] peek(long[] refIds) {
+        Peeked[] result = new Peeked[refIds.length];
+        long[] toRead = new long[refIds.length];
+        int[] at = new int[refIds.length];
+        int n = 0;
+        for (int i = 0; i < refIds.length; i++) {
+            MessageRef unwritten = writer.peekUnwritten(refIds[i]);
+            if (unwritten != null) {
+                result[i] = new Peeked(unwritten.message, unwritten.deliveryCount);
+            } else {
+                toRead[n] = refIds[i];
+                at[n++] = i;
+            }
+        }
+        StoredRef[] stored = n == 0 ? new StoredRef[0] : writer.store().readRefs(java.util.Arrays.copyOf(toRead, n));
+        for (int k = 0; k < n; k++) {
+            if (stored[k] != null) {
+                try {
+                    result[at[k]] = new Peeked(EncodedMessage.wrap(stored[k].message()), stored[k].deliveryCount());
+                } catch (MalformedMessageException e) {
+                    LOG.debug("paged message {} is unreadable; browsing skips it", stored[k].messageId());
+                }
+            }
+        }
+        return result;
+    }
+
     private MessageRef toRef(long refId, StoredRef stored) {
         if (stored == null) {
             LOG.warn("stored message reference {} or its message is missing; it is skipped", refId);

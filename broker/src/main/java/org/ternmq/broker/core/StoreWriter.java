@@ -327,6 +327,11 @@ final class StoreWriter {
         return unwritten.containsKey(refId);
     }
 
+    /** The paged-out ref {@code refId} if its batch is not written yet (it stays here), or null. */
+    MessageRef peekUnwritten(long refId) {
+        return unwritten.get(refId);
+    }
+
     MessageRef takeUnwritten(long refId) {
         return unwritten.remove(refId);
     }

@@ -41,7 +41,10 @@ public interface DestinationControlMBean {
 
     long getDuplicatesDropped();
 
-    /** Up to {@code max} waiting messages (on the heap), one line each: id, priority, properties, body preview. */
+    /**
+     * Up to {@code max} waiting messages, one line each: id, priority, properties, body preview; those on the heap in
+     * delivery order, then the paged-out ones in arrival order (read from the journal, not consumed).
+     */
     String[] browse(int max);
 
     /** Moves the messages {@code selector} selects (empty: all) to {@code toQueue}; empty: back where they came from. */
