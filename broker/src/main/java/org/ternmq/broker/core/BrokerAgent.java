@@ -78,6 +78,7 @@ public final class BrokerAgent {
     private final Set<BrokerConnection> connections = new LinkedHashSet<>();
     private final List<BrokerConnection> unflushed = new ArrayList<>();
     private long sequence;
+    private final PausedDestinations pausedDestinations;
 
     /**
      * @param nodeId this broker's lasting identity (its data directory's): what tells clients two connections
@@ -89,6 +90,9 @@ public final class BrokerAgent {
         this.xa = new XaResourceManager(this, config.xaTimeout());
         this.storeWriter = new StoreWriter(store, this);
         this.pager = new Pager(storeWriter);
+        this.pausedDestinations = new PausedDestinations(store.persistent() ? config.dataDirectory() : null,
+                config.syncPolicy() == org.ternmq.store.SyncPolicy.DATA
+                        || config.syncPolicy() == org.ternmq.store.SyncPolicy.DATA_AND_METADATA);
         this.policies = config.policies();
         this.authenticator = authenticator;
         this.permissions = config.permissions();
@@ -174,6 +178,11 @@ public final class BrokerAgent {
     /** The queue or durable subscription {@code name} (as list-queues shows it), or null. Agent thread. */
     MessageQueue queueOrSubscription(String name) {
         return name == null ? null : queuesByName().get(name);
+    }
+
+    /** Which destinations are paused, as stored in the data directory. Agent thread. */
+    PausedDestinations pausedDestinations() {
+        return pausedDestinations;
     }
 
     public DestinationAdmin destinationAdmin() {
@@ -689,6 +698,20 @@ public final class BrokerAgent {
         if (!byStoreId.isEmpty() || loaded[0] > 0) {
             LOG.info("recovered {} durable queues and subscriptions holding {} messages", byStoreId.size(), loaded[0]);
         }
+        restorePaused();
+    }
+
+    /** Pauses again the destinations an operator paused before the restart (and not resumed since). */
+    private void restorePaused() throws java.io.IOException {
+        for (String name : pausedDestinations.load()) {
+            MessageQueue q = queueOrSubscription(name);
+            if (q != null) {
+                q.setPaused(true);
+                pausedDestinations.restored(name, q);
+                LOG.info("delivery of {} stays paused, as an operator left it (resume it to deliver)", name);
+            }
+        }
+        pausedDestinations.loaded();
     }
 
     private MessageQueue restoreQueue(QueueRecord r) {

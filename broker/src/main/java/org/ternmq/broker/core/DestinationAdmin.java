@@ -78,11 +78,20 @@ public final class DestinationAdmin {
         return count;
     }
 
-    /** Pauses or resumes delivery of a queue or durable subscription. */
+    /**
+     * Pauses or resumes delivery of a queue or durable subscription; stored first (see {@link PausedDestinations}),
+     * so a restart keeps it so.
+     */
     void setPaused(String name, boolean paused) throws BrokerException {
         MessageQueue q = agent.queueOrSubscription(name);
         if (q == null) {
             throw new BrokerException(ErrorCode.INVALID_DESTINATION, "no queue or durable subscription '" + name + "'");
+        }
+        try {
+            agent.pausedDestinations().set(name, q, paused);
+        } catch (java.io.IOException e) {
+            throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, (paused ? "pause" : "resume") + " of '" + name
+                    + "' refused: it could not be stored (" + e + ")");
         }
         q.setPaused(paused);
     }

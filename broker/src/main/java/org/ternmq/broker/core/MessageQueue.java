@@ -141,7 +141,7 @@ final class MessageQueue {
         return paused;
     }
 
-    /** Pauses or resumes delivery to consumers (an operator's decision; not stored: a restart resumes). */
+    /** Pauses or resumes delivery to consumers (an operator's decision, stored by {@link PausedDestinations}). */
     void setPaused(boolean paused) {
         this.paused = paused;
         if (!paused) {
@@ -377,6 +377,9 @@ final class MessageQueue {
     /** Deletes the queue: its messages are dropped and later puts are ignored. */
     void delete() {
         deleted = true;
+        if (paused) {
+            agent.pausedDestinations().deleted(this);
+        }
         List<MessageRef> dropped = new ArrayList<>(ready);
         dropped.addAll(scheduled);
         ready.clear();
