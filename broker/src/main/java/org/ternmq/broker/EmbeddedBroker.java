@@ -227,6 +227,8 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         metrics = new org.ternmq.broker.management.BrokerMetrics(management, store.journalStats(),
                 config.metricsPerDestination());
+        // startLive sets the replication source once this broker started: read it at each scrape
+        metrics.replication(() -> replication == null ? List.of() : replication.backupPositions());
         managementServer = org.ternmq.broker.management.http.ManagementServer.start(config.managementHost(),
                 config.managementPort(), metrics);
         new org.ternmq.broker.management.http.Console(management, metrics,

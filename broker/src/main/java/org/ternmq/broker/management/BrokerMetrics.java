@@ -45,6 +45,9 @@ public final class BrokerMetrics implements AutoCloseable {
     private final JournalStats journal;
     private final boolean perDestination;
     private volatile BrokerStatistics latest;
+    private volatile java.util.function.Supplier<List<org.ternmq.broker.replication.BackupPosition>> backups;
+    private volatile Map<String, org.ternmq.broker.replication.BackupPosition> latestBackups = Map.of();
+    private final Map<String, List<Meter>> backupMeters = new HashMap<>();
     private long latestAtNanos;
 
     public BrokerMetrics(BrokerManagement management, JournalStats journal) {
@@ -107,6 +110,65 @@ public final class BrokerMetrics implements AutoCloseable {
         FunctionCounter.builder(name, journal, value).description(doc).baseUnit(unit).register(registry);
     }
 
+    /**
+     * Adds the live broker's replication metrics, read from {@code backups} at each scrape: how many backups are
+     * connected and in sync, and each one's lag (label {@code backup}, its address) in journal bytes, in batches
+     * waiting for its acknowledgement and in seconds, and whether it is in sync.
+     */
+    public void replication(java.util.function.Supplier<List<org.ternmq.broker.replication.BackupPosition>> backups) {
+        this.backups = backups;
+        Gauge.builder("tern.replication.backups", this, m -> m.latestBackups.size())
+                .description("backups connected to this live broker").register(registry);
+        Gauge.builder("tern.replication.backups.in.sync", this,
+                m -> m.latestBackups.values().stream().filter(p -> p.inSync()).count())
+                .description("backups in the in-sync set (a sync write waits for min-sync-replicas of them)")
+                .register(registry);
+    }
+
+    /** Registers the meters of backups that connected, removes those of backups gone. */
+    private void refreshBackups() {
+        if (backups == null) {
+            return;
+        }
+        Map<String, org.ternmq.broker.replication.BackupPosition> now = new HashMap<>();
+        for (org.ternmq.broker.replication.BackupPosition p : backups.get()) {
+            now.put(p.backup(), p);
+        }
+        latestBackups = now;
+        for (String backup : now.keySet()) {
+            backupMeters.computeIfAbsent(backup, this::backupMeters);
+        }
+        for (String gone : new ArrayList<>(backupMeters.keySet())) {
+            if (!now.containsKey(gone)) {
+                backupMeters.remove(gone).forEach(registry::remove);
+            }
+        }
+    }
+
+    private List<Meter> backupMeters(String backup) {
+        Tags tags = Tags.of("backup", backup);
+        List<Meter> meters = new ArrayList<>();
+        meters.add(backupGauge("tern.replication.backup.lag.bytes",
+                "journal bytes between the end the live broker published and what the backup acknowledged", tags,
+                backup, p -> p.lagBytes()));
+        meters.add(backupGauge("tern.replication.backup.lag.batches",
+                "batches sent to the backup and not yet acknowledged", tags, backup, p -> p.unacknowledgedBatches()));
+        meters.add(backupGauge("tern.replication.backup.lag.seconds",
+                "how long the oldest unacknowledged batch has waited (replica-max-lag bounds it for in-sync backups)",
+                tags, backup, p -> p.lagMillis() / 1000.0));
+        meters.add(backupGauge("tern.replication.backup.in.sync", "1 while the backup is in the in-sync set, else 0",
+                tags, backup, p -> p.inSync() ? 1 : 0));
+        return meters;
+    }
+
+    private Meter backupGauge(String name, String doc, Tags tags, String backup,
+                              ToDoubleFunction<org.ternmq.broker.replication.BackupPosition> value) {
+        return Gauge.builder(name, this, m -> {
+            org.ternmq.broker.replication.BackupPosition p = m.latestBackups.get(backup);
+            return p == null ? Double.NaN : value.applyAsDouble(p);
+        }).description(doc).tags(tags).register(registry);
+    }
+
     /** Journal forces so far, or 0 without a journal. */
     public long journalForces() {
         return journal == null ? 0 : journal.forces();
@@ -126,6 +188,7 @@ public final class BrokerMetrics implements AutoCloseable {
         BrokerStatistics s = management.statistics();
         latest = s;
         latestAtNanos = now;
+        refreshBackups();
         if (!perDestination) {
             return s;
         }

@@ -191,6 +191,13 @@ final class BackupLink {
         return oldest == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldest[1]);
     }
 
+    /** This backup's position and lag behind {@code published} (any thread). */
+    BackupPosition position(long published, int segmentSize) {
+        long ack = acked;
+        return new BackupPosition(String.valueOf(channel.remoteAddress()).replaceFirst("^/", ""), ack, published,
+                BackupPosition.bytesBetween(ack, published, segmentSize), unacked.size(), lagMillis(), inSync());
+    }
+
     /** @return whether the backup just left the in-sync set (it fell more than {@code maxLagMillis} behind) */
     boolean checkLag(long maxLagMillis) {
         if (inSync && lagMillis() > maxLagMillis) {

@@ -46,6 +46,11 @@ public final class ReplicaFollower implements AutoCloseable {
     private volatile Channel channel;
     private volatile long highestEpoch;
     private volatile long acked;
+    // written on the event loop only, read by metrics
+    private volatile boolean following;
+    private volatile long batches;
+    private volatile long bytes;
+    private volatile long lastBatchNanos;
 
     private final SslContext tls;
     /** The last connection problem logged at ERROR; a repeat of it while reconnecting is logged at DEBUG. */
@@ -113,6 +118,13 @@ public final class ReplicaFollower implements AutoCloseable {
     /** The position this backup has durable and acknowledged. */
     public long acknowledgedPosition() {
         return acked;
+    }
+
+    /** How this backup follows, for metrics. Any thread. */
+    public FollowerPosition position() {
+        long last = lastBatchNanos;
+        return new FollowerPosition(following, acked, batches, bytes,
+                last == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last));
     }
 
     private void connect() {
@@ -203,6 +215,7 @@ public final class ReplicaFollower implements AutoCloseable {
             switch (type) {
                 case ReplicationDescriptor.WELCOME -> {
                     welcomed = true;
+                    following = true;
                     lastProblem = null;
                     int segmentSize = frame.readInt();
                     boolean wipe = frame.readByte() == 1;
@@ -232,6 +245,7 @@ public final class ReplicaFollower implements AutoCloseable {
                 }
                 case ReplicationDescriptor.BATCH -> {
                     long start = frame.readLong();
+                    int length = frame.readableBytes();
                     try {
                         replica.write(start >>> 32, (int) start, frame.nioBuffer());
                     } catch (ReplicaGapException e) {
@@ -242,6 +256,9 @@ public final class ReplicaFollower implements AutoCloseable {
                         replica.force();
                     }
                     acked = replica.position();
+                    batches++;
+                    bytes += length;
+                    lastBatchNanos = System.nanoTime();
                     ByteBuf ack = ReplicationDescriptor.header(ctx.alloc(), ReplicationDescriptor.ACK, highestEpoch, 8);
                     ctx.writeAndFlush(ack.writeLong(acked));
                 }
@@ -256,6 +273,7 @@ public final class ReplicaFollower implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            following = false;
             if (closed || tlsFailed) {
                 // nothing to add
             } else if (!welcomed) {

@@ -262,6 +262,15 @@ public final class ReplicationSource implements ReplicationListener, Replication
         return null;
     }
 
+    /** Each connected backup's position and lag, for metrics. Any thread. */
+    public List<BackupPosition> backupPositions() {
+        List<BackupPosition> positions = new ArrayList<>();
+        for (BackupLink link : links) {
+            positions.add(link.position(published, config.segmentSize()));
+        }
+        return positions;
+    }
+
     public int inSyncCount() {
         int n = 0;
         for (BackupLink link : links) {

@@ -290,9 +290,22 @@ public final class TernServer {
                     + " is in use by another broker (" + e.getMessage() + ")");
             return 1;
         }
+        org.ternmq.broker.management.http.ManagementServer management = null;
+        if (config.managementPort() >= 0) {
+            org.ternmq.broker.management.BackupMetrics metrics =
+                    new org.ternmq.broker.management.BackupMetrics(follower::position);
+            management = org.ternmq.broker.management.http.ManagementServer.start(config.managementHost(),
+                    config.managementPort(), metrics::scrape);
+            out.println("Management: http://" + config.managementHost() + ":" + management.port() + "/metrics"
+                    + "  (this backup's replication metrics)");
+        }
+        org.ternmq.broker.management.http.ManagementServer managementPort = management;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             haltAfter(stopTimeout, err);
+            if (managementPort != null) {
+                managementPort.close();
+            }
             try {
                 follower.close();
             } catch (java.io.IOException e) {

@@ -39,6 +39,17 @@ public final class ManagementServer implements AutoCloseable {
      * @throws IOException when the port cannot be bound
      */
     public static ManagementServer start(String host, int port, BrokerMetrics metrics) throws IOException {
+        return start(host, port, metrics::scrape);
+    }
+
+    /**
+     * Binds {@code host:port} (0: any free port) and serves {@code /metrics} from {@code scrape} (a backup's
+     * metrics, say), which may throw {@link IllegalStateException} when its source does not answer.
+     *
+     * @throws IOException when the port cannot be bound
+     */
+    public static ManagementServer start(String host, int port, java.util.function.Supplier<String> scrape)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
         AtomicInteger threads = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
@@ -55,7 +66,7 @@ public final class ManagementServer implements AutoCloseable {
             }
             String text;
             try {
-                text = metrics.scrape();
+                text = scrape.get();
             } catch (IllegalStateException e) {
                 send(exchange, 503, "text/plain; charset=utf-8", "the broker did not answer: " + e.getMessage() + "\n");
                 return;

@@ -28,7 +28,7 @@ import org.ternmq.jms.TernConnectionFactory;
  * metric the README's "Metrics" tables name exists in a scrape (replication's are checked by the replication test).
  */
 @Timeout(60)
-class MetricsOptionsTest {
+public class MetricsOptionsTest {
 
     private static final Path README = Path.of("../README.md");
 
@@ -75,7 +75,7 @@ class MetricsOptionsTest {
     }
 
     /** The {@code tern_*} names in the first column of the README's metric tables. */
-    static List<String> readmeMetricNames() throws Exception {
+    public static List<String> readmeMetricNames() throws Exception {
         String readme = Files.readString(README, StandardCharsets.UTF_8);
         int from = readme.indexOf("\n## Metrics");
         String section = readme.substring(from, readme.indexOf("\n## ", from + 1));
