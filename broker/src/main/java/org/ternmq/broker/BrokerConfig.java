@@ -51,6 +51,8 @@ public final class BrokerConfig {
     private final int managementPort;
     private final String managementHost;
     private final boolean metricsPerDestination;
+    private final int jmxPort;
+    private final String jmxHost;
 
     private BrokerConfig(Builder b) {
         this.name = b.name;
@@ -80,6 +82,18 @@ public final class BrokerConfig {
         this.managementPort = b.managementPort;
         this.managementHost = b.managementHost;
         this.metricsPerDestination = b.metricsPerDestination;
+        this.jmxPort = b.jmxPort;
+        this.jmxHost = b.jmxHost;
+    }
+
+    /** The JMX (RMI) port: -1 off (the default), 0 any free port. */
+    public int jmxPort() {
+        return jmxPort;
+    }
+
+    /** The address the JMX port binds to. */
+    public String jmxHost() {
+        return jmxHost;
     }
 
     /** Whether the metrics have a series of each queue and subscription (false: the broker's only). */
@@ -245,6 +259,8 @@ public final class BrokerConfig {
         private String managementHost = BrokerSetting.MANAGEMENT_HOST.defaultValue();
         private boolean metricsPerDestination =
                 Boolean.parseBoolean(BrokerSetting.METRICS_PER_DESTINATION.defaultValue());
+        private int jmxPort = Integer.parseInt(BrokerSetting.JMX_PORT.defaultValue());
+        private String jmxHost = BrokerSetting.JMX_HOST.defaultValue();
 
         private Builder() {
         }
@@ -381,6 +397,17 @@ public final class BrokerConfig {
             return this;
         }
 
+        /** The JMX (RMI) port JConsole connects to: -1 off, 0 any free port. */
+        public Builder jmxPort(int port) {
+            this.jmxPort = port;
+            return this;
+        }
+
+        public Builder jmxHost(String host) {
+            this.jmxHost = host;
+            return this;
+        }
+
         public Builder managementHost(String host) {
             this.managementHost = host;
             return this;
@@ -423,6 +450,17 @@ public final class BrokerConfig {
             }
             if (managementPort >= 0 && (managementHost == null || managementHost.isBlank())) {
                 problems.add(BrokerSetting.MANAGEMENT_HOST.key() + " must not be empty when the management port is on");
+            }
+            if (jmxPort < -1 || jmxPort > 65535) {
+                problems.add(BrokerSetting.JMX_PORT.key() + " must be -1 (off), 0 (any) or 1-65535, was " + jmxPort);
+            }
+            if (jmxPort >= 0 && (jmxHost == null || jmxHost.isBlank())) {
+                problems.add(BrokerSetting.JMX_HOST.key() + " must not be empty when the JMX port is on");
+            } else if (jmxPort >= 0 && users.isEmpty() && (loginModule == null || !loginModule.hasUsers())
+                    && !isLoopback(jmxHost)) {
+                problems.add("a broker without users may open JMX (" + BrokerSetting.JMX_PORT.key() + ") on a loopback "
+                        + "address only, was " + BrokerSetting.JMX_HOST.key() + " " + jmxHost + ": anyone who can reach "
+                        + "it could manage the broker. Give users (--" + BrokerSetting.USERS_FILE.key() + ")");
             }
             if (tcpPort == -1 && inVmName == null) {
                 problems.add("at least one acceptor is needed: set " + BrokerSetting.PORT.key() + " or an in-VM name");

@@ -85,6 +85,11 @@ public enum BrokerSetting {
             "the HTTP port of metrics (/metrics, Prometheus) and the web console; -1 (off), 0 picks a free one"),
     MANAGEMENT_HOST("management-host", "127.0.0.1",
             "the address the management port binds to"),
+    JMX_PORT("jmx-port", "-1",
+            "the port JMX clients (JConsole) connect to, RMI registry and connector on one port, at "
+            + "service:jmx:rmi:///jndi/rmi://HOST:PORT/jmxrmi; with users, only admin users log in; -1 (off), 0 picks one"),
+    JMX_HOST("jmx-host", "127.0.0.1",
+            "the address the JMX port binds to (and that clients are told); non-loopback only on a broker with users"),
     METRICS_PER_DESTINATION("metrics-per-destination", "true",
             "whether /metrics has the tern_destination_* series of each queue and subscription; false keeps only the "
             + "broker's (for brokers with thousands of destinations: the console and JMX still show each one)"),

@@ -48,6 +48,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private org.ternmq.broker.management.BrokerMetrics metrics;
     private org.ternmq.broker.management.JmxRegistrar jmxDestinations;
     private org.ternmq.broker.management.http.ManagementServer managementServer;
+    private org.ternmq.broker.management.JmxRemote jmxRemote;
     private volatile boolean closed;
     private volatile org.ternmq.broker.replication.ReplicationSource replication;
 
@@ -90,6 +91,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             broker.load();
             broker.startAcceptors();
             broker.registerMBean();
+            broker.startJmxPort();
             broker.startManagementPort();
             return broker;
         } catch (Exception | Error e) {
@@ -221,6 +223,17 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
     }
 
+    private void startJmxPort() throws IOException {
+        if (config.jmxPort() >= 0) {
+            jmxRemote = org.ternmq.broker.management.JmxRemote.start(config.jmxHost(), config.jmxPort(), authenticator);
+        }
+    }
+
+    /** The JMX service URL JConsole connects to, or null when the JMX port is off. */
+    public String jmxUrl() {
+        return jmxRemote == null ? null : jmxRemote.url().toString();
+    }
+
     private void startManagementPort() throws IOException {
         if (config.managementPort() < 0) {
             return;
@@ -323,6 +336,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         for (BrokerAcceptor a : acceptors) {
             a.close();
+        }
+        if (jmxRemote != null) {
+            jmxRemote.close();
         }
         if (jmxDestinations != null) {
             jmxDestinations.close();

@@ -139,6 +139,11 @@ public final class TernServer {
         if (broker.managementUrl() != null) {
             out.println("Management: " + broker.managementUrl() + "  (metrics: " + broker.managementUrl() + "metrics)");
         }
+        if (broker.jmxUrl() != null) {
+            out.println("JMX: " + broker.jmxUrl() + (broker.config().users().isEmpty()
+                    && (broker.config().loginModule() == null || !broker.config().loginModule().hasUsers())
+                    ? "" : "  (log in as an admin user)"));
+        }
         stopped.await();
         return 0;
     }
@@ -465,7 +470,9 @@ public final class TernServer {
                 .producerWindow((int) values.intSize(BrokerSetting.PRODUCER_WINDOW))
                 .managementPort(values.integer(BrokerSetting.MANAGEMENT_PORT))
                 .managementHost(v.get(BrokerSetting.MANAGEMENT_HOST))
-                .metricsPerDestination(values.bool(BrokerSetting.METRICS_PER_DESTINATION));
+                .metricsPerDestination(values.bool(BrokerSetting.METRICS_PER_DESTINATION))
+                .jmxPort(values.integer(BrokerSetting.JMX_PORT))
+                .jmxHost(v.get(BrokerSetting.JMX_HOST));
         try {
             stopTimeout(v);
         } catch (IllegalArgumentException e) {
