@@ -74,7 +74,8 @@ final class MessagingCommands {
         @Option(names = "--priority", defaultValue = "4", description = "JMS priority 0-9 (default: 4)")
         int priority;
 
-        @Option(names = "--ttl", defaultValue = "0", description = "time to live in ms, 0 for none (default: 0)")
+        @Option(names = "--ttl", defaultValue = "0", converter = Millis.class,
+                description = "time to live (30s, 5m; bare: ms), 0 for none (default: 0)")
         long ttl;
 
         /** Where standard input comes from; replaced in tests. */
@@ -157,8 +158,8 @@ final class MessagingCommands {
         @Option(names = {"-n", "--count"}, defaultValue = "1", description = "how many to receive (default: 1)")
         int count;
 
-        @Option(names = "--timeout", defaultValue = "5000",
-                description = "ms to wait for each message (default: 5000)")
+        @Option(names = "--timeout", defaultValue = "5000", converter = Millis.class,
+                description = "how long to wait for each message (10s, 500ms; bare: ms; default: 5000)")
         long timeout;
 
         @Option(names = "--selector", paramLabel = "SELECTOR", description = "a JMS message selector")

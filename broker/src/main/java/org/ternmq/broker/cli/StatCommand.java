@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         + "like top (Ctrl-C stops it).")
 final class StatCommand extends BrokerCommand {
 
-    @Option(names = "--interval", defaultValue = "1000", description = "ms between refreshes (default: 1000)")
+    @Option(names = "--interval", defaultValue = "1000", converter = Millis.class,
+            description = "time between refreshes (2s, 500ms; bare: ms; default: 1000)")
     long interval;
 
     @Option(names = {"-n", "--iterations"}, defaultValue = "0",

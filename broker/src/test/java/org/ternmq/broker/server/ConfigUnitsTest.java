@@ -100,6 +100,19 @@ class ConfigUnitsTest {
     }
 
     @Test
+    void cliDurationsTakeUnitsToo() throws Exception {
+        // nothing listens on 63999: a valid command cannot connect (3), a bad duration is bad usage (2)
+        assertThat(run("receive", "q", "--url", "tern://127.0.0.1:63999", "--timeout", "soon")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("must be a duration such as 30s");
+        err.reset();
+        assertThat(run("receive", "q", "--url", "tern://127.0.0.1:63999", "--timeout", "1s")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot connect to 127.0.0.1:63999");
+        err.reset();
+        assertThat(run("send", "q", "x", "--url", "tern://127.0.0.1:63999", "--ttl", "5m")).isEqualTo(3);
+        assertThat(run("stat", "--url", "tern://127.0.0.1:63999", "--interval", "often")).isEqualTo(2);
+    }
+
+    @Test
     void aBadValueAddsNoSecondMisleadingProblem() throws Exception {
         // the bad frame length is replaced by its default for the cross-checks, so journal-segment-size stays quiet
         assertThat(run("--max-frame-length", "big", "--data-dir", dir.resolve("data").toString())).isEqualTo(2);
