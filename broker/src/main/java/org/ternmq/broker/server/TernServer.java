@@ -422,8 +422,32 @@ public final class TernServer {
             loginOptions = contents.loginOptions();
             permissions = contents.permissions();
         }
+        Map<BrokerSetting, String> fromFile = new LinkedHashMap<>();
+        if (configFile != null) {
+            for (BrokerSetting s : values.keySet()) {
+                if (!given.containsKey(s) && !values.get(s).equals(s.defaultValue())) {
+                    fromFile.put(s, configFile.toString());
+                }
+            }
+        }
         values.putAll(given);
-        return new Parsed(values, policies, loginOptions, permissions, fileProblems);
+        return new Parsed(values, policies, loginOptions, permissions, fileProblems, fromFile);
+    }
+
+    /**
+     * Names a problem of a setting that came from the config file as the file spells it ({@code tern.properties:
+     * port must be ...}) instead of as the option ({@code --port must be ...}).
+     */
+    private static String inTermsOfTheFile(String problem, Map<BrokerSetting, String> fromFile) {
+        for (Map.Entry<BrokerSetting, String> e : fromFile.entrySet()) {
+            String key = e.getKey().key();
+            for (String prefix : new String[] {"--" + key + " ", "--" + key + ":", key + " "}) {
+                if (problem.startsWith(prefix)) {
+                    return e.getValue() + ": " + key + problem.substring(prefix.length() - 1);
+                }
+            }
+        }
+        return problem;
     }
 
     /**
@@ -431,9 +455,10 @@ public final class TernServer {
      * {@link #toConfig} reports together with those of the settings.
      */
     record Parsed(Map<BrokerSetting, String> values, PolicyRepository policies, Map<String, String> loginOptions,
-                  List<org.ternmq.broker.security.Permissions.Entry> permissions, List<String> problems) {
+                  List<org.ternmq.broker.security.Permissions.Entry> permissions, List<String> problems,
+                  Map<BrokerSetting, String> fromFile) {
         Parsed(Map<BrokerSetting, String> values, PolicyRepository policies) {
-            this(values, policies, Map.of(), List.of(), List.of());
+            this(values, policies, Map.of(), List.of(), List.of(), Map.of());
         }
     }
 
@@ -515,7 +540,11 @@ public final class TernServer {
         }
         values.problems.addAll(b.problems());
         if (!values.problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", new java.util.LinkedHashSet<>(values.problems)));
+            java.util.Set<String> problems = new java.util.LinkedHashSet<>();
+            for (String p : values.problems) {
+                problems.add(inTermsOfTheFile(p, parsed.fromFile()));
+            }
+            throw new IllegalArgumentException(String.join("; ", problems));
         }
         return b.build();
     }

@@ -88,11 +88,11 @@ class ConfigUnitsTest {
         assertThat(err.lines().count()).isEqualTo(1);
         assertThat(err)
                 .contains("unknown setting 'colour'")
-                .contains("--max-memory must be a size such as 8MiB")
-                .contains("journal-segment-size must be at least 1 MiB")
+                .contains(config + ": max-memory must be a size such as 8MiB")
+                .contains(config + ": journal-segment-size must be at least 1 MiB")
                 .contains("replication needs --persistence true")
-                .contains("--replica-max-lag must be a duration such as 30s")
-                .contains("--stop-timeout must be at least 1 (ms), was 0")
+                .contains(config + ": replica-max-lag must be a duration such as 30s")
+                .contains(config + ": stop-timeout must be at least 1 (ms), was 0")
                 .contains("policy.default.redelivery-delay: must be a duration such as 30s")
                 .contains("policy.default.max-memory-bytes: must be a size such as 8MiB")
                 .contains("policy.orders.match: pattern 'orders.x#': wildcards must be whole words");

@@ -154,9 +154,10 @@ class TernServerTest {
         Files.writeString(config, "port=sixty\nmax-frame-length=8 parsecs\nxa-timeout=soon\n");
         assertThat(run("--config", config.toString(), "--sync-policy", "sometimes", "--allow-anonymous", "maybe"))
                 .isEqualTo(2);
-        assertThat(err()).contains("--port must be a whole number, was 'sixty'")
-                .contains("--max-frame-length must be a size such as 8MiB")
-                .contains("--xa-timeout must be a duration such as 30s")
+        // those from the file are named as the file spells them, those from the command line as options
+        assertThat(err()).contains(config + ": port must be a whole number, was 'sixty'")
+                .contains(config + ": max-frame-length must be a size such as 8MiB")
+                .contains(config + ": xa-timeout must be a duration such as 30s")
                 .contains("--sync-policy must be one of").contains("--allow-anonymous must be true or false");
         assertThat(err().lines().count()).isEqualTo(1);
     }
