@@ -225,7 +225,13 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private void startJmxPort() throws IOException {
         if (config.jmxPort() >= 0) {
-            jmxRemote = org.ternmq.broker.management.JmxRemote.start(config.jmxHost(), config.jmxPort(), authenticator);
+            try {
+                jmxRemote = org.ternmq.broker.management.JmxRemote.start(config.jmxHost(), config.jmxPort(),
+                        authenticator);
+            } catch (java.rmi.server.ExportException | java.net.BindException e) {
+                throw new PortInUseException(BrokerSetting.JMX_PORT.key(), config.jmxHost(), config.jmxPort(),
+                        e.getCause() instanceof java.io.IOException io ? io : e);
+            }
         }
     }
 
@@ -242,8 +248,13 @@ public final class EmbeddedBroker implements AutoCloseable {
                 config.metricsPerDestination());
         // startLive sets the replication source once this broker started: read it at each scrape
         metrics.replication(() -> replication == null ? List.of() : replication.backupPositions());
-        managementServer = org.ternmq.broker.management.http.ManagementServer.start(config.managementHost(),
-                config.managementPort(), metrics);
+        try {
+            managementServer = org.ternmq.broker.management.http.ManagementServer.start(config.managementHost(),
+                    config.managementPort(), metrics);
+        } catch (java.net.BindException e) {
+            throw new PortInUseException(BrokerSetting.MANAGEMENT_PORT.key(), config.managementHost(),
+                    config.managementPort(), e);
+        }
         new org.ternmq.broker.management.http.Console(management, metrics,
                 authenticator, authenticator.hasUsers())
                 .install(managementServer);

@@ -124,6 +124,9 @@ public final class TernServer {
                     + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()) + " ("
                     + e.getFile() + "); choose another with --data-dir");
             return 1;
+        } catch (org.ternmq.broker.PortInUseException e) {
+            err.println("tern: " + e.getMessage());
+            return 1;
         } catch (java.net.BindException e) {
             err.println("tern: cannot listen on " + config.host() + ":" + config.tcpPort() + ": " + e.getMessage()
                     + " (is another broker running? choose another port with --port)");

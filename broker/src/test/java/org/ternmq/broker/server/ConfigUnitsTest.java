@@ -113,6 +113,23 @@ class ConfigUnitsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aManagementOrJmxPortInUseIsOneLineNamingItsOption() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            for (String option : new String[] {"management-port", "jmx-port"}) {
+                err.reset();
+                assertThat(run("--port", "0", "--data-dir", dir.resolve(option).toString(), "--" + option,
+                        String.valueOf(port))).isEqualTo(1);
+                String err = this.err.toString(StandardCharsets.UTF_8);
+                assertThat(err).startsWith("tern: cannot listen on 127.0.0.1:" + port + " (--" + option + "): ")
+                        .endsWith("(choose another with --" + option + ")\n");
+                assertThat(err.lines().count()).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void aBadValueAddsNoSecondMisleadingProblem() throws Exception {
         // the bad frame length is replaced by its default for the cross-checks, so journal-segment-size stays quiet
         assertThat(run("--max-frame-length", "big", "--data-dir", dir.resolve("data").toString())).isEqualTo(2);
