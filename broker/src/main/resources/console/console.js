@@ -133,14 +133,30 @@ function destination(params) {
     + '<label>to queue <input id="to" size="16"></label><button id="move">Move selected</button>'
     + '<button id="delete">Delete selected</button><button id="browse">Browse selected</button>'
     + '<div id="result"></div></div><h3>Consumers</h3><ul id="consumers"></ul><h3>Messages (waiting, not consumed)</h3>'
-    + '<table id="messages"><thead><tr><th>Message id</th><th>Headers</th><th>Properties</th><th>Body</th></tr></thead><tbody></tbody></table>';
+    + '<div class="actions" id="messages-paging"></div><table id="messages"><thead><tr><th>Message id</th><th>Headers</th><th>Properties</th><th>Body</th></tr></thead><tbody></tbody></table>';
   const rates = new Chart(document.getElementById('rates'), ['#1f77b4', '#d62728']);
   const result = document.getElementById('result');
   const sel = () => document.getElementById('selector').value;
   const act = (fn) => fn().then(r => { result.textContent = JSON.stringify(r); browse(); })
     .catch(e => { result.innerHTML = '<span class="error">' + esc(e.message) + '</span>'; });
+  // the broker pages: those on the heap first, then those paged out to the journal, in arrival order
+  const pageSize = 50;
+  let messageOffset = 0;
   const browse = async () => {
-    const ms = await get('messages?name=' + encodeURIComponent(name) + '&limit=50&selector=' + encodeURIComponent(sel()));
+    const ms = await get('messages?name=' + encodeURIComponent(name) + '&offset=' + messageOffset + '&limit=' + pageSize
+      + '&selector=' + encodeURIComponent(sel()));
+    const paging = document.getElementById('messages-paging');
+    paging.innerHTML = (ms.length ? (messageOffset + 1) + '-' + (messageOffset + ms.length) : 'none') + ' '
+      + (messageOffset > 0 ? '<button id="messages-previous">&larr; previous ' + pageSize + '</button> ' : '')
+      + (ms.length === pageSize ? '<button id="messages-next">next ' + pageSize + ' &rarr;</button>' : '');
+    const turn = (id, delta) => {
+      const b = document.getElementById(id);
+      if (b) {
+        b.onclick = () => { messageOffset = Math.max(0, messageOffset + delta); browse().catch(e => { result.innerHTML = '<span class="error">' + esc(e.message) + '</span>'; }); };
+      }
+    };
+    turn('messages-previous', -pageSize);
+    turn('messages-next', pageSize);
     document.querySelector('#messages tbody').innerHTML = ms.map(m => '<tr><td>' + esc(m.messageId) + '</td><td><pre>'
       + esc(['timestamp', 'deliveryMode', 'priority', 'expiration', 'correlationId', 'type', 'replyTo', 'deliveryAttempts']
         .map(k => k + ': ' + m[k]).join('\n')) + '</pre></td><td><pre>' + esc(JSON.stringify(m.properties, null, 1))
@@ -152,7 +168,7 @@ function destination(params) {
   document.getElementById('resume').onclick = () => act(() => post('resume', { name: name }));
   document.getElementById('move').onclick = () => act(() => post('move', { name: name, to: document.getElementById('to').value, selector: sel() }));
   document.getElementById('delete').onclick = () => act(() => post('delete-messages', { name: name, selector: sel() }));
-  document.getElementById('browse').onclick = () => browse().catch(e => { result.innerHTML = '<span class="error">' + esc(e.message) + '</span>'; });
+  document.getElementById('browse').onclick = () => { messageOffset = 0; return browse().catch(e => { result.innerHTML = '<span class="error">' + esc(e.message) + '</span>'; }); };
   browse().catch(e => { result.innerHTML = '<span class="error">' + esc(e.message) + '</span>'; });
   let last = null;
   every(1000, async () => {

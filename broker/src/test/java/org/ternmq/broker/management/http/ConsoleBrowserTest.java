@@ -59,6 +59,8 @@ class ConsoleBrowserTest {
         Properties p = new Properties();
         p.setProperty("policy.shop.match", "shop.#");
         p.setProperty("policy.shop.max-delivery-attempts", "1");
+        p.setProperty("policy.paged.match", "paged.#");
+        p.setProperty("policy.paged.max-memory-messages", "20");
         broker = EmbeddedBroker.start(BrokerConfig.builder().name("console-test").tcpPort(-1).inVmName("console-test")
                 .dataDirectory(dir.resolve("data")).managementPort(0).user("root", "secret", "admin")
                 .user("app", "app").allowAnonymous(false)
@@ -154,5 +156,36 @@ class ConsoleBrowserTest {
         Path target = Path.of("target", "console-overview.png");
         Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(target)).isGreaterThan(10_000);
+    }
+
+    @Test
+    void browseAQueuePagedToDiskPageByPage() throws Exception {
+        Session s = connection.createSession(Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = s.createProducer(s.createQueue("paged.backlog"));
+        for (int i = 0; i < 70; i++) {
+            producer.send(s.createTextMessage("backlog " + i));
+        }
+        assertThat(broker.management().statistics().destination("paged.backlog").paged()).isEqualTo(50);
+        String base = broker.managementUrl();
+        browser.get(base);
+        waiting().until(ExpectedConditions.urlContains("/login.html"));
+        browser.findElement(By.id("user")).sendKeys("root");
+        browser.findElement(By.id("password")).sendKeys("secret");
+        browser.findElement(By.id("login")).click();
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("rates")));
+
+        browser.get(base + "#/destination?name=paged.backlog");
+        waiting().until(d -> d.findElement(By.id("messages-paging")).getText().startsWith("1-50"));
+        assertThat(browser.findElement(By.id("messages")).getText()).contains("backlog 0").contains("backlog 49")
+                .doesNotContain("backlog 50");
+        browser.findElement(By.id("messages-next")).click();
+        // the second page is all on disk: 20 on the heap, the rest paged out
+        waiting().until(d -> d.findElement(By.id("messages-paging")).getText().startsWith("51-70"));
+        assertThat(browser.findElement(By.id("messages")).getText()).contains("backlog 50").contains("backlog 69")
+                .doesNotContain("backlog 49");
+        assertThat(browser.findElements(By.id("messages-next"))).isEmpty();
+        browser.findElement(By.id("messages-previous")).click();
+        waiting().until(d -> d.findElement(By.id("messages-paging")).getText().startsWith("1-50"));
+        assertThat(broker.management().statistics().destination("paged.backlog").waiting()).isEqualTo(70);
     }
 }
