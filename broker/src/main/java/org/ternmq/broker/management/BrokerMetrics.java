@@ -29,8 +29,8 @@ import org.ternmq.store.JournalStats;
 /**
  * The broker's metrics in a Micrometer registry, scraped in the Prometheus text format. Each scrape takes a
  * fresh {@link BrokerStatistics} snapshot (at most one per 250 ms, shared with the web console) and adds or
- * removes the meters of destinations that appeared or went away; the journal's counters are read directly.
- * Names follow Prometheus conventions (the README lists them).
+ * removes the meters of destinations that appeared or went away (the console's snapshots do not touch them); the
+ * journal's counters are read directly. Names follow Prometheus conventions (the README lists them).
  *
  * <p>Thread-safe: scrapes may come from several HTTP threads; {@link #refresh} is serialised.
  */
@@ -45,6 +45,8 @@ public final class BrokerMetrics implements AutoCloseable {
     private final JournalStats journal;
     private final boolean perDestination;
     private volatile BrokerStatistics latest;
+    /** The snapshot the per-destination meters were last brought in step with. */
+    private BrokerStatistics metersFrom;
     private volatile java.util.function.Supplier<List<org.ternmq.broker.replication.BackupPosition>> backups;
     private volatile Map<String, org.ternmq.broker.replication.BackupPosition> latestBackups = Map.of();
     private final Map<String, List<Meter>> backupMeters = new HashMap<>();
@@ -179,7 +181,11 @@ public final class BrokerMetrics implements AutoCloseable {
         return registry;
     }
 
-    /** A snapshot at most 250 ms old; takes a new one (and updates the meters) when the last is older. */
+    /**
+     * A snapshot at most 250 ms old; takes a new one when the last is older. The per-destination meters are brought
+     * in step by {@link #scrape} only: the console asks for snapshots too, and should not pay for (or wait on) the
+     * meters of 10,000 destinations that nobody scrapes.
+     */
     public synchronized BrokerStatistics refresh() {
         long now = System.nanoTime();
         if (latest != null && now - latestAtNanos < SNAPSHOT_MAX_AGE_NANOS) {
@@ -189,9 +195,11 @@ public final class BrokerMetrics implements AutoCloseable {
         latest = s;
         latestAtNanos = now;
         refreshBackups();
-        if (!perDestination) {
-            return s;
-        }
+        return s;
+    }
+
+    /** Registers the meters of destinations that appeared, removes those of destinations gone, from {@code s}. */
+    private void syncDestinationMeters(BrokerStatistics s) {
         Set<String> seen = new HashSet<>();
         for (BrokerStatistics.Destination d : s.destinations()) {
             seen.add(d.name());
@@ -202,12 +210,17 @@ public final class BrokerMetrics implements AutoCloseable {
                 destinations.remove(gone).meters.forEach(registry::remove);
             }
         }
-        return s;
     }
 
-    /** Refreshes, then writes every metric in the Prometheus text format. */
+    /** Refreshes, brings the per-destination meters in step, then writes every metric in the Prometheus text format. */
     public String scrape() {
-        refresh();
+        synchronized (this) {
+            BrokerStatistics s = refresh();
+            if (perDestination && s != metersFrom) {
+                syncDestinationMeters(s);
+                metersFrom = s;
+            }
+        }
         return registry.scrape();
     }
 
