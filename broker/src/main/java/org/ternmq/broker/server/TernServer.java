@@ -507,8 +507,16 @@ public final class TernServer {
             values.problems.add(e.getMessage());
         }
         boolean persistence = values.bool(BrokerSetting.PERSISTENCE);
-        replicationConfig(v, persistence, v.get(BrokerSetting.HOST), (int) values.intSize(BrokerSetting.JOURNAL_SEGMENT_SIZE),
+        org.ternmq.broker.replication.ReplicationConfig replication = replicationConfig(v, persistence,
+                v.get(BrokerSetting.HOST), (int) values.intSize(BrokerSetting.JOURNAL_SEGMENT_SIZE),
                 v.get(BrokerSetting.BACKUP_OF).trim(), values.problems);
+        if (!v.get(BrokerSetting.ZOOKEEPER).isBlank() && (replication != null || v.get(BrokerSetting.BACKUP_OF).isBlank())) {
+            try {
+                zooKeeperSettings(v, replication, v.get(BrokerSetting.BACKUP_OF).trim());
+            } catch (IllegalArgumentException e) {
+                values.problems.add(e.getMessage());
+            }
+        }
         if (!v.get(BrokerSetting.TLS_KEY_STORE).isBlank() || !v.get(BrokerSetting.TLS_CERTIFICATE).isBlank()) {
             b.tls(new org.ternmq.broker.security.TlsSettings(path(v, BrokerSetting.TLS_KEY_STORE),
                     text(v, BrokerSetting.TLS_KEY_STORE_PASSWORD), path(v, BrokerSetting.TLS_CERTIFICATE),

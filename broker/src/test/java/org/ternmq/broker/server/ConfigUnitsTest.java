@@ -130,6 +130,20 @@ class ConfigUnitsTest {
     }
 
     @Test
+    void zooKeeperSettingsAreCheckedInTheSamePass() throws Exception {
+        assertThat(run("--zookeeper", "127.0.0.1:63998", "--replication-port", "0", "--zookeeper-session-timeout",
+                "soon", "--max-memory", "lots", "--data-dir", dir.resolve("data").toString())).isEqualTo(2);
+        String err = this.err.toString(StandardCharsets.UTF_8);
+        assertThat(err.lines().count()).isEqualTo(1);
+        assertThat(err).contains("--zookeeper-session-timeout must be a duration such as 30s")
+                .contains("--max-memory must be a size such as 8MiB");
+        this.err.reset();
+        assertThat(run("--zookeeper", "127.0.0.1:63998", "--max-memory", "lots")).isEqualTo(2);
+        assertThat(this.err.toString(StandardCharsets.UTF_8)).contains("--zookeeper needs --replication-port")
+                .contains("--max-memory must be a size");
+    }
+
+    @Test
     void aBadValueAddsNoSecondMisleadingProblem() throws Exception {
         // the bad frame length is replaced by its default for the cross-checks, so journal-segment-size stays quiet
         assertThat(run("--max-frame-length", "big", "--data-dir", dir.resolve("data").toString())).isEqualTo(2);
