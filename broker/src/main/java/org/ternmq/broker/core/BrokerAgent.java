@@ -56,6 +56,7 @@ public final class BrokerAgent {
     private final java.util.ArrayDeque<Runnable> heldBack = new java.util.ArrayDeque<>();
     private final Map<Address, DuplicateIdCache> duplicateIds = new HashMap<>();
     private final StoreWriter storeWriter;
+    private final LargeBodies largeBodies;
     private final Pager pager;
     private final ManagementOperations management = new ManagementOperations(this);
     private final XaResourceManager xa;
@@ -88,6 +89,7 @@ public final class BrokerAgent {
         this.nodeId = nodeId;
         this.xa = new XaResourceManager(this, config.xaTimeout());
         this.storeWriter = new StoreWriter(store, this);
+        this.largeBodies = new LargeBodies(store);
         this.pager = new Pager(storeWriter);
         this.policies = config.policies();
         this.authenticator = authenticator;
@@ -227,6 +229,10 @@ public final class BrokerAgent {
         while (!heldBack.isEmpty()) {
             heldBack.poll().run();
         }
+    }
+
+    LargeBodies largeBodies() {
+        return largeBodies;
     }
 
     StoreWriter storeWriter() {
@@ -457,6 +463,7 @@ public final class BrokerAgent {
         long seq = ++sequence;
         if (address.isQueue()) {
             MessageQueue q = queue(address, null, false);
+            largeBodies.hold(message);
             sink.accept(q, new MessageRef(message, seq, originId, originClientId), null);
         } else {
             BrokerTopic topic = topic(address, null, false);
@@ -472,6 +479,7 @@ public final class BrokerAgent {
             // stored once and shared only when several durable subscriptions take it
             StoredMessage[] stored = durable > 1 ? new StoredMessage[1] : null;
             for (Subscription s : targets) {
+                largeBodies.hold(message);
                 sink.accept(s.queue, new MessageRef(message, seq, originId, originClientId), stored);
             }
         }
@@ -561,6 +569,7 @@ public final class BrokerAgent {
      */
     void replayInto(MessageQueue queue, EncodedMessage message, long originalSequence, int deliveryCount) {
         MessageRef ref = new MessageRef(message, originalSequence, null, null);
+        largeBodies.hold(message);
         ref.deliveryCount = deliveryCount;
         ref.replayed = true;
         if (message.persistent() && queue.isDurable()) {
@@ -632,6 +641,11 @@ public final class BrokerAgent {
             @Override
             public void sharedMessage(long messageId, int refs) {
                 storeWriter.sharedMessageLoaded(messageId, refs);
+            }
+
+            @Override
+            public void largeBody(long bodyId, long[] chunkIds, long size, int holders) {
+                largeBodies.loaded(bodyId, chunkIds, size, holders);
             }
 
             @Override
@@ -712,6 +726,7 @@ public final class BrokerAgent {
 
     /** Puts a message moved out of another queue (dead letter, expiry) into {@code queue}. */
     void enqueueMoved(MessageQueue queue, EncodedMessage message, MessageRef origin) {
+        largeBodies.hold(message);
         enqueue(queue, new MessageRef(message, ++sequence, origin.originConnectionId, origin.originClientId), null);
     }
 
