@@ -6,19 +6,19 @@ import java.io.OutputStream;
 import java.util.zip.CRC32;
 
 /** A body of a given size generated on the fly, and a sink that checks one, so no test holds a body whole. */
-final class PatternStream extends InputStream {
+public class PatternStream extends InputStream {
 
     private final long size;
     private long position;
     private final long failAt;
 
     /** @param failAt the position at which reading throws, or -1 */
-    PatternStream(long size, long failAt) {
+    public PatternStream(long size, long failAt) {
         this.size = size;
         this.failAt = failAt;
     }
 
-    PatternStream(long size) {
+    public PatternStream(long size) {
         this(size, -1);
     }
 
@@ -52,9 +52,9 @@ final class PatternStream extends InputStream {
     }
 
     /** Checks what is written against the pattern; counts bytes; keeps a CRC32 too. */
-    static final class Check extends OutputStream {
-        long count;
-        long firstMismatch = -1;
+    public static final class Check extends OutputStream {
+        public long count;
+        public long firstMismatch = -1;
         final CRC32 crc = new CRC32();
 
         @Override
