@@ -28,7 +28,7 @@ public final class LargeBodyReceiver {
     private final long deliveryId;
     private final long size;
     private final BlockingQueue<LargeBodyChunk> chunks = new LinkedBlockingQueue<>();
-    private boolean started;
+    private volatile boolean started;
     private volatile boolean done;
 
     LargeBodyReceiver(ClientConnection connection, long deliveryId, long size) {
@@ -94,6 +94,16 @@ public final class LargeBodyReceiver {
             }
             done = true;
             connection.forgetLarge(deliveryId);
+        }
+    }
+
+    /**
+     * Tells the broker the body is not wanted when nobody has started reading it: for the message's cleaner, when
+     * the application dropped a received message without reading its body.
+     */
+    public void abandonIfUnread() {
+        if (!started) {
+            cancel();
         }
     }
 

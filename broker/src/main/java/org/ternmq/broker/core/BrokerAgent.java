@@ -132,6 +132,7 @@ public final class BrokerAgent {
         } finally {
             try {
                 storeWriter.endTask();
+                largeBodies.endTask();
             } catch (RuntimeException e) {
                 LOG.error("failed to hand the task's changes to the store", e);
             }

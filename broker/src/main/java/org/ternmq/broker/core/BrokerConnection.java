@@ -629,7 +629,8 @@ public final class BrokerConnection {
         try {
             session.send(message);
         } finally {
-            if (!staged || session.isXa()) {
+            // an XA branch keeps its hold: the body then stays until a restart counts its holders afresh
+            if (!staged) {
                 agent.largeBodies().release(message);
             }
         }

@@ -172,6 +172,9 @@ final class BrokerSession {
         for (Delivery d : deliveries) {
             MessageRef ref = d.ref();
             MessageQueue queue = d.queue();
+            if (ref.message.isLarge()) {
+                connection.large().returned(d.id());
+            }
             String reported = failures.remove(d.id());
             boolean seen = d.id() <= lastReceived && !unseen.contains(d.id());
             if (!seen) {

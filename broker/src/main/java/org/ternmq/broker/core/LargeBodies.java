@@ -44,6 +44,8 @@ final class LargeBodies {
 
     private final MessageStore store;
     private final Map<Long, Body> bodies = new HashMap<>();
+    /** Bodies whose holders ran out in this task: deleted at its end, unless a move took them up again. */
+    private final java.util.List<Body> released = new java.util.ArrayList<>();
 
     LargeBodies(MessageStore store) {
         this.store = store;
@@ -81,13 +83,30 @@ final class LargeBodies {
         }
     }
 
-    /** One holder fewer; the last one takes the chunks with it. */
+    /**
+     * One holder fewer. The last one takes the chunks with it, at the end of the agent task ({@link #endTask}):
+     * a move to a dead-letter or expiry queue lets go of the old reference before the new one holds the body,
+     * and the chunks must be deleted after the records that name them, so a crash never leaves a stored
+     * message without its body.
+     */
     void release(EncodedMessage message) {
         Body body = get(message);
         if (body != null && --body.holders <= 0) {
-            bodies.remove(body.id);
-            drop(body);
+            released.add(body);
         }
+    }
+
+    /** Deletes the bodies nothing holds any more. Called after the task's store batch is handed to the store. */
+    void endTask() {
+        if (released.isEmpty()) {
+            return;
+        }
+        for (Body body : released) {
+            if (body.holders <= 0 && bodies.remove(body.id, body)) {
+                drop(body);
+            }
+        }
+        released.clear();
     }
 
     /** Deletes the chunks of a body no message names (an abandoned upload, or the last holder gone). */
@@ -96,8 +115,13 @@ final class LargeBodies {
         store.deleteChunks(body.chunks, body.count);
     }
 
-    /** Bodies kept now, for tests and management. */
-    int size() {
-        return bodies.size();
+    /** One line per body kept: id, size, chunks and holders (management's {@code list-large}). */
+    java.util.List<String> list() {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (Body b : bodies.values()) {
+            lines.add("body " + b.id + ": " + b.size + " bytes in " + b.count + " chunks, " + b.holders + " holders");
+        }
+        java.util.Collections.sort(lines);
+        return lines;
     }
 }

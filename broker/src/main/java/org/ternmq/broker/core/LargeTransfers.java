@@ -142,6 +142,14 @@ final class LargeTransfers {
         }
     }
 
+    /** A delivery went back to its queue (rollback, recover, a closed consumer): its stream, if any, ends. */
+    void returned(long deliveryId) {
+        Stream s = streams.get(deliveryId);
+        if (s != null) {
+            finish(deliveryId, s);
+        }
+    }
+
     private void finish(long deliveryId, Stream s) {
         streams.remove(deliveryId);
         if (s.body != null) {

@@ -56,7 +56,15 @@ final class LargeStreams {
         this.body = body;
     }
 
-    static LargeStreams received(EncodedMessage encoded, LargeBodyReceiver body) {
+    /** Tells the broker when a received message is dropped without its body read (the broker then lets it go). */
+    private static final java.lang.ref.Cleaner UNREAD = java.lang.ref.Cleaner.create(r -> {
+        Thread t = new Thread(r, "tern-large-body-cleaner");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static LargeStreams received(TernMessage message, EncodedMessage encoded, LargeBodyReceiver body) {
+        UNREAD.register(message, body::abandonIfUnread);
         return new LargeStreams(null, encoded, body);
     }
 

@@ -119,7 +119,7 @@ public class TernMessage implements Message {
         }
         TernMessage message = decodeInline(encoded.withInlineBody(LargeStreams.emptyBody(encoded.bodyType())),
                 deliveryCount);
-        message.large = LargeStreams.received(encoded, body);
+        message.large = LargeStreams.received(message, encoded, body);
         if (!(message instanceof TernBytesMessage || message instanceof TernStreamMessage)) {
             try {
                 message.loadLargeBody();
