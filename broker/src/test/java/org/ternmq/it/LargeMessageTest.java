@@ -216,4 +216,53 @@ class LargeMessageTest extends IntegrationTestBase {
         session.commit();
         assertThat(consumer.receive(200)).isNull();
     }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aListenerSavesTheBodyAndJmsContextSendsAStream(Transport transport) throws Exception {
+        org.ternmq.jms.TernConnectionFactory factory = new org.ternmq.jms.TernConnectionFactory(fixture.url(transport)
+                + "?maxMessageSize=" + (1L << 40) + "&largeMessageSize=65536");
+        Queue queue = new TernQueue(BrokerFixture.unique("listener"));
+        java.util.concurrent.CompletableFuture<PatternStream.Check> saved = new java.util.concurrent.CompletableFuture<>();
+        try (jakarta.jms.JMSContext context = factory.createContext()) {
+            context.createConsumer(queue).setMessageListener(m -> {
+                try {
+                    PatternStream.Check check = new PatternStream.Check();
+                    m.setObjectProperty("JMS_TERN_SaveStream", check);
+                    saved.complete(check);
+                } catch (JMSException e) {
+                    saved.completeExceptionally(e);
+                }
+            });
+            BytesMessage m = context.createBytesMessage();
+            m.setObjectProperty("JMS_TERN_InputStream", new PatternStream(5 * MIB + 1));
+            context.createProducer().send(queue, m);
+            PatternStream.Check check = saved.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(check.count).isEqualTo(5 * MIB + 1);
+            assertThat(check.firstMismatch).isEqualTo(-1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void anAsynchronousWriteThatFailsIsReportedByWaitForBody(Transport transport) throws Exception {
+        Connection connection = connect(transport, "largeMessageSize=65536");
+        Queue queue = new TernQueue(BrokerFixture.unique("asyncfail"));
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        BytesMessage sent = session.createBytesMessage();
+        sent.setObjectProperty("JMS_TERN_InputStream", new PatternStream(MIB));
+        session.createProducer(queue).send(sent);
+        BytesMessage received = (BytesMessage) session.createConsumer(queue).receive(5000);
+        OutputStream failing = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("no space left");
+            }
+        };
+        received.setObjectProperty("JMS_TERN_OutputStream", failing);
+        assertThatThrownBy(() -> ((TernMessage) received).waitForBody(10_000)).isInstanceOf(JMSException.class)
+                .hasMessageContaining("no space left");
+        assertThatThrownBy(() -> received.setObjectProperty("JMS_TERN_SaveStream", new PatternStream.Check()))
+                .isInstanceOf(jakarta.jms.IllegalStateException.class).hasMessageContaining("read already");
+    }
 }
