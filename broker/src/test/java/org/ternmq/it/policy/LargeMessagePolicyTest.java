@@ -206,4 +206,21 @@ class LargeMessagePolicyTest extends PolicyTestBase {
         c.close();
         awaitNoBodies();
     }
+
+    @Test
+    void aRetainedLargeMessageIsReplayedWithItsBodyAfterItWasConsumed() throws Exception {
+        start("policy.kept.match=kept.#", "policy.kept.retention-time=3600000");
+        Connection c = connect(null);
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = s.createQueue("kept.large");
+        BytesMessage m = large(s, 250 * KIB);
+        s.createProducer(queue).send(m);
+        MessageConsumer consumer = s.createConsumer(queue);
+        assertBody(consumer.receive(5000));
+
+        assertThat(org.ternmq.jms.MessageHistory.of(c).replayQueue(queue, m.getJMSMessageID())).isEqualTo(1);
+        Message replayed = consumer.receive(5000);
+        assertThat(replayed.getJMSRedelivered()).isTrue();
+        assertBody(replayed);
+    }
 }
