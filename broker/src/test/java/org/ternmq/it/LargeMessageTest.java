@@ -265,4 +265,19 @@ class LargeMessageTest extends IntegrationTestBase {
         assertThatThrownBy(() -> received.setObjectProperty("JMS_TERN_SaveStream", new PatternStream.Check()))
                 .isInstanceOf(jakarta.jms.IllegalStateException.class).hasMessageContaining("read already");
     }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void anEmptyStreamIsALargeMessageWithAnEmptyBody(Transport transport) throws Exception {
+        Connection connection = connect(transport, "");
+        Queue queue = new TernQueue(BrokerFixture.unique("empty"));
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        BytesMessage sent = session.createBytesMessage();
+        sent.setObjectProperty("JMS_TERN_InputStream", new PatternStream(0));
+        session.createProducer(queue).send(sent);
+        BytesMessage received = (BytesMessage) session.createConsumer(queue).receive(5000);
+        PatternStream.Check check = new PatternStream.Check();
+        received.setObjectProperty("JMS_TERN_SaveStream", check);
+        assertThat(check.count).isZero();
+    }
 }
