@@ -70,16 +70,6 @@ public final class ChildBroker implements AutoCloseable {
         return this;
     }
 
-    /** The process id of the running generation. */
-    public long pid() {
-        lock.lock();
-        try {
-            return process.pid();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
