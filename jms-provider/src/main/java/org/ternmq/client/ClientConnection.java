@@ -59,6 +59,8 @@ public final class ClientConnection implements AutoCloseable {
     private final Map<Long, PendingRequest> pending = new ConcurrentHashMap<>();
     private final Map<Integer, ClientSession> sessions = new ConcurrentHashMap<>();
     private final Map<Long, ClientConsumer> consumers = new ConcurrentHashMap<>();
+    /** Large deliveries whose body may still be pulled, by delivery id. */
+    private final Map<Long, LargeBodyReceiver> largeBodies = new ConcurrentHashMap<>();
     private final Set<Address> temporaries = ConcurrentHashMap.newKeySet();
     private final AtomicLong correlationIds = new AtomicLong();
     private final AtomicInteger sessionIds = new AtomicInteger();
@@ -713,6 +715,27 @@ public final class ClientConnection implements AutoCloseable {
         consumer.onDeliver(deliver);
     }
 
+    /** The body of large delivery {@code deliveryId}, to be pulled from the broker by the application. */
+    public LargeBodyReceiver largeBody(long deliveryId, long size) {
+        LargeBodyReceiver receiver = new LargeBodyReceiver(this, deliveryId, size);
+        largeBodies.put(deliveryId, receiver);
+        if (failure != null || reconnecting) {
+            receiver.onLost("the connection is gone");
+        }
+        return receiver;
+    }
+
+    void forgetLarge(long deliveryId) {
+        largeBodies.remove(deliveryId);
+    }
+
+    void onLargeBodyChunk(org.ternmq.protocol.LargeBodyChunk chunk) {
+        LargeBodyReceiver receiver = largeBodies.get(chunk.deliveryId());
+        if (receiver != null) {
+            receiver.onChunk(chunk);
+        }
+    }
+
     void onDisconnect(Disconnect d) {
         LOG.info("{}: broker disconnects: {} {}", this, d.code(), d.reason());
         disconnect = d;
@@ -726,6 +749,9 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     void onChannelClosed(Channel closed) {
+        for (LargeBodyReceiver receiver : largeBodies.values()) {
+            receiver.onLost("the connection was lost"); // the broker's delivery went with it
+        }
         if (failover != null && failure == null && !closeCalled.get()) {
             failover.channelLost(closed);
             return;
@@ -760,6 +786,9 @@ public final class ClientConnection implements AutoCloseable {
 
     private void failAll(ClientException cause) {
         producerWindow.fail();
+        for (LargeBodyReceiver receiver : largeBodies.values()) {
+            receiver.onLost("connection failed: " + cause.getMessage());
+        }
         for (Long id : new ArrayList<>(pending.keySet())) {
             PendingRequest p = pending.remove(id);
             if (p != null) {

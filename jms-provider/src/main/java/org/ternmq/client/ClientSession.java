@@ -18,6 +18,7 @@ import org.ternmq.protocol.CreateBrowser;
 import org.ternmq.protocol.CreateConsumer;
 import org.ternmq.protocol.ErrorCode;
 import org.ternmq.protocol.ErrorResponse;
+import org.ternmq.protocol.LargeChunk;
 import org.ternmq.protocol.Packet;
 import org.ternmq.protocol.Recover;
 import org.ternmq.protocol.Rollback;
@@ -169,13 +170,106 @@ public final class ClientSession {
     public CompletableFuture<Void> sendAsync(EncodedMessage message) throws ClientException {
         checkOpen();
         int size = message.size();
-        int limit = connection.url().maxMessageSize();
+        long limit = connection.url().maxMessageSize();
         if (size > limit) {
             // refused here: the broker would close the whole connection on a frame over its limit
-            throw new ClientException(ErrorCode.RESOURCE_ALLOCATION, "message of " + size
-                    + " bytes (encoded) exceeds the maximum message size of " + limit
-                    + " bytes (connection URL option maxMessageSize; the broker's max-frame-length bounds it)");
+            throw tooLarge(size, limit);
         }
+        if (size > connection.url().largeMessageSize()) {
+            return sendLarge(message, null);
+        }
+        return sendFrame(message);
+    }
+
+    private static ClientException tooLarge(long size, long limit) {
+        return new ClientException(ErrorCode.RESOURCE_ALLOCATION, "message of " + size
+                + " bytes (encoded) exceeds the maximum message size of " + limit
+                + " bytes (connection URL option maxMessageSize)");
+    }
+
+    /**
+     * Sends a large message: its body, read from {@code body} (or, when null, the message's own body), goes
+     * in chunks of the connection's {@code largeMessageSize}, at most {@link #LARGE_WINDOW} of them unanswered,
+     * then the message itself with a reference to them. Blocks the calling thread until the last chunk is
+     * answered; the returned future is the message's own answer. A stream that fails, or a body over the
+     * maximum message size, abandons the upload (the broker drops its chunks) and throws.
+     */
+    public CompletableFuture<Void> sendLarge(EncodedMessage message, java.io.InputStream body) throws ClientException {
+        checkOpen();
+        java.io.InputStream source = body != null ? body
+                : new java.io.ByteArrayInputStream(message.bytes(), message.bodyOffset(), message.bodyLength());
+        long limit = connection.url().maxMessageSize();
+        int chunkSize = connection.url().largeMessageSize();
+        long uploadId = connection.nextCorrelationId();
+        java.util.ArrayDeque<CompletableFuture<Void>> inFlight = new java.util.ArrayDeque<>();
+        long total = 0;
+        try {
+            while (true) {
+                byte[] chunk;
+                try {
+                    chunk = readChunk(source, chunkSize);
+                } catch (java.io.IOException | RuntimeException e) {
+                    throw new ClientException(ErrorCode.INTERNAL, "the large message's body stream failed after "
+                            + total + " bytes: " + e, e);
+                }
+                if (chunk.length == 0) {
+                    break;
+                }
+                total += chunk.length;
+                if (total + message.size() > limit) {
+                    throw tooLarge(total + message.size(), limit);
+                }
+                while (inFlight.size() >= LARGE_WINDOW) {
+                    awaitVoid(inFlight.poll(), connection.requestTimeoutMillis());
+                }
+                inFlight.add(chunkRequest(new LargeChunk(connection.nextCorrelationId(), id, uploadId, chunk)));
+                if (chunk.length < chunkSize) {
+                    break;
+                }
+            }
+            while (!inFlight.isEmpty()) {
+                awaitVoid(inFlight.poll(), connection.requestTimeoutMillis());
+            }
+        } catch (ClientException e) {
+            // the chunks already sent are dropped by the broker; the connection stays usable
+            connection.request(new LargeChunk(connection.nextCorrelationId(), id, uploadId, null));
+            throw e;
+        }
+        return sendFrame(message.asLarge(total, uploadId));
+    }
+
+    /** Chunks of a large message sent but not yet answered, at most. */
+    static final int LARGE_WINDOW = 4;
+
+    private static byte[] readChunk(java.io.InputStream in, int size) throws java.io.IOException {
+        byte[] buffer = new byte[size];
+        int n = in.readNBytes(buffer, 0, size);
+        return n == size ? buffer : java.util.Arrays.copyOf(buffer, n);
+    }
+
+    private CompletableFuture<Void> chunkRequest(LargeChunk chunk) throws ClientException {
+        ProducerWindow window = connection.producerWindow();
+        int size = chunk.data().length;
+        window.acquire(size, connection.requestTimeoutMillis());
+        return answered(connection.request(chunk, () -> window.release(size)));
+    }
+
+    private static CompletableFuture<Void> answered(CompletableFuture<Packet.Response> answer) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        answer.whenComplete((response, error) -> {
+            if (error != null) {
+                result.completeExceptionally(ClientConnection.asClientException(unwrap(error)));
+            } else if (response instanceof ErrorResponse e) {
+                result.completeExceptionally(ClientException.refused(e.code(), e.message()));
+            } else {
+                result.complete(null);
+            }
+        });
+        return result;
+    }
+
+    private CompletableFuture<Void> sendFrame(EncodedMessage message) throws ClientException {
+        int size = message.size();
         ProducerWindow window = connection.producerWindow();
         window.acquire(size, connection.requestTimeoutMillis());
         CompletableFuture<Packet.Response> answer = connection.request(
@@ -201,8 +295,13 @@ public final class ClientSession {
      * back). XA sessions and half-messages always wait.
      */
     public void send(EncodedMessage message) throws ClientException {
+        send(message, null);
+    }
+
+    /** As {@link #send(EncodedMessage)}; a non-null {@code body} makes it a large message whose body it is. */
+    public void send(EncodedMessage message, java.io.InputStream body) throws ClientException {
         throwUnwaitedFailure();
-        CompletableFuture<Void> sent = sendAsync(message);
+        CompletableFuture<Void> sent = body != null ? sendLarge(message, body) : sendAsync(message);
         if (!waitsFor(message)) {
             lastUnwaitedSend = sent;
             sent.whenComplete((ok, error) -> {

@@ -29,6 +29,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Packet> {
     protected void channelRead0(ChannelHandlerContext ctx, Packet packet) {
         if (packet instanceof Deliver deliver) {
             connection.onDeliver(deliver);
+        } else if (packet instanceof org.ternmq.protocol.LargeBodyChunk chunk) {
+            connection.onLargeBodyChunk(chunk);
         } else if (packet instanceof Packet.Response response) {
             connection.onResponse(response);
         } else if (packet instanceof Disconnect disconnect) {

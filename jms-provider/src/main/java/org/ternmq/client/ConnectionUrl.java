@@ -26,10 +26,14 @@ import org.ternmq.transport.TransportAddress;
  *       besides java.lang, java.util, java.time and java.math ({@code org.ternmq.jms.message.TrustedPackages})</li>
  *   <li>{@code requestTimeout}: milliseconds to wait for a broker's answer to a request, at least 1
  *       (default {@value #DEFAULT_REQUEST_TIMEOUT_MS})</li>
- *   <li>{@code maxMessageSize}: the largest encoded message (body, headers and properties) a send may carry, in
- *       bytes; a larger one fails on the client and the connection stays usable (default
+ *   <li>{@code maxMessageSize}: the largest message (body, headers and properties) a send may carry, in
+ *       bytes, up to 2^62; a larger one fails on the client and the connection stays usable (default
  *       {@value #DEFAULT_MAX_MESSAGE_SIZE}: what fits in the broker's default frame limit, 8 MiB, with room for
- *       the frame's own header)</li>
+ *       the frame's own header). Raise it to send large messages bigger than that: they travel in chunks</li>
+ *   <li>{@code largeMessageSize}: a message whose encoded size is above this many bytes, or whose body is given
+ *       as a stream ({@code JMS_TERN_InputStream}), is sent as a large message, in chunks of this size, and the
+ *       broker never holds its body whole; 1024 to {@value #DEFAULT_MAX_MESSAGE_SIZE} (default
+ *       {@value #DEFAULT_LARGE_MESSAGE_SIZE})</li>
  *   <li>{@code failover}: {@code true} to reconnect transparently after a lost connection, trying the hosts in
  *       turn (default {@code false}: a lost connection ends the JMS connection)</li>
  *   <li>{@code reconnectAttempts}: passes over the host list before failover gives up, -1 for ever
@@ -47,6 +51,7 @@ public final class ConnectionUrl {
     public static final int DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 8 * 1024 * 1024 - 1024;
+    public static final int DEFAULT_LARGE_MESSAGE_SIZE = 1024 * 1024;
     public static final int DEFAULT_RECONNECT_ATTEMPTS = 60;
     public static final int DEFAULT_RECONNECT_DELAY_MS = 100;
     public static final int DEFAULT_MAX_RECONNECT_DELAY_MS = 2_000;
@@ -54,7 +59,7 @@ public final class ConnectionUrl {
     private static final Set<String> OPTIONS = Set.of("clientId", "user", "password", "prefetch", "connectTimeout",
             "requestTimeout", "maxMessageSize", "trustedPackages", "ssl", "trustStore", "trustStorePassword",
             "keyStore", "keyStorePassword", "verifyHost", "failover", "reconnectAttempts", "reconnectDelay",
-            "maxReconnectDelay");
+            "maxReconnectDelay", "largeMessageSize");
 
     private final String text;
     private final List<TransportAddress> addresses;
@@ -110,6 +115,7 @@ public final class ConnectionUrl {
         parsed.connectTimeoutMillis();
         parsed.requestTimeoutMillis();
         parsed.maxMessageSize();
+        parsed.largeMessageSize();
         parsed.failover();
         parsed.reconnectAttempts();
         parsed.reconnectDelayMillis();
@@ -257,9 +263,33 @@ public final class ConnectionUrl {
         return positiveInt("requestTimeout", DEFAULT_REQUEST_TIMEOUT_MS);
     }
 
-    /** The largest encoded message a send may carry, in bytes. */
-    public int maxMessageSize() {
-        return positiveInt("maxMessageSize", DEFAULT_MAX_MESSAGE_SIZE);
+    /** The largest message a send may carry, in bytes (encoded headers and properties plus the body). */
+    public long maxMessageSize() {
+        String value = options.get("maxMessageSize");
+        if (value == null) {
+            return DEFAULT_MAX_MESSAGE_SIZE;
+        }
+        try {
+            long n = Long.parseLong(value.trim());
+            if (n >= 1 && n <= 1L << 62) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("option maxMessageSize must be a positive integer up to 2^62, not '"
+                + value + "', in URL " + text);
+    }
+
+    /** Above this encoded size a message is sent as a large one; also the size of its chunks. */
+    public int largeMessageSize() {
+        int n = positiveInt("largeMessageSize", DEFAULT_LARGE_MESSAGE_SIZE);
+        if (n < 1024 || n > DEFAULT_MAX_MESSAGE_SIZE) {
+            throw new IllegalArgumentException("option largeMessageSize must be between 1024 and "
+                    + DEFAULT_MAX_MESSAGE_SIZE + " (chunks must fit the broker's default frame limit), not " + n
+                    + ", in URL " + text);
+        }
+        return n;
     }
 
     /** Whether a lost connection is re-established transparently ({@code failover=true}). */

@@ -295,10 +295,11 @@ public class TernMessageProducer implements QueueSender, TopicPublisher {
         } catch (RuntimeException e) {
             throw JmsExceptions.from("cannot encode message", e);
         }
+        java.io.InputStream body = tern.largeInput();
         if (completionListener == null) {
-            session.send(encoded);
+            session.send(encoded, body);
         } else {
-            session.sendAsync(encoded, message, completionListener);
+            session.sendAsync(encoded, body, message, completionListener);
         }
     }
 

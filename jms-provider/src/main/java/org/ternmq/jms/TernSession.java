@@ -594,7 +594,9 @@ public class TernSession implements Session, QueueSession, TopicSession {
     private TernMessage toMessage(Delivery delivery) throws JMSException {
         TernMessage message;
         try {
-            message = connection.trust(TernMessage.decode(delivery.message(), delivery.deliveryCount()));
+            org.ternmq.client.LargeBodyReceiver body = delivery.message().isLarge()
+                    ? client.connection().largeBody(delivery.deliveryId(), delivery.message().largeBodySize()) : null;
+            message = connection.trust(TernMessage.decode(delivery.message(), delivery.deliveryCount(), body));
         } catch (RuntimeException e) {
             throw JmsExceptions.from("cannot decode message " + delivery.message().messageId(), e);
         }
@@ -737,9 +739,14 @@ public class TernSession implements Session, QueueSession, TopicSession {
 
     /** Sends synchronously: returns when the broker has the message. */
     void send(EncodedMessage message) throws JMSException {
+        send(message, null);
+    }
+
+    /** Sends; a non-null {@code body} is the body of a large message, read and sent in chunks. */
+    void send(EncodedMessage message, java.io.InputStream body) throws JMSException {
         checkOpen();
         try {
-            client.send(message);
+            client.send(message, body);
         } catch (ClientException e) {
             throw JmsExceptions.from(e);
         }
@@ -750,13 +757,19 @@ public class TernSession implements Session, QueueSession, TopicSession {
      * {@code message} (whose headers the caller has already set).
      */
     void sendAsync(EncodedMessage encoded, Message message, CompletionListener listener) throws JMSException {
+        sendAsync(encoded, null, message, listener);
+    }
+
+    /** As above; a non-null {@code body} is the body of a large message (read and sent before this returns). */
+    void sendAsync(EncodedMessage encoded, java.io.InputStream body, Message message, CompletionListener listener)
+            throws JMSException {
         checkOpen();
         ExecutorService executor = completionThread();
         CompletableFuture<Void> done = new CompletableFuture<>();
         pendingCompletions.add(done);
         CompletableFuture<Void> sent;
         try {
-            sent = client.sendAsync(encoded);
+            sent = body != null ? client.sendLarge(encoded, body) : client.sendAsync(encoded);
         } catch (ClientException e) {
             pendingCompletions.remove(done);
             throw JmsExceptions.from(e);

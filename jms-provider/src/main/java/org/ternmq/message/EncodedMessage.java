@@ -90,7 +90,14 @@ public final class EncodedMessage implements SelectorContext {
             throw new MalformedMessageException(variable.remaining() + " bytes after the variable header");
         }
         PropertyCodec.validate(bytes, propertiesOffset, propertiesLength);
-        BodyCodec.validate(bodyType, bytes, bodyOffset, bodyLength);
+        if ((flags & FLAG_LARGE) != 0) {
+            if (bodyLength != LARGE_BODY_LENGTH || largeBodySize() < 0) {
+                throw new MalformedMessageException("a large message's body section must be " + LARGE_BODY_LENGTH
+                        + " bytes holding a size that is not negative, was " + bodyLength + " bytes");
+            }
+        } else {
+            BodyCodec.validate(bodyType, bytes, bodyOffset, bodyLength);
+        }
     }
 
     /**
@@ -249,6 +256,55 @@ public final class EncodedMessage implements SelectorContext {
             case "JMSType": return type;
             default: return property(name);
         }
+    }
+
+    /** @return whether the body travels and is stored in chunks ({@link MessageDescriptor#FLAG_LARGE}) */
+    public boolean isLarge() {
+        return (flags & FLAG_LARGE) != 0;
+    }
+
+    /** @return the size of a large message's body (0 for a message that is not large) */
+    public long largeBodySize() {
+        return isLarge() ? readLong(bodyOffset) : 0;
+    }
+
+    /** @return the id of a large message's body: the client's upload id, or the broker's body id */
+    public long largeBodyId() {
+        return isLarge() ? readLong(bodyOffset + 8) : 0;
+    }
+
+    private long readLong(int at) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (bytes[at + i] & 0xFF);
+        }
+        return v;
+    }
+
+    /** @return a large message's copy whose body reference names {@code bodyId} (broker side, at send) */
+    public EncodedMessage withLargeBodyId(long bodyId) {
+        if (!isLarge()) {
+            throw new IllegalStateException("not a large message");
+        }
+        byte[] copy = bytes.clone();
+        java.nio.ByteBuffer.wrap(copy, bodyOffset + 8, 8).putLong(bodyId);
+        try {
+            return wrap(copy);
+        } catch (MalformedMessageException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return this message's header and properties with a large-body reference instead of its body */
+    public EncodedMessage asLarge(long bodySize, long bodyId) {
+        MessageEncoder encoder = MessageEncoder.from(this);
+        return encoder.largeBody(bodySize, bodyId).encode();
+    }
+
+    /** @return this large message with {@code body} in place of its body reference (client side, on receipt) */
+    public EncodedMessage withInlineBody(byte[] body) {
+        MessageEncoder encoder = MessageEncoder.from(this);
+        return encoder.inlineBody(body).encode();
     }
 
     /** @return where the body starts in {@link #bytes()} */

@@ -81,8 +81,16 @@ public final class MessageDescriptor {
     public static final int FLAG_REPLY_TO = 0x02;
     /** The correlation id block holds raw bytes (set with {@code setJMSCorrelationIDAsBytes}). */
     public static final int FLAG_CORRELATION_ID_BYTES = 0x04;
+    /**
+     * A large message: the body section is only a reference, {@link #LARGE_BODY_LENGTH} bytes: the body's size
+     * (i64) and its id (i64: the client's upload id on the way to the broker, the broker's body id after). The
+     * body itself is sent, stored and delivered in chunks (protocol.md, "Large messages").
+     */
+    public static final int FLAG_LARGE = 0x08;
     /** Flags this version knows; any other bit set means a malformed message. */
-    public static final int KNOWN_FLAGS = FLAG_PERSISTENT | FLAG_REPLY_TO | FLAG_CORRELATION_ID_BYTES;
+    public static final int KNOWN_FLAGS = FLAG_PERSISTENT | FLAG_REPLY_TO | FLAG_CORRELATION_ID_BYTES | FLAG_LARGE;
+    /** The length of a large message's body section: size (i64) and body id (i64). */
+    public static final int LARGE_BODY_LENGTH = 16;
 
     public static final int MAX_PRIORITY = 9;
 

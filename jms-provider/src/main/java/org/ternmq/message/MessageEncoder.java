@@ -31,6 +31,7 @@ public final class MessageEncoder {
     private String type;
     private final Map<String, Object> properties = new LinkedHashMap<>();
     private byte[] body = EMPTY;
+    private boolean large;
 
     /** @return a builder holding every field of {@code message}, to change a few and encode again */
     public static MessageEncoder from(EncodedMessage message) {
@@ -47,12 +48,31 @@ public final class MessageEncoder {
                 .type(message.type())
                 .properties(message.properties())
                 .body(message.body());
+        encoder.large = message.isLarge();
         if (message.correlationIdIsBytes()) {
             encoder.correlationIdBytes(message.correlationIdBytes());
         } else {
             encoder.correlationId(message.correlationId());
         }
         return encoder;
+    }
+
+    /**
+     * Makes the message large: its body section is then the {@link MessageDescriptor#LARGE_BODY_LENGTH}-byte
+     * reference written by {@link #largeBody}, and the body itself travels and is stored in chunks.
+     */
+    public MessageEncoder largeBody(long bodySize, long bodyId) {
+        this.large = true;
+        this.body = new byte[LARGE_BODY_LENGTH];
+        java.nio.ByteBuffer.wrap(body).putLong(bodySize).putLong(bodyId);
+        return this;
+    }
+
+    /** Sets an ordinary body, making the message not large. */
+    MessageEncoder inlineBody(byte[] body) {
+        this.large = false;
+        this.body = Objects.requireNonNull(body, "body");
+        return this;
     }
 
     public MessageEncoder bodyType(BodyType bodyType) {
@@ -187,7 +207,8 @@ public final class MessageEncoder {
     private void writeFixedHeader(MessageWriter writer) {
         int flags = (persistent ? FLAG_PERSISTENT : 0)
                 | (replyTo != null ? FLAG_REPLY_TO : 0)
-                | (correlationIdBytes != null ? FLAG_CORRELATION_ID_BYTES : 0);
+                | (correlationIdBytes != null ? FLAG_CORRELATION_ID_BYTES : 0)
+                | (large ? FLAG_LARGE : 0);
         writer.writeByte(FORMAT_VERSION)
                 .writeByte(bodyType.code())
                 .writeByte(flags)

@@ -41,7 +41,10 @@ public enum PacketType {
     XA_REQUEST(32, XaRequest::decode),
     XA_RESPONSE(33, XaResponse::decode),
     HALF_REQUEST(34, HalfRequest::decode),
-    HALF_CHECK(35, HalfCheck::decode);
+    HALF_CHECK(35, HalfCheck::decode),
+    LARGE_CHUNK(36, LargeChunk::decode),
+    LARGE_PULL(37, LargePull::decode),
+    LARGE_BODY_CHUNK(38, LargeBodyChunk::decode);
 
     private static final PacketType[] BY_CODE = new PacketType[256];
 

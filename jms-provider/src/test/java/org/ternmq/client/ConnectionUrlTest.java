@@ -41,6 +41,18 @@ class ConnectionUrlTest {
     }
 
     @Test
+    void maxMessageSizeMayAllowLargeMessagesAndLargeMessageSizeIsBounded() {
+        assertThat(ConnectionUrl.parse("tern://a?maxMessageSize=4398046511104").maxMessageSize())
+                .isEqualTo(4L << 40);
+        assertThat(ConnectionUrl.parse("tern://a").largeMessageSize()).isEqualTo(ConnectionUrl.DEFAULT_LARGE_MESSAGE_SIZE);
+        assertThat(ConnectionUrl.parse("tern://a?largeMessageSize=65536").largeMessageSize()).isEqualTo(65536);
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?largeMessageSize=100"))
+                .hasMessageContaining("largeMessageSize must be between 1024 and");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?largeMessageSize=9000000"))
+                .hasMessageContaining("largeMessageSize must be between 1024 and");
+    }
+
+    @Test
     void failoverOptions() {
         ConnectionUrl plain = ConnectionUrl.parse("tern://a,b");
         assertThat(plain.failover()).isFalse();

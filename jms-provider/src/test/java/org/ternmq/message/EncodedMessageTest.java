@@ -285,4 +285,40 @@ class EncodedMessageTest {
         assertThat(b.type()).isEqualTo(a.type());
         assertThat(b.bodyType()).isEqualTo(a.bodyType());
     }
+
+    @Test
+    void aLargeMessageCarriesOnlyAReferenceToItsBodyThroughEveryReEncoding() throws Exception {
+        EncodedMessage plain = new MessageEncoder().bodyType(BodyType.STREAM).destination(Address.queue("q"))
+                .property("k", "v").body(BodyCodec.encodeStream(List.of("x"))).encode();
+        EncodedMessage large = plain.asLarge(3L << 31, 77);
+
+        assertThat(plain.isLarge()).isFalse();
+        assertThat(large.isLarge()).isTrue();
+        assertThat(large.largeBodySize()).isEqualTo(3L << 31);
+        assertThat(large.largeBodyId()).isEqualTo(77);
+        assertThat(large.bodyLength()).isEqualTo(MessageDescriptor.LARGE_BODY_LENGTH);
+        assertThat(large.property("k")).isEqualTo("v");
+
+        EncodedMessage named = large.withLargeBodyId(123_456_789_012L);
+        assertThat(named.largeBodyId()).isEqualTo(123_456_789_012L);
+        assertThat(named.largeBodySize()).isEqualTo(3L << 31);
+        assertThat(large.largeBodyId()).as("the original is not changed").isEqualTo(77);
+
+        EncodedMessage moved = named.withProperties(Map.of("extra", 1)).withDestination(Address.queue("DLQ"), 0);
+        assertThat(moved.isLarge()).isTrue();
+        assertThat(moved.largeBodyId()).isEqualTo(123_456_789_012L);
+
+        EncodedMessage inline = named.withInlineBody(BodyCodec.encodeStream(List.of("y")));
+        assertThat(inline.isLarge()).isFalse();
+        assertThat(BodyCodec.decodeStream(inline)).containsExactly("y");
+    }
+
+    @Test
+    void aLargeFlagWithABodyThatIsNotAReferenceIsMalformed() {
+        byte[] bytes = new MessageEncoder().bodyType(BodyType.BYTES).destination(Address.queue("q"))
+                .body(new byte[10]).encode().bytes().clone();
+        bytes[MessageDescriptor.FLAGS_OFFSET] |= MessageDescriptor.FLAG_LARGE;
+        assertThatThrownBy(() -> EncodedMessage.wrap(bytes)).isInstanceOf(MalformedMessageException.class)
+                .hasMessageContaining("large message's body section must be 16 bytes");
+    }
 }

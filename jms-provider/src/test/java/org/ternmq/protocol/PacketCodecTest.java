@@ -60,7 +60,13 @@ class PacketCodecTest {
                         List.of(new XidValue(1, new byte[64], new byte[0]))),
                 new HalfRequest(31, HalfOperation.COMMIT, "ID:half-1", null),
                 new HalfRequest(32, HalfOperation.REGISTER_CHECKER, null, "orders"),
-                new HalfCheck("ID:half-1", "orders", 2, new byte[] {1, 2, 3}));
+                new HalfCheck("ID:half-1", "orders", 2, new byte[] {1, 2, 3}),
+                new LargeChunk(33, 7, 99, new byte[] {4, 5, 6}),
+                new LargeChunk(34, 7, 99, null),
+                new LargePull(41, 4),
+                new LargePull(41, LargePull.DONE),
+                new LargeBodyChunk(41, 3, false, new byte[] {7, 8}, null),
+                new LargeBodyChunk(41, 0, true, null, "missing"));
     }
 
     @Test

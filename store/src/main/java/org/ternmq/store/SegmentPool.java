@@ -47,6 +47,11 @@ final class SegmentPool implements AutoCloseable {
     private final int maxFree;
     private final SegmentOpener opener;
     private final Deque<Path> free = new ConcurrentLinkedDeque<>();
+    /**
+     * Removed segments kept for the pool but still being zeroed: they count against {@link #maxFree}, or a
+     * mass removal (the chunks of a large message going at once) would keep every file it removed.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger rezeroing = new java.util.concurrent.atomic.AtomicInteger();
     private final ExecutorService preallocator;
 
     SegmentPool(Path directory, int segmentSize, int maxFree, SegmentOpener opener) {
@@ -129,13 +134,21 @@ final class SegmentPool implements AutoCloseable {
      * the background before it rejoins the pool: free files are always all zeros.
      */
     void recycle(Path path) throws IOException {
-        if (free.size() < maxFree && SegmentFile.hasCapacity(path, segmentSize)) {
+        if (free.size() + rezeroing.get() < maxFree && SegmentFile.hasCapacity(path, segmentSize)) {
             String base = "free-" + UUID.randomUUID();
             Path tmp = directory.resolve(base + TMP_SUFFIX);
             Files.move(path, tmp, StandardCopyOption.ATOMIC_MOVE);
+            rezeroing.incrementAndGet();
             try {
-                preallocator.execute(() -> rezeroInBackground(tmp, directory.resolve(base + FREE_SUFFIX)));
+                preallocator.execute(() -> {
+                    try {
+                        rezeroInBackground(tmp, directory.resolve(base + FREE_SUFFIX));
+                    } finally {
+                        rezeroing.decrementAndGet();
+                    }
+                });
             } catch (RejectedExecutionException e) {
+                rezeroing.decrementAndGet();
                 Files.deleteIfExists(tmp);
             }
         } else {

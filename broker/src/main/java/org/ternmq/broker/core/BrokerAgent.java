@@ -56,6 +56,7 @@ public final class BrokerAgent {
     private final java.util.ArrayDeque<Runnable> heldBack = new java.util.ArrayDeque<>();
     private final Map<Address, DuplicateIdCache> duplicateIds = new HashMap<>();
     private final StoreWriter storeWriter;
+    private final LargeBodies largeBodies;
     private final Pager pager;
     private final ManagementOperations management = new ManagementOperations(this);
     private final XaResourceManager xa;
@@ -89,6 +90,7 @@ public final class BrokerAgent {
         this.nodeId = nodeId;
         this.xa = new XaResourceManager(this, config.xaTimeout());
         this.storeWriter = new StoreWriter(store, this);
+        this.largeBodies = new LargeBodies(store);
         this.pager = new Pager(storeWriter);
         this.pausedDestinations = new PausedDestinations(store.persistent() ? config.dataDirectory() : null,
                 config.syncPolicy() == org.ternmq.store.SyncPolicy.DATA
@@ -134,6 +136,7 @@ public final class BrokerAgent {
         } finally {
             try {
                 storeWriter.endTask();
+                largeBodies.endTask();
             } catch (RuntimeException e) {
                 LOG.error("failed to hand the task's changes to the store", e);
             }
@@ -236,6 +239,10 @@ public final class BrokerAgent {
         while (!heldBack.isEmpty()) {
             heldBack.poll().run();
         }
+    }
+
+    LargeBodies largeBodies() {
+        return largeBodies;
     }
 
     StoreWriter storeWriter() {
@@ -486,6 +493,7 @@ public final class BrokerAgent {
         long seq = ++sequence;
         if (address.isQueue()) {
             MessageQueue q = queue(address, null, false);
+            largeBodies.hold(message);
             sink.accept(q, new MessageRef(message, seq, originId, originClientId), null);
         } else {
             BrokerTopic topic = topic(address, null, false);
@@ -501,6 +509,7 @@ public final class BrokerAgent {
             // stored once and shared only when several durable subscriptions take it
             StoredMessage[] stored = durable > 1 ? new StoredMessage[1] : null;
             for (Subscription s : targets) {
+                largeBodies.hold(message);
                 sink.accept(s.queue, new MessageRef(message, seq, originId, originClientId), stored);
             }
         }
@@ -590,6 +599,7 @@ public final class BrokerAgent {
      */
     void replayInto(MessageQueue queue, EncodedMessage message, long originalSequence, int deliveryCount) {
         MessageRef ref = new MessageRef(message, originalSequence, null, null);
+        largeBodies.hold(message);
         ref.deliveryCount = deliveryCount;
         ref.replayed = true;
         if (message.persistent() && queue.isDurable()) {
@@ -661,6 +671,11 @@ public final class BrokerAgent {
             @Override
             public void sharedMessage(long messageId, int refs) {
                 storeWriter.sharedMessageLoaded(messageId, refs);
+            }
+
+            @Override
+            public void largeBody(long bodyId, long[] chunkIds, long size, int holders) {
+                largeBodies.loaded(bodyId, chunkIds, size, holders);
             }
 
             @Override
@@ -755,6 +770,7 @@ public final class BrokerAgent {
 
     /** Puts a message moved out of another queue (dead letter, expiry) into {@code queue}. */
     void enqueueMoved(MessageQueue queue, EncodedMessage message, MessageRef origin) {
+        largeBodies.hold(message);
         enqueue(queue, new MessageRef(message, ++sequence, origin.originConnectionId, origin.originClientId), null);
     }
 

@@ -80,6 +80,7 @@ public final class BrokerConnection {
     private final java.util.Set<org.ternmq.message.Address> sentTo = new java.util.HashSet<>();
     private final Map<Long, BrokerConsumer> consumers = new HashMap<>();
     private final Map<Long, BrowserCursor> browsers = new HashMap<>();
+    private LargeTransfers large;
     private long lastDeliveryId;
     private boolean unflushed;
     /** JMS start/stop: a connection begins stopped, and a stopped one is sent no messages. */
@@ -149,6 +150,9 @@ public final class BrokerConnection {
             touched.addAll(closeSession(s, Long.MAX_VALUE, new long[0]));
         }
         browsers.clear();
+        if (large != null) {
+            large.closed();
+        }
         agent.disconnected(this);
         touched.forEach(MessageQueue::dispatch);
         LOG.debug("connection {} closed", id);
@@ -161,6 +165,10 @@ public final class BrokerConnection {
         }
         if (packet instanceof Credit credit) {
             onCredit(credit);
+            return;
+        }
+        if (packet instanceof org.ternmq.protocol.LargePull pull) {
+            large().pull(pull);
             return;
         }
         if (packet instanceof DeliveryFailure failure) {
@@ -213,6 +221,9 @@ public final class BrokerConnection {
                 return new Ok(corr);
             case SEND:
                 return send((Send) r);
+            case LARGE_CHUNK:
+                large().chunk((org.ternmq.protocol.LargeChunk) r);
+                return null;
             case ACKNOWLEDGE:
                 Acknowledge ack = (Acknowledge) r;
                 session(ack.sessionId()).acknowledge(ack.deliveryIds());
@@ -581,6 +592,9 @@ public final class BrokerConnection {
             }
         }
         long corr = r.correlationId();
+        if (message.isLarge()) {
+            return sendLarge(session, large().complete(message), corr);
+        }
         String halfGroup = HalfMessages.groupOf(message);
         if (halfGroup != null) {
             agent.halves().send(this, session, message, halfGroup, failure -> write(failure == null ? new Ok(corr)
@@ -589,6 +603,37 @@ public final class BrokerConnection {
         }
         boolean staged = session.stagesSends();
         session.send(message);
+        if (staged) {
+            agent.whenMemoryAllows(() -> write(new Ok(corr)));
+            return null;
+        }
+        agent.storeWriter().afterStored(agent.policyFor(message.destination()).syncSends(),
+                failure -> agent.whenMemoryAllows(() -> write(stored(corr, failure))));
+        return null;
+    }
+
+    /** The large-message traffic of this connection. Agent thread. */
+    LargeTransfers large() {
+        if (large == null) {
+            large = new LargeTransfers(this, agent.largeBodies());
+        }
+        return large;
+    }
+
+    /**
+     * Sends a large message whose body {@link LargeTransfers#complete} has registered and holds: the hold ends
+     * once the message is routed (its refs hold the body) or, staged in a transaction, when that ends.
+     */
+    private Packet.Response sendLarge(BrokerSession session, EncodedMessage message, long corr) throws BrokerException {
+        boolean staged = session.stagesSends();
+        try {
+            session.send(message);
+        } finally {
+            // an XA branch keeps its hold: the body then stays until a restart counts its holders afresh
+            if (!staged) {
+                agent.largeBodies().release(message);
+            }
+        }
         if (staged) {
             agent.whenMemoryAllows(() -> write(new Ok(corr)));
             return null;

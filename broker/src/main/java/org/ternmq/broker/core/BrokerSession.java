@@ -64,7 +64,15 @@ final class BrokerSession {
         connection.agent.deliveryStarted(ref, from);
         connection.agent.retention().delivered(ref, consumer, connection);
         unacked.put(deliveryId, new Delivery(deliveryId, ref, from, consumer));
+        if (ref.message.isLarge()) {
+            connection.large().delivering(deliveryId, ref.message);
+        }
         connection.write(new Deliver(consumer.id, deliveryId, ref.deliveryCount + 1, ref.message.bytes()));
+    }
+
+    /** Whether this session's sends go into an XA branch now. */
+    boolean isXa() {
+        return branch != null;
     }
 
     /** Whether a send is staged (answered without waiting for the store) rather than routed now. */
@@ -114,8 +122,12 @@ final class BrokerSession {
             connection.agent.consumed(d);
         }
         stagedAcks.clear();
-        for (EncodedMessage m : sends) {
-            connection.agent.route(m, connection);
+        try {
+            for (EncodedMessage m : sends) {
+                connection.agent.route(m, connection);
+            }
+        } finally {
+            sends.forEach(connection.agent.largeBodies()::release); // routed: the refs hold the bodies now
         }
     }
 
@@ -126,6 +138,7 @@ final class BrokerSession {
      * @return the queues that got messages back, to dispatch once the response has been written
      */
     Set<MessageQueue> rollback(long lastReceived, long[] unconsumed, String failure) {
+        stagedSends.forEach(connection.agent.largeBodies()::release);
         stagedSends.clear();
         List<Delivery> all = new ArrayList<>(stagedAcks);
         stagedAcks.clear();
@@ -159,6 +172,9 @@ final class BrokerSession {
         for (Delivery d : deliveries) {
             MessageRef ref = d.ref();
             MessageQueue queue = d.queue();
+            if (ref.message.isLarge()) {
+                connection.large().returned(d.id());
+            }
             String reported = failures.remove(d.id());
             boolean seen = d.id() <= lastReceived && !unseen.contains(d.id());
             if (!seen) {

@@ -39,11 +39,12 @@ public final class ManagementOperations {
     public static final String DELETE_SUBSCRIPTION = "delete-subscription";
     public static final String PAUSE = "pause";
     public static final String RESUME = "resume";
+    public static final String LIST_LARGE = "list-large";
     /** Every operation, as the CLI lists them. */
     public static final java.util.List<String> OPERATIONS = java.util.List.of(LIST_QUEUES, MOVE_MESSAGES, PURGE,
             LIST_PREPARED, COMMIT_PREPARED, ROLLBACK_PREPARED, LIST_HEURISTIC, FORGET, LIST_HALF, COMMIT_HALF,
             ROLLBACK_HALF, FIND_MESSAGES, TRACE_MESSAGE, REPLAY, STATS, CREATE_QUEUE, DELETE_QUEUE, DELETE_SUBSCRIPTION,
-            PAUSE, RESUME);
+            PAUSE, RESUME, LIST_LARGE);
     /** The operations that name a half-message (its id, in the queue field). */
     public static final java.util.List<String> HALF_OPERATIONS = java.util.List.of(COMMIT_HALF, ROLLBACK_HALF);
     /** The operations that name an XA branch (its Xid, {@code formatId:gtridHex:bqualHex}, in the queue field). */
@@ -135,6 +136,8 @@ public final class ManagementOperations {
                 return lines(request.correlationId(), agent.xa().listHeuristic(), "no heuristic outcomes");
             case LIST_HALF:
                 return lines(request.correlationId(), agent.halves().list(), "no half-messages waiting");
+            case LIST_LARGE:
+                return lines(request.correlationId(), agent.largeBodies().list(), "no large message bodies stored");
             case FIND_MESSAGES: {
                 MessageQueue q = request.queue() == null || request.queue().isBlank() ? null : namedQueue(request.queue());
                 Map<String, String> p = parameters(request.target());

@@ -164,6 +164,7 @@ final class Retention {
                 ref.message.timestamp(), outcome, ref.deliveryCount, ref.message.messageId(), key, bytes.length,
                 l.text(), bytes);
         agent.storeWriter().retainedAdded(r);
+        agent.largeBodies().hold(ref.message); // kept for a replay; counted afresh at the next start
         Log log = logs.computeIfAbsent(q.storeId, id -> new Log(q));
         log.add(Entry.of(r));
         trim(log, now);

@@ -191,6 +191,7 @@ final class StoreWriter {
     }
 
     void refRemoved(MessageRef ref) {
+        agent.largeBodies().release(ref.message);
         if (!ref.isStored()) {
             return;
         }

@@ -104,6 +104,31 @@ public final class JournalStore implements MessageStore {
     }
 
     @Override
+    public CompletableFuture<Void> addChunk(long chunkId, long bodyId, int index, byte[] data) {
+        return journal.add(chunkId, StoreRecordDescriptor.CHUNK, StoreRecordDescriptor.encodeChunk(bodyId, index, data),
+                false);
+    }
+
+    @Override
+    public byte[] readChunk(long chunkId) {
+        Optional<JournalRecord> found = journal.read(chunkId);
+        if (found.isEmpty() || found.get().userType() != StoreRecordDescriptor.CHUNK) {
+            return null;
+        }
+        ByteBuffer p = found.get().payload();
+        byte[] data = new byte[p.remaining() - StoreRecordDescriptor.CHUNK_HEADER_LENGTH];
+        p.duplicate().position(p.position() + StoreRecordDescriptor.CHUNK_HEADER_LENGTH).get(data);
+        return data;
+    }
+
+    @Override
+    public void deleteChunks(long[] chunkIds, int count) {
+        for (int i = 0; i < count; i++) {
+            journal.delete(chunkIds[i], false);
+        }
+    }
+
+    @Override
     public StoredRef readRef(long refId) {
         Optional<JournalRecord> found = journal.read(refId);
         if (found.isEmpty()) {

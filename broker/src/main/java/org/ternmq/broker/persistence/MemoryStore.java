@@ -7,6 +7,26 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MemoryStore implements MessageStore {
 
     private final AtomicLong ids = new AtomicLong();
+    /** Chunks of large bodies: without a journal they can only stand on the heap. */
+    private final java.util.Map<Long, byte[]> chunks = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public CompletableFuture<Void> addChunk(long chunkId, long bodyId, int index, byte[] data) {
+        chunks.put(chunkId, data);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public byte[] readChunk(long chunkId) {
+        return chunks.get(chunkId);
+    }
+
+    @Override
+    public void deleteChunks(long[] chunkIds, int count) {
+        for (int i = 0; i < count; i++) {
+            chunks.remove(chunkIds[i]);
+        }
+    }
 
     @Override
     public boolean persistent() {

@@ -70,6 +70,18 @@ public interface MessageStore extends AutoCloseable {
      */
     RetainedRecord readRetained(long recordId);
 
+    /**
+     * Writes chunk {@code index} of large body {@code bodyId} as record {@code chunkId}, not forced: the message
+     * that names the body is written after its chunks, and forcing it forces them.
+     */
+    java.util.concurrent.CompletableFuture<Void> addChunk(long chunkId, long bodyId, int index, byte[] data);
+
+    /** @return the bytes of chunk record {@code chunkId}, or null when it is gone */
+    byte[] readChunk(long chunkId);
+
+    /** Deletes chunk records (a body no message needs any more). */
+    void deleteChunks(long[] chunkIds, int count);
+
     @Override
     void close();
 }

@@ -44,4 +44,11 @@ public interface StoreLoader {
      * shared messages it adds are stored only once it commits.
      */
     void preparedBranch(PreparedBranch branch);
+
+    /**
+     * A large message body some loaded record names: its chunk record ids in order, its size, and how many
+     * references and records hold it (when they are all gone, its chunks go). Called before {@link #refs}.
+     */
+    default void largeBody(long bodyId, long[] chunkIds, long size, int holders) {
+    }
 }

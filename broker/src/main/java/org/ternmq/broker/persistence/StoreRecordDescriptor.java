@@ -68,6 +68,13 @@ import org.ternmq.message.Address;
  *            | version | prepared at | xid length | xid           | the message as encoded |
  *            | 1 byte  | 8 bytes     | 4 bytes    | (length)      | rest of the payload    |
  *            +---------+-------------+------------+---------------+-----------------------+
+ * CHUNK      +---------+-------+-------------------------------+
+ *  (type 9)  | body id | index | that many bytes of the body   |
+ *            | 8 bytes | 4 B   | rest of the payload           |
+ *            +---------+-------+-------------------------------+
+ *            a chunk of a large message's body (MessageDescriptor.FLAG_LARGE), written as it arrives,
+ *            before the message; the message's body section names the body id. A chunk whose body no
+ *            message names is dropped at start-up (a send that never finished).
  * </pre>
  */
 public final class StoreRecordDescriptor {
@@ -80,6 +87,8 @@ public final class StoreRecordDescriptor {
     public static final byte DELIVERY = 6;
     public static final byte HEURISTIC = 7;
     public static final byte RETAINED = 8;
+    public static final byte CHUNK = 9;
+    static final int CHUNK_HEADER_LENGTH = 8 + 4;
 
     private static final byte BRANCH_VERSION = 1;
     /** A half-message's branch: the XA layout with the Xid's length, then the message's bytes. */
@@ -97,6 +106,23 @@ public final class StoreRecordDescriptor {
     static final int DELIVERY_LENGTH = 8 + 4 + 8 + 8;
 
     private StoreRecordDescriptor() {
+    }
+
+    static ByteBuffer encodeChunk(long bodyId, int index, byte[] data) {
+        return ByteBuffer.allocate(CHUNK_HEADER_LENGTH + data.length).putLong(bodyId).putInt(index).put(data).flip();
+    }
+
+    /**
+     * The large-body id an encoded message in {@code p} from {@code offset} to its limit names, or 0 when the
+     * message is not large (MessageDescriptor: flags at byte 2, a large body is the last 16 bytes).
+     */
+    static long largeBodyId(ByteBuffer p, int offset) {
+        if (p.limit() - offset < org.ternmq.message.MessageDescriptor.FIXED_HEADER_LENGTH
+                || (p.get(offset + org.ternmq.message.MessageDescriptor.FLAGS_OFFSET)
+                        & org.ternmq.message.MessageDescriptor.FLAG_LARGE) == 0) {
+            return 0;
+        }
+        return p.getLong(p.limit() - 8);
     }
 
     static ByteBuffer encode(QueueRecord q) {

@@ -39,24 +39,44 @@ final class StoreRecovery implements RecoveryListener {
     private final List<HeuristicRecord> heuristics = new ArrayList<>();
     private final List<PreparedTransaction> prepared = new ArrayList<>();
     private final List<RetainedRecord> retained = new ArrayList<>();
+    /** Chunks of large bodies by body id: {index, chunk id, length} triples. */
+    private final Map<Long, List<long[]>> chunks = new HashMap<>();
+    /** How many records (and references, for a shared message) hold each large body named so far. */
+    private final Map<Long, int[]> largeHolders = new HashMap<>();
+    /** The large body a shared MESSAGE record names, by message id. */
+    private final Map<Long, Long> sharedLarge = new HashMap<>();
 
     @Override
     public void onRecord(long id, byte userType, ByteBuffer payload) {
         ByteBuffer p = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
         switch (userType) {
             case StoreRecordDescriptor.QUEUE -> queues.add(StoreRecordDescriptor.decodeQueue(id, p));
-            case StoreRecordDescriptor.MESSAGE -> sharedCount(id)[1] = 1;
+            case StoreRecordDescriptor.MESSAGE -> {
+                sharedCount(id)[1] = 1;
+                long body = StoreRecordDescriptor.largeBodyId(p, 0);
+                if (body != 0) {
+                    sharedLarge.put(id, body);
+                }
+            }
+            case StoreRecordDescriptor.CHUNK -> chunks.computeIfAbsent(p.getLong(0), k -> new ArrayList<>())
+                    .add(new long[] {p.getInt(8), id, p.remaining() - StoreRecordDescriptor.CHUNK_HEADER_LENGTH});
             case StoreRecordDescriptor.REF -> {
                 sharedCount(p.getLong(StoreRecordDescriptor.REF_MESSAGE_ID_OFFSET))[0]++;
                 refs(p.getLong(StoreRecordDescriptor.REF_QUEUE_ID_OFFSET))
                         .add(p.getLong(StoreRecordDescriptor.REF_SEQUENCE_OFFSET), id);
             }
-            case StoreRecordDescriptor.QUEUED -> refs(p.getLong(StoreRecordDescriptor.QUEUED_QUEUE_ID_OFFSET))
-                    .add(p.getLong(StoreRecordDescriptor.QUEUED_SEQUENCE_OFFSET), id);
+            case StoreRecordDescriptor.QUEUED -> {
+                refs(p.getLong(StoreRecordDescriptor.QUEUED_QUEUE_ID_OFFSET))
+                        .add(p.getLong(StoreRecordDescriptor.QUEUED_SEQUENCE_OFFSET), id);
+                holdLarge(StoreRecordDescriptor.largeBodyId(p, StoreRecordDescriptor.QUEUED_HEADER_LENGTH), 1);
+            }
             case StoreRecordDescriptor.DELIVERY -> deliveries.add(id);
             case StoreRecordDescriptor.DUPLICATE -> duplicates.add(StoreRecordDescriptor.decodeDuplicate(id, p));
             case StoreRecordDescriptor.HEURISTIC -> heuristics.add(StoreRecordDescriptor.decodeHeuristic(id, p));
-            case StoreRecordDescriptor.RETAINED -> retained.add(StoreRecordDescriptor.decodeRetained(id, p, false));
+            case StoreRecordDescriptor.RETAINED -> {
+                retained.add(StoreRecordDescriptor.decodeRetained(id, p, false));
+                holdLarge(StoreRecordDescriptor.largeBodyId(p, 0), 1); // never let go: kept until a restart
+            }
             default -> LOG.warn("journal record {} has unknown type {}; it is left alone", id, userType);
         }
     }
@@ -65,6 +85,63 @@ final class StoreRecovery implements RecoveryListener {
     @Override
     public void onPreparedTransaction(PreparedTransaction transaction) {
         prepared.add(transaction);
+    }
+
+    private void holdLarge(long bodyId, int holders) {
+        if (bodyId != 0) {
+            largeHolders.computeIfAbsent(bodyId, k -> new int[1])[0] += holders;
+        }
+    }
+
+    /**
+     * Hands every large body some record holds to {@code loader} and deletes the chunks of the others (sends
+     * a crash cut short, bodies whose last holder went just before it).
+     */
+    private int replayLargeBodies(StoreLoader loader, Journal journal) {
+        for (PreparedTransaction tx : prepared) {
+            for (PreparedTransaction.Change c : tx.records()) {
+                if (!c.delete() && (c.userType() == StoreRecordDescriptor.QUEUED
+                        || c.userType() == StoreRecordDescriptor.MESSAGE)) {
+                    ByteBuffer p = c.payload().duplicate().order(ByteOrder.BIG_ENDIAN);
+                    int offset = c.userType() == StoreRecordDescriptor.QUEUED ? StoreRecordDescriptor.QUEUED_HEADER_LENGTH : 0;
+                    holdLarge(StoreRecordDescriptor.largeBodyId(p, offset), 1);
+                }
+            }
+        }
+        for (Map.Entry<Long, Long> e : sharedLarge.entrySet()) {
+            int[] count = shared.get(e.getKey());
+            holdLarge(e.getValue(), count == null ? 0 : Math.max(count[0], 1));
+        }
+        int orphans = 0;
+        for (Map.Entry<Long, List<long[]>> e : chunks.entrySet()) {
+            List<long[]> parts = e.getValue();
+            int[] holders = largeHolders.get(e.getKey());
+            if (holders == null) {
+                for (long[] part : parts) {
+                    journal.delete(part[1], false);
+                }
+                orphans += parts.size();
+                continue;
+            }
+            parts.sort(java.util.Comparator.comparingLong(part -> part[0]));
+            long[] ids = new long[parts.size()];
+            long size = 0;
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = parts.get(i)[1];
+                size += parts.get(i)[2];
+            }
+            loader.largeBody(e.getKey(), ids, size, holders[0]);
+        }
+        for (Long bodyId : largeHolders.keySet()) {
+            if (!chunks.containsKey(bodyId)) {
+                // an empty body has no chunks
+                loader.largeBody(bodyId, new long[0], 0, largeHolders.get(bodyId)[0]);
+            }
+        }
+        chunks.clear();
+        largeHolders.clear();
+        sharedLarge.clear();
+        return orphans;
     }
 
     private int[] sharedCount(long messageId) {
@@ -92,7 +169,7 @@ final class StoreRecovery implements RecoveryListener {
             known.add(q.id());
             loader.queue(q);
         }
-        int orphans = 0;
+        int orphans = replayLargeBodies(loader, journal);
         for (Map.Entry<Long, RecoveredRefs> e : refsByQueue.entrySet()) {
             if (!known.contains(e.getKey())) {
                 RecoveredRefs refs = e.getValue();

@@ -168,6 +168,7 @@ final class AdminCommand {
         out.println("  list-half                                     half-messages waiting for their producer's outcome");
         out.println("  commit-half ID                                make a half-message visible, as its producer would");
         out.println("  rollback-half ID                              drop a half-message");
+        out.println("  list-large                                    large message bodies stored: size, chunks, holders");
         out.println("  find-messages [--from Q] [--id ID] [--key VALUE] [--since T] [--until T]");
         out.println("                                                retained messages (policy retention-time) by message");
         out.println("                                                id, indexed property value, sent time");

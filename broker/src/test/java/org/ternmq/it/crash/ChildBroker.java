@@ -44,6 +44,7 @@ public final class ChildBroker implements AutoCloseable {
     private String url;
     private boolean up;
     private long lastStopMillis = -1;
+    private String heap = "-Xmx256m";
     private int lastExitCode = -1;
 
     /**
@@ -63,6 +64,12 @@ public final class ChildBroker implements AutoCloseable {
         this.extraArgs = List.of(extraArgs);
     }
 
+    /** Sets the maximum heap of the generations started from now on ({@code -Xmx256m} by default). */
+    public ChildBroker heap(String maxHeapOption) {
+        this.heap = maxHeapOption;
+        return this;
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -75,7 +82,7 @@ public final class ChildBroker implements AutoCloseable {
             throw new IllegalStateException("already running");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>(List.of(java, heap, "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), TernServer.class.getName(),
                 "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
         command.addAll(extraArgs);

@@ -70,6 +70,10 @@ final class PolicyBroker implements AutoCloseable {
         return broker.management();
     }
 
+    String vmUrl() {
+        return broker.vmUrl();
+    }
+
     String tcpUrl() {
         return broker.tcpUrl();
     }

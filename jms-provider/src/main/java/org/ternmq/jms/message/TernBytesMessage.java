@@ -67,7 +67,8 @@ public class TernBytesMessage extends TernMessage implements BytesMessage {
         return reading.limit();
     }
 
-    private void checkReadable() throws MessageNotReadableException {
+    private void checkReadable() throws JMSException {
+        loadLargeBody();
         if (reading == null) {
             throw new MessageNotReadableException("the message body is write-only; call reset() first");
         }

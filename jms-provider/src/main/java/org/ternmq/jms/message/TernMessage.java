@@ -53,6 +53,8 @@ public class TernMessage implements Message {
     private final MessageProperties properties = new MessageProperties();
     private boolean bodyReadOnly;
     private MessageAcknowledger acknowledger;
+    /** Large-message streams: the body to send, or the body of a received large message (null otherwise). */
+    LargeStreams large;
 
     /** Creates an empty, writable message, as {@code Session.createMessage()} does. */
     public TernMessage() {
@@ -98,6 +100,71 @@ public class TernMessage implements Message {
      *     unset when {@code deliveryCount} is 0, e.g. for a browsed message)
      */
     public static TernMessage decode(EncodedMessage encoded, int deliveryCount) {
+        return decode(encoded, deliveryCount, null);
+    }
+
+    /**
+     * As {@link #decode(EncodedMessage, int)}, for a message that may be large: {@code body} then holds its
+     * body, still on the broker. A bytes or stream message reads it when the application first reads its
+     * body or streams it ({@code JMS_TERN_SaveStream}, {@code JMS_TERN_OutputStream}); any other is read now.
+     */
+    public static TernMessage decode(EncodedMessage encoded, int deliveryCount,
+            org.ternmq.client.LargeBodyReceiver body) {
+        if (!encoded.isLarge()) {
+            return decodeInline(encoded, deliveryCount);
+        }
+        if (body == null) {
+            // a browsed large message: headers and properties only
+            return decodeInline(encoded.withInlineBody(LargeStreams.emptyBody(encoded.bodyType())), deliveryCount);
+        }
+        TernMessage message = decodeInline(encoded.withInlineBody(LargeStreams.emptyBody(encoded.bodyType())),
+                deliveryCount);
+        message.large = LargeStreams.received(message, encoded, body);
+        if (!(message instanceof TernBytesMessage || message instanceof TernStreamMessage)) {
+            try {
+                message.loadLargeBody();
+            } catch (JMSException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        return message;
+    }
+
+    /**
+     * Reads the body of a received large message into memory, once, before the application reads it.
+     *
+     * @throws JMSException when it is too big for memory or cannot be read
+     */
+    final void loadLargeBody() throws JMSException {
+        if (large == null || !large.isReceived() || large.loaded()) {
+            return;
+        }
+        byte[] body = large.readAll();
+        boolean readOnly = bodyReadOnly;
+        decodeBody(large.encoded().withInlineBody(body));
+        bodyReadOnly = readOnly;
+    }
+
+    /** The body stream a producer sends this message's body from ({@code JMS_TERN_InputStream}), or null. */
+    public java.io.InputStream largeInput() {
+        return large == null ? null : large.input();
+    }
+
+    /**
+     * Waits until the asynchronous write of a received large message's body ({@code JMS_TERN_OutputStream})
+     * has finished.
+     *
+     * @return false when it has not finished within {@code timeoutMillis}
+     * @throws JMSException when the write failed, or no write was started
+     */
+    public boolean waitForBody(long timeoutMillis) throws JMSException {
+        if (large == null) {
+            throw new jakarta.jms.IllegalStateException("no JMS_TERN_OutputStream was set on this message");
+        }
+        return large.await(timeoutMillis);
+    }
+
+    private static TernMessage decodeInline(EncodedMessage encoded, int deliveryCount) {
         TernMessage message = newOfType(encoded.bodyType());
         message.messageId = encoded.messageId();
         message.timestamp = encoded.timestamp();
@@ -274,12 +341,17 @@ public class TernMessage implements Message {
 
     @Override
     public void clearBody() throws JMSException {
+        if (large != null) {
+            large.discard();
+            large = null;
+        }
         clearBodyContent();
         bodyReadOnly = false;
     }
 
     @Override
     public <T> T getBody(Class<T> c) throws JMSException {
+        loadLargeBody();
         if (hasNoBody()) {
             return null;
         }
@@ -294,6 +366,7 @@ public class TernMessage implements Message {
     @Override
     @SuppressWarnings("rawtypes")
     public boolean isBodyAssignableTo(Class c) throws JMSException {
+        loadLargeBody();
         if (hasNoBody()) {
             return true;
         }
@@ -486,6 +559,9 @@ public class TernMessage implements Message {
 
     @Override
     public Object getObjectProperty(String name) {
+        if (large != null && LargeStreams.isStreamProperty(name)) {
+            return large.property(name);
+        }
         return properties.get(name);
     }
 
@@ -537,6 +613,10 @@ public class TernMessage implements Message {
     /** @throws MessageFormatException unless the value is null, a boxed primitive (not char) or a String */
     @Override
     public void setObjectProperty(String name, Object value) throws JMSException {
+        if (LargeStreams.isStreamProperty(name)) {
+            large = LargeStreams.set(this, large, name, value);
+            return;
+        }
         properties.put(name, value);
     }
 

@@ -42,6 +42,7 @@ public class TernStreamMessage extends TernMessage implements StreamMessage {
 
     /** @return the value at the position, not consumed */
     private Object next() throws JMSException {
+        loadLargeBody();
         if (!isBodyReadOnly()) {
             throw new MessageNotReadableException("the message body is write-only; call reset() first");
         }
