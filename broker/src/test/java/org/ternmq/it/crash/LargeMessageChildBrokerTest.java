@@ -16,6 +16,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
@@ -27,7 +28,8 @@ import org.ternmq.jms.TernConnectionFactory;
  * Large messages through a broker in its own process with a small heap: a body many times the heap is sent
  * and received whole, both ends streaming; a send cut short by SIGKILL leaves nothing visible; a stored large
  * message survives a restart. The broker's peak resident size is read from {@code /proc} and printed. The
- * 2 GiB case takes about 20 s and 2 GiB of disk for a while on a 2-core machine.
+ * 2 GiB case (profile {@code soak}: {@code mvn -Psoak -pl broker test -Dtest='LargeMessageChildBrokerTest'}) takes
+ * 20-45 s and 2.5 GiB of disk for a while on a 2-core machine.
  */
 @Timeout(value = 600, unit = TimeUnit.SECONDS)
 class LargeMessageChildBrokerTest {
@@ -57,7 +59,9 @@ class LargeMessageChildBrokerTest {
         roundTrip(300 * MIB, "-Xmx64m");
     }
 
+    /** In the soak profile: a CI machine may not have the 2.5 GiB of free temporary disk it needs. */
     @Test
+    @Tag("soak")
     void twoGibThroughATwoHundredFiftySixMibBroker() throws Exception {
         roundTrip(2048 * MIB, "-Xmx256m");
     }
