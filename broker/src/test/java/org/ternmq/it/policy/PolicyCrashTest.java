@@ -177,8 +177,12 @@ class PolicyCrashTest {
         Session last = session(Session.CLIENT_ACKNOWLEDGE);
         MessageConsumer source = last.createConsumer(q);
         Message stillThere = source.receive(1500);
+        // the attempt that moves it: the third, or, if the move was lost with the kill, the delivery now (the
+        // third again when the third's count was lost too, else the fourth)
+        int movedAt = 3;
         if (stillThere != null) {
-            assertThat(stillThere.getIntProperty("JMSXDeliveryCount")).isGreaterThanOrEqualTo(3);
+            movedAt = stillThere.getIntProperty("JMSXDeliveryCount");
+            assertThat(movedAt).isBetween(3, 4);
             last.recover();
         }
         assertThat(source.receive(300)).as("no copy left in the source").isNull();
@@ -186,7 +190,7 @@ class PolicyCrashTest {
         Message dead = dlq.receive(5000);
         assertThat(delivery(dead)).startsWith("poison/");
         assertThat(dead.getStringProperty(ORIGINAL_DESTINATION)).isEqualTo("poison");
-        assertThat(dead.getIntProperty(DELIVERY_ATTEMPTS)).isEqualTo(stillThere == null ? 3 : 4);
+        assertThat(dead.getIntProperty(DELIVERY_ATTEMPTS)).isEqualTo(movedAt);
         dead.acknowledge();
         assertThat(dlq.receive(300)).as("exactly one copy in the dead-letter queue").isNull();
     }
