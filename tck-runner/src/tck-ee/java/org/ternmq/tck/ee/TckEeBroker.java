@@ -7,16 +7,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.ternmq.broker.security.PasswordHash;
+import org.ternmq.broker.security.UsersFile;
+
 /**
  * The Tern broker of the inside-container TCK: a child JVM running {@code org.ternmq.broker.server.TernServer}
  * (what {@code bin/tern} runs) on this JVM's class path, 127.0.0.1 and the configured port, with the TCK's users
  * ({@code guest}, {@code j2ee}, {@code javajoe}) and anonymous connections allowed, a fresh data directory per
- * run. Its output goes to {@code broker.log} beside the data directory.
+ * run. Its output goes to {@code broker.log} beside the data directory. The broker accepts hashed passwords only:
+ * the TCK's users, listed in clear text in the configured users file (they are the TCK's own fixed passwords),
+ * are hashed into the run's data directory with {@link PasswordHash#MIN_ITERATIONS} iterations, which keeps each of
+ * the run's thousands of logins cheap.
  *
  * <p>Started and stopped by the container adapter's thread.
  */
@@ -43,7 +51,9 @@ final class TckEeBroker implements AutoCloseable {
         List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
                 System.getProperty("java.class.path"), "org.ternmq.broker.server.TernServer",
                 "--host", "127.0.0.1", "--port", Integer.toString(config.getBrokerPort()),
-                "--data-dir", data.toString(), "--users", config.getBrokerUsersFile());
+                "--data-dir", data.toString(), "--users", hashedUsers(Path.of(config.getBrokerUsersFile()), data).toString(),
+                // the adapter's pools and activations connect without a user (the adapter is configured with none)
+                "--allow-anonymous", "true");
         Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
         CompletableFuture<Void> ready = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
@@ -68,6 +78,20 @@ final class TckEeBroker implements AutoCloseable {
             throw new IllegalStateException("the Tern broker did not start; see " + log, e);
         }
         return new TckEeBroker(process);
+    }
+
+    /** The clear-text users file {@code users} hashed into {@code dir}; the roles stay. */
+    static Path hashedUsers(Path users, Path dir) throws IOException {
+        Map<String, UsersFile.Entry> hashed = new TreeMap<>();
+        for (Map.Entry<String, UsersFile.Entry> e : UsersFile.readEntries(users).entrySet()) {
+            UsersFile.Entry entry = e.getValue();
+            String credential = entry.hashed() ? entry.credential()
+                    : PasswordHash.create(entry.credential().toCharArray(), PasswordHash.MIN_ITERATIONS).format();
+            hashed.put(e.getKey(), new UsersFile.Entry(credential, entry.roles()));
+        }
+        Path file = dir.resolve("users.properties");
+        UsersFile.write(file, hashed);
+        return file;
     }
 
     /** SIGTERM (the broker's shutdown hook closes it), SIGKILL after 30 s. */
