@@ -34,18 +34,25 @@ final class Asadmin {
                 Integer.toString(config.adminPort())));
         args.addAll(options);
         args.addAll(List.of(command));
-        return run(timeoutSeconds, args);
+        return run(timeoutSeconds, config.asadmin(), args);
     }
 
     /** A command of the installation (create-domain, start-domain, stop-domain). */
     String local(int timeoutSeconds, String... command) throws AsadminException {
-        return run(timeoutSeconds, List.of(command));
+        return run(timeoutSeconds, config.asadmin(), List.of(command));
     }
 
-    private String run(int timeoutSeconds, List<String> args) throws AsadminException {
+    /** Another tool of the installation ({@code mq/bin/imqusermgr}), run and logged the same way. */
+    String tool(int timeoutSeconds, Path executable, String... args) throws AsadminException {
+        return run(timeoutSeconds, executable, List.of(args));
+    }
+
+    private String run(int timeoutSeconds, Path executable, List<String> args) throws AsadminException {
         List<String> command = new ArrayList<>();
-        command.add(config.asadmin().toString());
-        command.add("--interactive=false");
+        command.add(executable.toString());
+        if (executable.equals(config.asadmin())) {
+            command.add("--interactive=false");
+        }
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("AS_JAVA", config.getJavaHome());

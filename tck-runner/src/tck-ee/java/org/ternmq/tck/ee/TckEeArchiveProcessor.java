@@ -24,7 +24,9 @@ import tck.arquillian.porting.lib.spi.AbstractTestArchiveProcessor;
  * properties, which GlassFish takes from {@code mdb-resource-adapter} in the same descriptor: so for each
  * message-driven bean (named in {@code ejb-jar.xml}) whose descriptor has none, this adds one naming Tern's adapter
  * with {@code destinationLookup}, and, where given, {@code connectionFactoryLookup}, {@code subscriptionName} and
- * {@code subscriptionDurability=Durable} ({@link MdbDescriptors}). Nothing else in any archive changes.
+ * {@code subscriptionDurability=Durable} ({@link MdbDescriptors}). Nothing else in any archive changes. With the
+ * system property {@code tern.tckee.provider=openmq} (the comparison run with GlassFish's own provider) it changes
+ * nothing at all.
  */
 public class TckEeArchiveProcessor extends AbstractTestArchiveProcessor {
 
@@ -34,6 +36,9 @@ public class TckEeArchiveProcessor extends AbstractTestArchiveProcessor {
 
     @Override
     public void processEjbArchive(JavaArchive ejbArchive, Class<?> testClass, URL sunXmlUrl) {
+        if (TckEeConfiguration.OPENMQ.equals(System.getProperty("tern.tckee.provider"))) {
+            return;
+        }
         for (String descriptor : new String[] {SUN_EJB_JAR, GLASSFISH_EJB_JAR}) {
             Node vendor = ejbArchive.get(descriptor);
             if (vendor == null || vendor.getAsset() == null) {

@@ -27,6 +27,11 @@ public class TckEeConfiguration implements ContainerConfiguration {
     private int brokerPort = 61801;
     private String brokerUsersFile;
     private String brokerDataDir = "target/tck-ee/broker";
+    private String provider = TERN;
+
+    /** The JMS providers the runner can set up: Tern's adapter, or GlassFish's own OpenMQ (for comparison). */
+    static final String TERN = "tern";
+    static final String OPENMQ = "openmq";
 
     @Override
     public void validate() throws ConfigurationException {
@@ -43,6 +48,9 @@ public class TckEeConfiguration implements ContainerConfiguration {
         }
         if (brokerUsersFile == null || !Files.isRegularFile(Path.of(brokerUsersFile))) {
             throw new ConfigurationException("brokerUsersFile " + brokerUsersFile + " does not exist");
+        }
+        if (!TERN.equals(provider) && !OPENMQ.equals(provider)) {
+            throw new ConfigurationException("provider must be " + TERN + " or " + OPENMQ + ", not " + provider);
         }
         if (portBase < 1024 || portBase > 65_000 || brokerPort < 1 || brokerPort > 65_535) {
             throw new ConfigurationException("portBase must be in 1024..65000 and brokerPort a TCP port");
@@ -70,6 +78,11 @@ public class TckEeConfiguration implements ContainerConfiguration {
     /** The ORB (IIOP) listener, which application clients reach: base + 37. */
     int iiopPort() {
         return portBase + 37;
+    }
+
+    /** Whether GlassFish's own OpenMQ is the provider (no Tern broker, no Tern adapter). */
+    boolean openMq() {
+        return OPENMQ.equals(provider);
     }
 
     Path logFile() {
@@ -171,5 +184,14 @@ public class TckEeConfiguration implements ContainerConfiguration {
 
     public void setBrokerDataDir(String brokerDataDir) {
         this.brokerDataDir = brokerDataDir;
+    }
+
+    public String getProvider() {
+        return provider;
+    }
+
+    /** {@code tern} (default) or {@code openmq}: GlassFish's own JMS provider, for comparing a failing test. */
+    public void setProvider(String provider) {
+        this.provider = provider;
     }
 }

@@ -54,8 +54,12 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
     @Override
     public void start() throws LifecycleException {
         try {
-            LOG.info("starting the Tern broker on 127.0.0.1:" + config.getBrokerPort());
-            broker = TckEeBroker.start(config);
+            if (config.openMq()) {
+                LOG.info("provider openmq: GlassFish's own JMS provider, no Tern broker");
+            } else {
+                LOG.info("starting the Tern broker on 127.0.0.1:" + config.getBrokerPort());
+                broker = TckEeBroker.start(config);
+            }
             Path domainDir = config.domainDir();
             // a domain of an earlier run holds the .rar of that build: every run starts from a new domain
             if (Files.isDirectory(domainDir)) {
@@ -87,11 +91,56 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
         Path passwords = Files.createDirectories(Path.of(config.getUserPasswordDir()));
         createFileUser(passwords, "j2ee", "staff:mgr:DIRECTOR");
         createFileUser(passwords, "javajoe", "guest:OTHERROLE");
-        LOG.info("configuring domain " + config.getDomain() + " with " + config.getSetupFile());
-        asadmin.remote(config.getCommandTimeout(), List.of(), "multimode", "--file", config.getSetupFile());
+        Path setup = Path.of(config.getSetupFile());
+        if (config.openMq()) {
+            setup = openMqSetup(setup);
+        }
+        LOG.info("configuring domain " + config.getDomain() + " with " + setup);
+        asadmin.remote(config.getCommandTimeout(), List.of(), "multimode", "--file", setup.toString());
+        if (config.openMq()) {
+            createOpenMqUsers(domainDir);
+        }
         // JVM options (the resource adapter of MDBs) take effect at the next start
         asadmin.local(config.getStartTimeout(), "restart-domain", config.getDomain());
         Files.writeString(domainDir.resolve(SET_UP), "set up from " + config.getSetupFile() + "\n");
+    }
+
+    /**
+     * The setup file for GlassFish's own provider: the same factories (client ids included) and destinations with
+     * OpenMQ's adapter {@code jmsra}, without the lines that install and choose Tern's adapter.
+     */
+    private Path openMqSetup(Path ternSetup) throws IOException {
+        StringBuilder out = new StringBuilder("# " + ternSetup + " for GlassFish's own OpenMQ (provider openmq)\n");
+        for (String line : Files.readAllLines(ternSetup, StandardCharsets.UTF_8)) {
+            if (line.contains("inbound.ramid=tern") || line.startsWith("create-resource-adapter-config")
+                    || line.startsWith("deploy --type rar") || line.contains("__defaultConnectionFactory")) {
+                continue;
+            }
+            out.append(line.replace("--raname tern ", "--raname jmsra ")).append('\n');
+        }
+        Path file = config.logFile().toAbsolutePath().getParent().resolve("openmq-tck.asadmin");
+        Files.writeString(file, out, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /**
+     * The TCK's users {@code j2ee} and {@code javajoe} in the user repository of the domain's embedded OpenMQ
+     * broker (as the TCK's own GlassFish runner does with {@code imqusermgr}); {@code jms-ping} starts the broker
+     * first, which creates its instance directory.
+     */
+    private void createOpenMqUsers(Path domainDir) throws AsadminException, IOException {
+        asadmin.remote(config.getCommandTimeout(), List.of(), "jms-ping");
+        Path varHome = domainDir.resolve("imq");
+        String instance;
+        try (Stream<Path> instances = Files.list(varHome.resolve("instances"))) {
+            instance = instances.filter(Files::isDirectory).map(p -> p.getFileName().toString()).findFirst()
+                    .orElseThrow(() -> new IOException("no OpenMQ broker instance under " + varHome));
+        }
+        Path usermgr = Path.of(config.getGlassFishHome(), "mq", "bin", "imqusermgr");
+        for (String user : List.of("j2ee", "javajoe")) {
+            asadmin.tool(config.getCommandTimeout(), usermgr, "add", "-javahome", config.getJavaHome(), "-varhome",
+                    varHome.toString(), "-i", instance, "-u", user, "-p", user, "-g", "admin", "-f");
+        }
     }
 
     private void createFileUser(Path dir, String user, String groups) throws AsadminException, IOException {
