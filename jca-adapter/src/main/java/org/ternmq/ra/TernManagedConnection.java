@@ -9,7 +9,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import javax.security.auth.Subject;
+import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
@@ -36,6 +38,14 @@ import org.ternmq.jms.TernXAResource;
  * <p>A broken connection (the broker went away) is reported to the container with
  * {@code CONNECTION_ERROR_OCCURRED}, so the pool drops it.
  *
+ * <p>A connection whose factory sets a client id holds that id on the broker only while it is in use: it
+ * connects when the container first hands it out, and disconnects when it goes back to the pool
+ * ({@link #cleanup()}) or, if a transaction branch was still open then, once that branch is committed or rolled
+ * back. A client id is unique on the broker, so an idle pooled connection that kept it would refuse every other
+ * connection with that id: another pool's (the application client container's), another connection of the same
+ * pool (for other credentials) or the application's own. The container enlists {@link #getXAResource()}, which
+ * stays the same object across these reconnections.
+ *
  * <p>Thread-safety: the container gives it to one thread at a time; the connection's failure callback may come
  * from a client thread.
  */
@@ -46,11 +56,18 @@ final class TernManagedConnection implements ManagedConnection {
     private final TernManagedConnectionFactory factory;
     private final TernConnectionRequestInfo requestInfo;
     private final ConnectionSettings settings;
-    private final XAConnection physical;
-    private final XASession xaSession;
-    private final TernXAResource xaResource;
-    /** What the container enlists: {@link #xaResource}, able to finish a branch after the connection is lost. */
-    private final EnlistedXAResource enlisted;
+    /** Null while a connection with a client id is idle in the pool (the fields below too). */
+    private volatile XAConnection physical;
+    private XASession xaSession;
+    private TernXAResource xaResource;
+    /** {@link #xaResource}, able to finish a branch after the connection is lost. */
+    private EnlistedXAResource sessionResource;
+    /** What the container enlists: {@link #sessionResource} of whichever physical connection is current. */
+    private final XAResource enlisted = new CurrentXAResource();
+    /** Between a branch's start and its commit or rollback: the physical connection must stay. */
+    private volatile boolean branchOpen;
+    /** Back in the pool (cleanup ran, no handle since). */
+    private volatile boolean pooled;
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<TernConnectionHandle> handles = ConcurrentHashMap.newKeySet();
     private final TernLocalTransaction localTransaction = new TernLocalTransaction(this);
@@ -65,6 +82,16 @@ final class TernManagedConnection implements ManagedConnection {
         this.factory = factory;
         this.settings = settings;
         this.requestInfo = requestInfo;
+        if (settings.clientId() == null) {
+            connect();
+        }
+    }
+
+    /** Opens the physical connection, its XA session and resource, unless they are open. */
+    private synchronized void connect() throws ResourceException {
+        if (physical != null) {
+            return;
+        }
         XAConnection c = null;
         try {
             c = settings.factory().createXAConnection();
@@ -72,15 +99,35 @@ final class TernManagedConnection implements ManagedConnection {
                 c.setClientID(settings.clientId());
             }
             c.setExceptionListener(this::failed);
-            this.xaSession = c.createXASession();
-            this.xaResource = (TernXAResource) xaSession.getXAResource();
-            this.enlisted = new EnlistedXAResource(xaResource, settings);
+            XASession session = c.createXASession();
+            this.xaSession = session;
+            this.xaResource = (TernXAResource) session.getXAResource();
+            this.sessionResource = new EnlistedXAResource(xaResource, settings);
             this.physical = c;
         } catch (JMSException e) {
             closeQuietly(c);
             throw new ResourceAdapterInternalException("cannot connect to Tern at " + settings.url() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** A connection with a client id, idle in the pool and out of every transaction, lets go of its client id. */
+    private synchronized void releaseClientIdIfIdle() {
+        if (settings.clientId() == null || physical == null || !pooled || branchOpen || destroyed) {
+            return;
+        }
+        XAConnection c = physical;
+        physical = null;
+        xaSession = null;
+        xaResource = null;
+        sessionResource = null;
+        localSession = null;
+        try {
+            c.setExceptionListener(null);
+        } catch (JMSException e) {
+            LOG.log(Level.FINE, "clearing the exception listener failed", e);
+        }
+        closeQuietly(c);
     }
 
     TernManagedConnectionFactory factory() {
@@ -105,6 +152,8 @@ final class TernManagedConnection implements ManagedConnection {
     @Override
     public Object getConnection(Subject subject, ConnectionRequestInfo info) throws ResourceException {
         checkUsable();
+        pooled = false;
+        connect();
         TernConnectionHandle handle = new TernConnectionHandle(this);
         handles.add(handle);
         return handle;
@@ -116,6 +165,8 @@ final class TernManagedConnection implements ManagedConnection {
         if (!(connection instanceof TernConnectionHandle handle)) {
             throw new ResourceException("not a Tern connection handle: " + connection);
         }
+        pooled = false;
+        connect();
         TernManagedConnection previous = handle.reassign(this);
         if (previous != null) {
             previous.handles.remove(handle);
@@ -158,7 +209,8 @@ final class TernManagedConnection implements ManagedConnection {
 
     /** Whether the work goes into a transaction now (XA branch or local transaction). */
     boolean inTransaction() {
-        return inLocalTransaction || xaResource.isAssociated();
+        TernXAResource r = xaResource;
+        return inLocalTransaction || r != null && r.isAssociated();
     }
 
     private synchronized Session localSession() throws JMSException {
@@ -169,7 +221,8 @@ final class TernManagedConnection implements ManagedConnection {
     }
 
     void beginLocal() throws ResourceException {
-        if (xaResource.isAssociated()) {
+        TernXAResource r = xaResource;
+        if (r != null && r.isAssociated()) {
             throw new jakarta.resource.spi.IllegalStateException("an XA transaction is in progress");
         }
         if (inLocalTransaction) {
@@ -224,19 +277,23 @@ final class TernManagedConnection implements ManagedConnection {
                 LOG.log(Level.FINE, "rollback of a local transaction left open failed", e);
             }
         }
-        if (!broken) {
+        XAConnection c = physical;
+        if (!broken && c != null) {
             try {
-                physical.stop();
+                c.stop();
             } catch (JMSException e) {
                 LOG.log(Level.FINE, "stopping delivery failed", e);
             }
         }
+        pooled = true;
+        releaseClientIdIfIdle();
     }
 
     @Override
     public void destroy() {
         destroyed = true;
         closeQuietly(physical);
+        physical = null;
     }
 
     /** The physical connection failed: the pool must drop this connection. */
@@ -295,7 +352,8 @@ final class TernManagedConnection implements ManagedConnection {
             @Override
             public String getEISProductVersion() {
                 try {
-                    return physical.getMetaData().getProviderVersion();
+                    XAConnection c = physical;
+                    return c == null ? "unknown" : c.getMetaData().getProviderVersion();
                 } catch (JMSException e) {
                     return "unknown";
                 }
@@ -326,5 +384,104 @@ final class TernManagedConnection implements ManagedConnection {
     @Override
     public String toString() {
         return "TernManagedConnection[" + settings + (broken ? ", broken" : "") + "]";
+    }
+
+    /**
+     * The resource the container enlists: the current physical connection's (connecting one, for a connection
+     * with a client id that is idle), and it knows when a branch is open, so that the client id is let go of only
+     * after the branch is finished.
+     */
+    private final class CurrentXAResource implements XAResource {
+
+        private EnlistedXAResource current() throws XAException {
+            EnlistedXAResource r = sessionResource;
+            if (r != null) {
+                return r;
+            }
+            try {
+                connect();
+            } catch (ResourceException e) {
+                XAException x = new XAException("cannot connect to Tern at " + settings.url() + ": " + e.getMessage());
+                x.errorCode = XAException.XAER_RMFAIL;
+                x.initCause(e);
+                throw x;
+            }
+            return sessionResource;
+        }
+
+        private void finished() {
+            branchOpen = false;
+            releaseClientIdIfIdle();
+        }
+
+        @Override
+        public void start(Xid xid, int flags) throws XAException {
+            EnlistedXAResource r = current();
+            branchOpen = true;
+            r.start(xid, flags);
+        }
+
+        @Override
+        public void end(Xid xid, int flags) throws XAException {
+            current().end(xid, flags);
+        }
+
+        @Override
+        public int prepare(Xid xid) throws XAException {
+            int vote = current().prepare(xid);
+            if (vote == XA_RDONLY) {
+                finished();
+            }
+            return vote;
+        }
+
+        @Override
+        public void commit(Xid xid, boolean onePhase) throws XAException {
+            try {
+                current().commit(xid, onePhase);
+            } finally {
+                finished();
+            }
+        }
+
+        @Override
+        public void rollback(Xid xid) throws XAException {
+            try {
+                current().rollback(xid);
+            } finally {
+                finished();
+            }
+        }
+
+        @Override
+        public Xid[] recover(int flag) throws XAException {
+            return current().recover(flag);
+        }
+
+        @Override
+        public void forget(Xid xid) throws XAException {
+            current().forget(xid);
+        }
+
+        @Override
+        public boolean isSameRM(XAResource other) throws XAException {
+            XAResource o = other instanceof CurrentXAResource c ? c.current() : other;
+            return current().isSameRM(o);
+        }
+
+        @Override
+        public int getTransactionTimeout() throws XAException {
+            return current().getTransactionTimeout();
+        }
+
+        @Override
+        public boolean setTransactionTimeout(int seconds) throws XAException {
+            return current().setTransactionTimeout(seconds);
+        }
+
+        @Override
+        public String toString() {
+            return "CurrentXAResource[" + sessionResource + "]";
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidClientIDException;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -219,6 +220,62 @@ class OutboundTest {
             })).isInstanceOf(IllegalStateException.class);
             s.close();
             c.createSession().close(); // after the first closed, another is fine
+        }
+    }
+
+    /**
+     * A pooled connection whose factory sets a client id holds it only while it is in use (the platform TCK's
+     * {@code ee.ejb.sessionTtests} and {@code ee.ejbweb.xa} failed with "client id 'cts' is in use": an idle
+     * connection in the server's pool kept it from the application client's pool and from the same pool's
+     * connection for other credentials). A transaction still open when the handle is closed keeps it until the
+     * branch is finished, and its work is the transaction's.
+     */
+    @Test
+    void aPooledConnectionWithAClientIdHoldsItOnlyWhileInUse() throws Exception {
+        TernManagedConnectionFactory withId = new TernManagedConnectionFactory();
+        withId.setResourceAdapter(mcf.getResourceAdapter());
+        withId.setClientId("ra-cid");
+        TestContainer.Pool idPool = new TestContainer.Pool();
+        ConnectionFactory idCf = (ConnectionFactory) withId.createConnectionFactory(idPool);
+        TernConnectionFactory plain = new TernConnectionFactory(broker.tcpUrl());
+        try {
+            try (Connection c = idCf.createConnection()) {
+                assertThat(c.getClientID()).isEqualTo("ra-cid");
+                assertThatThrownBy(() -> claim(plain, "ra-cid")).as("in use")
+                        .isInstanceOf(InvalidClientIDException.class);
+            }
+            assertThat(idPool.idle).as("back in the pool").hasSize(1);
+            claim(plain, "ra-cid");
+
+            // the pool hands out the same managed connection again: it connects anew, with the id
+            try (Connection c = idCf.createConnection()) {
+                assertThat(c.getClientID()).isEqualTo("ra-cid");
+                Session s = c.createSession();
+                s.createProducer(s.createQueue("ra.out.cid")).send(s.createTextMessage("outside"));
+            }
+            assertThat(idPool.created).hasValue(1);
+            assertThat(drain("ra.out.cid")).containsExactly("outside");
+
+            tm.begin();
+            try (Connection c = idCf.createConnection()) {
+                Session s = c.createSession();
+                s.createProducer(s.createQueue("ra.out.cid")).send(s.createTextMessage("in the transaction"));
+            }
+            assertThatThrownBy(() -> claim(plain, "ra-cid")).as("until the branch is finished")
+                    .isInstanceOf(InvalidClientIDException.class);
+            tm.commit();
+            idPool.transactionEnded();
+            claim(plain, "ra-cid");
+            assertThat(drain("ra.out.cid")).containsExactly("in the transaction");
+        } finally {
+            idPool.close();
+        }
+    }
+
+    /** Connects with client id {@code id} and closes again. */
+    private static void claim(TernConnectionFactory factory, String id) throws Exception {
+        try (Connection c = factory.createConnection()) {
+            c.setClientID(id);
         }
     }
 
