@@ -28,7 +28,6 @@ public class TckEeConfiguration implements ContainerConfiguration {
     private String brokerUsersFile;
     private String brokerDataDir = "target/tck-ee/broker";
     private String provider = TERN;
-    private int harnessLogPort;
 
     /** The JMS providers the runner can set up: Tern's adapter, or GlassFish's own OpenMQ (for comparison). */
     static final String TERN = "tern";
@@ -194,18 +193,5 @@ public class TckEeConfiguration implements ContainerConfiguration {
     /** {@code tern} (default) or {@code openmq}: GlassFish's own JMS provider, for comparing a failing test. */
     public void setProvider(String provider) {
         this.provider = provider;
-    }
-
-    public int getHarnessLogPort() {
-        return harnessLogPort;
-    }
-
-    /**
-     * Where this JVM listens for the log lines of tests that run inside the server (the TCK's {@code harness.log.port});
-     * 0 (default) for none. The javatest protocol needs it: its servlet and JSP vehicles connect back to it before they
-     * run a test, and the protocol starts no listener of its own (an application client starts its own).
-     */
-    public void setHarnessLogPort(int harnessLogPort) {
-        this.harnessLogPort = harnessLogPort;
     }
 }

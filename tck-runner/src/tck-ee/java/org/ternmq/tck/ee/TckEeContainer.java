@@ -67,9 +67,6 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
                 deleteTree(domainDir);
             }
             createAndSetUp(domainDir);
-            if (config.getHarnessLogPort() > 0) {
-                listenForServerLogs(config.getHarnessLogPort());
-            }
             exports = Files.createDirectories(config.logFile().toAbsolutePath().getParent().resolve("deployments"));
         } catch (AsadminException | IOException e) {
             stopDomainQuietly();
@@ -144,16 +141,6 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
             asadmin.tool(config.getCommandTimeout(), usermgr, "add", "-javahome", config.getJavaHome(), "-varhome",
                     varHome.toString(), "-i", instance, "-u", user, "-p", user, "-g", "admin", "-f");
         }
-    }
-
-    /** The TCK's own log listener (what an application client starts for itself), on {@code port}. */
-    private static void listenForServerLogs(int port) {
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("harness.log.port", Integer.toString(port));
-        p.setProperty("harness.log.traceflag", "true");
-        p.setProperty("line.separator", System.lineSeparator());
-        com.sun.ts.lib.util.TestUtil.initClient(p);
-        LOG.info("listening for the server side's log lines on port " + p.getProperty("harness.log.port"));
     }
 
     private void createFileUser(Path dir, String user, String groups) throws AsadminException, IOException {
