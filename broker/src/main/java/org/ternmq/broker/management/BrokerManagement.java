@@ -107,16 +107,7 @@ public final class BrokerManagement implements BrokerManagementMBean {
                 result.completeExceptionally(new IllegalArgumentException(e.getMessage()));
             }
         });
-        try {
-            return result.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the broker did not answer within 10 seconds", e);
-        }
+        return await(result, 10, TimeUnit.SECONDS, "10 seconds");
     }
 
     /** Pauses or resumes delivery of a queue or durable subscription. */
@@ -143,18 +134,11 @@ public final class BrokerManagement implements BrokerManagementMBean {
         });
         java.util.List<java.util.Map<String, Object>> views = new java.util.ArrayList<>();
         try {
-            for (org.ternmq.broker.core.DestinationAdmin.Browsed b : result.get(10, TimeUnit.SECONDS)) {
+            for (org.ternmq.broker.core.DestinationAdmin.Browsed b : await(result, 10, TimeUnit.SECONDS, "10 seconds")) {
                 java.util.Map<String, Object> view = MessageView.of(org.ternmq.jms.message.TernMessage.decode(b.message(), 0));
                 view.put("deliveryAttempts", b.deliveryCount());
                 views.add(view);
             }
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the broker did not answer within 10 seconds", e);
         } catch (jakarta.jms.JMSException e) {
             throw new IllegalStateException("a message could not be read: " + e.getMessage(), e);
         }
@@ -239,16 +223,23 @@ public final class BrokerManagement implements BrokerManagementMBean {
                     result.completeExceptionally(e);
                 }
             });
-            return result.get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             throw new IllegalStateException("the broker is stopped", e);
+        }
+        return await(result, 10, TimeUnit.SECONDS, "10 seconds");
+    }
+
+    /** The agent's answer, or its failure as an unchecked exception; {@code within} words the bound for the message. */
+    private static <T> T await(CompletableFuture<T> result, long amount, TimeUnit unit, String within) {
+        try {
+            return result.get(amount, unit);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("the broker did not answer within 10 seconds", e);
+            throw new IllegalStateException("the broker did not answer within " + within, e);
         }
     }
 
@@ -267,15 +258,6 @@ public final class BrokerManagement implements BrokerManagementMBean {
                 result.completeExceptionally(e);
             }
         });
-        try {
-            return result.get(10, TimeUnit.MINUTES);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the broker did not answer within 10 minutes", e);
-        }
+        return await(result, 10, TimeUnit.MINUTES, "10 minutes");
     }
 }
