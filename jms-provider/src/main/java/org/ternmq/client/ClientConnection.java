@@ -300,6 +300,10 @@ public final class ClientConnection implements AutoCloseable {
      * exactly where the broker ended it.
      */
     CompletableFuture<Packet.Response> request(Packet.Request request, Runnable beforeCompletion) {
+        if (!(request instanceof org.ternmq.protocol.Send || request instanceof org.ternmq.protocol.Acknowledge
+                || request instanceof org.ternmq.protocol.LargeChunk)) {
+            flushPendingAcks();
+        }
         Packet.Response local = null;
         if (failover != null) {
             request = failover.beforeRequest(request);
@@ -326,6 +330,17 @@ public final class ClientConnection implements AutoCloseable {
             write(p, ch);
         }
         return p.future();
+    }
+
+    /**
+     * Writes the auto-acknowledgements the sessions still batch, ahead of a request: what the application
+     * received before it asked (a browse, a replay, a commit of another session, ...) is acknowledged when the
+     * broker reads the request. Sends and acknowledgements themselves need no such order.
+     */
+    private void flushPendingAcks() {
+        for (ClientSession session : sessions.values()) {
+            session.flushAcks();
+        }
     }
 
     /** A request of the handshake or of a restore: written on the current channel, whatever the state. */

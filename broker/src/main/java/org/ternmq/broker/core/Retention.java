@@ -260,7 +260,7 @@ final class Retention {
             if (e == null) {
                 continue;
             }
-            RetainedRecord r = agent.storeWriter().store().readRetained(e.recordId());
+            RetainedRecord r = agent.storeWriter().readRetained(e.recordId());
             lines.add("in " + names.getOrDefault(log.queue, log.queue.name()) + ":");
             if (r == null) {
                 lines.add("  (its record is gone: trimmed just now)");
@@ -337,7 +337,7 @@ final class Retention {
         chosen.sort(java.util.Comparator.comparingLong(Entry::sequence));
         int count = 0;
         for (Entry e : chosen) {
-            RetainedRecord r = agent.storeWriter().store().readRetained(e.recordId());
+            RetainedRecord r = agent.storeWriter().readRetained(e.recordId());
             if (r == null) {
                 continue;
             }

@@ -40,6 +40,12 @@ final class StoreWriter {
     /** Refs paged out whose batch is not written yet (the store cannot read them back until it is). */
     private final Map<Long, MessageRef> unwritten = new HashMap<>();
     private final List<Long> pagedOutInTask = new ArrayList<>();
+    /**
+     * History records whose batch is not written yet, by record id: a replay or a trace in the next task (the
+     * connection's request right after the acknowledgement that made the record) reads them from here.
+     */
+    private final Map<Long, org.ternmq.broker.persistence.RetainedRecord> unwrittenRetained = new HashMap<>();
+    private final List<Long> retainedInTask = new ArrayList<>();
 
     StoreWriter(MessageStore store, BrokerAgent agent) {
         this.store = store;
@@ -110,24 +116,14 @@ final class StoreWriter {
             // nothing of this task waits to be written, so neither do the refs it paged out
             pagedOutInTask.forEach(unwritten::remove);
             pagedOutInTask.clear();
+            retainedInTask.forEach(unwrittenRetained::remove);
+            retainedInTask.clear();
             callbacks.forEach(c -> c.accept(null));
             return;
         }
         var future = b.commit(s);
-        if (!pagedOutInTask.isEmpty()) {
-            List<Long> written = new ArrayList<>(pagedOutInTask);
-            pagedOutInTask.clear();
-            // on failure they stay: they are the only copy, and the store refuses further work anyway
-            future.whenComplete((v, e) -> {
-                if (e == null) {
-                    try {
-                        agent.execute(() -> written.forEach(unwritten::remove));
-                    } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                        // the broker is stopping: nothing will page these in any more
-                    }
-                }
-            });
-        }
+        forgetOnceWritten(future, pagedOutInTask, unwritten);
+        forgetOnceWritten(future, retainedInTask, unwrittenRetained);
         if (callbacks.isEmpty()) {
             future.whenComplete((v, e) -> {
                 if (e != null) {
@@ -142,6 +138,28 @@ final class StoreWriter {
             }
             callbacks.forEach(c -> c.accept(e));
         }));
+    }
+
+    /**
+     * Once {@code written} is on disk, the store can give back what this task kept in {@code held} meanwhile. On
+     * failure they stay: they are the only copy, and the store refuses further work anyway.
+     */
+    private void forgetOnceWritten(java.util.concurrent.CompletableFuture<?> written, List<Long> inTask,
+            Map<Long, ?> held) {
+        if (inTask.isEmpty()) {
+            return;
+        }
+        List<Long> ids = new ArrayList<>(inTask);
+        inTask.clear();
+        written.whenComplete((v, e) -> {
+            if (e == null) {
+                try {
+                    agent.execute(() -> ids.forEach(held::remove));
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // the broker is stopping: nothing will read these any more
+                }
+            }
+        });
     }
 
     // ---- the records
@@ -307,10 +325,19 @@ final class StoreWriter {
     /** A message leaves its queue's history record in this task's batch (see {@link Retention}). */
     void retainedAdded(org.ternmq.broker.persistence.RetainedRecord record) {
         batch().addRetained(record);
+        unwrittenRetained.put(record.id(), record);
+        retainedInTask.add(record.id());
     }
 
     void retainedRemoved(long recordId) {
         batch().removeRetained(recordId);
+        unwrittenRetained.remove(recordId);
+    }
+
+    /** A history record with its message: from this writer while its batch is not written, else from the store. */
+    org.ternmq.broker.persistence.RetainedRecord readRetained(long recordId) {
+        org.ternmq.broker.persistence.RetainedRecord r = unwrittenRetained.get(recordId);
+        return r != null ? r : store.readRetained(recordId);
     }
 
     Retention retention() {

@@ -145,6 +145,44 @@ class MessageHistoryTest extends PolicyTestBase {
     }
 
     @Test
+    void aReplayRightAfterAReceiveFindsTheMessageWhoseHistoryIsNotWrittenYet() throws Exception {
+        // the acknowledgement's history record is in a journal batch still being written when the replay,
+        // the next request of the connection, reads the history: it must find it all the same
+        start(RETAINING);
+        Connection c = broker.connect();
+        Session s = c.createSession(Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue("kept.at-once");
+        MessageConsumer consumer = s.createConsumer(q);
+        MessageProducer p = s.createProducer(q);
+        for (int i = 1; i <= 30; i++) {
+            TextMessage m = s.createTextMessage("order " + i);
+            p.send(m);
+            assertThat(((TextMessage) consumer.receive(5000)).getText()).isEqualTo("order " + i);
+            assertThat(MessageHistory.of(c).replayQueue(q, m.getJMSMessageID())).as("replay %d", i).isEqualTo(1);
+            Message again = consumer.receive(5000);
+            assertThat(((TextMessage) again).getText()).isEqualTo("order " + i);
+            assertThat(again.getJMSRedelivered()).isTrue();
+        }
+    }
+
+    @Test
+    void aReceiveIsAcknowledgedBeforeTheConnectionsNextRequestEvenWithMoreBuffered() throws Exception {
+        // the consumer holds more messages, so the auto-acknowledgement of the first waits in the session's batch;
+        // the connection's next request (here a replay) must not overtake it
+        start(RETAINING);
+        Connection c = broker.connect();
+        Session s = c.createSession(Session.AUTO_ACKNOWLEDGE);
+        Queue q = s.createQueue("kept.batched");
+        List<String> ids = sendOrders(s, q, 5);
+        MessageConsumer consumer = s.createConsumer(q);
+        assertThat(((TextMessage) consumer.receive(5000)).getText()).isEqualTo("order 1");
+        Session other = c.createSession(Session.AUTO_ACKNOWLEDGE);
+        assertThat(MessageHistory.of(c).replayQueue(other.createQueue("kept.batched"), ids.get(0))).isEqualTo(1);
+        assertThat(drain(consumer)).containsExactly("order 2", "order 3", "order 4", "order 5",
+                "order 1 (redelivered)");
+    }
+
+    @Test
     void aDurableSubscriptionReplaysItsOwnHistoryAfterARestart() throws Exception {
         start(RETAINING);
         Connection c = broker.connect("billing");
