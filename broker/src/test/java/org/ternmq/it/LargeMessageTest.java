@@ -43,8 +43,7 @@ class LargeMessageTest extends IntegrationTestBase {
         Queue queue = new TernQueue(BrokerFixture.unique("large"));
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         long size = 20 * MIB + 17;
-        BytesMessage sent = session.createBytesMessage();
-        sent.setObjectProperty("JMS_TERN_InputStream", new PatternStream(size));
+        BytesMessage sent = PatternStream.message(session, size);
         sent.setStringProperty("kind", "big");
         session.createProducer(queue).send(sent);
 
@@ -54,8 +53,7 @@ class LargeMessageTest extends IntegrationTestBase {
         assertThat(received.getStringProperty("kind")).isEqualTo("big");
         PatternStream.Check check = new PatternStream.Check();
         received.setObjectProperty("JMS_TERN_SaveStream", check);
-        assertThat(check.count).isEqualTo(size);
-        assertThat(check.firstMismatch).isEqualTo(-1);
+        check.assertPattern(size);
         assertThat(consumer.receive(200)).isNull();
     }
 
@@ -92,8 +90,7 @@ class LargeMessageTest extends IntegrationTestBase {
         Connection connection = connect(transport, "largeMessageSize=65536");
         Queue queue = new TernQueue(BrokerFixture.unique("async"));
         Session session = connection.createSession(false, Session.CLIENT_ACKNOWLEDGE);
-        BytesMessage sent = session.createBytesMessage();
-        sent.setObjectProperty("JMS_TERN_InputStream", new PatternStream(3 * MIB));
+        BytesMessage sent = PatternStream.message(session, 3 * MIB);
         MessageProducer producer = session.createProducer(queue);
         producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
         producer.send(sent);
@@ -103,8 +100,7 @@ class LargeMessageTest extends IntegrationTestBase {
         received.setObjectProperty("JMS_TERN_OutputStream", check);
         assertThat(((TernMessage) received).waitForBody(10_000)).isTrue();
         received.acknowledge();
-        assertThat(check.count).isEqualTo(3 * MIB);
-        assertThat(check.firstMismatch).isEqualTo(-1);
+        check.assertPattern(3 * MIB);
     }
 
     @ParameterizedTest
@@ -135,8 +131,7 @@ class LargeMessageTest extends IntegrationTestBase {
         Queue queue = new TernQueue(BrokerFixture.unique("over"));
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageProducer producer = session.createProducer(queue);
-        BytesMessage sent = session.createBytesMessage();
-        sent.setObjectProperty("JMS_TERN_InputStream", new PatternStream(2 * MIB));
+        BytesMessage sent = PatternStream.message(session, 2 * MIB);
         assertThatThrownBy(() -> producer.send(sent)).isInstanceOf(jakarta.jms.ResourceAllocationException.class)
                 .hasMessageContaining("maximum message size of 1000000");
         producer.send(session.createTextMessage("after"));
@@ -163,8 +158,7 @@ class LargeMessageTest extends IntegrationTestBase {
         Connection connection = connect(transport, "largeMessageSize=65536");
         Queue queue = new TernQueue(BrokerFixture.unique("badout"));
         Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
-        BytesMessage sent = session.createBytesMessage();
-        sent.setObjectProperty("JMS_TERN_InputStream", new PatternStream(2 * MIB));
+        BytesMessage sent = PatternStream.message(session, 2 * MIB);
         session.createProducer(queue).send(sent);
         session.commit();
 
@@ -190,8 +184,7 @@ class LargeMessageTest extends IntegrationTestBase {
         PatternStream.Check check = new PatternStream.Check();
         again.setObjectProperty("JMS_TERN_SaveStream", check);
         session.commit();
-        assertThat(check.count).isEqualTo(2 * MIB);
-        assertThat(check.firstMismatch).isEqualTo(-1);
+        check.assertPattern(2 * MIB);
     }
 
     @ParameterizedTest
@@ -201,12 +194,10 @@ class LargeMessageTest extends IntegrationTestBase {
         Queue queue = new TernQueue(BrokerFixture.unique("txlarge"));
         Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
         MessageProducer producer = session.createProducer(queue);
-        BytesMessage first = session.createBytesMessage();
-        first.setObjectProperty("JMS_TERN_InputStream", new PatternStream(MIB));
+        BytesMessage first = PatternStream.message(session, MIB);
         producer.send(first);
         session.rollback();
-        BytesMessage second = session.createBytesMessage();
-        second.setObjectProperty("JMS_TERN_InputStream", new PatternStream(MIB + 1));
+        BytesMessage second = PatternStream.message(session, MIB + 1);
         producer.send(second);
         session.commit();
 
@@ -238,8 +229,7 @@ class LargeMessageTest extends IntegrationTestBase {
             m.setObjectProperty("JMS_TERN_InputStream", new PatternStream(5 * MIB + 1));
             context.createProducer().send(queue, m);
             PatternStream.Check check = saved.get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(check.count).isEqualTo(5 * MIB + 1);
-            assertThat(check.firstMismatch).isEqualTo(-1);
+            check.assertPattern(5 * MIB + 1);
         }
     }
 
@@ -249,8 +239,7 @@ class LargeMessageTest extends IntegrationTestBase {
         Connection connection = connect(transport, "largeMessageSize=65536");
         Queue queue = new TernQueue(BrokerFixture.unique("asyncfail"));
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        BytesMessage sent = session.createBytesMessage();
-        sent.setObjectProperty("JMS_TERN_InputStream", new PatternStream(MIB));
+        BytesMessage sent = PatternStream.message(session, MIB);
         session.createProducer(queue).send(sent);
         BytesMessage received = (BytesMessage) session.createConsumer(queue).receive(5000);
         OutputStream failing = new OutputStream() {
@@ -272,8 +261,7 @@ class LargeMessageTest extends IntegrationTestBase {
         Connection connection = connect(transport, "");
         Queue queue = new TernQueue(BrokerFixture.unique("empty"));
         Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-        BytesMessage sent = session.createBytesMessage();
-        sent.setObjectProperty("JMS_TERN_InputStream", new PatternStream(0));
+        BytesMessage sent = PatternStream.message(session, 0);
         session.createProducer(queue).send(sent);
         BytesMessage received = (BytesMessage) session.createConsumer(queue).receive(5000);
         PatternStream.Check check = new PatternStream.Check();

@@ -72,6 +72,20 @@ public class PatternStream extends InputStream {
             crc.update(b, off, len);
             count += len;
         }
+
+        /** Asserts that exactly the first {@code size} bytes of the pattern were written here. */
+        public void assertPattern(long size) {
+            org.assertj.core.api.Assertions.assertThat(count).as("bytes written").isEqualTo(size);
+            org.assertj.core.api.Assertions.assertThat(firstMismatch).as("first byte that differs from the pattern")
+                    .isEqualTo(-1L);
+        }
+    }
+
+    /** A {@code BytesMessage} of {@code session} whose body is the first {@code size} bytes of the pattern, streamed. */
+    public static jakarta.jms.BytesMessage message(jakarta.jms.Session session, long size) throws jakarta.jms.JMSException {
+        jakarta.jms.BytesMessage m = session.createBytesMessage();
+        m.setObjectProperty("JMS_TERN_InputStream", new PatternStream(size));
+        return m;
     }
 
     /** The CRC32 of the first {@code size} bytes of the pattern. */

@@ -71,12 +71,12 @@ final class ClientTls {
 
     /** Why a TLS handshake with {@code where} failed, in words. */
     static String describe(Throwable failure, String where) {
-        String all = chain(failure);
+        String all = Causes.chain(failure);
         String lower = all.toLowerCase(Locale.ROOT);
         String why;
-        if (has(failure, CertificateExpiredException.class)) {
+        if (Causes.has(failure, CertificateExpiredException.class)) {
             why = "the broker's certificate has expired";
-        } else if (has(failure, CertificateNotYetValidException.class)) {
+        } else if (Causes.has(failure, CertificateNotYetValidException.class)) {
             why = "the broker's certificate is not valid yet";
         } else if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
             why = "the broker's certificate does not name the host " + where + " (host-name verification; connect by "
@@ -97,28 +97,5 @@ final class ClientTls {
             why = "TLS error";
         }
         return "TLS handshake with " + where + " failed: " + why + " (" + all + ")";
-    }
-
-    private static boolean has(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String chain(Throwable t) {
-        StringBuilder b = new StringBuilder();
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (b.length() > 0) {
-                b.append(" <- ");
-            }
-            b.append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
-            if (b.length() > 600) {
-                break;
-            }
-        }
-        return b.toString();
     }
 }

@@ -5,6 +5,7 @@ import java.util.Locale;
 import javax.net.ssl.SSLException;
 
 import io.netty.handler.ssl.NotSslRecordException;
+import org.ternmq.client.Causes;
 
 /**
  * Turns a failed TLS handshake on the replication link into a sentence an operator can act on, on the live
@@ -27,10 +28,10 @@ final class ReplicationTls {
 
     /** Why the live broker's replication port refused a connection. */
     static String describeAtLive(Throwable cause) {
-        String all = chain(cause);
+        String all = Causes.chain(cause);
         String lower = all.toLowerCase(Locale.ROOT);
         String why;
-        if (has(cause, NotSslRecordException.class) || lower.contains("not an ssl/tls record")) {
+        if (Causes.has(cause, NotSslRecordException.class) || lower.contains("not an ssl/tls record")) {
             why = "it does not speak TLS, and this replication port requires TLS (configure the backup's tls-* "
                     + "settings)";
         } else if (lower.contains("pkix path") || lower.contains("certification path")
@@ -49,7 +50,7 @@ final class ReplicationTls {
 
     /** Why this backup's TLS handshake with the live broker at {@code where} failed. */
     static String describeAtBackup(Throwable cause, String where) {
-        String all = chain(cause);
+        String all = Causes.chain(cause);
         String lower = all.toLowerCase(Locale.ROOT);
         String why;
         if (lower.contains("no subject alternative") || lower.contains("no name matching")) {
@@ -68,28 +69,5 @@ final class ReplicationTls {
             why = "TLS error";
         }
         return "TLS handshake with the live broker at " + where + " failed: " + why + " (" + all + ")";
-    }
-
-    private static boolean has(Throwable t, Class<? extends Throwable> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String chain(Throwable t) {
-        StringBuilder b = new StringBuilder();
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (b.length() > 0) {
-                b.append(" <- ");
-            }
-            b.append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
-            if (b.length() > 600) {
-                break;
-            }
-        }
-        return b.toString();
     }
 }

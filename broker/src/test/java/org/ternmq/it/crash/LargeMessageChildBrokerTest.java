@@ -71,8 +71,7 @@ class LargeMessageChildBrokerTest {
         long started = System.nanoTime();
         try (Connection c = connect()) {
             Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            BytesMessage m = session.createBytesMessage();
-            m.setObjectProperty("JMS_TERN_InputStream", new PatternStream(size));
+            BytesMessage m = PatternStream.message(session, size);
             m.setLongProperty("size", size);
             session.createProducer(session.createQueue("large.q")).send(m);
         }
@@ -90,8 +89,7 @@ class LargeMessageChildBrokerTest {
         long peakRss = peakRssKib(broker.pid());
         System.out.printf("large message %d MiB, broker %s: send %.1f s, receive %.1f s, broker peak RSS %d MiB%n",
                 size / MIB, heap, (sent - started) / 1e9, (received - sent) / 1e9, peakRss / 1024);
-        assertThat(check.count).isEqualTo(size);
-        assertThat(check.firstMismatch).as("first byte that differs from the pattern").isEqualTo(-1);
+        check.assertPattern(size);
         assertThat(broker.isAlive()).isTrue();
         // consumed: its chunks are deleted and the journal gives their segments back (what is left: the head
         // segment, perhaps the one before it, at most two free ones and one being zeroed, of the default 32 MiB)
@@ -159,8 +157,7 @@ class LargeMessageChildBrokerTest {
         long size = 40 * MIB + 3;
         try (Connection c = connect()) {
             Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            BytesMessage m = session.createBytesMessage();
-            m.setObjectProperty("JMS_TERN_InputStream", new PatternStream(size));
+            BytesMessage m = PatternStream.message(session, size);
             session.createProducer(session.createQueue("kept.q")).send(m);
         }
         broker.kill();
@@ -172,8 +169,7 @@ class LargeMessageChildBrokerTest {
             BytesMessage m = (BytesMessage) consumer.receive(10_000);
             m.setObjectProperty("JMS_TERN_SaveStream", check);
         }
-        assertThat(check.count).isEqualTo(size);
-        assertThat(check.firstMismatch).isEqualTo(-1);
+        check.assertPattern(size);
 
         // consumed: a second restart finds nothing, and no chunk of it is left to drop
         broker.stop();
