@@ -140,6 +140,18 @@ class NarayanaPostgresXaTest {
     }
 
     /** Sends {@code text} (with its order property) to {@code queue} in the session's current branch. */
+    /** Begins a Narayana transaction with Tern's and PostgreSQL's resources enlisted, in that order. */
+    private void begin(XASession jms, XAConnection db) throws Exception {
+        tm.begin();
+        tm.getTransaction().enlistResource(jms.getXAResource());
+        tm.getTransaction().enlistResource(db.getXAResource());
+    }
+
+    /** Receives, in the XA session's transaction, the message of {@code queue} whose "order" is {@code id}. */
+    private static Message receiveIn(XASession s, String queue, String id) throws Exception {
+        return s.createConsumer(s.createQueue(queue), "order = '" + id + "'").receive(5000);
+    }
+
     private static void sendIn(XASession s, String queue, String text) throws Exception {
         TextMessage m = s.createTextMessage(text);
         m.setStringProperty("order", text);
@@ -153,9 +165,7 @@ class NarayanaPostgresXaTest {
         String id = id();
         XASession jms = xaSession();
         XAConnection db = database();
-        tm.begin();
-        tm.getTransaction().enlistResource(jms.getXAResource());
-        tm.getTransaction().enlistResource(db.getXAResource());
+        begin(jms, db);
         sendIn(jms, "xa.nar.send", id);
         Postgres.insert(db, id, "sent");
         assertThat(take("xa.nar.send", id)).as("before commit").isEmpty();
@@ -169,9 +179,7 @@ class NarayanaPostgresXaTest {
         String id = id();
         XASession jms = xaSession();
         XAConnection db = database();
-        tm.begin();
-        tm.getTransaction().enlistResource(jms.getXAResource());
-        tm.getTransaction().enlistResource(db.getXAResource());
+        begin(jms, db);
         sendIn(jms, "xa.nar.send", id);
         Postgres.insert(db, id, "sent");
         tm.rollback();
@@ -185,10 +193,8 @@ class NarayanaPostgresXaTest {
         send("xa.nar.recv", id);
         XASession jms = xaSession();
         XAConnection db = database();
-        tm.begin();
-        tm.getTransaction().enlistResource(jms.getXAResource());
-        tm.getTransaction().enlistResource(db.getXAResource());
-        assertThat(jms.createConsumer(jms.createQueue("xa.nar.recv"), "order = '" + id + "'").receive(5000)).isNotNull();
+        begin(jms, db);
+        assertThat(receiveIn(jms, "xa.nar.recv", id)).isNotNull();
         Postgres.insert(db, id, "received");
         tm.commit();
         close(); // the XA connection, so nothing it buffered hides a message
@@ -202,10 +208,8 @@ class NarayanaPostgresXaTest {
         send("xa.nar.recv", id);
         XASession jms = xaSession();
         XAConnection db = database();
-        tm.begin();
-        tm.getTransaction().enlistResource(jms.getXAResource());
-        tm.getTransaction().enlistResource(db.getXAResource());
-        assertThat(jms.createConsumer(jms.createQueue("xa.nar.recv"), "order = '" + id + "'").receive(5000)).isNotNull();
+        begin(jms, db);
+        assertThat(receiveIn(jms, "xa.nar.recv", id)).isNotNull();
         Postgres.insert(db, id, "received");
         tm.rollback();
         close();
@@ -222,10 +226,8 @@ class NarayanaPostgresXaTest {
         send("xa.nar.fail", id);
         XASession jms = xaSession();
         XAConnection db = database();
-        tm.begin();
-        tm.getTransaction().enlistResource(jms.getXAResource());
-        tm.getTransaction().enlistResource(db.getXAResource());
-        assertThat(jms.createConsumer(jms.createQueue("xa.nar.fail"), "order = '" + id + "'").receive(5000)).isNotNull();
+        begin(jms, db);
+        assertThat(receiveIn(jms, "xa.nar.fail", id)).isNotNull();
         sendIn(jms, "xa.nar.fail.out", id);
         try (java.sql.Connection c = db.getConnection(); Statement s = c.createStatement()) {
             // a deferred unique constraint is checked when the transaction prepares: it fails there
