@@ -1,18 +1,14 @@
 package org.ternmq.it.glassfish;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ternmq.it.app.Deployments;
 import org.ternmq.it.app.Names;
 import org.ternmq.it.app.ServerScenarioTests;
-import org.ternmq.it.app.TestBroker;
-import org.ternmq.it.crash.ChildBroker;
 
 /**
  * Tern's resource adapter in GlassFish (the domain configured by {@code src/test/glassfish/tern.asadmin}), with the
@@ -23,9 +19,6 @@ class GlassFishTest extends ServerScenarioTests {
 
     private static final String CF = "jms/ternCF";
     private static final String DS = "jdbc/ternXA";
-
-    /** Started as the class loads, before Arquillian starts the server, so the adapter finds it at once. */
-    private static final ChildBroker BROKER = TestBroker.start(Path.of("target", "it-broker"));
 
     @Deployment(name = "app", testable = false, order = 1)
     static WebArchive app() {
@@ -57,15 +50,5 @@ class GlassFishTest extends ServerScenarioTests {
                   </enterprise-beans>
                 </glassfish-ejb-jar>
                 """.formatted(mdb));
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        BROKER.close();
-    }
-
-    @Override
-    protected ChildBroker broker() {
-        return BROKER;
     }
 }

@@ -1,17 +1,13 @@
 package org.ternmq.it.liberty;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ternmq.it.app.Deployments;
 import org.ternmq.it.app.ServerScenarioTests;
-import org.ternmq.it.app.TestBroker;
-import org.ternmq.it.crash.ChildBroker;
 
 /**
  * Tern's resource adapter in Open Liberty ({@code src/test/liberty/server.xml}), with the machine's PostgreSQL
@@ -23,9 +19,6 @@ class LibertyTest extends ServerScenarioTests {
     private static final String CF = "jms/ternCF";
     private static final String DS = "jdbc/ternXA";
 
-    /** Started as the class loads, before Arquillian starts the server, so the adapter finds it at once. */
-    private static final ChildBroker BROKER = TestBroker.start(Path.of("target", "it-broker"));
-
     @Deployment(name = "app", testable = false, order = 1)
     static WebArchive app() {
         // Liberty takes an activation property named "destination" for a JNDI name: look the queue up instead
@@ -35,15 +28,5 @@ class LibertyTest extends ServerScenarioTests {
     @Deployment(name = "durable", managed = false, testable = false, order = 2)
     static WebArchive durable() {
         return Deployments.durableApp(DS, Map.of("destinationLookup", "jms/events"), Map.of());
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        BROKER.close();
-    }
-
-    @Override
-    protected ChildBroker broker() {
-        return BROKER;
     }
 }

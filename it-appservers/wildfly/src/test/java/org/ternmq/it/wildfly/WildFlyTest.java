@@ -1,17 +1,13 @@
 package org.ternmq.it.wildfly;
 
-import java.nio.file.Path;
 import java.util.Map;
 
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ternmq.it.app.Deployments;
 import org.ternmq.it.app.ServerScenarioTests;
-import org.ternmq.it.app.TestBroker;
-import org.ternmq.it.crash.ChildBroker;
 
 /**
  * Tern's resource adapter in WildFly ({@code src/test/wildfly/tern.cli} applied to standalone-full.xml), with the
@@ -23,9 +19,6 @@ class WildFlyTest extends ServerScenarioTests {
     private static final String CF = "java:/jms/ternCF";
     private static final String DS = "java:jboss/datasources/ternXA";
 
-    /** Started as the class loads, before Arquillian starts the server, so the adapter finds it at once. */
-    private static final ChildBroker BROKER = TestBroker.start(Path.of("target", "it-broker"));
-
     @Deployment(name = "app", testable = false, order = 1)
     static WebArchive app() {
         // WildFly hands activation properties to the adapter as they are: "destination" is the broker's name
@@ -35,15 +28,5 @@ class WildFlyTest extends ServerScenarioTests {
     @Deployment(name = "durable", managed = false, testable = false, order = 2)
     static WebArchive durable() {
         return Deployments.durableApp(DS, Map.of("destination", "it.events"), Map.of());
-    }
-
-    @AfterAll
-    static void stopBroker() throws Exception {
-        BROKER.close();
-    }
-
-    @Override
-    protected ChildBroker broker() {
-        return BROKER;
     }
 }
