@@ -258,6 +258,23 @@ public final class BrokerAgent {
         return storeWriter.store().fencedReason();
     }
 
+    /**
+     * Why durable work on destinations of these policies is refused: the store is fenced, or one of them awaits
+     * backups ({@code replication=sync}) and too few are in sync. Null when it may go ahead.
+     */
+    String storeUnavailable(java.util.Collection<DestinationPolicy> policies) {
+        String fenced = storeUnavailable();
+        if (fenced != null) {
+            return fenced;
+        }
+        for (DestinationPolicy p : policies) {
+            if (storeWriter.awaitsBackups(p)) {
+                return storeWriter.store().backupShortage();
+            }
+        }
+        return null;
+    }
+
     /** Writes refused by replication since the last line about them, and when that line was (guarded by this lock). */
     private final Object notReplicatedLock = new Object();
     private int notReplicated;

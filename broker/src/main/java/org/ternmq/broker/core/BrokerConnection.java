@@ -570,9 +570,12 @@ public final class BrokerConnection {
         if (!message.destination().kind().isTemporary() && sentTo.size() < MAX_SENT_TO) {
             sentTo.add(message.destination());
         }
-        if (agent.needsStore(message) && agent.storeUnavailable() != null) {
-            throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, "persistent messages are refused: "
-                    + agent.storeUnavailable());
+        if (agent.needsStore(message)) {
+            String unavailable = agent.storeUnavailable(List.of(agent.policyFor(message.destination())));
+            if (unavailable != null) {
+                throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, "persistent messages to "
+                        + message.destination().name() + " are refused: " + unavailable);
+            }
         }
         if (!message.destination().isQueue() && !message.destination().kind().isTemporary()
                 && BrokerTopic.isWildcard(message.destination().name())) {
@@ -653,7 +656,7 @@ public final class BrokerConnection {
         if (!s.transacted()) {
             throw new BrokerException(ErrorCode.ILLEGAL_STATE, "commit on a session that is not transacted");
         }
-        String unavailable = agent.storeUnavailable();
+        String unavailable = agent.storeUnavailable(s.touchedPolicies());
         if (unavailable != null) {
             // refused before anything is written, so the outcome is known: the transaction stays open to roll back
             throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, "commit refused: " + unavailable);

@@ -115,6 +115,18 @@ final class BrokerSession {
         }
     }
 
+    /** The policies of the destinations the transaction under way sends to or acknowledged from. */
+    java.util.Set<org.ternmq.broker.policy.DestinationPolicy> touchedPolicies() {
+        java.util.Set<org.ternmq.broker.policy.DestinationPolicy> policies = new java.util.HashSet<>();
+        for (EncodedMessage m : stagedSends) {
+            policies.add(connection.agent.policyFor(m.destination()));
+        }
+        for (Delivery d : stagedAcks) {
+            policies.add(d.queue().policy());
+        }
+        return policies;
+    }
+
     void commit() throws BrokerException {
         List<EncodedMessage> sends = new ArrayList<>(stagedSends);
         stagedSends.clear();

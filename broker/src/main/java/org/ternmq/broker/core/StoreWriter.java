@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.ternmq.broker.persistence.DuplicateIdRecord;
+import org.ternmq.broker.policy.DestinationPolicy;
 import org.ternmq.broker.persistence.HeuristicRecord;
 import org.ternmq.broker.persistence.MessageStore;
 import org.ternmq.broker.persistence.QueueRecord;
@@ -88,6 +89,23 @@ final class StoreWriter {
         } finally {
             branch = null;
         }
+    }
+
+    /**
+     * Tells {@code target} whether a change to a destination of {@code policy} awaits backups: a batch that holds
+     * one such change is answered only once replicated ({@code replication=sync}), others once stored here.
+     */
+    private StoreBatch of(DestinationPolicy policy, StoreBatch target) {
+        target.awaitBackups(awaitsBackups(policy));
+        return target;
+    }
+
+    boolean awaitsBackups(DestinationPolicy policy) {
+        return policy.replication().awaitsBackups(store.awaitsBackupsByDefault());
+    }
+
+    private StoreBatch of(org.ternmq.message.Address destination, StoreBatch target) {
+        return destination == null ? target : of(agent.policyFor(destination), target);
     }
 
     /** Where ref records go: the preparing branch's batch, else the task's. */
@@ -175,7 +193,7 @@ final class StoreWriter {
             });
             return;
         }
-        batch().addQueue(record);
+        of(queue.policy(), batch()).addQueue(record);
     }
 
     void queueDeleted(MessageQueue queue) {
@@ -191,7 +209,7 @@ final class StoreWriter {
     void refAdded(MessageQueue queue, MessageRef ref, StoredMessage[] sharedMessage) {
         if (sharedMessage == null) {
             ref.refId = store.nextIds(2); // the next id is kept for the ref's delivery state
-            refBatch().addQueuedMessage(ref.refId, queue.storeId, ref.sequence, ref.deliveryCount, ref.redeliverAt,
+            of(queue.policy(), refBatch()).addQueuedMessage(ref.refId, queue.storeId, ref.sequence, ref.deliveryCount, ref.redeliverAt,
                     ref.message.bytes());
             return;
         }
@@ -205,7 +223,7 @@ final class StoreWriter {
         stored.refs++;
         ref.stored = stored;
         ref.refId = store.nextId();
-        refBatch().addRef(record(queue, ref, ref.deliveryCount));
+        of(queue.policy(), refBatch()).addRef(record(queue, ref, ref.deliveryCount));
     }
 
     void refRemoved(MessageRef ref) {
@@ -213,6 +231,7 @@ final class StoreWriter {
         if (!ref.isStored()) {
             return;
         }
+        of(ref.message.destination(), batch());
         if (ref.stored == null) {
             batch().removeQueuedMessage(ref.refId, ref.deliveryStored);
         } else {
@@ -234,6 +253,7 @@ final class StoreWriter {
         if (!ref.isStored()) {
             return;
         }
+        of(ref.message.destination(), refBatch());
         if (ref.stored == null) {
             refBatch().removeQueuedMessage(ref.refId, ref.deliveryStored);
         } else {
@@ -311,6 +331,7 @@ final class StoreWriter {
         if (!ref.isStored()) {
             return;
         }
+        of(queue.policy(), batch());
         if (ref.stored == null) {
             batch().updateDelivery(ref.refId, deliveryCount, ref.redeliverAt, ref.firstDeliveredAt);
             ref.deliveryStored = true;
@@ -409,7 +430,7 @@ final class StoreWriter {
 
     long duplicateIdAdded(EncodedMessage message, long now) {
         long id = store.nextId();
-        batch().addDuplicateId(new DuplicateIdRecord(id, message.destination(), message.duplicateId(), now));
+        of(message.destination(), batch()).addDuplicateId(new DuplicateIdRecord(id, message.destination(), message.duplicateId(), now));
         return id;
     }
 

@@ -33,6 +33,7 @@ import org.ternmq.broker.persistence.HeuristicRecord;
 import org.ternmq.broker.persistence.PreparedBranch;
 import org.ternmq.broker.persistence.StoreBatch;
 import org.ternmq.broker.persistence.StoreRecordDescriptor;
+import org.ternmq.broker.policy.DestinationPolicy;
 import org.ternmq.message.EncodedMessage;
 import org.ternmq.protocol.XaRequest;
 import org.ternmq.protocol.XaResponse;
@@ -321,7 +322,7 @@ final class XaResourceManager {
             branches.remove(xid);
             return XaResponse.ok(0, XA_RDONLY);
         }
-        String unavailable = agent.storeUnavailable();
+        String unavailable = agent.storeUnavailable(unpreparedPolicies(b));
         if (unavailable != null) {
             rollBackUnprepared(b, XA_RBROLLBACK, false);
             throw new XaError(XA_RBROLLBACK, "branch " + xid + " rolled back: " + unavailable);
@@ -367,6 +368,33 @@ final class XaResourceManager {
         return null;
     }
 
+    /** The policies of the destinations an unprepared branch sends to or acknowledged from. */
+    private java.util.Set<DestinationPolicy> unpreparedPolicies(XaBranch b) {
+        java.util.Set<DestinationPolicy> policies = new java.util.HashSet<>();
+        for (XaBranch.Send send : b.sends) {
+            policies.add(agent.policyFor(send.message().destination()));
+        }
+        for (Delivery d : b.acks) {
+            policies.add(d.queue().policy());
+        }
+        return policies;
+    }
+
+    /**
+     * Whether the commit or rollback of a prepared branch awaits backups: when one of the queues it placed messages
+     * in or holds messages of does ({@code replication=sync}); a branch without any does as the broker's mode says.
+     */
+    private boolean preparedAwaitsBackups(XaBranch b) {
+        java.util.List<MessageQueue> queues = new java.util.ArrayList<>();
+        b.placed.forEach(p -> queues.add(p.queue()));
+        b.held.forEach(h -> queues.add(h.queue()));
+        queues.removeIf(java.util.Objects::isNull);
+        if (queues.isEmpty()) {
+            return agent.storeWriter().store().awaitsBackupsByDefault();
+        }
+        return queues.stream().anyMatch(q -> agent.storeWriter().awaitsBackups(q.policy()));
+    }
+
     /** The prepare record did not make it: the branch rolls back as if never prepared. */
     private void undoPrepare(XaBranch b) {
         b.sharedCreated.forEach(agent.storeWriter()::forgetShared);
@@ -406,7 +434,7 @@ final class XaResourceManager {
             }
             default -> { }
         }
-        String unavailable = agent.storeUnavailable();
+        String unavailable = agent.storeUnavailable(unpreparedPolicies(b));
         if (unavailable != null && !b.isEmpty()) {
             rollBackUnprepared(b, XA_RBROLLBACK, false);
             throw new XaError(XA_RBROLLBACK, "branch " + b.xid + " rolled back: " + unavailable);
@@ -481,8 +509,8 @@ final class XaResourceManager {
     private void endPrepared(XaBranch b, boolean commit, Consumer<XaResponse> later) {
         b.state = XaBranch.State.ENDING;
         var written = b.txId == 0 ? java.util.concurrent.CompletableFuture.<Void>completedFuture(null)
-                : commit ? agent.storeWriter().store().commitPrepared(b.txId)
-                : agent.storeWriter().store().rollbackPrepared(b.txId);
+                : commit ? agent.storeWriter().store().commitPrepared(b.txId, preparedAwaitsBackups(b))
+                : agent.storeWriter().store().rollbackPrepared(b.txId, preparedAwaitsBackups(b));
         written.whenComplete((v, e) -> agent.execute(() -> {
             if (e != null) {
                 b.state = XaBranch.State.PREPARED;

@@ -51,8 +51,8 @@ public final class JournalStore implements MessageStore {
         return new JournalStore(config, listener, gate);
     }
 
-    private CompletableFuture<Void> replicated(CompletableFuture<Void> stored) {
-        return replication == null ? stored : replication.afterStored(stored);
+    private CompletableFuture<Void> replicated(CompletableFuture<Void> stored, boolean awaitBackups) {
+        return replication == null ? stored : replication.afterStored(stored, awaitBackups);
     }
 
     @Override
@@ -73,6 +73,16 @@ public final class JournalStore implements MessageStore {
         return replication == null ? null : replication.refusal();
     }
 
+    @Override
+    public String backupShortage() {
+        return replication == null ? MessageStore.super.backupShortage() : replication.shortage();
+    }
+
+    @Override
+    public boolean awaitsBackupsByDefault() {
+        return replication != null && replication.awaitsBackupsByDefault();
+    }
+
     /** The journal's: never handed out before in this data directory, whatever was deleted or compacted. */
     @Override
     public long nextId() {
@@ -85,13 +95,13 @@ public final class JournalStore implements MessageStore {
     }
 
     @Override
-    public CompletableFuture<Void> commitPrepared(long txId) {
-        return replicated(journal.commit(txId));
+    public CompletableFuture<Void> commitPrepared(long txId, boolean awaitBackups) {
+        return replicated(journal.commit(txId), awaitBackups);
     }
 
     @Override
-    public CompletableFuture<Void> rollbackPrepared(long txId) {
-        return replicated(journal.rollback(txId));
+    public CompletableFuture<Void> rollbackPrepared(long txId, boolean awaitBackups) {
+        return replicated(journal.rollback(txId), awaitBackups);
     }
 
     @Override
@@ -216,6 +226,17 @@ public final class JournalStore implements MessageStore {
         }
 
         private final List<Change> changes = new ArrayList<>(4);
+        /** Whether the batch awaits backups; null: nobody said, the broker's mode decides. */
+        private Boolean awaitBackups;
+
+        @Override
+        public void awaitBackups(boolean await) {
+            awaitBackups = await || Boolean.TRUE.equals(awaitBackups);
+        }
+
+        private boolean awaitsBackups() {
+            return awaitBackups != null ? awaitBackups : awaitsBackupsByDefault();
+        }
 
         @Override
         public void addQueue(QueueRecord queue) {
@@ -312,7 +333,7 @@ public final class JournalStore implements MessageStore {
         @Override
         public CompletableFuture<Long> prepare(byte[] payload) {
             long txId = stageInTransaction();
-            return replicated(journal.prepare(txId, payload)).thenApply(v -> txId);
+            return replicated(journal.prepare(txId, payload), awaitsBackups()).thenApply(v -> txId);
         }
 
         /** Writes every change as part of a new journal transaction; returns its id. */
@@ -333,7 +354,7 @@ public final class JournalStore implements MessageStore {
         @Override
         public CompletableFuture<Void> commit(boolean sync) {
             CompletableFuture<Void> stored = write(sync);
-            return sync ? replicated(stored) : stored;
+            return sync ? replicated(stored, awaitsBackups()) : stored;
         }
 
         private CompletableFuture<Void> write(boolean sync) {

@@ -38,6 +38,12 @@ public final class MemoryStore implements MessageStore {
         return null;
     }
 
+    /** Nothing is durable here, so nothing awaits backups either. */
+    @Override
+    public String backupShortage() {
+        return null;
+    }
+
     @Override
     public long nextId() {
         return ids.incrementAndGet();
@@ -64,12 +70,12 @@ public final class MemoryStore implements MessageStore {
     }
 
     @Override
-    public CompletableFuture<Void> commitPrepared(long txId) {
+    public CompletableFuture<Void> commitPrepared(long txId, boolean awaitBackups) {
         return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public CompletableFuture<Void> rollbackPrepared(long txId) {
+    public CompletableFuture<Void> rollbackPrepared(long txId, boolean awaitBackups) {
         return CompletableFuture.completedFuture(null);
     }
 

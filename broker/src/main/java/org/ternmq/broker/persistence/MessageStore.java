@@ -18,6 +18,20 @@ public interface MessageStore extends AutoCloseable {
     /** Why the store refuses writes after an I/O error, or null while it is healthy. */
     String fencedReason();
 
+    /**
+     * Why a durable write that awaits backups ({@link StoreBatch#awaitBackups}) is refused now (too few in sync, or
+     * no replication at all), or null.
+     */
+    default String backupShortage() {
+        return "replication=sync needs backups and this broker has no replication (--replication-port or "
+                + "--zookeeper)";
+    }
+
+    /** Whether a write to a destination without a replication policy awaits backups (the broker's mode is sync). */
+    default boolean awaitsBackupsByDefault() {
+        return false;
+    }
+
     /** The journal's counters (appends, forces, compactions, reads), or null for a store without a journal. */
     default org.ternmq.store.JournalStats journalStats() {
         return null;
@@ -33,10 +47,10 @@ public interface MessageStore extends AutoCloseable {
     StoreBatch batch();
 
     /** Commits a transaction {@link StoreBatch#prepare prepared} before, durably. */
-    java.util.concurrent.CompletableFuture<Void> commitPrepared(long txId);
+    java.util.concurrent.CompletableFuture<Void> commitPrepared(long txId, boolean awaitBackups);
 
     /** Rolls back a transaction {@link StoreBatch#prepare prepared} before, durably. */
-    java.util.concurrent.CompletableFuture<Void> rollbackPrepared(long txId);
+    java.util.concurrent.CompletableFuture<Void> rollbackPrepared(long txId, boolean awaitBackups);
 
     /** Replays everything stored to {@code loader}, once, before the broker accepts connections. */
     void load(StoreLoader loader) throws IOException;

@@ -55,6 +55,14 @@ public interface StoreBatch {
     boolean isEmpty();
 
     /**
+     * Says whether a change of this batch belongs to a destination whose durable writes await backups
+     * ({@code replication=sync}); the batch awaits them if any does. A batch nobody said anything of does as the
+     * broker's mode says. Nothing to do without replication.
+     */
+    default void awaitBackups(boolean await) {
+    }
+
+    /**
      * Writes the batch as a prepared transaction (XA): none of its changes takes effect until
      * {@link MessageStore#commitPrepared}; {@link MessageStore#rollbackPrepared} drops them all; both survive a
      * restart, where the store hands the branch back ({@link StoreLoader#preparedBranch}). Forced to disk

@@ -13,7 +13,25 @@ public record DestinationPolicy(long redeliveryDelay, double redeliveryMultiplie
                                 long maxMemoryBytes, long halfCheckAfter, long maxHalfCheckInterval,
                                 int halfCheckMaxAttempts, boolean halfDefaultCommit, long retentionTime,
                                 int retentionMaxMessages, long retentionMaxBytes, String retentionIndexProperty,
-                                boolean setUserId) {
+                                boolean setUserId, Replication replication) {
+
+    /** Whether a durable write to the destination waits for backups (see the {@code replication} setting). */
+    public enum Replication {
+        /** As the broker's {@code --replication} says. */
+        BROKER,
+        SYNC,
+        ASYNC,
+        /**
+         * Not waited for, like {@link #ASYNC}: the journal is one stream, so what is written for the destination
+         * still reaches the backups.
+         */
+        NONE;
+
+        /** Whether a write waits for backups, on a broker whose own mode waits ({@code brokerWaits}) or not. */
+        public boolean awaitsBackups(boolean brokerWaits) {
+            return this == SYNC || (this == BROKER && brokerWaits);
+        }
+    }
 
     /** The policy with every default. */
     public static final DestinationPolicy DEFAULTS = from(Map.of());
@@ -45,7 +63,8 @@ public record DestinationPolicy(long redeliveryDelay, double redeliveryMultiplie
                 (Integer) v.apply(PolicySetting.RETENTION_MAX_MESSAGES),
                 (Long) v.apply(PolicySetting.RETENTION_MAX_BYTES),
                 (String) v.apply(PolicySetting.RETENTION_INDEX_PROPERTY),
-                (Boolean) v.apply(PolicySetting.SET_USER_ID));
+                (Boolean) v.apply(PolicySetting.SET_USER_ID),
+                (Replication) v.apply(PolicySetting.REPLICATION));
     }
 
     /**

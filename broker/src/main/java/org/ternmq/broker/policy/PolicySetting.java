@@ -70,7 +70,11 @@ public enum PolicySetting {
     SET_USER_ID("set-user-id", "false",
             "whether the broker sets JMSXUserID of each message sent to the destination to the sender's "
                     + "authenticated user name, replacing what the sender put there, so consumers can trust it",
-            Values::bool);
+            Values::bool),
+    REPLICATION("replication", "",
+            "sync, async or none: whether a durable write to the destination (persistent send, acknowledgement, "
+                    + "commit) waits for min-sync-replicas backups (sync) or not (async, none; the journal is "
+                    + "shipped whole either way); empty: the broker's --replication", Values::replication);
 
     private final String key;
     private final String defaultValue;
@@ -180,6 +184,17 @@ public enum PolicySetting {
                 throw new IllegalArgumentException("must be commit or rollback, was '" + v + "'");
             }
             return v.equals("commit");
+        }
+
+        static Object replication(String v) {
+            return switch (v) {
+                case "" -> DestinationPolicy.Replication.BROKER;
+                case "sync" -> DestinationPolicy.Replication.SYNC;
+                case "async" -> DestinationPolicy.Replication.ASYNC;
+                case "none" -> DestinationPolicy.Replication.NONE;
+                default -> throw new IllegalArgumentException("must be sync, async or none (or empty for the broker's "
+                        + "--replication), was '" + v + "'");
+            };
         }
 
         static Object name(String v) {

@@ -111,6 +111,18 @@ public final class ReplicaFollower implements AutoCloseable {
     }
 
     /** Completes with the reason when the live broker refused this backup for good (another cluster). */
+    /**
+     * Stops reading the stream (true) or reads on (false), as a stalled backup would: nothing more is written or
+     * acknowledged here meanwhile, so the live broker's sync writes wait and this backup leaves the in-sync set
+     * after {@code replica-max-lag}. For tests.
+     */
+    public void pause(boolean paused) {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.config().setAutoRead(!paused);
+        }
+    }
+
     public CompletableFuture<String> fatal() {
         return fatal;
     }

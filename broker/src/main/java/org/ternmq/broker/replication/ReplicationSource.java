@@ -237,8 +237,8 @@ public final class ReplicationSource implements ReplicationListener, Replication
     // ---- the broker's side ----------------------------------------------------------------------------------
 
     @Override
-    public CompletableFuture<Void> afterStored(CompletableFuture<Void> stored) {
-        if (config.mode() != ReplicationConfig.Mode.SYNC) {
+    public CompletableFuture<Void> afterStored(CompletableFuture<Void> stored, boolean awaitBackups) {
+        if (!awaitBackups) {
             return checked(stored);
         }
         // completed on the appender thread right after the batch was published: published covers it
@@ -247,12 +247,14 @@ public final class ReplicationSource implements ReplicationListener, Replication
 
     @Override
     public String refusal() {
+        return stopReason();
+    }
+
+    @Override
+    public String shortage() {
         String stop = stopReason();
         if (stop != null) {
             return stop;
-        }
-        if (config.mode() != ReplicationConfig.Mode.SYNC) {
-            return null;
         }
         int inSync = inSyncCount();
         if (inSync < config.minSyncReplicas()) {
@@ -260,6 +262,11 @@ public final class ReplicationSource implements ReplicationListener, Replication
                     + " is/are in sync, so persistent work is refused rather than kept on one machine";
         }
         return null;
+    }
+
+    @Override
+    public boolean awaitsBackupsByDefault() {
+        return config.mode() == ReplicationConfig.Mode.SYNC;
     }
 
     /** Each connected backup's position and lag, for metrics. Any thread. */
@@ -289,7 +296,7 @@ public final class ReplicationSource implements ReplicationListener, Replication
         } else if (ackedBy(position) >= config.minSyncReplicas()) {
             f.complete(null);
         } else if (inSyncCount() < config.minSyncReplicas()) {
-            f.completeExceptionally(new NotReplicatedException(refusal()));
+            f.completeExceptionally(new NotReplicatedException(shortage()));
         } else {
             waiters.add(new Waiter(position, f));
         }
@@ -321,7 +328,7 @@ public final class ReplicationSource implements ReplicationListener, Replication
                 w.future.complete(null);
             } else if (tooFew) {
                 it.remove();
-                w.future.completeExceptionally(new NotReplicatedException(refusal()));
+                w.future.completeExceptionally(new NotReplicatedException(shortage()));
             }
         }
     }

@@ -211,6 +211,21 @@ public final class TernServer {
         }
     }
 
+    /**
+     * A destination policy with {@code replication=sync} on a broker that replicates to nobody: its writes could
+     * never be answered, so it is a configuration error rather than a destination that refuses all persistent work.
+     */
+    private static void syncPolicyWithoutReplication(PolicyRepository policies, List<String> problems) {
+        for (PolicyRepository.Entry e : policies.entries()) {
+            if (e.settings().get(org.ternmq.broker.policy.PolicySetting.REPLICATION)
+                    == org.ternmq.broker.policy.DestinationPolicy.Replication.SYNC) {
+                problems.add("the policy for '" + e.pattern().text() + "' sets replication=sync, which needs "
+                        + "backups: give --" + BrokerSetting.REPLICATION_PORT.key() + " (and --"
+                        + BrokerSetting.ZOOKEEPER.key() + " for automatic failover), or another replication");
+            }
+        }
+    }
+
     private static <T> T parsed(java.util.function.Supplier<T> parse, T fallback, List<String> problems) {
         return parsed(parse, fallback, problems, "");
     }
@@ -507,9 +522,13 @@ public final class TernServer {
             values.problems.add(e.getMessage());
         }
         boolean persistence = values.bool(BrokerSetting.PERSISTENCE);
+        int beforeReplication = values.problems.size();
         org.ternmq.broker.replication.ReplicationConfig replication = replicationConfig(v, persistence,
                 v.get(BrokerSetting.HOST), (int) values.intSize(BrokerSetting.JOURNAL_SEGMENT_SIZE),
                 v.get(BrokerSetting.BACKUP_OF).trim(), values.problems);
+        if (replication == null && persistence && values.problems.size() == beforeReplication) {
+            syncPolicyWithoutReplication(parsed.policies(), values.problems);
+        }
         if (!v.get(BrokerSetting.ZOOKEEPER).isBlank() && (replication != null || v.get(BrokerSetting.BACKUP_OF).isBlank())) {
             try {
                 zooKeeperSettings(v, replication, v.get(BrokerSetting.BACKUP_OF).trim());

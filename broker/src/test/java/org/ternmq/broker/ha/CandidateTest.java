@@ -208,7 +208,7 @@ class CandidateTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> a.liveBroker() != null);
         EmbeddedBroker live = a.liveBroker();
         // sync without a backup refuses persistent work already; fencing is told apart by its reason
-        assertThat(live.replication().refusal()).contains("in-sync");
+        assertThat(live.replication().shortage()).contains("in-sync");
         zk.stop();
         await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().isFenced());
         assertThat(live.replication().refusal()).contains("ZooKeeper");

@@ -100,6 +100,39 @@ class ConfigUnitsTest {
     }
 
     @Test
+    void replicationIsADestinationPolicyCheckedWithTheRest() throws Exception {
+        Path good = Files.writeString(dir.resolve("good.properties"), String.join("\n",
+                "policy.orders.match=orders.#",
+                "policy.orders.replication=sync",
+                "policy.metrics.match=metrics.#",
+                "policy.metrics.replication=async",
+                "policy.scratch.match=scratch",
+                "policy.scratch.replication=none", ""));
+        TernServer.Parsed parsed = TernServer.parse(new String[] {"--config", good.toString()});
+        assertThat(parsed.problems()).isEmpty();
+        assertThat(parsed.policies().policyFor("orders.eu").replication()).isEqualTo(DestinationPolicy.Replication.SYNC);
+        assertThat(parsed.policies().policyFor("metrics.cpu").replication())
+                .isEqualTo(DestinationPolicy.Replication.ASYNC);
+        assertThat(parsed.policies().policyFor("scratch").replication()).isEqualTo(DestinationPolicy.Replication.NONE);
+        assertThat(parsed.policies().policyFor("invoices").replication())
+                .as("no policy: the broker's --replication").isEqualTo(DestinationPolicy.Replication.BROKER);
+
+        Path bad = Files.writeString(dir.resolve("bad.properties"), String.join("\n",
+                "policy.default.replication=always",
+                "policy.orders.match=orders.#",
+                "policy.orders.replication=sync", ""));
+        assertThat(run("--config", bad.toString(), "--data-dir", dir.resolve("data").toString())).isEqualTo(2);
+        String err = this.err.toString(StandardCharsets.UTF_8);
+        assertThat(err.lines().count()).isEqualTo(1);
+        assertThat(err).contains("policy.default.replication: must be sync, async or none (or empty for the broker's "
+                + "--replication), was 'always'")
+                // and a sync destination on a broker that replicates to nobody could never be answered
+                .contains("the policy for 'orders.#' sets replication=sync, which needs backups: give "
+                        + "--replication-port");
+        assertThat(Files.exists(dir.resolve("data"))).as("nothing started").isFalse();
+    }
+
+    @Test
     void cliDurationsTakeUnitsToo() throws Exception {
         // nothing listens on 63999: a valid command cannot connect (3), a bad duration is bad usage (2)
         assertThat(run("receive", "q", "--url", "tern://127.0.0.1:63999", "--timeout", "soon")).isEqualTo(2);
