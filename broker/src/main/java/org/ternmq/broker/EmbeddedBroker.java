@@ -122,11 +122,18 @@ public final class EmbeddedBroker implements AutoCloseable {
                 new org.ternmq.broker.replication.ReplicationSource(replication, config.journalDirectory(),
                         config.tls() != null ? config.tls().serverContext() : null);
         prepare.accept(source);
-        MessageStore store;
+        MessageStore store = null;
         try {
             store = JournalStore.open(journalConfig(config), source, source);
             source.start();
         } catch (Exception | Error e) {
+            if (store != null) {
+                try {
+                    store.close(); // else its journal stays locked, and a later attempt cannot open it
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
             source.close();
             throw e;
         }

@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.ternmq.broker.policy.DestinationPolicy;
 import org.ternmq.message.Address;
 
 /**
@@ -83,7 +84,7 @@ final class StatisticsCollector {
                     duplicates(Address.topic(t.name))));
         }
         return new BrokerStatistics(System.currentTimeMillis(), startedAt, connectionList.size(), sessions, memoryBytes,
-                maxMemory, heldBack, agent.xa().preparedCount(), agent.halves().list().size(), agent.storeUnavailable(),
+                maxMemory, heldBack, agent.xa().preparedCount(), agent.halves().list().size(), agent.storeUnavailable(List.of(DestinationPolicy.DEFAULTS)),
                 List.copyOf(destinations), List.copyOf(topicList), List.copyOf(connectionList));
     }
 }

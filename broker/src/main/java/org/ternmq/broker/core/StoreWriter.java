@@ -154,7 +154,8 @@ final class StoreWriter {
             if (e != null) {
                 agent.storeFailed(e);
             }
-            callbacks.forEach(c -> c.accept(e));
+            Throwable failure = e != null ? e : refusedSinceStored();
+            callbacks.forEach(c -> c.accept(failure));
         }));
     }
 
@@ -178,6 +179,15 @@ final class StoreWriter {
                 }
             }
         });
+    }
+
+    /**
+     * Asked once more right before the answers go out: a broker fenced, or whose ZooKeeper lease ran out, since the
+     * write was stored (it may have been paused in between) must not answer it any more.
+     */
+    private Throwable refusedSinceStored() {
+        String why = store.fencedReason();
+        return why == null ? null : new org.ternmq.broker.persistence.NotReplicatedException(why);
     }
 
     // ---- the records

@@ -17,6 +17,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
@@ -32,13 +33,14 @@ import org.ternmq.store.JournalReplica;
 /**
  * A broker whose role ZooKeeper decides ({@code --zookeeper}): it joins the cluster's Curator {@link LeaderLatch}
  * and, while it does not lead, runs as a backup of whichever broker is live (published in ZooKeeper). When it leads
- * and the in-sync set recorded by the last live broker names it (or no broker was ever live), it waits out the
- * session timeout, takes the next epoch (compare-and-set in ZooKeeper), records itself as the in-sync set, opens
+ * and the in-sync set recorded by the last live broker names it (or no broker was ever live), it waits a tenth of
+ * the session timeout (the former live broker's lease has run out by then: see {@link #tryToActivate}), takes the
+ * next epoch (compare-and-set in ZooKeeper), records itself as the in-sync set, opens
  * its journal copy as a live broker at that epoch and publishes its replication address.
  *
- * <p>A live broker whose ZooKeeper connection is SUSPENDED or LOST, whose leadership goes, or whose lease (the last
- * answered ZooKeeper request plus one session timeout) runs out, is fenced at once: no persistent work is answered
- * from then on. It then stops serving clients, leaves the latch and goes back to being a candidate, which makes it a
+ * <p>A live broker answers durable writes only within its lease (the last answered ZooKeeper request plus one
+ * session timeout). One whose ZooKeeper session is LOST or whose leadership goes is fenced at once: no persistent
+ * work is answered from then on. It then stops serving clients, leaves the latch and goes back to being a candidate, which makes it a
  * backup of the next live broker; that broker tells it, by epoch, which tail to drop.
  *
  * <p>Threads: one candidate thread runs the role changes; ZooKeeper's event thread only fences.
@@ -85,7 +87,10 @@ public final class Candidate implements AutoCloseable {
         this.client = CuratorFrameworkFactory.builder().connectString(settings.connect())
                 .sessionTimeoutMs((int) settings.sessionTimeoutMillis())
                 .connectionTimeoutMs((int) Math.min(settings.connectTimeoutMillis(), settings.sessionTimeoutMillis()))
-                .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000)).build();
+                .retryPolicy(new ExponentialBackoffRetry(100, 3, 1000))
+                // a connection SUSPENDED for a moment (a stall of the broker or ZooKeeper shorter than the session)
+                // keeps the lead: the lease stops answers meanwhile, and only a LOST session ends the lead
+                .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy()).build();
         this.registry = new ClusterRegistry(client, settings.path());
         this.thread = new Thread(this::run, "tern-candidate");
     }
@@ -161,9 +166,19 @@ public final class Candidate implements AutoCloseable {
 
     // ---- fencing (ZooKeeper's event thread) ------------------------------------------------------------------
 
+    /**
+     * LOST (the session expired, or Curator gave it up a session timeout after SUSPENDED) fences: another broker may
+     * lead now. SUSPENDED does not: the session may still be alive, in which case nobody else can lead, and the lease
+     * (see {@link #renewLease}) stops every answer a session timeout after the last answered request anyway; when
+     * the connection comes back within the session, the lease is renewed and the broker carries on as live.
+     */
     private void onConnectionState(ConnectionState state) {
-        if (state == ConnectionState.SUSPENDED || state == ConnectionState.LOST) {
-            fence("the ZooKeeper connection is " + state + ": another broker may take over");
+        if (state == ConnectionState.LOST) {
+            fence("the ZooKeeper session is LOST: another broker may take over");
+        } else if (state == ConnectionState.SUSPENDED && liveSource != null) {
+            LOG.warn("the ZooKeeper connection is SUSPENDED: persistent work is refused once the lease runs out, "
+                    + "until ZooKeeper answers again within the session (else the session is lost and this broker "
+                    + "steps down)");
         }
     }
 
@@ -278,14 +293,15 @@ public final class Candidate implements AutoCloseable {
         }
         lastWaitReason = null;
         if (registry.epoch() > 0) {
-            // Why wait: the former live broker may not have noticed yet that its session is in doubt. ZooKeeper
-            // expired it (so we lead) a session timeout after it last heard from it; the former live broker's
-            // client gives up after two thirds of that (SUSPENDED: it fences) and its lease ran out a session
-            // timeout after its last answered request. After one more session timeout it has stopped answering
-            // persistent work in every case, even if it was paused (SIGSTOP, a long GC) and has just woken up.
-            LOG.info("leading the election; waiting out the session timeout ({} ms) so the former live broker has "
-                    + "fenced itself", sessionTimeoutMillis);
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMillis);
+            // Why this is enough: we lead because the former live broker's latch node is gone. Either it deleted the
+            // node itself, after fencing (stepping down), or ZooKeeper expired its session, which the server does a
+            // session timeout after it last heard from it at the earliest. The former live broker answers durable
+            // writes only within its lease, a session timeout after it sent its last request that ZooKeeper answered
+            // (renewLease), so its lease ran out before the session expired, even if it was paused (SIGSTOP, a long GC)
+            // and has just woken up. The margin covers clocks that run at slightly different rates on two machines.
+            long margin = fenceMarginMillis(sessionTimeoutMillis);
+            LOG.info("leading the election; the former live broker's lease has run out, activating in {} ms", margin);
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(margin);
             while (System.nanoTime() - until < 0) {
                 if (closed || !latch.hasLeadership()) {
                     return;
@@ -294,6 +310,11 @@ public final class Candidate implements AutoCloseable {
             }
         }
         activate();
+    }
+
+    /** What a new live broker waits after taking the lead: a tenth of the session timeout. */
+    static long fenceMarginMillis(long sessionTimeoutMillis) {
+        return Math.max(10, sessionTimeoutMillis / 10);
     }
 
     private void activate() throws Exception {
@@ -317,17 +338,33 @@ public final class Candidate implements AutoCloseable {
         history.save(config.journalDirectory());
         registry.recordInSync(guard, epoch, Set.of(node));
         renewLease();
+        long recorded = System.nanoTime();
+        long[] publishedAt = new long[1];
+        String url = "tern://" + config.host() + ":" + config.tcpPort();
         EmbeddedBroker live = EmbeddedBroker.startLive(config, replication.withEpoch(epoch), source -> {
             source.history(history);
             source.guard(this::leaseProblem);
             source.onInSyncChange(pendingInSync::set);
+            // published once the journal is open and the replication port listens: backups connect and catch up
+            // while this broker loads its store and opens its client port
+            source.whenListening(port -> {
+                try {
+                    registry.publishLive(guard, new ClusterRegistry.LiveInfo(epoch, replication.host(), port, node,
+                            url));
+                    publishedAt[0] = System.nanoTime();
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not publish this live broker in ZooKeeper: " + e, e);
+                }
+            });
             liveSource = source;
         });
         broker = live;
-        registry.publishLive(guard, new ClusterRegistry.LiveInfo(epoch, replication.host(), live.replication().port(),
-                node, live.tcpUrl()));
-        LOG.info("LIVE at epoch {} ({} ms after taking the lead); clients at {}", epoch,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), live.tcpUrl());
+        long now = System.nanoTime();
+        LOG.info("LIVE at epoch {} ({} ms after taking the lead: epoch and in-sync set recorded in {} ms, journal open "
+                + "and published for backups {} ms later, clients accepted {} ms after that); clients at {}", epoch,
+                TimeUnit.NANOSECONDS.toMillis(now - started), TimeUnit.NANOSECONDS.toMillis(recorded - started),
+                TimeUnit.NANOSECONDS.toMillis(publishedAt[0] - recorded), TimeUnit.NANOSECONDS.toMillis(now - publishedAt[0]),
+                live.tcpUrl());
         long nextRenewal = 0;
         while (!closed && !liveSource.isFenced()) {
             if (!latch.hasLeadership()) {

@@ -63,6 +63,7 @@ public final class ReplicationSource implements ReplicationListener, Replication
     /** Asked before a durable write is answered: why it must not be (the ZooKeeper lease ran out), or null. */
     private volatile java.util.function.Supplier<String> guard = () -> null;
     private volatile java.util.function.Consumer<java.util.Set<String>> inSyncListener = s -> { };
+    private volatile java.util.function.IntConsumer listening = port -> { };
     private java.util.Set<String> lastInSync = java.util.Set.of();
 
     private record Refusal(String why, long nanos) {
@@ -110,6 +111,17 @@ public final class ReplicationSource implements ReplicationListener, Replication
         lagWatch.start();
         LOG.info("replication ({}, {}) listening on {}:{} for backups of cluster '{}', min-sync-replicas {}",
                 config.mode().name().toLowerCase(), tls != null ? "TLS" : "plain TCP", config.host(), port(), config.cluster(), config.minSyncReplicas());
+        listening.accept(port());
+    }
+
+    /**
+     * Runs {@code then} with the replication port as soon as it listens (the journal is open by then), on the
+     * thread that starts the broker, before the broker loads its store and opens its client port: a broker elected
+     * through ZooKeeper publishes itself there, so that backups connect while the rest starts. Its failure fails
+     * the start.
+     */
+    public void whenListening(java.util.function.IntConsumer then) {
+        this.listening = then;
     }
 
     public int port() {

@@ -59,7 +59,12 @@ import org.ternmq.jms.TernConnectionFactory;
 class ZooKeeperFailoverTest {
 
     /** 1 s proved too short on a loaded 2-core machine: a JVM starting next door stalls a client past 2/3 of it. */
-    private static final String SESSION_TIMEOUT = "2s";
+    private static final String SESSION_TIMEOUT = System.getProperty("tern.it.zkSessionTimeout", "2s");
+
+    private static final String MAX_RECONNECT_DELAY = System.getProperty("tern.it.maxReconnectDelay", "100");
+
+    /** Moves every port by this much ({@code -Dtern.it.zkPortOffset=-15000}), so that runs side by side do not meet. */
+    private static final int PORT_OFFSET = Integer.getInteger("tern.it.zkPortOffset", 0);
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
@@ -102,6 +107,7 @@ class ZooKeeperFailoverTest {
 
     /** Starts ZooKeeper and two candidates: client ports base+1, base+3; replication ports base+2, base+4. */
     private void cluster(int base, String mode) throws Exception {
+        base += PORT_OFFSET;
         zk = new ChildZooKeeper(dir.resolve("zk"), base).start();
         for (int i = 0; i < 2; i++) {
             ports[i] = base + 1 + 2 * i;
@@ -114,7 +120,7 @@ class ZooKeeperFailoverTest {
 
     private String failoverUrl() {
         return "tern://127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1]
-                + "?failover=true&reconnectDelay=50&maxReconnectDelay=500&reconnectAttempts=-1";
+                + "?failover=true&reconnectDelay=50&maxReconnectDelay=" + MAX_RECONNECT_DELAY + "&reconnectAttempts=-1";
     }
 
     private Connection connect(String url) throws Exception {
