@@ -66,7 +66,7 @@ class ZooKeeperFailoverTest {
     /** Moves every port by this much ({@code -Dtern.it.zkPortOffset=-15000}), so that runs side by side do not meet. */
     private static final int PORT_OFFSET = Integer.getInteger("tern.it.zkPortOffset", 0);
 
-    @TempDir(cleanup = CleanupMode.NEVER)
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
     private ChildZooKeeper zk;
     private final ChildBroker[] brokers = new ChildBroker[2];
