@@ -175,6 +175,40 @@ class PerDestinationReplicationTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anXaBranchTouchingASyncDestinationIsRefusedAtPrepareWithoutBackupsAndOneOfAnAsyncDestinationCommits()
+            throws Exception {
+        EmbeddedBroker live = live(ReplicationConfig.Mode.ASYNC, "orders.#", DestinationPolicy.Replication.SYNC);
+        jakarta.jms.XAConnection c = new org.ternmq.jms.TernXAConnectionFactory(live.tcpUrl()).createXAConnection();
+        open.add(c);
+        jakarta.jms.XASession xa = c.createXASession();
+        javax.transaction.xa.XAResource r = xa.getXAResource();
+        MessageProducer p = xa.createProducer(null);
+        p.setDeliveryMode(DeliveryMode.PERSISTENT);
+
+        javax.transaction.xa.Xid async = new org.ternmq.protocol.XidValue(0x7E25, "async".getBytes(), new byte[] {1});
+        r.start(async, javax.transaction.xa.XAResource.TMNOFLAGS);
+        p.send(xa.createQueue("audit"), xa.createTextMessage("xa audit"));
+        r.end(async, javax.transaction.xa.XAResource.TMSUCCESS);
+        assertThat(r.prepare(async)).isEqualTo(javax.transaction.xa.XAResource.XA_OK);
+        r.commit(async, false);
+
+        // a persistent send to the sync destination is refused at once; a branch that touches it otherwise (here
+        // with a non-persistent message) is refused at prepare, before anything is written
+        javax.transaction.xa.Xid sync = new org.ternmq.protocol.XidValue(0x7E25, "sync".getBytes(), new byte[] {1});
+        r.start(sync, javax.transaction.xa.XAResource.TMNOFLAGS);
+        p.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        p.send(xa.createQueue("orders.eu"), xa.createTextMessage("xa order"));
+        r.end(sync, javax.transaction.xa.XAResource.TMSUCCESS);
+        assertThatThrownBy(() -> r.prepare(sync)).isInstanceOf(javax.transaction.xa.XAException.class)
+                .hasMessageContaining("replication=sync needs 1 in-sync backup(s)")
+                .satisfies(e -> assertThat(((javax.transaction.xa.XAException) e).errorCode)
+                        .isEqualTo(javax.transaction.xa.XAException.XA_RBROLLBACK));
+        Connection plain = connect(live);
+        assertThat(drain(plain, "audit")).containsExactly("xa audit");
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void noneIsNotWaitedForButStillReachesTheBackup() throws Exception {
         EmbeddedBroker live = live(ReplicationConfig.Mode.SYNC, "scratch", DestinationPolicy.Replication.NONE);
         ReplicaFollower backup = backup(live);
