@@ -303,8 +303,9 @@ public final class ClientSession {
         throwUnwaitedFailure();
         CompletableFuture<Void> sent = body != null ? sendLarge(message, body) : sendAsync(message);
         if (!waitsFor(message)) {
-            lastUnwaitedSend = sent;
-            sent.whenComplete((ok, error) -> {
+            // awaited through the callback's own future: a thread woken by the send's answer could otherwise read
+            // unwaitedSendFailure before the callback had recorded it (a waiter is woken before earlier callbacks run)
+            lastUnwaitedSend = sent.whenComplete((ok, error) -> {
                 if (error != null) {
                     ClientException failure = ClientConnection.asClientException(unwrap(error));
                     if (unwaitedSendFailure == null) {
