@@ -253,6 +253,11 @@ public final class BrokerAgent {
         return pager;
     }
 
+    /** Why this broker must answer nothing now (see {@link MessageStore#leadershipLost}), or null. Any thread. */
+    public String leadershipLost() {
+        return storeWriter.store().leadershipLost();
+    }
+
     /** Why persistent work is refused (the store is fenced), or null. */
     String storeUnavailable() {
         return storeWriter.store().fencedReason();

@@ -200,9 +200,9 @@ public final class Candidate implements AutoCloseable {
 
     /**
      * Renews the lease with a round trip to ZooKeeper: the server heard this session at or after {@code sent}, so it
-     * cannot expire it before {@code sent} plus a session timeout, and no other broker can activate before another
-     * session timeout after that (see {@link #activate}). Answering only until {@code sent} plus one session
-     * timeout therefore leaves a whole session timeout of margin.
+     * cannot expire it before {@code sent} plus a session timeout, and no other broker can activate before a tenth of
+     * a session timeout after that (see {@link #activate}). Answering only until {@code sent} plus one session
+     * timeout (checked once more as answers are flushed, {@code LeadershipFlushGuard}) leaves that tenth as margin.
      */
     private void renewLease() {
         long sent = System.nanoTime();

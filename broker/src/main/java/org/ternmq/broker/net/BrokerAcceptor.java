@@ -84,6 +84,7 @@ public final class BrokerAcceptor implements AutoCloseable {
                         }
                         ProtocolPipeline.install(ch.pipeline(), maxFrameLength,
                                 new BrokerChannelHandler(agent, handshakeTimeoutMillis, problems));
+                        ch.pipeline().addBefore("decoder", "leadership", new LeadershipFlushGuard(agent::leadershipLost));
                     }
                 });
         if (address.type() == TransportAddress.Type.TCP) {

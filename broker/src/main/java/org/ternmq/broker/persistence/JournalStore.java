@@ -74,6 +74,11 @@ public final class JournalStore implements MessageStore {
     }
 
     @Override
+    public String leadershipLost() {
+        return replication == null ? null : replication.refusal();
+    }
+
+    @Override
     public String backupShortage() {
         return replication == null ? MessageStore.super.backupShortage() : replication.shortage();
     }

@@ -19,6 +19,14 @@ public interface MessageStore extends AutoCloseable {
     String fencedReason();
 
     /**
+     * Why this broker must not answer anything now because another may be, or become, live (its ZooKeeper lease ran
+     * out, or it was fenced by the election), or null; any thread. A store without replication: always null.
+     */
+    default String leadershipLost() {
+        return null;
+    }
+
+    /**
      * Why a durable write that awaits backups ({@link StoreBatch#awaitBackups}) is refused now (too few in sync, or
      * no replication at all), or null.
      */
