@@ -406,8 +406,8 @@ public final class ClientSession {
      * Acknowledges one consumed delivery (auto-acknowledge and dups-ok), unless a recover already took it back.
      * The acknowledgement is not a round trip: it joins a batch that is written as one Acknowledge when
      * {@link #ACK_BATCH} have gathered, when the consumer has nothing more buffered, at the latest after
-     * {@link #ACK_DELAY_MILLIS}, and always before a recover, rollback or close of the session. The broker forces
-     * each batch once. After a failure, what was consumed but not yet acknowledged comes back with
+     * {@link #ACK_DELAY_MILLIS}, and always before a recover, rollback or close of the session. The broker writes
+     * each batch without a force of its own (it rides the next one). After a failure, what was consumed but not yet acknowledged comes back with
      * {@code JMSRedelivered} set (JMS 6.2.10 allows this for AUTO_ACKNOWLEDGE and DUPS_OK_ACKNOWLEDGE).
      *
      * @param moreBuffered whether the delivery's consumer holds further deliveries now (the application will

@@ -263,7 +263,17 @@ public final class Journal implements AutoCloseable {
 
     /** Commits transaction {@code txId}, durably; an unknown (or empty) transaction completes at once. */
     public CompletableFuture<Void> commit(long txId) {
-        return submit(RecordType.COMMIT, txId, 0, (byte) 0, null, true);
+        return commit(txId, true);
+    }
+
+    /**
+     * Commits transaction {@code txId}: atomically either way (after a crash all of its changes are there or
+     * none), forced before the future completes only when {@code durable} (and the sync policy forces). A
+     * non-durable commit is written and rides the next force; a power cut may take it back whole. The commit
+     * of a prepared transaction is forced whatever {@code durable} says.
+     */
+    public CompletableFuture<Void> commit(long txId, boolean durable) {
+        return submit(RecordType.COMMIT, txId, 0, (byte) 0, null, durable);
     }
 
     /** Rolls transaction {@code txId} back, durably; an unknown transaction completes at once. */

@@ -175,7 +175,7 @@ final class JournalAgent implements Runnable {
                     continue;
                 }
                 try {
-                    boolean forced = c.durable && (policy.forcesBeforeCompletion() || alwaysForced(c));
+                    boolean forced = (c.durable && policy.forcesBeforeCompletion()) || alwaysForced(c);
                     boolean wrote = write(c);
                     (wrote && forced ? completeAfterForce : completeNow).add(c);
                 } catch (Throwable t) {

@@ -502,6 +502,35 @@ abstract class JournalContract {
     }
 
     @Test
+    void aNonDurableCommitIsWrittenAtomicallyWithoutAForce() throws IOException {
+        Journal j = open();
+        j.add(1, (byte) 0, payload(1, 0, 100), true).join();
+        j.add(2, (byte) 0, payload(2, 0, 100), true).join();
+        int before = files.forces.get();
+        j.deleteTx(7, 1);
+        j.deleteTx(7, 2);
+        j.commit(7, false).join();
+        assertThat(files.forces.get()).as("forces by a non-durable commit").isEqualTo(before);
+        assertThat(j.read(1)).isEmpty();
+        assertThat(j.read(2)).isEmpty();
+        // the next durable write forces it too; an orderly close keeps it
+        j.add(3, (byte) 0, payload(3, 0, 100), true).join();
+        assertThat(files.forces.get()).isEqualTo(before + 1);
+        assertThat(reopen(j).records.keySet()).containsExactly(3L);
+    }
+
+    @Test
+    void theCommitOfAPreparedTransactionIsForcedEvenWhenAskedNotTo() throws IOException {
+        Journal j = open();
+        j.addTx(8, 2, (byte) 0, payload(2, 0, 100));
+        j.prepare(8, new byte[] {8}).join();
+        int before = files.forces.get();
+        j.commit(8, false).join();
+        assertThat(files.forces.get()).isEqualTo(before + 1);
+        assertThat(reopen(j).records.keySet()).containsExactly(2L);
+    }
+
+    @Test
     void syncPolicyNoneNeverForcesUntilClose() throws IOException {
         Journal j = open(config().set(JournalConfig.SYNC_POLICY, SyncPolicy.NONE).build(), RecoveryListener.IGNORE);
         for (int id = 0; id < 50; id++) {

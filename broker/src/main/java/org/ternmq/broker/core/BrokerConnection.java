@@ -226,11 +226,12 @@ public final class BrokerConnection {
                 return null;
             case ACKNOWLEDGE:
                 Acknowledge ack = (Acknowledge) r;
-                session(ack.sessionId()).acknowledge(ack.deliveryIds());
-                return respondWhenStored(corr);
+                BrokerSession acking = session(ack.sessionId());
+                acking.acknowledge(ack.deliveryIds());
+                return respondWhenStored(corr, !acking.acknowledgesLazily());
             case COMMIT:
                 commit((Commit) r);
-                return respondWhenStored(corr);
+                return respondWhenStored(corr, true);
             case ROLLBACK:
                 Rollback rb = (Rollback) r;
                 return respondThenDispatch(corr, session(rb.sessionId()).rollback(rb.lastReceived(), rb.unconsumed(), null));
@@ -540,11 +541,12 @@ public final class BrokerConnection {
     }
 
     /**
-     * Answers once everything this task changed is stored durably (at once when nothing was): an
-     * acknowledged send is never lost, an acknowledged acknowledgement never comes back.
+     * Answers once everything this task changed is stored (at once when nothing was): with {@code forced},
+     * forced to disk, so an answered commit or client acknowledgement never comes back; without, written to
+     * the OS (it survives the broker's death, and a power cut only until the next force, which it rides).
      */
-    private Packet.Response respondWhenStored(long corr) {
-        agent.storeWriter().afterStored(true, failure -> write(stored(corr, failure)));
+    private Packet.Response respondWhenStored(long corr, boolean forced) {
+        agent.storeWriter().afterStored(forced, failure -> write(stored(corr, failure)));
         return null;
     }
 

@@ -20,6 +20,10 @@ final class BrokerSession {
 
     /** {@code jakarta.jms.Session.SESSION_TRANSACTED}. */
     static final int TRANSACTED = 0;
+    /** {@code jakarta.jms.Session.AUTO_ACKNOWLEDGE}. */
+    static final int AUTO_ACKNOWLEDGE = 1;
+    /** {@code jakarta.jms.Session.DUPS_OK_ACKNOWLEDGE}. */
+    static final int DUPS_OK_ACKNOWLEDGE = 3;
     /** An XA session (protocol.md): its work joins the XA branch it is associated with, else is auto-acknowledged. */
     static final int XA = 4;
 
@@ -42,6 +46,17 @@ final class BrokerSession {
 
     boolean transacted() {
         return ackMode == TRANSACTED;
+    }
+
+    /**
+     * Whether this session's acknowledgements are stored without a force of their own (they ride the next
+     * one): auto-acknowledge and dups-ok, whose client does not wait for the answer, and where JMS lets a
+     * message come back, with {@code JMSRedelivered} set, after a failure. A power cut before the next force
+     * redelivers it; the death of the broker process does not, since the acknowledgement is written first.
+     * Client acknowledgements (the application waits for them), commits and XA stay forced.
+     */
+    boolean acknowledgesLazily() {
+        return ackMode == AUTO_ACKNOWLEDGE || ackMode == DUPS_OK_ACKNOWLEDGE;
     }
 
     /** A delivery of message {@code messageId} not yet acknowledged in this session, or null. */

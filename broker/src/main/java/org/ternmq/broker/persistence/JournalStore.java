@@ -385,7 +385,8 @@ public final class JournalStore implements MessageStore {
                 }
                 return last;
             }
-            return journal.commit(stageInTransaction());
+            // atomic either way; forced only when someone waits for durability (see StoreBatch#commit)
+            return journal.commit(stageInTransaction(), sync);
         }
     }
 }

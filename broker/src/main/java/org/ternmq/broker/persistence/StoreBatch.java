@@ -76,7 +76,9 @@ public interface StoreBatch {
     /**
      * Writes the batch.
      *
-     * @param sync whether the future waits for the data to be forced to disk (per the store's sync policy)
+     * @param sync whether the future waits for the data to be forced to disk (per the store's sync policy);
+     *             without, the batch is written (still atomic: all of it or none after a crash) and rides the
+     *             next force, so a power cut before that takes it back whole
      * @return completed when the changes are as durable as asked; failed (store fenced) otherwise
      */
     CompletableFuture<Void> commit(boolean sync);
