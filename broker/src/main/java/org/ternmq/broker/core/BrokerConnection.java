@@ -228,10 +228,15 @@ public final class BrokerConnection {
                 Acknowledge ack = (Acknowledge) r;
                 BrokerSession acking = session(ack.sessionId());
                 acking.acknowledge(ack.deliveryIds());
-                return respondWhenStored(corr, !acking.acknowledgesLazily());
+                if (acking.acknowledgesLazily()) {
+                    // the client does not wait for this answer: it goes now, the records are written when the
+                    // task ends and ride the next force, without a second wake-up of this thread for the answer
+                    return new Ok(corr);
+                }
+                return respondWhenStored(corr);
             case COMMIT:
                 commit((Commit) r);
-                return respondWhenStored(corr, true);
+                return respondWhenStored(corr);
             case ROLLBACK:
                 Rollback rb = (Rollback) r;
                 return respondThenDispatch(corr, session(rb.sessionId()).rollback(rb.lastReceived(), rb.unconsumed(), null));
@@ -541,12 +546,11 @@ public final class BrokerConnection {
     }
 
     /**
-     * Answers once everything this task changed is stored (at once when nothing was): with {@code forced},
-     * forced to disk, so an answered commit or client acknowledgement never comes back; without, written to
-     * the OS (it survives the broker's death, and a power cut only until the next force, which it rides).
+     * Answers once everything this task changed is forced to disk (at once when nothing was): an answered
+     * commit or client acknowledgement never comes back.
      */
-    private Packet.Response respondWhenStored(long corr, boolean forced) {
-        agent.storeWriter().afterStored(forced, failure -> write(stored(corr, failure)));
+    private Packet.Response respondWhenStored(long corr) {
+        agent.storeWriter().afterStored(true, failure -> write(stored(corr, failure)));
         return null;
     }
 

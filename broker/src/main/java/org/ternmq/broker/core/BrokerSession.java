@@ -49,11 +49,12 @@ final class BrokerSession {
     }
 
     /**
-     * Whether this session's acknowledgements are stored without a force of their own (they ride the next
-     * one): auto-acknowledge and dups-ok, whose client does not wait for the answer, and where JMS lets a
-     * message come back, with {@code JMSRedelivered} set, after a failure. A power cut before the next force
-     * redelivers it; the death of the broker process does not, since the acknowledgement is written first.
-     * Client acknowledgements (the application waits for them), commits and XA stay forced.
+     * Whether this session's acknowledgements are answered at once and stored without a force of their own
+     * (they are written when the task ends and ride the next force): auto-acknowledge and dups-ok, whose client
+     * does not wait for the answer, and where JMS lets a message come back, with {@code JMSRedelivered} set,
+     * after a failure. A power cut before the next force may redeliver it, as may the death of the broker
+     * before the journal wrote it (microseconds). Client acknowledgements (the application waits for them),
+     * commits and XA stay forced before their answer.
      */
     boolean acknowledgesLazily() {
         return ackMode == AUTO_ACKNOWLEDGE || ackMode == DUPS_OK_ACKNOWLEDGE;
