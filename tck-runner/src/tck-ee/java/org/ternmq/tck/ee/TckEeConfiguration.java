@@ -28,6 +28,7 @@ public class TckEeConfiguration implements ContainerConfiguration {
     private String brokerUsersFile;
     private String brokerDataDir = "target/tck-ee/broker";
     private String provider = TERN;
+    private int harnessLogPort;
 
     /** The JMS providers the runner can set up: Tern's adapter, or GlassFish's own OpenMQ (for comparison). */
     static final String TERN = "tern";
@@ -51,6 +52,9 @@ public class TckEeConfiguration implements ContainerConfiguration {
         }
         if (!TERN.equals(provider) && !OPENMQ.equals(provider)) {
             throw new ConfigurationException("provider must be " + TERN + " or " + OPENMQ + ", not " + provider);
+        }
+        if (harnessLogPort < 0 || harnessLogPort > 65_535) {
+            throw new ConfigurationException("harnessLogPort must be a TCP port, or 0 for none, not " + harnessLogPort);
         }
         if (portBase < 1024 || portBase > 65_000 || brokerPort < 1 || brokerPort > 65_535) {
             throw new ConfigurationException("portBase must be in 1024..65000 and brokerPort a TCP port");
@@ -193,5 +197,19 @@ public class TckEeConfiguration implements ContainerConfiguration {
     /** {@code tern} (default) or {@code openmq}: GlassFish's own JMS provider, for comparing a failing test. */
     public void setProvider(String provider) {
         this.provider = provider;
+    }
+
+    public int getHarnessLogPort() {
+        return harnessLogPort;
+    }
+
+    /**
+     * Where this JVM listens for the log lines the server side of a test sends (the TCK's {@code harness.log.port},
+     * which must be the one in {@code ts.jte}); 0 (default) for nowhere. The javatest protocol needs it: its servlet
+     * and JSP vehicles connect there before each test and fail the test when nothing listens. Not for the
+     * appclient protocol: each application client listens on that port itself.
+     */
+    public void setHarnessLogPort(int harnessLogPort) {
+        this.harnessLogPort = harnessLogPort;
     }
 }

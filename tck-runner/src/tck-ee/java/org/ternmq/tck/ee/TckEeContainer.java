@@ -39,6 +39,7 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
     private Asadmin asadmin;
     private TckEeBroker broker;
     private Path exports;
+    private HarnessLogListener harnessLog;
 
     @Override
     public Class<TckEeConfiguration> getConfigurationClass() {
@@ -67,10 +68,15 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
                 deleteTree(domainDir);
             }
             createAndSetUp(domainDir);
+            if (config.getHarnessLogPort() > 0) {
+                harnessLog = HarnessLogListener.start(config.getHarnessLogPort(), TckEeContainer::printServerLine);
+                LOG.info("listening for the server side's TCK log lines on 127.0.0.1:" + harnessLog.port());
+            }
             exports = Files.createDirectories(config.logFile().toAbsolutePath().getParent().resolve("deployments"));
         } catch (AsadminException | IOException e) {
             stopDomainQuietly();
             stopBroker();
+            stopHarnessLog();
             throw new LifecycleException("cannot start GlassFish domain " + config.getDomain() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -158,7 +164,30 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
         } catch (AsadminException e) {
             throw new LifecycleException("cannot stop GlassFish domain " + config.getDomain() + ": " + e.getMessage(), e);
         } finally {
+            stopHarnessLog();
             stopBroker();
+        }
+    }
+
+    /** A line the server side of a test logged (the TCK's remote logging), into this JVM's output. */
+    private static void printServerLine(String line) {
+        synchronized (System.out) {
+            System.out.println(line);
+        }
+    }
+
+    private void stopHarnessLog() {
+        if (harnessLog == null) {
+            return;
+        }
+        try {
+            LOG.info("the TCK's remote logging: " + harnessLog.connections() + " connections, " + harnessLog.lines()
+                    + " lines");
+            harnessLog.close();
+        } catch (IOException e) {
+            LOG.fine("closing the harness log listener: " + e.getMessage());
+        } finally {
+            harnessLog = null;
         }
     }
 
