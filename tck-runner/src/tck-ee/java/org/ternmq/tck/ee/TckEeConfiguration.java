@@ -28,7 +28,9 @@ public class TckEeConfiguration implements ContainerConfiguration {
     private String brokerUsersFile;
     private String brokerDataDir = "target/tck-ee/broker";
     private String provider = TERN;
-    private int harnessLogPort;
+    private boolean listenForServerLogs;
+    private String tsJteTemplate;
+    private String tsJteFile;
 
     /** The JMS providers the runner can set up: Tern's adapter, or GlassFish's own OpenMQ (for comparison). */
     static final String TERN = "tern";
@@ -53,8 +55,9 @@ public class TckEeConfiguration implements ContainerConfiguration {
         if (!TERN.equals(provider) && !OPENMQ.equals(provider)) {
             throw new ConfigurationException("provider must be " + TERN + " or " + OPENMQ + ", not " + provider);
         }
-        if (harnessLogPort < 0 || harnessLogPort > 65_535) {
-            throw new ConfigurationException("harnessLogPort must be a TCP port, or 0 for none, not " + harnessLogPort);
+        if (tsJteTemplate == null || !Files.isRegularFile(Path.of(tsJteTemplate)) || tsJteFile == null) {
+            throw new ConfigurationException("tsJteTemplate must name an existing file and tsJteFile be set, not "
+                    + tsJteTemplate + " / " + tsJteFile);
         }
         if (portBase < 1024 || portBase > 65_000 || brokerPort < 1 || brokerPort > 65_535) {
             throw new ConfigurationException("portBase must be in 1024..65000 and brokerPort a TCP port");
@@ -82,6 +85,16 @@ public class TckEeConfiguration implements ContainerConfiguration {
     /** The ORB (IIOP) listener, which application clients reach: base + 37. */
     int iiopPort() {
         return portBase + 37;
+    }
+
+    /** The https-listener-1 port: base + 81. */
+    int httpsPort() {
+        return portBase + 81;
+    }
+
+    /** The TCK's remote-logging port ({@code harness.log.port}): base + 90, a port GlassFish does not use. */
+    int harnessLogPort() {
+        return portBase + 90;
     }
 
     /** Whether GlassFish's own OpenMQ is the provider (no Tern broker, no Tern adapter). */
@@ -199,17 +212,39 @@ public class TckEeConfiguration implements ContainerConfiguration {
         this.provider = provider;
     }
 
-    public int getHarnessLogPort() {
-        return harnessLogPort;
+    public boolean isListenForServerLogs() {
+        return listenForServerLogs;
     }
 
     /**
-     * Where this JVM listens for the log lines the server side of a test sends (the TCK's {@code harness.log.port},
-     * which must be the one in {@code ts.jte}); 0 (default) for nowhere. The javatest protocol needs it: its servlet
-     * and JSP vehicles connect there before each test and fail the test when nothing listens. Not for the
-     * appclient protocol: each application client listens on that port itself.
+     * Whether this JVM listens on {@link #harnessLogPort()} for the log lines the server side of a test sends (the
+     * TCK's remote logging); default no. The javatest protocol needs it: its servlet and JSP vehicles connect there
+     * before each test and fail the test when nothing listens. Not for the appclient protocol: each application
+     * client listens on that port itself.
      */
-    public void setHarnessLogPort(int harnessLogPort) {
-        this.harnessLogPort = harnessLogPort;
+    public void setListenForServerLogs(boolean listenForServerLogs) {
+        this.listenForServerLogs = listenForServerLogs;
+    }
+
+    public String getTsJteTemplate() {
+        return tsJteTemplate;
+    }
+
+    /**
+     * The test properties the protocols pass to each test, with the tokens {@code @http.port@}, {@code @https.port@},
+     * {@code @harness.log.port@}, {@code @domain@} and {@code @dir@} (the directory of {@link #setTsJteFile}) that
+     * {@link TckEeContainer#start()} fills in from this configuration.
+     */
+    public void setTsJteTemplate(String tsJteTemplate) {
+        this.tsJteTemplate = tsJteTemplate;
+    }
+
+    public String getTsJteFile() {
+        return tsJteFile;
+    }
+
+    /** Where the filled-in {@link #setTsJteTemplate template} goes: the protocol's {@code tsJteFile}. */
+    public void setTsJteFile(String tsJteFile) {
+        this.tsJteFile = tsJteFile;
     }
 }

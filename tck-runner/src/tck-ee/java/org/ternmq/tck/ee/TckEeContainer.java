@@ -61,6 +61,7 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
                 LOG.info("starting the Tern broker on 127.0.0.1:" + config.getBrokerPort());
                 broker = TckEeBroker.start(config);
             }
+            writeTsJte();
             Path domainDir = config.domainDir();
             // a domain of an earlier run holds the .rar of that build: every run starts from a new domain
             if (Files.isDirectory(domainDir)) {
@@ -68,8 +69,8 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
                 deleteTree(domainDir);
             }
             createAndSetUp(domainDir);
-            if (config.getHarnessLogPort() > 0) {
-                harnessLog = HarnessLogListener.start(config.getHarnessLogPort(), TckEeContainer::printServerLine);
+            if (config.isListenForServerLogs()) {
+                harnessLog = HarnessLogListener.start(config.harnessLogPort(), TckEeContainer::printServerLine);
                 LOG.info("listening for the server side's TCK log lines on 127.0.0.1:" + harnessLog.port());
             }
             exports = Files.createDirectories(config.logFile().toAbsolutePath().getParent().resolve("deployments"));
@@ -89,6 +90,7 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
     }
 
     private void createAndSetUp(Path domainDir) throws AsadminException, IOException {
+        Files.createDirectories(config.logFile().toAbsolutePath().getParent());
         LOG.info("creating GlassFish domain " + config.getDomain() + " with port base " + config.getPortBase());
         asadmin.local(config.getCommandTimeout(), "create-domain", "--nopassword=true", "--checkports=true",
                 "--portbase", Integer.toString(config.getPortBase()), config.getDomain());
@@ -97,7 +99,7 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
         Path passwords = Files.createDirectories(Path.of(config.getUserPasswordDir()));
         createFileUser(passwords, "j2ee", "staff:mgr:DIRECTOR");
         createFileUser(passwords, "javajoe", "guest:OTHERROLE");
-        Path setup = Path.of(config.getSetupFile());
+        Path setup = filledSetupFile();
         if (config.openMq()) {
             setup = openMqSetup(setup);
         }
@@ -109,6 +111,32 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
         // JVM options (the resource adapter of MDBs) take effect at the next start
         asadmin.local(config.getStartTimeout(), "restart-domain", config.getDomain());
         Files.writeString(domainDir.resolve(SET_UP), "set up from " + config.getSetupFile() + "\n");
+    }
+
+    /**
+     * The test properties of this container's ports, domain and directory, from the template, where the protocol
+     * reads them ({@code tsJteFile}); written before each start, as each lane of a run has its own.
+     */
+    private void writeTsJte() throws IOException {
+        Path file = Path.of(config.getTsJteFile()).toAbsolutePath();
+        String text = Files.readString(Path.of(config.getTsJteTemplate()), StandardCharsets.UTF_8)
+                .replace("@http.port@", Integer.toString(config.httpPort()))
+                .replace("@https.port@", Integer.toString(config.httpsPort()))
+                .replace("@harness.log.port@", Integer.toString(config.harnessLogPort()))
+                .replace("@domain@", config.getDomain())
+                .replace("@dir@", file.getParent().toString());
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    /** The setup file with this container's broker port in place of {@code @broker.port@}, beside the log file. */
+    private Path filledSetupFile() throws IOException {
+        Path template = Path.of(config.getSetupFile());
+        String text = Files.readString(template, StandardCharsets.UTF_8)
+                .replace("@broker.port@", Integer.toString(config.getBrokerPort()));
+        Path file = config.logFile().toAbsolutePath().getParent().resolve(template.getFileName());
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
     }
 
     /**
