@@ -24,7 +24,8 @@ import org.ternmq.tck.ee.Asadmin.AsadminException;
  * broker (a child process), creates the domain anew with the configured port base (one left by an earlier run is
  * deleted: it holds that build's adapter), runs the setup file (Tern's {@code .rar}, the TCK's connection factories and destinations, the file-realm users),
  * and starts the domain; archives are deployed and undeployed with {@code asadmin}, each under the archive's name
- * without its extension; {@link #stop} stops the domain and then the broker.
+ * without its extension. Domain and broker stay up for all test classes of the JVM (see {@link #running}); a
+ * shutdown hook stops the domain and then the broker.
  *
  * <p>Arquillian calls it from one thread.
  */
@@ -41,6 +42,15 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
     private Path exports;
     private HarnessLogListener harnessLog;
 
+    /**
+     * The container of this JVM whose domain and broker are up, or null. Failsafe runs each test class of a fork
+     * with more than one fork as a test plan of its own, and Arquillian starts and stops its container with every
+     * plan; the domain (minutes to create and set up) and the broker outlive the plan instead and serve the fork's next
+     * test class, and a shutdown hook stops them when the fork's JVM ends.
+     */
+    private static TckEeContainer running;
+    private static Thread shutdownHook;
+
     @Override
     public Class<TckEeConfiguration> getConfigurationClass() {
         return TckEeConfiguration.class;
@@ -54,6 +64,44 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
 
     @Override
     public void start() throws LifecycleException {
+        synchronized (TckEeContainer.class) {
+            if (running != null && running.config.getDomain().equals(config.getDomain())
+                    && running.config.getPortBase() == config.getPortBase()
+                    && running.config.getProvider().equals(config.getProvider())) {
+                LOG.info("domain " + config.getDomain() + " and its broker are up since an earlier test class of this JVM");
+                exports = running.exports;
+                return;
+            }
+            if (running != null) {
+                running.stopNow();
+                running = null;
+            }
+            startNow();
+            running = this;
+            if (shutdownHook == null) {
+                shutdownHook = new Thread(TckEeContainer::stopRunning, "tck-ee-stop-domain");
+                Runtime.getRuntime().addShutdownHook(shutdownHook);
+            }
+        }
+    }
+
+    /** At the JVM's end: the domain and broker kept for the next test class. */
+    private static void stopRunning() {
+        synchronized (TckEeContainer.class) {
+            if (running == null) {
+                return;
+            }
+            try {
+                running.stopNow();
+            } catch (LifecycleException e) {
+                LOG.warning(e.getMessage());
+            } finally {
+                running = null;
+            }
+        }
+    }
+
+    private void startNow() throws LifecycleException {
         try {
             if (config.openMq()) {
                 LOG.info("provider openmq: GlassFish's own JMS provider, no Tern broker");
@@ -184,8 +232,13 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
                 "create-file-user", "--groups", groups, user);
     }
 
+    /** Leaves the domain and broker up for the JVM's next test class; the shutdown hook stops them. */
     @Override
-    public void stop() throws LifecycleException {
+    public void stop() {
+        LOG.info("test plan done; domain " + config.getDomain() + " stays up until this JVM ends");
+    }
+
+    private void stopNow() throws LifecycleException {
         try {
             LOG.info("stopping GlassFish domain " + config.getDomain());
             asadmin.local(config.getCommandTimeout(), "stop-domain", config.getDomain());
