@@ -24,7 +24,7 @@ public class TckEeConfiguration implements ContainerConfiguration {
     private String logFile = "target/tck-ee/asadmin.log";
     private int startTimeout = 300;
     private int commandTimeout = 600;
-    private int brokerPort = 61801;
+    private int brokerPort = 46091;
     private String brokerUsersFile;
     private String brokerDataDir = "target/tck-ee/broker";
     private String provider = TERN;
