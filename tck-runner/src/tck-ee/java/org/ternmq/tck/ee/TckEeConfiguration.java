@@ -24,10 +24,13 @@ public class TckEeConfiguration implements ContainerConfiguration {
     private String logFile = "target/tck-ee/asadmin.log";
     private int startTimeout = 300;
     private int commandTimeout = 600;
-    private int brokerPort = 61801;
+    private int brokerPort = 46091;
     private String brokerUsersFile;
     private String brokerDataDir = "target/tck-ee/broker";
     private String provider = TERN;
+    private boolean listenForServerLogs;
+    private String tsJteTemplate;
+    private String tsJteFile;
 
     /** The JMS providers the runner can set up: Tern's adapter, or GlassFish's own OpenMQ (for comparison). */
     static final String TERN = "tern";
@@ -51,6 +54,10 @@ public class TckEeConfiguration implements ContainerConfiguration {
         }
         if (!TERN.equals(provider) && !OPENMQ.equals(provider)) {
             throw new ConfigurationException("provider must be " + TERN + " or " + OPENMQ + ", not " + provider);
+        }
+        if (tsJteTemplate == null || !Files.isRegularFile(Path.of(tsJteTemplate)) || tsJteFile == null) {
+            throw new ConfigurationException("tsJteTemplate must name an existing file and tsJteFile be set, not "
+                    + tsJteTemplate + " / " + tsJteFile);
         }
         if (portBase < 1024 || portBase > 65_000 || brokerPort < 1 || brokerPort > 65_535) {
             throw new ConfigurationException("portBase must be in 1024..65000 and brokerPort a TCP port");
@@ -78,6 +85,16 @@ public class TckEeConfiguration implements ContainerConfiguration {
     /** The ORB (IIOP) listener, which application clients reach: base + 37. */
     int iiopPort() {
         return portBase + 37;
+    }
+
+    /** The https-listener-1 port: base + 81. */
+    int httpsPort() {
+        return portBase + 81;
+    }
+
+    /** The TCK's remote-logging port ({@code harness.log.port}): base + 90, a port GlassFish does not use. */
+    int harnessLogPort() {
+        return portBase + 90;
     }
 
     /** Whether GlassFish's own OpenMQ is the provider (no Tern broker, no Tern adapter). */
@@ -193,5 +210,41 @@ public class TckEeConfiguration implements ContainerConfiguration {
     /** {@code tern} (default) or {@code openmq}: GlassFish's own JMS provider, for comparing a failing test. */
     public void setProvider(String provider) {
         this.provider = provider;
+    }
+
+    public boolean isListenForServerLogs() {
+        return listenForServerLogs;
+    }
+
+    /**
+     * Whether this JVM listens on {@link #harnessLogPort()} for the log lines the server side of a test sends (the
+     * TCK's remote logging); default no. The javatest protocol needs it: its servlet and JSP vehicles connect there
+     * before each test and fail the test when nothing listens. Not for the appclient protocol: each application
+     * client listens on that port itself.
+     */
+    public void setListenForServerLogs(boolean listenForServerLogs) {
+        this.listenForServerLogs = listenForServerLogs;
+    }
+
+    public String getTsJteTemplate() {
+        return tsJteTemplate;
+    }
+
+    /**
+     * The test properties the protocols pass to each test, with the tokens {@code @http.port@}, {@code @https.port@},
+     * {@code @harness.log.port@}, {@code @domain@} and {@code @dir@} (the directory of {@link #setTsJteFile}) that
+     * {@link TckEeContainer#start()} fills in from this configuration.
+     */
+    public void setTsJteTemplate(String tsJteTemplate) {
+        this.tsJteTemplate = tsJteTemplate;
+    }
+
+    public String getTsJteFile() {
+        return tsJteFile;
+    }
+
+    /** Where the filled-in {@link #setTsJteTemplate template} goes: the protocol's {@code tsJteFile}. */
+    public void setTsJteFile(String tsJteFile) {
+        this.tsJteFile = tsJteFile;
     }
 }

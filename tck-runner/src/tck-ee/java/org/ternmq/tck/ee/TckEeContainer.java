@@ -24,7 +24,8 @@ import org.ternmq.tck.ee.Asadmin.AsadminException;
  * broker (a child process), creates the domain anew with the configured port base (one left by an earlier run is
  * deleted: it holds that build's adapter), runs the setup file (Tern's {@code .rar}, the TCK's connection factories and destinations, the file-realm users),
  * and starts the domain; archives are deployed and undeployed with {@code asadmin}, each under the archive's name
- * without its extension; {@link #stop} stops the domain and then the broker.
+ * without its extension. Domain and broker stay up for all test classes of the JVM (see {@link #running}); a
+ * shutdown hook stops the domain and then the broker.
  *
  * <p>Arquillian calls it from one thread.
  */
@@ -39,6 +40,16 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
     private Asadmin asadmin;
     private TckEeBroker broker;
     private Path exports;
+    private HarnessLogListener harnessLog;
+
+    /**
+     * The container of this JVM whose domain and broker are up, or null. Failsafe runs each test class of a fork
+     * with more than one fork as a test plan of its own, and Arquillian starts and stops its container with every
+     * plan; the domain (minutes to create and set up) and the broker outlive the plan instead and serve the fork's next
+     * test class, and a shutdown hook stops them when the fork's JVM ends.
+     */
+    private static TckEeContainer running;
+    private static Thread shutdownHook;
 
     @Override
     public Class<TckEeConfiguration> getConfigurationClass() {
@@ -53,6 +64,44 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
 
     @Override
     public void start() throws LifecycleException {
+        synchronized (TckEeContainer.class) {
+            if (running != null && running.config.getDomain().equals(config.getDomain())
+                    && running.config.getPortBase() == config.getPortBase()
+                    && running.config.getProvider().equals(config.getProvider())) {
+                LOG.info("domain " + config.getDomain() + " and its broker are up since an earlier test class of this JVM");
+                exports = running.exports;
+                return;
+            }
+            if (running != null) {
+                running.stopNow();
+                running = null;
+            }
+            startNow();
+            running = this;
+            if (shutdownHook == null) {
+                shutdownHook = new Thread(TckEeContainer::stopRunning, "tck-ee-stop-domain");
+                Runtime.getRuntime().addShutdownHook(shutdownHook);
+            }
+        }
+    }
+
+    /** At the JVM's end: the domain and broker kept for the next test class. */
+    private static void stopRunning() {
+        synchronized (TckEeContainer.class) {
+            if (running == null) {
+                return;
+            }
+            try {
+                running.stopNow();
+            } catch (LifecycleException e) {
+                LOG.warning(e.getMessage());
+            } finally {
+                running = null;
+            }
+        }
+    }
+
+    private void startNow() throws LifecycleException {
         try {
             if (config.openMq()) {
                 LOG.info("provider openmq: GlassFish's own JMS provider, no Tern broker");
@@ -60,6 +109,7 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
                 LOG.info("starting the Tern broker on 127.0.0.1:" + config.getBrokerPort());
                 broker = TckEeBroker.start(config);
             }
+            writeTsJte();
             Path domainDir = config.domainDir();
             // a domain of an earlier run holds the .rar of that build: every run starts from a new domain
             if (Files.isDirectory(domainDir)) {
@@ -67,10 +117,15 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
                 deleteTree(domainDir);
             }
             createAndSetUp(domainDir);
+            if (config.isListenForServerLogs()) {
+                harnessLog = HarnessLogListener.start(config.harnessLogPort(), TckEeContainer::printServerLine);
+                LOG.info("listening for the server side's TCK log lines on 127.0.0.1:" + harnessLog.port());
+            }
             exports = Files.createDirectories(config.logFile().toAbsolutePath().getParent().resolve("deployments"));
         } catch (AsadminException | IOException e) {
             stopDomainQuietly();
             stopBroker();
+            stopHarnessLog();
             throw new LifecycleException("cannot start GlassFish domain " + config.getDomain() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -83,6 +138,7 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
     }
 
     private void createAndSetUp(Path domainDir) throws AsadminException, IOException {
+        Files.createDirectories(config.logFile().toAbsolutePath().getParent());
         LOG.info("creating GlassFish domain " + config.getDomain() + " with port base " + config.getPortBase());
         asadmin.local(config.getCommandTimeout(), "create-domain", "--nopassword=true", "--checkports=true",
                 "--portbase", Integer.toString(config.getPortBase()), config.getDomain());
@@ -91,7 +147,7 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
         Path passwords = Files.createDirectories(Path.of(config.getUserPasswordDir()));
         createFileUser(passwords, "j2ee", "staff:mgr:DIRECTOR");
         createFileUser(passwords, "javajoe", "guest:OTHERROLE");
-        Path setup = Path.of(config.getSetupFile());
+        Path setup = filledSetupFile();
         if (config.openMq()) {
             setup = openMqSetup(setup);
         }
@@ -103,6 +159,32 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
         // JVM options (the resource adapter of MDBs) take effect at the next start
         asadmin.local(config.getStartTimeout(), "restart-domain", config.getDomain());
         Files.writeString(domainDir.resolve(SET_UP), "set up from " + config.getSetupFile() + "\n");
+    }
+
+    /**
+     * The test properties of this container's ports, domain and directory, from the template, where the protocol
+     * reads them ({@code tsJteFile}); written before each start, as each lane of a run has its own.
+     */
+    private void writeTsJte() throws IOException {
+        Path file = Path.of(config.getTsJteFile()).toAbsolutePath();
+        String text = Files.readString(Path.of(config.getTsJteTemplate()), StandardCharsets.UTF_8)
+                .replace("@http.port@", Integer.toString(config.httpPort()))
+                .replace("@https.port@", Integer.toString(config.httpsPort()))
+                .replace("@harness.log.port@", Integer.toString(config.harnessLogPort()))
+                .replace("@domain@", config.getDomain())
+                .replace("@dir@", file.getParent().toString());
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    /** The setup file with this container's broker port in place of {@code @broker.port@}, beside the log file. */
+    private Path filledSetupFile() throws IOException {
+        Path template = Path.of(config.getSetupFile());
+        String text = Files.readString(template, StandardCharsets.UTF_8)
+                .replace("@broker.port@", Integer.toString(config.getBrokerPort()));
+        Path file = config.logFile().toAbsolutePath().getParent().resolve(template.getFileName());
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
     }
 
     /**
@@ -150,15 +232,43 @@ public class TckEeContainer implements DeployableContainer<TckEeConfiguration> {
                 "create-file-user", "--groups", groups, user);
     }
 
+    /** Leaves the domain and broker up for the JVM's next test class; the shutdown hook stops them. */
     @Override
-    public void stop() throws LifecycleException {
+    public void stop() {
+        LOG.info("test plan done; domain " + config.getDomain() + " stays up until this JVM ends");
+    }
+
+    private void stopNow() throws LifecycleException {
         try {
             LOG.info("stopping GlassFish domain " + config.getDomain());
             asadmin.local(config.getCommandTimeout(), "stop-domain", config.getDomain());
         } catch (AsadminException e) {
             throw new LifecycleException("cannot stop GlassFish domain " + config.getDomain() + ": " + e.getMessage(), e);
         } finally {
+            stopHarnessLog();
             stopBroker();
+        }
+    }
+
+    /** A line the server side of a test logged (the TCK's remote logging), into this JVM's output. */
+    private static void printServerLine(String line) {
+        synchronized (System.out) {
+            System.out.println(line);
+        }
+    }
+
+    private void stopHarnessLog() {
+        if (harnessLog == null) {
+            return;
+        }
+        try {
+            LOG.info("the TCK's remote logging: " + harnessLog.connections() + " connections, " + harnessLog.lines()
+                    + " lines");
+            harnessLog.close();
+        } catch (IOException e) {
+            LOG.fine("closing the harness log listener: " + e.getMessage());
+        } finally {
+            harnessLog = null;
         }
     }
 
