@@ -25,7 +25,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterEach;
+import org.ternmq.broker.replication.ClosingTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,7 +42,7 @@ import org.ternmq.store.SyncPolicy;
  * a broker not in the recorded in-sync set never becomes live; a live broker fences itself when ZooKeeper goes away;
  * an unreachable ZooKeeper is a clear start-up error; an epoch is taken only by the latch holder.
  */
-class CandidateTest {
+class CandidateTest extends ClosingTest {
 
     private static final int SEGMENT = 4 << 20;
     private static final long SESSION = 1500;
@@ -50,7 +50,6 @@ class CandidateTest {
     @TempDir
     Path dir;
     private TestingServer zk;
-    private final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeEach
     void startZooKeeper() throws Exception {
@@ -59,12 +58,6 @@ class CandidateTest {
         open.add(zk);
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
 
     private BrokerConfig config(String name, int port) {
         return BrokerConfig.builder().name(name).tcpPort(port).dataDirectory(dir.resolve(name))

@@ -19,7 +19,6 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,20 +33,13 @@ import org.ternmq.store.SyncPolicy;
  * the backup's data directory has it; a backup that was away catches up from its position; too few in-sync backups
  * make a sync broker refuse persistent sends; a backup of another cluster is refused.
  */
-class JournalShippingTest {
+class JournalShippingTest extends ClosingTest {
 
     private static final int SEGMENT = 4 << 20;
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
 
     private BrokerConfig config(String name) {
         return BrokerConfig.builder().name(name).tcpPort(0).dataDirectory(dir.resolve(name))

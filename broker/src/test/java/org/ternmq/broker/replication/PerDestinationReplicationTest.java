@@ -22,7 +22,6 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,21 +39,14 @@ import org.ternmq.store.SyncPolicy;
  * persistent send waits for the backup (and is refused once the backup left the in-sync set) while an async
  * destination of the same broker carries on, whichever way the broker's own mode points.
  */
-class PerDestinationReplicationTest {
+class PerDestinationReplicationTest extends ClosingTest {
 
     private static final int SEGMENT = 4 << 20;
     private static final long MAX_LAG = 2000;
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
 
     private BrokerConfig config(String name, String pattern, DestinationPolicy.Replication replication) {
         PolicyRepository policies = new PolicyRepository(List.of(new PolicyRepository.Entry(

@@ -18,7 +18,6 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,20 +34,13 @@ import org.ternmq.store.SyncPolicy;
  * has exactly the new live broker's messages, none of the dropped tail. A live broker that meets a backup of a newer
  * epoch than its own fences itself: another broker was live since.
  */
-class RejoinAfterFailoverTest {
+class RejoinAfterFailoverTest extends ClosingTest {
 
     private static final int SEGMENT = 4 << 20;
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
 
     private BrokerConfig config(String name) {
         return BrokerConfig.builder().name(name).tcpPort(0).dataDirectory(dir.resolve(name))

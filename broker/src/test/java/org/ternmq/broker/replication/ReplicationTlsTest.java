@@ -18,7 +18,6 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,7 +37,7 @@ import org.ternmq.store.SyncPolicy;
  * certificate, verifying the host name). A backup that does not trust the live broker's CA and a backup without
  * TLS are refused with a clear log line and copy nothing.
  */
-class ReplicationTlsTest {
+class ReplicationTlsTest extends ClosingTest {
 
     private static final int SEGMENT = 4 << 20;
     private static final String PW = "changeit";
@@ -52,7 +51,6 @@ class ReplicationTlsTest {
     private static Path liveKeys;
     private static Path backupKeys;
     private static Path localhostOnlyKeys;
-    private final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeAll
     static void makeCertificates() throws Exception {
@@ -67,12 +65,6 @@ class ReplicationTlsTest {
                 TestCertificates.issue(ca, "backup", "localhost", "127.0.0.1"), PW);
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
 
     private static TlsSettings tls(Path keyStore, Path trustStore, String clientAuth) {
         return new TlsSettings(keyStore, PW, null, null, trustStore, PW, null, null, clientAuth, "cn");
