@@ -70,7 +70,31 @@ public final class ChildBroker implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A free port below the kernel's ephemeral range. Generations restart on the same port, and a port the kernel
+     * handed out as free (port 0) is in that range: while the broker was down, any outgoing connection on the
+     * machine could be given it as its local port, and the next generation then could not listen (seen in a CI run
+     * beside other builds). Below the range only a process that binds it by number can take it.
+     */
     private static int freePort() throws IOException {
+        int ephemeralLow = 32768;
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            ephemeralLow = Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            // not Linux: keep the usual lower bound
+        }
+        int from = Math.max(10_000, ephemeralLow - 12_000);
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200 && ephemeralLow - from > 100; attempt++) {
+            int candidate = from + random.nextInt(ephemeralLow - from);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", candidate));
+                return candidate;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
