@@ -58,7 +58,7 @@ public final class PerfTool {
             return USAGE;
         }
         if (settings.mode() == Mode.DISK_PROBE) {
-            return probeDisk(settings, err);
+            return probeDisk(settings, out, err);
         }
         if (settings.mode() == Mode.LOOPBACK_PROBE) {
             try {
@@ -72,9 +72,9 @@ public final class PerfTool {
         return load(settings, out, err, stopOnShutdown);
     }
 
-    private static int probeDisk(PerfSettings settings, PrintStream err) {
+    private static int probeDisk(PerfSettings settings, PrintStream out, PrintStream err) {
         try {
-            DiskProbe.run(settings);
+            DiskProbe.run(settings, out);
             return OK;
         } catch (IOException | RuntimeException e) {
             err.println("tern-perf: disk probe in " + settings.dir().toAbsolutePath() + " failed: " + e);

@@ -208,6 +208,16 @@ class PerfToolRunTest {
         assertThat(dir).isEmptyDirectory();
     }
 
+    @Test
+    void aPacedDiskProbeReportsTheForcesLatencyTail() {
+        Run r = run("disk-probe", "--dir", dir.toString(), "--rate", "200", "--duration", "0.5");
+
+        assertThat(r.status).isEqualTo(PerfTool.OK);
+        assertThat(r.out).containsPattern("at 200/s for 0\\.5 s, latency from when each was due: p50 [0-9.]+ ms, "
+                + "p99 [0-9.]+ ms, p99\\.9 [0-9.]+ ms, max [0-9.]+ ms");
+        assertThat(dir).isEmptyDirectory();
+    }
+
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -1,0 +1,65 @@
+#!/bin/bash
+# Issue 11's workloads S1-S7 against Tern and ActiveMQ Artemis 2.56, interleaved: for each repetition, for each
+# workload, Tern then Artemis, each on a fresh broker process and data directory (docs/performance.md, "Consumer
+# path, and a race against ActiveMQ Artemis"). Run from the clone's root after
+#   mvn -B -Dmaven.test.skip=true -pl broker,perf -am install
+#   mvn -q -B -f perf/artemis/pom.xml dependency:build-classpath -Dmdep.outputFile=$PWD/perf/artemis/target/classpath.txt
+# Settings (environment): REPS (3), WARMUP (20 s), DURATION (10 s), S7_MESSAGES (1000000), WORKLOADS
+# ("S1 S2 S3 S4 S5 S6 S7"), DIR (/tmp/tern-compare-artemis), TERN_PORT (48100), ARTEMIS_PORT (48200).
+# Each run's JSON goes to $DIR/json/, the progress and the result lines to $DIR/results.txt; the machine's limits
+# (disk forces/s, loopback round trips/s) are measured before the first and after the last run.
+set -u
+DIR=${DIR:-/tmp/tern-compare-artemis}
+REPS=${REPS:-3}; WARMUP=${WARMUP:-20}; DURATION=${DURATION:-10}; S7_MESSAGES=${S7_MESSAGES:-1000000}
+WORKLOADS=${WORKLOADS:-"S1 S2 S3 S4 S5 S6 S7"}
+TERN_PORT=${TERN_PORT:-48100}; ARTEMIS_PORT=${ARTEMIS_PORT:-48200}
+B=$(ls broker/target/tern-broker-*-all.jar | head -1)
+ARTEMIS_CP=$(cat perf/artemis/target/classpath.txt)
+mkdir -p $DIR/json
+cp $B $DIR/tern-broker.jar    # a rebuild during the run cannot change the broker under it
+OUT=$DIR/results.txt
+cat > $DIR/artemis.properties <<EOF
+java.naming.factory.initial=org.apache.activemq.artemis.jndi.ActiveMQInitialContextFactory
+connectionFactory.ConnectionFactory=tcp://127.0.0.1:$ARTEMIS_PORT
+EOF
+
+limits() {
+  echo "== limits $1 $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" >> $OUT
+  mkdir -p $DIR/probe; bin/tern-perf disk-probe --dir $DIR/probe --duration 3 2>/dev/null | grep -E 'forces/s|round trips' >> $OUT
+  bin/tern-perf loopback-probe --duration 3 2>/dev/null | grep -E 'forces/s|round trips' >> $OUT
+  rm -rf $DIR/probe
+}
+
+wait_for() {   # file, text, seconds
+  for _ in $(seq 1 $(( $3 * 10 ))); do grep -q "$2" $1 2>/dev/null && return 0; sleep 0.1; done
+  echo "!! $1 never said '$2'" >> $OUT; return 1
+}
+
+run() {   # provider workload rep
+  local provider=$1 w=$2 rep=$3 pid args
+  rm -rf $DIR/data
+  if [ $provider = tern ]; then
+    java -Xmx256m -jar $DIR/tern-broker.jar --port $TERN_PORT --data-dir $DIR/data > $DIR/broker.log 2>&1 &
+    pid=$!; wait_for $DIR/broker.log "started" 60
+    args="--url tern://127.0.0.1:$TERN_PORT"
+  else
+    java -Xmx2g -cp "$ARTEMIS_CP" perf/artemis/ArtemisBroker.java $ARTEMIS_PORT $DIR/data > $DIR/broker.log 2>&1 &
+    pid=$!; wait_for $DIR/broker.log "Artemis is running" 90
+    args="--jndi $DIR/artemis.properties"
+  fi
+  if [ $w = S7 ]; then args="$args --messages $S7_MESSAGES"; else args="$args --warmup $WARMUP --duration $DURATION"; fi
+  echo "== $provider $w rep $rep $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" >> $OUT
+  TERN_PERF_CLASSPATH=$([ $provider = artemis ] && echo "$ARTEMIS_CP") \
+    bin/tern-perf $w $args --broker-pid $pid --json $DIR/json/$w-$provider-$rep.json 2>/dev/null | grep '^result' >> $OUT
+  kill $pid; wait $pid 2>/dev/null
+}
+
+limits start
+for rep in $(seq 1 $REPS); do
+  for w in $WORKLOADS; do
+    run tern $w $rep
+    run artemis $w $rep
+  done
+done
+limits end
+echo "== done $(date -u +%H:%M:%S)" >> $OUT
