@@ -76,7 +76,7 @@ public final class ChildBroker implements AutoCloseable {
      * machine could be given it as its local port, and the next generation then could not listen (seen in a CI run
      * beside other builds). Below the range only a process that binds it by number can take it.
      */
-    private static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         int ephemeralLow = 32768;
         try {
             String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();

@@ -53,7 +53,15 @@ import org.ternmq.protocol.XidValue;
 class ClientFailoverTest {
 
     /** In the range of ports this work uses (63000-63999). */
-    private static final int PORT = 63101;
+    /**
+     * Chosen per test, below the ephemeral range: with a fixed port, two builds running this test on one machine at
+     * once had one build's client fail over to the other build's broker (and miss the messages it stored there).
+     */
+    private final int port;
+
+    ClientFailoverTest() throws java.io.IOException {
+        port = ChildBroker.freePort();
+    }
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
@@ -75,7 +83,7 @@ class ClientFailoverTest {
     }
 
     private Connection connect(String options) throws JMSException {
-        Connection c = new TernConnectionFactory("tern://127.0.0.1:" + PORT + "?failover=true&" + options)
+        Connection c = new TernConnectionFactory("tern://127.0.0.1:" + port + "?failover=true&" + options)
                 .createConnection();
         connections.add(c);
         return c;
@@ -84,7 +92,7 @@ class ClientFailoverTest {
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void persistentSendsCarryOnThroughKillAndStopAndAreStoredOnce() throws Exception {
-        broker = new ChildBroker(PORT, dir.resolve("data"), dir.resolve("logs")).start();
+        broker = new ChildBroker(port, dir.resolve("data"), dir.resolve("logs")).start();
         Connection connection = connect("reconnectDelay=50&maxReconnectDelay=500&reconnectAttempts=200");
         AtomicReference<JMSException> heard = new AtomicReference<>();
         connection.setExceptionListener(heard::set);
@@ -123,7 +131,7 @@ class ClientFailoverTest {
         assertThat(heard.get()).as("the exception listener").isNull();
 
         Map<String, Integer> received = new HashMap<>();
-        try (Connection reader = new TernConnectionFactory("tern://127.0.0.1:" + PORT).createConnection()) {
+        try (Connection reader = new TernConnectionFactory("tern://127.0.0.1:" + port).createConnection()) {
             reader.start();
             MessageConsumer consumer = reader.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(queue);
             for (Message m = consumer.receive(3000); m != null; m = consumer.receive(1000)) {
@@ -139,7 +147,7 @@ class ClientFailoverTest {
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void sessionsConsumersTransactionsAndTemporariesAreRestored() throws Exception {
-        broker = new ChildBroker(PORT, dir.resolve("data"), dir.resolve("logs")).start();
+        broker = new ChildBroker(port, dir.resolve("data"), dir.resolve("logs")).start();
         Connection connection = connect("reconnectDelay=50&maxReconnectDelay=500&reconnectAttempts=200");
         AtomicReference<JMSException> heard = new AtomicReference<>();
         connection.setExceptionListener(heard::set);
@@ -224,8 +232,8 @@ class ClientFailoverTest {
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void anXaBranchFailsAcrossAFailoverAndSendsOutsideABranchCarryOn() throws Exception {
-        broker = new ChildBroker(PORT, dir.resolve("data"), dir.resolve("logs")).start();
-        XAConnection xaConnection = new TernXAConnectionFactory("tern://127.0.0.1:" + PORT
+        broker = new ChildBroker(port, dir.resolve("data"), dir.resolve("logs")).start();
+        XAConnection xaConnection = new TernXAConnectionFactory("tern://127.0.0.1:" + port
                 + "?failover=true&reconnectDelay=50&maxReconnectDelay=500&reconnectAttempts=200").createXAConnection();
         connections.add(xaConnection);
         XASession xa = xaConnection.createXASession();
@@ -262,7 +270,7 @@ class ClientFailoverTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void theExceptionListenerHearsOnlyWhenFailoverGivesUp() throws Exception {
-        broker = new ChildBroker(PORT, dir.resolve("data"), dir.resolve("logs")).start();
+        broker = new ChildBroker(port, dir.resolve("data"), dir.resolve("logs")).start();
         Connection connection = connect("reconnectDelay=50&maxReconnectDelay=100&reconnectAttempts=5");
         AtomicReference<JMSException> heard = new AtomicReference<>();
         connection.setExceptionListener(heard::set);
