@@ -61,7 +61,10 @@ public final class BrokerAcceptor implements AutoCloseable {
         try {
             acceptor.start(agent, maxFrameLength, handshakeTimeoutMillis, tls);
             return acceptor;
-        } catch (Exception | Error e) {
+        } catch (Exception e) {
+            acceptor.close();
+            throw TransportGroups.bindFailure(e);
+        } catch (Error e) {
             acceptor.close();
             throw e;
         }

@@ -162,6 +162,21 @@ class ConfigUnitsTest {
         }
     }
 
+    /** The native epoll transport reports a taken port as a plain IOException; the line must not change with it. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aClientPortInUseIsOneLineWhicheverTransportTcpRunsOn() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            assertThat(run("--port", String.valueOf(port), "--data-dir", dir.resolve("taken").toString())).isEqualTo(1);
+            String err = this.err.toString(StandardCharsets.UTF_8);
+            assertThat(err).startsWith("tern: cannot listen on 127.0.0.1:" + port + ": ")
+                    .contains("Address already in use")
+                    .endsWith("(is another broker running? choose another port with --port)\n");
+            assertThat(err.lines().count()).isEqualTo(1);
+        }
+    }
+
     @Test
     void zooKeeperSettingsAreCheckedInTheSamePass() throws Exception {
         assertThat(run("--zookeeper", "127.0.0.1:63998", "--replication-port", "0", "--zookeeper-session-timeout",
