@@ -5,7 +5,8 @@
 #   mvn -B -Dmaven.test.skip=true -pl broker,perf -am install
 #   mvn -q -B -f perf/artemis/pom.xml dependency:build-classpath -Dmdep.outputFile=$PWD/perf/artemis/target/classpath.txt
 # Settings (environment): REPS (3), WARMUP (20 s), DURATION (10 s), S7_MESSAGES (1000000), WORKLOADS
-# ("S1 S2 S3 S4 S5 S6 S7"), DIR (/tmp/tern-compare-artemis), TERN_PORT (48100), ARTEMIS_PORT (48200).
+# ("S1 S2 S3 S4 S5 S6 S7"), DIR (/tmp/tern-compare-artemis), TERN_PORT (48100), ARTEMIS_PORT (48200), PROVIDERS
+# ("tern artemis"; "tern-nio" is Tern with TCP on NIO instead of native epoll, broker and client alike).
 # Each run's JSON goes to $DIR/json/, the progress and the result lines to $DIR/results.txt; the machine's limits
 # (disk forces/s, loopback round trips/s) are measured before the first and after the last run.
 set -u
@@ -38,8 +39,9 @@ wait_for() {   # file, text, seconds
 run() {   # provider workload rep
   local provider=$1 w=$2 rep=$3 pid args
   rm -rf $DIR/data
-  if [ $provider = tern ]; then
-    java -Xmx256m -jar $DIR/tern-broker.jar --port $TERN_PORT --data-dir $DIR/data > $DIR/broker.log 2>&1 &
+  local nio=""; [ $provider = tern-nio ] && nio="-Dtern.transport.nio=true"
+  if [ $provider != artemis ]; then
+    java $nio -Xmx256m -jar $DIR/tern-broker.jar --port $TERN_PORT --data-dir $DIR/data > $DIR/broker.log 2>&1 &
     pid=$!; wait_for $DIR/broker.log "started" 60
     args="--url tern://127.0.0.1:$TERN_PORT"
   else
@@ -49,7 +51,7 @@ run() {   # provider workload rep
   fi
   if [ $w = S7 ]; then args="$args --messages $S7_MESSAGES"; else args="$args --warmup $WARMUP --duration $DURATION"; fi
   echo "== $provider $w rep $rep $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" >> $OUT
-  TERN_PERF_CLASSPATH=$([ $provider = artemis ] && echo "$ARTEMIS_CP") \
+  TERN_PERF_CLASSPATH=$([ $provider = artemis ] && echo "$ARTEMIS_CP") TERN_PERF_JAVA_OPTS=$nio \
     bin/tern-perf $w $args --broker-pid $pid --json $DIR/json/$w-$provider-$rep.json 2>/dev/null | grep '^result' >> $OUT
   kill $pid; wait $pid 2>/dev/null
 }
@@ -57,8 +59,7 @@ run() {   # provider workload rep
 limits start
 for rep in $(seq 1 $REPS); do
   for w in $WORKLOADS; do
-    run tern $w $rep
-    run artemis $w $rep
+    for provider in ${PROVIDERS:-tern artemis}; do run $provider $w $rep; done
   done
 done
 limits end

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Summarizes the JSON files of docs/bench/compare-artemis.sh as the Markdown table of docs/performance.md.
 
-    python3 docs/bench/compare-table.py /tmp/tern-compare-artemis/json [tern-label artemis-label]
+    python3 docs/bench/compare-table.py /tmp/tern-compare-artemis/json [first-provider second-provider]
+
+(providers as the JSON files name them: tern, artemis, tern-nio; tern and artemis by default)
 
 Per workload: medians over the repetitions (range in brackets) of throughput (S5: deliveries/s), end-to-end
 p50 / p99 / p99.9, broker CPU % of one core and broker CPU microseconds per message, disk flushes per second and
@@ -17,7 +19,8 @@ import sys
 def load(directory):
     runs = {}
     for path in sorted(glob.glob(os.path.join(directory, "*.json"))):
-        workload, provider, _rep = os.path.basename(path)[:-5].split("-")
+        parts = os.path.basename(path)[:-5].split("-")
+        workload, provider = parts[0], "-".join(parts[1:-1])
         for run in json.load(open(path))["runs"]:
             phase = workload if workload != "S7" else ("S7 produce" if run["mode"] == "produce" else "S7 drain")
             runs.setdefault((phase, provider), []).append(run)
@@ -49,9 +52,10 @@ def latency(runs):
 def main():
     runs = load(sys.argv[1])
     names = sys.argv[2:4] if len(sys.argv) >= 4 else ["tern", "artemis"]
-    print("| workload | Tern msg/s (median; range) | Artemis msg/s | Tern/Artemis | Tern e2e p50 / p99 / p99.9 ms"
-          " | Artemis e2e p50 / p99 / p99.9 ms | broker CPU % Tern / Artemis | broker CPU µs per msg Tern / Artemis"
-          " | disk flushes/s Tern / Artemis | broker peak RSS MiB Tern / Artemis |")
+    a, b = (n.capitalize() for n in names)
+    print(f"| workload | {a} msg/s (median; range) | {b} msg/s | {a}/{b} | {a} e2e p50 / p99 / p99.9 ms"
+          f" | {b} e2e p50 / p99 / p99.9 ms | broker CPU % {a} / {b} | broker CPU µs per msg {a} / {b}"
+          f" | disk flushes/s {a} / {b} | broker peak RSS MiB {a} / {b} |")
     print("|---" * 10 + "|")
     phases = sorted({p for p, _ in runs}, key=lambda p: (p[:2], p))
     for phase in phases:
