@@ -538,6 +538,7 @@ final class JournalAgent implements Runnable {
      * first: the relocated copies and deletes that made the segment dead must outlive it.
      */
     private void removeDeadSegments() throws IOException {
+        boolean removed = false;
         for (Segment oldest = segments.oldest(); oldest != null && oldest != head && oldest.liveCount == 0;
                 oldest = segments.oldest()) {
             if (compacting == oldest) {
@@ -548,6 +549,12 @@ final class JournalAgent implements Runnable {
             pool.recycle(oldest);
             SegmentFile.forceDirectory(directory);
             LOG.debug("removed segment {}", oldest.sequence);
+            removed = true;
+        }
+        if (removed && replication != null) {
+            // backups remove the same segments once they have every frame that made them dead: those go first
+            publishReplication();
+            replication.onSegmentsRemoved(segments.oldest().sequence);
         }
     }
 

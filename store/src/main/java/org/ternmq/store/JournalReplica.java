@@ -195,6 +195,37 @@ public final class JournalReplica implements AutoCloseable {
     }
 
     /**
+     * Gives back what the live broker gave back: deletes the segments older than {@code oldestKept}, never the one
+     * being written. The live broker removed them once nothing in them was live any more, given every frame it had
+     * written until then; the caller has written all those frames here (they come first in the stream), and they
+     * are forced before anything is deleted, so the replica still recovers to the live broker's state, and a crash
+     * in the middle leaves only a shorter prefix removed (recovery reads the rest as before).
+     *
+     * @return how many segments were deleted
+     */
+    public int reclaim(long oldestKept) throws IOException {
+        if (segments.isEmpty() || segments.firstKey() >= oldestKept) {
+            return 0;
+        }
+        force();
+        int removed = 0;
+        for (Long sequence : new ArrayList<>(segments.headMap(Math.min(oldestKept, lastSequence), false).keySet())) {
+            segments.remove(sequence).close();
+            Files.deleteIfExists(directory.resolve(String.format("%010d.seg", sequence)));
+            removed++;
+        }
+        if (removed > 0) {
+            SegmentFile.forceDirectory(directory);
+        }
+        return removed;
+    }
+
+    /** How many segment files the replica holds. */
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    /**
      * Deletes every segment: the replica starts again from the live broker's oldest segment (it holds segments
      * the live broker no longer has, or a tail the live broker never had).
      */

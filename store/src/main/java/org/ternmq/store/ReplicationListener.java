@@ -21,4 +21,15 @@ public interface ReplicationListener {
      *     layout), valid only during the call
      */
     void onBatch(long segmentSequence, int position, ByteBuffer frames);
+
+    /**
+     * The journal removed its oldest segments, up to (not including) {@code oldestKept}: nothing in them was live
+     * any more, given every frame published so far (each {@link #onBatch} before this call), and that those frames
+     * were forced first. A backup that has every frame published before this call may remove the same segments
+     * once it forced them too: its copy then recovers to the same state. Called in order with {@link #onBatch}.
+     *
+     * @param oldestKept the sequence of the oldest segment the journal still has
+     */
+    default void onSegmentsRemoved(long oldestKept) {
+    }
 }

@@ -74,6 +74,61 @@ class JournalReplicaTest {
         assertThat(recover(backup)).isEqualTo(expected);
     }
 
+    /**
+     * The live journal's removals reach the replica in order with the frames: the replica holds no more segments
+     * than the live journal (the one being written aside), and recovers to its state, including records written at
+     * the start and relocated by compaction since.
+     */
+    @Test
+    void aReplicaToldOfEveryRemovalKeepsNoMoreSegmentsThanTheLiveJournal() throws Exception {
+        Path live = dir.resolve("live");
+        Path backup = dir.resolve("backup");
+        Map<Long, String> expected = new HashMap<>();
+        int liveSegments;
+        try (JournalReplica replica = JournalReplica.open(backup, SEGMENT)) {
+            ReplicationListener ship = new ReplicationListener() {
+                @Override
+                public void onBatch(long segment, int position, ByteBuffer frames) {
+                    try {
+                        replica.write(segment, position, frames);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+
+                @Override
+                public void onSegmentsRemoved(long oldestKept) {
+                    try {
+                        replica.reclaim(oldestKept);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            };
+            try (Journal journal = Journal.open(config(live), new RecoveryListener() {
+                @Override
+                public void onRecord(long id, byte userType, ByteBuffer payload) {
+                }
+            }, ship)) {
+                for (int i = 0; i < 3000; i++) {
+                    long id = journal.nextId();
+                    String body = "record-" + i + "-" + "x".repeat(i % 600);
+                    journal.add(id, (byte) 1, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), false).join();
+                    if (i % 100 == 0) {
+                        expected.put(id, body); // kept for good: compaction must move it along
+                    } else {
+                        journal.delete(id, false).join();
+                    }
+                }
+                liveSegments = JournalReplica.segmentSequences(live).size();
+                assertThat(replica.segmentCount()).isLessThanOrEqualTo(liveSegments + 1);
+                assertThat(replica.oldestSequence()).isGreaterThan(1);
+            }
+        }
+        assertThat(liveSegments).isLessThan(5);
+        assertThat(recover(backup)).isEqualTo(expected);
+    }
+
     @Test
     void truncateDropsTheTailAfterAPositionAndTheReplicaContinuesFromThere() throws Exception {
         Path live = dir.resolve("live");

@@ -31,6 +31,7 @@ final class BackupLink {
     /** Beyond this many queued bytes the backup is dropped; it catches up from the files when it reconnects. */
     private static final long MAX_QUEUED_BYTES = 256L << 20;
 
+    /** Frames from {@code start}, or (bytes null) the live broker's removal of the segments before {@code start}. */
     private record Batch(long start, byte[] bytes) {
     }
 
@@ -94,6 +95,13 @@ final class BackupLink {
         unacked.add(new long[] {end, System.nanoTime()});
     }
 
+    /** The live broker removed its segments before {@code oldestKept}: the backup does too, in order with the frames. */
+    void offerReclaim(long oldestKept) {
+        if (!closed) {
+            queue.add(new Batch(oldestKept, null));
+        }
+    }
+
     private void send() {
         try {
             List<Long> sequences = JournalReplica.segmentSequences(source.journalDirectory());
@@ -116,12 +124,19 @@ final class BackupLink {
             ReplicationDescriptor.writeHistory(welcome, source.history());
             channel.writeAndFlush(welcome);
             catchUp(from, to, sequences);
+            // removed before this link registered, so at positions up to what was just sent
+            reclaim(oldest);
             if (to == 0 || acked >= to) {
                 joined();
             }
             while (!closed) {
                 Batch b = queue.poll(1, TimeUnit.SECONDS);
-                if (b != null) {
+                if (b == null) {
+                    continue;
+                }
+                if (b.bytes == null) {
+                    reclaim(b.start);
+                } else {
                     queuedBytes.addAndGet(-b.bytes.length);
                     write(b.start, ByteBuffer.wrap(b.bytes));
                 }
@@ -164,6 +179,14 @@ final class BackupLink {
                 8 + frames.remaining());
         out.writeLong(start).writeBytes(frames);
         channel.writeAndFlush(out);
+    }
+
+    private void reclaim(long oldestKept) throws InterruptedException {
+        while (!channel.isWritable() && channel.isActive() && !closed) {
+            Thread.sleep(1);
+        }
+        ByteBuf out = ReplicationDescriptor.header(channel.alloc(), ReplicationDescriptor.RECLAIM, source.epoch(), 8);
+        channel.writeAndFlush(out.writeLong(oldestKept));
     }
 
     void acknowledged(long position) {

@@ -51,6 +51,7 @@ public final class ReplicaFollower implements AutoCloseable {
     private volatile long batches;
     private volatile long bytes;
     private volatile long lastBatchNanos;
+    private volatile long reclaimed;
 
     private final SslContext tls;
     /** The last connection problem logged at ERROR; a repeat of it while reconnecting is logged at DEBUG. */
@@ -130,6 +131,11 @@ public final class ReplicaFollower implements AutoCloseable {
     /** The position this backup has durable and acknowledged. */
     public long acknowledgedPosition() {
         return acked;
+    }
+
+    /** How many segments this backup removed because the live broker had removed them. Any thread. */
+    public long reclaimedSegments() {
+        return reclaimed;
     }
 
     /** How this backup follows, for metrics. Any thread. */
@@ -273,6 +279,15 @@ public final class ReplicaFollower implements AutoCloseable {
                     lastBatchNanos = System.nanoTime();
                     ByteBuf ack = ReplicationDescriptor.header(ctx.alloc(), ReplicationDescriptor.ACK, highestEpoch, 8);
                     ctx.writeAndFlush(ack.writeLong(acked));
+                }
+                case ReplicationDescriptor.RECLAIM -> {
+                    long oldestKept = frame.readLong();
+                    int removed = replica.reclaim(oldestKept);
+                    if (removed > 0) {
+                        reclaimed += removed;
+                        LOG.debug("removed {} segment(s) before segment {}, as the live broker did", removed,
+                                oldestKept);
+                    }
                 }
                 default -> refuse(ctx, "unexpected frame type " + type);
             }

@@ -27,6 +27,8 @@ import io.netty.handler.codec.LengthFieldPrepender;
  *  REFUSE   either way:     reason (string); the sender closes the connection after it
  *  BATCH    live -> backup: position (i64) where the frames start, then the journal frames to the end
  *  ACK      backup -> live: position (i64) up to which the backup has the frames durable (forced)
+ *  RECLAIM  live -> backup: oldest kept (i64): the live broker removed its segments before this one, dead given
+ *           every BATCH sent before; the backup forces what it has and deletes the same segments
  * </pre>
  * A string is a length (i32) and UTF-8 bytes. The epoch is the live broker's activation epoch (0 without
  * ZooKeeper); a backup refuses a frame from an epoch older than one it has seen, and a live broker refuses a backup
@@ -39,6 +41,7 @@ final class ReplicationDescriptor {
     static final byte REFUSE = 3;
     static final byte BATCH = 4;
     static final byte ACK = 5;
+    static final byte RECLAIM = 6;
 
     static final int TYPE_OFFSET = 0;
     static final int EPOCH_OFFSET = 1;

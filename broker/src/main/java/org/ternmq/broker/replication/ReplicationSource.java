@@ -235,6 +235,15 @@ public final class ReplicationSource implements ReplicationListener, Replication
         }
     }
 
+    @Override
+    public void onSegmentsRemoved(long oldestKept) {
+        synchronized (this) {
+            for (BackupLink link : links) {
+                link.offerReclaim(oldestKept);
+            }
+        }
+    }
+
     /** Registers a backup's link and tells it what to catch up to; later batches go to its queue. */
     synchronized long register(BackupLink link) {
         links.add(link);
