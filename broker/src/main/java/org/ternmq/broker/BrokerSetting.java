@@ -81,6 +81,11 @@ public enum BrokerSetting {
             + "replaced; failover takes about twice this"),
     ZOOKEEPER_CONNECT_TIMEOUT("zookeeper-connect-timeout", "10s",
             "how long start-up waits for ZooKeeper before it gives up with an error"),
+    WARM_UP("warm-up", "true",
+            "candidate (--zookeeper): before it joins the election, and while it already follows the live broker, run "
+            + "the live path once (journal, broker, an in-VM client sending and receiving a few thousand persistent "
+            + "messages, transactions) on a scratch journal in <data-dir>/warm-up, deleted after, so that its first "
+            + "activation runs warm code; false: join at once"),
     MANAGEMENT_PORT("management-port", "-1",
             "the HTTP port of metrics (/metrics, Prometheus) and the web console; -1 (off), 0 picks a free one"),
     MANAGEMENT_HOST("management-host", "127.0.0.1",

@@ -67,6 +67,11 @@ public final class Candidate implements AutoCloseable {
     private volatile ReplicationSource liveSource;
     private volatile long leaseUntilNanos;
     private volatile EmbeddedBroker broker;
+    private volatile boolean warmUp;
+    private final java.util.concurrent.CompletableFuture<Long> warmedUp = new java.util.concurrent.CompletableFuture<>();
+    private volatile Thread warmUpThread;
+    private long followingSince;
+    private long aloneSince;
     private LeaderLatch latch;
     private ReplicaFollower follower;
     private ClusterRegistry.LiveInfo following;
@@ -93,6 +98,15 @@ public final class Candidate implements AutoCloseable {
                 .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy()).build();
         this.registry = new ClusterRegistry(client, settings.path());
         this.thread = new Thread(this::run, "tern-candidate");
+    }
+
+    /**
+     * Whether to run the live path once on a scratch journal before joining the election ({@link WarmUp}), following
+     * the live broker meanwhile. Off unless set (the command line sets it from {@code --warm-up}, on by default).
+     * Call before {@link #start}.
+     */
+    public void warmUp(boolean on) {
+        this.warmUp = on;
     }
 
     /**
@@ -123,6 +137,9 @@ public final class Candidate implements AutoCloseable {
         }
         LOG.info("candidate {} of cluster '{}' connected to ZooKeeper {} (znode {}, session timeout {} ms)", node,
                 replication.cluster(), settings.connect(), settings.path(), sessionTimeoutMillis);
+        if (!warmUp) {
+            warmedUp.complete(-1L);
+        }
         thread.start();
     }
 
@@ -224,6 +241,12 @@ public final class Candidate implements AutoCloseable {
     private void run() {
         while (!closed) {
             try {
+                if (latch == null && !warmedUp.isDone()) {
+                    follow(); // not a candidate for the lead before the warm-up ends
+                    startWarmUpWhenQuiet();
+                    Thread.sleep(POLL_MILLIS);
+                    continue;
+                }
                 if (latch == null) {
                     latch = new LeaderLatch(client, registry.latchPath(), node);
                     latch.start();
@@ -247,6 +270,46 @@ public final class Candidate implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Starts the warm-up ({@link WarmUp}) once it would not compete for the processors with a broker becoming live:
+     * after this candidate has followed a live broker for a second (a broker restarted right after a failover starts
+     * beside the new live broker's activation), or when no other broker has been live for two seconds (a cluster
+     * starting: then every candidate warms up before any joins the election).
+     */
+    private void startWarmUpWhenQuiet() {
+        if (warmUpThread != null) {
+            return;
+        }
+        long now = System.nanoTime();
+        boolean welcomed = follower != null && follower.position().following();
+        followingSince = welcomed ? (followingSince == 0 ? now : followingSince) : 0;
+        aloneSince = following == null ? (aloneSince == 0 ? now : aloneSince) : 0;
+        boolean quiet = (followingSince != 0 && now - followingSince > TimeUnit.SECONDS.toNanos(1))
+                || (aloneSince != 0 && now - aloneSince > TimeUnit.SECONDS.toNanos(2));
+        if (!quiet) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            long millis = -1;
+            try {
+                millis = WarmUp.run(config, replication, () -> closed);
+            } finally {
+                warmedUp.complete(millis);
+            }
+        }, "tern-warm-up");
+        t.setDaemon(true);
+        warmUpThread = t;
+        t.start();
+    }
+
+    /**
+     * Completes with the warm-up's milliseconds once it ended (-1: it failed, or was not asked for); the candidate joins
+     * the election after that.
+     */
+    public java.util.concurrent.CompletableFuture<Long> warmedUp() {
+        return warmedUp;
     }
 
     /** Follows the published live broker (when it is another one than the one followed now). */
@@ -430,6 +493,14 @@ public final class Candidate implements AutoCloseable {
             thread.interrupt();
             try {
                 thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Thread warming = warmUpThread;
+        if (warming != null) {
+            try {
+                warming.join(30_000); // it stops at its next step and deletes its scratch directory
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -98,8 +98,10 @@ public final class TernServer {
         String zookeeper = values.values().get(BrokerSetting.ZOOKEEPER).trim();
         if (!zookeeper.isEmpty()) {
             org.ternmq.broker.ha.ZooKeeperSettings zk;
+            boolean warmUp;
             try {
                 zk = zooKeeperSettings(values.values(), replication, backupOf);
+                warmUp = bool(BrokerSetting.WARM_UP, values.values());
                 if (config.tls() != null) {
                     backupTls = config.tls().clientContext(bool(BrokerSetting.REPLICATION_VERIFY_HOST, values.values()));
                 }
@@ -107,7 +109,7 @@ public final class TernServer {
                 err.println("tern: " + e.getMessage());
                 return 2;
             }
-            return runCandidate(config, replication, zk, backupTls, stopTimeout, out, err);
+            return runCandidate(config, replication, zk, backupTls, warmUp, stopTimeout, out, err);
         }
         if (!backupOf.isEmpty()) {
             return runBackup(config, replication, backupTls, stopTimeout, out, err);
@@ -272,11 +274,12 @@ public final class TernServer {
 
     /** A broker whose role ZooKeeper decides: live while elected, otherwise a backup of the live one. */
     private static int runCandidate(BrokerConfig config, org.ternmq.broker.replication.ReplicationConfig replication,
-            org.ternmq.broker.ha.ZooKeeperSettings zk, io.netty.handler.ssl.SslContext backupTls, long stopTimeout,
-            PrintStream out, PrintStream err) throws Exception {
+            org.ternmq.broker.ha.ZooKeeperSettings zk, io.netty.handler.ssl.SslContext backupTls, boolean warmUp,
+            long stopTimeout, PrintStream out, PrintStream err) throws Exception {
         org.ternmq.broker.ha.Candidate candidate;
         try {
             candidate = new org.ternmq.broker.ha.Candidate(config, replication, zk, backupTls);
+            candidate.warmUp(warmUp);
             candidate.start();
         } catch (org.ternmq.store.JournalLockedException e) {
             err.println("tern: the data directory " + config.dataDirectory().toAbsolutePath()
@@ -521,6 +524,7 @@ public final class TernServer {
         } catch (IllegalArgumentException e) {
             values.problems.add(e.getMessage());
         }
+        values.bool(BrokerSetting.WARM_UP); // validated here, used by a candidate
         boolean persistence = values.bool(BrokerSetting.PERSISTENCE);
         int beforeReplication = values.problems.size();
         org.ternmq.broker.replication.ReplicationConfig replication = replicationConfig(v, persistence,

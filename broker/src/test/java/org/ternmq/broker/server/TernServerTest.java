@@ -54,6 +54,8 @@ class TernServerTest {
         assertThat(err()).contains("must be one of MAPPED, CHANNEL");
         assertThat(run("--allow-anonymous", "maybe")).isEqualTo(2);
         assertThat(err()).contains("must be true or false");
+        assertThat(run("--warm-up", "sometimes", "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(err()).contains("--warm-up must be true or false, was 'sometimes'");
         assertThat(run("--stop-timeout", "0")).isEqualTo(2);
         assertThat(err()).contains("--stop-timeout must be at least 1 (ms), was 0");
         assertThat(run("--stop-timeout", "soon")).isEqualTo(2);
