@@ -199,6 +199,76 @@ class PerDestinationReplicationTest extends ClosingTest {
         assertThat(drain(plain, "audit")).containsExactly("xa audit");
     }
 
+    /**
+     * On an async broker, an XA branch that sends to a sync destination: its prepare and its commit are answered only
+     * once the backup has them forced (they wait while the backup stalls); with no backup in sync its prepare fails
+     * with {@code XA_RBROLLBACK} and the message is never delivered.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anXaBranchOfASyncDestinationOnAnAsyncBrokerIsPreparedAndCommittedOnlyOnceTheBackupHasIt() throws Exception {
+        EmbeddedBroker live = live(ReplicationConfig.Mode.ASYNC, "orders.#", DestinationPolicy.Replication.SYNC);
+        ReplicaFollower backup = backup(live);
+        jakarta.jms.XAConnection c = new org.ternmq.jms.TernXAConnectionFactory(live.tcpUrl()).createXAConnection();
+        open.add(c);
+        jakarta.jms.XASession xa = c.createXASession();
+        javax.transaction.xa.XAResource r = xa.getXAResource();
+        MessageProducer p = xa.createProducer(xa.createQueue("orders.eu"));
+        p.setDeliveryMode(DeliveryMode.PERSISTENT);
+
+        javax.transaction.xa.Xid xid = new org.ternmq.protocol.XidValue(0x7E25, "waits".getBytes(), new byte[] {1});
+        r.start(xid, javax.transaction.xa.XAResource.TMNOFLAGS);
+        p.send(xa.createTextMessage("xa order"));
+        r.end(xid, javax.transaction.xa.XAResource.TMSUCCESS);
+        backup.pause(true);
+        CompletableFuture<Integer> prepared = CompletableFuture.supplyAsync(() -> {
+            try {
+                return r.prepare(xid);
+            } catch (javax.transaction.xa.XAException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        Thread.sleep(500); // well within replica-max-lag: the backup is still in sync, only stalled
+        assertThat(prepared).as("a prepare waits for the stalled backup").isNotDone();
+        backup.pause(false);
+        assertThat(prepared.get(10, TimeUnit.SECONDS)).isEqualTo(javax.transaction.xa.XAResource.XA_OK);
+        long afterPrepare = live.replication().published();
+        assertThat(backup.acknowledgedPosition()).as("the backup had the prepare forced when it was answered")
+                .isGreaterThanOrEqualTo(afterPrepare);
+
+        backup.pause(true);
+        CompletableFuture<Void> committed = CompletableFuture.runAsync(() -> {
+            try {
+                r.commit(xid, false);
+            } catch (javax.transaction.xa.XAException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        Thread.sleep(500);
+        assertThat(committed).as("a commit waits for the stalled backup").isNotDone();
+        backup.pause(false);
+        committed.get(10, TimeUnit.SECONDS);
+        assertThat(backup.acknowledgedPosition()).as("the backup had the commit forced when it was answered")
+                .isGreaterThanOrEqualTo(live.replication().published());
+        Connection plain = connect(live);
+        assertThat(drain(plain, "orders.eu")).containsExactly("xa order");
+
+        // a branch whose backup went away before its prepare: refused with XA_RBROLLBACK, never delivered
+        javax.transaction.xa.Xid lost = new org.ternmq.protocol.XidValue(0x7E25, "alone".getBytes(), new byte[] {1});
+        r.start(lost, javax.transaction.xa.XAResource.TMNOFLAGS);
+        p.send(xa.createTextMessage("xa order without a backup"));
+        r.end(lost, javax.transaction.xa.XAResource.TMSUCCESS);
+        backup.close();
+        open.remove(backup);
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 0);
+        assertThatThrownBy(() -> r.prepare(lost)).isInstanceOf(javax.transaction.xa.XAException.class)
+                .hasMessageContaining("replication=sync needs 1 in-sync backup(s)")
+                .satisfies(e -> assertThat(((javax.transaction.xa.XAException) e).errorCode)
+                        .isEqualTo(javax.transaction.xa.XAException.XA_RBROLLBACK));
+        assertThat(drain(plain, "orders.eu")).isEmpty();
+        assertThat(live.management().getPreparedBranches()).as("branches left prepared").isZero();
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void noneIsNotWaitedForButStillReachesTheBackup() throws Exception {
