@@ -34,8 +34,9 @@ import org.ternmq.store.ReplicationListener;
  * The live broker's side of journal shipping: accepts backups on the replication port, brings each up to date
  * from the position it has (reading the journal's segment files), then streams every batch the journal's appender
  * publishes, in order; tracks the position each backup acknowledged (forced there) and which backups are in sync.
- * With {@code replication=sync}, a durable store write is answered only once {@code min-sync-replicas} in-sync
- * backups acknowledged it ({@link #afterStored}); with too few in sync, persistent work is refused
+ * With {@code replication=sync}, a durable store write is answered only once every in-sync backup, and at least
+ * {@code min-sync-replicas} of them, acknowledged it ({@link #afterStored}); with too few in sync, persistent work is
+ * refused
  * ({@link #refusal}).
  *
  * <p>Threads: {@link #onBatch} on the journal's appender thread; acknowledgements on the replication event loop;
@@ -314,7 +315,7 @@ public final class ReplicationSource implements ReplicationListener, Replication
         CompletableFuture<Void> f = new CompletableFuture<>();
         if (closed) {
             f.completeExceptionally(new NotReplicatedException("replication is closed"));
-        } else if (ackedBy(position) >= config.minSyncReplicas()) {
+        } else if (replicated(position)) {
             f.complete(null);
         } else if (inSyncCount() < config.minSyncReplicas()) {
             f.completeExceptionally(new NotReplicatedException(shortage()));
@@ -324,14 +325,23 @@ public final class ReplicationSource implements ReplicationListener, Replication
         return f;
     }
 
-    private int ackedBy(long position) {
-        int n = 0;
+    /**
+     * Whether every in-sync backup, and at least {@code min-sync-replicas} of them, acknowledged {@code position}. Every
+     * one, not just enough of them: ZooKeeper may elect any broker of the in-sync set after this one dies, so an
+     * answer given once only some of them had it could be lost with a failover to another (with three brokers).
+     */
+    private boolean replicated(long position) {
+        int inSync = 0;
+        int acked = 0;
         for (BackupLink link : links) {
-            if (link.inSync() && link.acked() >= position) {
-                n++;
+            if (link.inSync()) {
+                inSync++;
+                if (link.acked() >= position) {
+                    acked++;
+                }
             }
         }
-        return n;
+        return acked == inSync && acked >= config.minSyncReplicas();
     }
 
     /** A backup acknowledged, joined or left the in-sync set: settles the waiting writes. */
@@ -344,7 +354,7 @@ public final class ReplicationSource implements ReplicationListener, Replication
         boolean tooFew = inSyncCount() < config.minSyncReplicas();
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
             Waiter w = it.next();
-            if (ackedBy(w.position) >= config.minSyncReplicas()) {
+            if (replicated(w.position)) {
                 it.remove();
                 w.future.complete(null);
             } else if (tooFew) {

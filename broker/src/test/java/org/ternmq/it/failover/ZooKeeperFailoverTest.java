@@ -63,14 +63,17 @@ class ZooKeeperFailoverTest {
 
     private static final String MAX_RECONNECT_DELAY = System.getProperty("tern.it.maxReconnectDelay", "100");
 
+    /** {@code -Dtern.it.warmUp=false} starts the candidates with {@code --warm-up false} (to compare). */
+    private static final String WARM_UP = System.getProperty("tern.it.warmUp", "true");
+
     /** Moves every port by this much ({@code -Dtern.it.zkPortOffset=-15000}), so that runs side by side do not meet. */
     private static final int PORT_OFFSET = Integer.getInteger("tern.it.zkPortOffset", 0);
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
     private ChildZooKeeper zk;
-    private final ChildBroker[] brokers = new ChildBroker[2];
-    private final int[] ports = new int[2];
+    private ChildBroker[] brokers = new ChildBroker[0];
+    private int[] ports = new int[0];
     private final List<Connection> connections = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
@@ -107,20 +110,31 @@ class ZooKeeperFailoverTest {
 
     /** Starts ZooKeeper and two candidates: client ports base+1, base+3; replication ports base+2, base+4. */
     private void cluster(int base, String mode) throws Exception {
+        cluster(base, mode, 2);
+    }
+
+    /** Starts ZooKeeper and {@code n} candidates: broker i has client port base+1+2i, replication port base+2+2i. */
+    private void cluster(int base, String mode, int n) throws Exception {
         base += PORT_OFFSET;
+        brokers = new ChildBroker[n];
+        ports = new int[n];
         zk = new ChildZooKeeper(dir.resolve("zk"), base).start();
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < n; i++) {
             ports[i] = base + 1 + 2 * i;
             brokers[i] = new ChildBroker(ports[i], dir.resolve("data-" + i), dir.resolve("logs-" + i),
                     "--zookeeper", zk.connectString(), "--zookeeper-session-timeout", SESSION_TIMEOUT,
                     "--cluster", "zkt", "--replication-port", Integer.toString(base + 2 + 2 * i),
-                    "--replication", mode).start();
+                    "--replication", mode, "--warm-up", WARM_UP).start();
         }
     }
 
     private String failoverUrl() {
-        return "tern://127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1]
-                + "?failover=true&reconnectDelay=50&maxReconnectDelay=" + MAX_RECONNECT_DELAY + "&reconnectAttempts=-1";
+        StringBuilder hosts = new StringBuilder();
+        for (int port : ports) {
+            hosts.append(hosts.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
+        }
+        return "tern://" + hosts + "?failover=true&reconnectDelay=50&maxReconnectDelay=" + MAX_RECONNECT_DELAY
+                + "&reconnectAttempts=-1";
     }
 
     private Connection connect(String url) throws Exception {
@@ -140,7 +154,12 @@ class ZooKeeperFailoverTest {
     }
 
     private int live() {
-        return listens(0) ? 0 : listens(1) ? 1 : -1;
+        for (int i = 0; i < ports.length; i++) {
+            if (listens(i)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Whether a persistent send to broker {@code i} (no failover) is answered with success now. */
@@ -177,6 +196,15 @@ class ZooKeeperFailoverTest {
         return 0;
     }
 
+    /** How many brokers are in the election (a candidate joins it once its warm-up ended). */
+    private static int electing(CuratorFramework c) {
+        try {
+            return c.getChildren().forPath("/tern/zkt/leader").size();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
     private static void signal(long pid, String name) throws Exception {
         new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
     }
@@ -211,10 +239,32 @@ class ZooKeeperFailoverTest {
         kills(20, "async", false);
     }
 
+    // ---- (a') the same with three brokers: a backup stays in sync through each kill -----------------------------
+
+    /** Three candidates: the new live broker has a backup in sync at once, so it answers sync sends at once. */
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void twoKillsOfTheLiveBrokerOfThreeFailOverWithABackupStillInSync() throws Exception {
+        kills(2, "sync", false, 3, 62250);
+    }
+
+    @Test
+    @Tag("soak")
+    @Timeout(value = 30, unit = TimeUnit.MINUTES)
+    void twentyKillsOfTheLiveBrokerOfThree() throws Exception {
+        kills(20, "sync", false, 3, 62250);
+    }
+
     private void kills(int kills, String mode, boolean alsoBackups) throws Exception {
-        cluster(62200, mode);
+        kills(kills, mode, alsoBackups, 2, 62200);
+    }
+
+    private void kills(int kills, String mode, boolean alsoBackups, int brokerCount, int base) throws Exception {
+        int n = brokerCount;
+        String load = loadAverage();
+        cluster(base, mode, n);
         CuratorFramework watcher = zkClient();
-        await().atMost(Duration.ofSeconds(30)).until(() -> live() >= 0 && inSyncRecorded(watcher) == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> live() >= 0 && inSyncRecorded(watcher) == n);
 
         Set<String> returned = ConcurrentHashMap.newKeySet();
         Map<String, Integer> committed = new ConcurrentHashMap<>();
@@ -288,18 +338,19 @@ class ZooKeeperFailoverTest {
         List<Long> failoverMillis = new ArrayList<>();
         int backupKills = 0;
         for (int k = 0; k < kills && failed.get() == null; k++) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> (live() >= 0 && inSyncRecorded(watcher) == 2)
-                    || failed.get() != null);
+            // every broker in sync and in the election again (a restarted one joins it after its warm-up)
+            await().atMost(Duration.ofSeconds(60)).until(() -> (live() >= 0 && inSyncRecorded(watcher) == n
+                    && electing(watcher) == n) || failed.get() != null);
             if (alsoBackups && k % 4 == 3) {
                 // the backup killed and restarted under load catches up and joins the in-sync set again
-                int backup = 1 - live();
+                int backup = (live() + 1) % n;
                 int sentAtBackupKill = sends.get();
                 brokers[backup].kill();
                 brokers[backup].start();
                 await().atMost(Duration.ofSeconds(60)).until(() -> sends.get() > sentAtBackupKill + 150
                         || failed.get() != null);
                 backupKills++;
-                await().atMost(Duration.ofSeconds(60)).until(() -> (live() >= 0 && inSyncRecorded(watcher) == 2)
+                await().atMost(Duration.ofSeconds(60)).until(() -> (live() >= 0 && inSyncRecorded(watcher) == n)
                         || failed.get() != null);
             }
             int victim = live();
@@ -307,11 +358,14 @@ class ZooKeeperFailoverTest {
             firstSendAfterKill.set(0);
             brokers[victim].kill();
             long killed = System.nanoTime();
+            String killClock = java.time.LocalTime.now().toString();
             killedAt.set(killed);
             brokers[victim].start(); // as a supervisor would: it rejoins as a backup of the new live broker
             await().atMost(Duration.ofSeconds(60)).until(() -> firstSendAfterKill.get() != 0 || failed.get() != null);
             failoverMillis.add(TimeUnit.NANOSECONDS.toMillis(firstSendAfterKill.get() - killed));
             killedAt.set(0);
+            System.out.printf("ZooKeeperFailoverTest kill %d at %s of broker %d: first send returned %d ms later (load "
+                    + "%s)%n", k + 1, killClock, victim, failoverMillis.get(failoverMillis.size() - 1), loadAverage());
             // usually the other broker; the restarted one when the other lost its session meanwhile
             assertThat(live()).as("a broker took over").isNotNegative();
             await().atMost(Duration.ofSeconds(60)).until(() -> sends.get() > sentAtKill + 150 || failed.get() != null);
@@ -339,24 +393,26 @@ class ZooKeeperFailoverTest {
         missing.removeAll(inDoubt); // a commit the failover could not confirm may have consumed them
         List<Long> sorted = new ArrayList<>(failoverMillis);
         java.util.Collections.sort(sorted);
-        System.out.printf("ZooKeeperFailoverTest replication=%s, session timeout %s, %d kills of the live broker and %d"
+        System.out.printf("ZooKeeperFailoverTest %d brokers, replication=%s, session timeout %s, warm-up %s, load "
+                + "average %s at the start and %s at the end, %d kills of the live broker and %d"
                 + " of the backup: %d sends returned (%d"
                 + " refused during failover), %d committed, %d left, %d in doubt, %d lost; kill to the first send "
-                + "returning on the new live broker: median %d ms, max %d ms, each %s%n", mode, SESSION_TIMEOUT, kills,
-                backupKills,
+                + "returning on the new live broker: median %d ms, max %d ms, each %s%n", n, mode, SESSION_TIMEOUT, WARM_UP, load,
+                loadAverage(), kills, backupKills,
                 returned.size(), refused.get(), committed.size(), left.size(), inDoubt.size(), missing.size(),
                 sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), failoverMillis);
         Set<String> both = new HashSet<>(committed.keySet());
         both.retainAll(left.keySet());
-        long twice = committed.values().stream().filter(n -> n > 1).count()
-                + left.values().stream().filter(n -> n > 1).count() + both.size();
+        long twice = committed.values().stream().filter(times -> times > 1).count()
+                + left.values().stream().filter(times -> times > 1).count() + both.size();
         System.out.printf("ZooKeeperFailoverTest replication=%s: %d consumed more than once%n", mode, twice);
+        printActivations();
         if (mode.equals("async")) {
             return; // async answers before the backup has it: sends and acknowledgements may be lost, so reported
         }
         assertThat(missing).as("returned sends consumed nowhere").isEmpty();
-        assertThat(committed.values()).as("committed twice").allMatch(n -> n == 1);
-        assertThat(left.values()).as("left twice").allMatch(n -> n == 1);
+        assertThat(committed.values()).as("committed twice").allMatch(times -> times == 1);
+        assertThat(left.values()).as("left twice").allMatch(times -> times == 1);
         assertThat(both).as("consumed and still there").isEmpty();
     }
 
@@ -437,6 +493,36 @@ class ZooKeeperFailoverTest {
             return l >= 0 && answersPersistentSend(l);
         });
         assertThat(listens(0) && listens(1)).isFalse();
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Prints each broker's activations ({@code LIVE at epoch ...}, with their breakdown) and warm-ups from its logs. */
+    private void printActivations() throws java.io.IOException {
+        for (int i = 0; i < brokers.length; i++) {
+            Path logs = dir.resolve("logs-" + i);
+            if (!java.nio.file.Files.isDirectory(logs)) {
+                continue;
+            }
+            List<Path> files;
+            try (var list = java.nio.file.Files.list(logs)) {
+                files = list.sorted().toList();
+            }
+            for (Path f : files) {
+                for (String line : java.nio.file.Files.readAllLines(f)) {
+                    if (line.contains("LIVE at epoch") || line.contains("leading the election") || line.contains(
+                            "lost the live broker") || line.contains("warm-up:") || line.contains("warm-up failed")) {
+                        System.out.printf("ZooKeeperFailoverTest broker %d %s: %s%n", i, f.getFileName(), line);
+                    }
+                }
+            }
+        }
     }
 
     private interface Body {
