@@ -34,8 +34,9 @@ import org.ternmq.store.SyncPolicy;
  * activation in a JVM that had been live before). On a scratch data directory ({@code <data-dir>/warm-up}) it starts
  * what an activation starts ({@link EmbeddedBroker#startLive}: journal, replication source, store load, broker agent),
  * with an in-VM acceptor only, so it never accepts a client from outside this JVM; an in-VM client sends, receives
- * and acknowledges persistent messages, in plain, transacted and client-acknowledged sessions; then everything is
- * stopped and the scratch directory deleted.
+ * and acknowledges persistent messages, in plain, transacted and client-acknowledged sessions, and leaves a thousand;
+ * the broker is stopped and started again on the same journal (recovery and store load of real records, as an
+ * activation does), the rest is consumed, then everything is stopped and the scratch directory deleted.
  *
  * <p>The scratch journal uses small segments and {@code sync-policy ASYNC}: forcing thousands of small writes would
  * cost seconds of disk time and warm nothing more.
@@ -49,6 +50,7 @@ final class WarmUp {
     private static final int ROUNDS = 3;
     private static final int MESSAGES_PER_ROUND = 1000;
     private static final int TRANSACTIONS_PER_ROUND = 20;
+    private static final int LEFT = 1000;
 
     private WarmUp() {
     }
@@ -73,6 +75,15 @@ final class WarmUp {
                     scratchConfig.journalSegmentSize(), 0);
             try (EmbeddedBroker broker = EmbeddedBroker.startLive(scratchConfig, scratchReplication)) {
                 exercise(broker.vmUrl(), stop, messages);
+                if (!stop.getAsBoolean()) {
+                    leave(broker.vmUrl(), messages);
+                }
+            }
+            // opened again on what it left: an activation recovers a journal full of records, not an empty one
+            if (!stop.getAsBoolean()) {
+                try (EmbeddedBroker broker = EmbeddedBroker.startLive(scratchConfig, scratchReplication)) {
+                    take(broker.vmUrl());
+                }
             }
         } catch (Exception | LinkageError e) {
             LOG.warn("warm-up failed (the first activation will be slower): {}", e.toString());
@@ -143,6 +154,27 @@ final class WarmUp {
                 }
                 messages[0] += MESSAGES_PER_ROUND + 10 * TRANSACTIONS_PER_ROUND + 100;
             }
+        }
+    }
+
+    /** Sends messages left in the scratch journal for the second start to recover. */
+    private static void leave(String url, int[] messages) throws JMSException {
+        try (Connection c = new TernConnectionFactory(url).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("tern.warm-up.left"));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < LEFT; i++) {
+                p.send(s.createTextMessage("left"));
+            }
+            messages[0] += LEFT;
+        }
+    }
+
+    private static void take(String url) throws JMSException {
+        try (Connection c = new TernConnectionFactory(url).createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            receive(s.createConsumer(s.createQueue("tern.warm-up.left")), LEFT);
         }
     }
 

@@ -517,7 +517,8 @@ class ZooKeeperFailoverTest {
             for (Path f : files) {
                 for (String line : java.nio.file.Files.readAllLines(f)) {
                     if (line.contains("LIVE at epoch") || line.contains("leading the election") || line.contains(
-                            "lost the live broker") || line.contains("warm-up:") || line.contains("warm-up failed")) {
+                            "lost the live broker") || line.contains("warm-up:") || line.contains("warm-up failed")
+                            || line.contains("joined the in-sync set") || line.contains("following the live broker")) {
                         System.out.printf("ZooKeeperFailoverTest broker %d %s: %s%n", i, f.getFileName(), line);
                     }
                 }
