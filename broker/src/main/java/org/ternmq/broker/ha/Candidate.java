@@ -390,12 +390,15 @@ public final class Candidate implements AutoCloseable {
 
     private void becomeLive() throws Exception {
         long started = System.nanoTime();
+        ReplicaFollower followed = follower;
         closeFollower();
         String guard = latch.getOurPath();
         long epoch = registry.nextEpoch(guard);
-        long start;
-        try (JournalReplica copy = JournalReplica.open(config.journalDirectory(), config.journalSegmentSize())) {
-            start = copy.position();
+        long start = followed != null ? followed.closedPosition() : -1;
+        if (start < 0) {
+            try (JournalReplica copy = JournalReplica.open(config.journalDirectory(), config.journalSegmentSize())) {
+                start = copy.position();
+            }
         }
         EpochHistory history = EpochHistory.load(config.journalDirectory()).with(epoch, start);
         history.save(config.journalDirectory());

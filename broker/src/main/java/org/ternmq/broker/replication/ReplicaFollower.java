@@ -52,6 +52,7 @@ public final class ReplicaFollower implements AutoCloseable {
     private volatile long bytes;
     private volatile long lastBatchNanos;
     private volatile long reclaimed;
+    private volatile long closedPosition = -1;
 
     private final SslContext tls;
     /** The last connection problem logged at ERROR; a repeat of it while reconnecting is logged at DEBUG. */
@@ -333,6 +334,16 @@ public final class ReplicaFollower implements AutoCloseable {
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         replica.force();
+        closedPosition = replica.position();
         replica.close();
+    }
+
+    /**
+     * Where the journal copy ended when this follower closed (forced), or -1 while it runs or when closing failed: a
+     * candidate that becomes live starts its epoch there without opening and scanning the copy again (a scan of a
+     * 32 MB segment took 0.5-1 s at a load of 8 on 2 cores).
+     */
+    public long closedPosition() {
+        return closedPosition;
     }
 }
