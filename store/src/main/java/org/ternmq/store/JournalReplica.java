@@ -99,23 +99,23 @@ public final class JournalReplica implements AutoCloseable {
         last.force(false);
     }
 
-    /** The end of the last valid frame of a segment (after its header when it has none). */
+    /**
+     * The end of the last valid frame of a segment (after its header when it has none). The segment is read through a
+     * read-only mapping: two reads per frame made this scan take about a second for a segment of 30 MB of small
+     * frames on a loaded machine, and a backup scans on every (re)connection to a new live broker.
+     */
     private static int validEnd(FileChannel file, long sequence) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(RecordDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        int position = SegmentDescriptor.HEADER_LENGTH;
         long size = file.size();
+        ByteBuffer map = file.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
+        int position = SegmentDescriptor.HEADER_LENGTH;
         while (position + RecordDescriptor.HEADER_LENGTH <= size) {
-            header.clear();
-            file.read(header, position);
-            int length = header.getInt(RecordDescriptor.LENGTH_OFFSET);
-            RecordType type = RecordType.fromCode(header.get(RecordDescriptor.TYPE_OFFSET));
+            int length = map.getInt(position + RecordDescriptor.LENGTH_OFFSET);
+            RecordType type = RecordType.fromCode(map.get(position + RecordDescriptor.TYPE_OFFSET));
             if (length < RecordDescriptor.HEADER_LENGTH || type == null || position + (long) length > size
-                    || header.getInt(RecordDescriptor.SEGMENT_OFFSET) != RecordDescriptor.stamp(sequence)) {
+                    || map.getInt(position + RecordDescriptor.SEGMENT_OFFSET) != RecordDescriptor.stamp(sequence)) {
                 break;
             }
-            ByteBuffer frame = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-            file.read(frame, position);
-            if (frame.getInt(RecordDescriptor.CRC_OFFSET) != RecordDescriptor.crc(frame, 0, length)) {
+            if (map.getInt(position + RecordDescriptor.CRC_OFFSET) != RecordDescriptor.crc(map, position, length)) {
                 break;
             }
             position += RecordDescriptor.aligned(length);
