@@ -18,6 +18,11 @@ import org.ternmq.transport.TransportGroups;
 /**
  * Listens on one transport (TCP or in-VM) and installs the protocol pipeline on each accepted channel.
  *
+ * <p>A TCP acceptor serves its connections on the agent's event loop ({@link BrokerAgent#eventLoopGroup}), so a
+ * packet is handled on the thread that read it; it accepts on a thread of its own, and leaves the agent's loop to
+ * the agent to stop. TLS then costs that thread its handshakes and record encryption. An in-VM acceptor has its own
+ * loop, which hands the packets to the agent.
+ *
  * <p>Started and closed by one thread (the broker's owner); Netty runs the rest on its event loops.
  */
 public final class BrokerAcceptor implements AutoCloseable {
@@ -25,15 +30,17 @@ public final class BrokerAcceptor implements AutoCloseable {
     private final TransportAddress address;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
+    /** Whether {@link #workerGroup} is this acceptor's to stop (in-VM), not the agent's (TCP). */
+    private final boolean ownsWorkers;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
 
-    private BrokerAcceptor(TransportAddress address) {
+    private BrokerAcceptor(TransportAddress address, BrokerAgent agent) {
         this.address = address;
-        String prefix = address.type() == TransportAddress.Type.TCP ? "tern-tcp" : "tern-vm";
-        this.bossGroup = TransportGroups.newGroup(address.type(), prefix + "-accept", 1);
-        this.workerGroup = TransportGroups.newGroup(address.type(), prefix + "-io",
-                address.type() == TransportAddress.Type.TCP ? 0 : 1);
+        boolean tcp = address.type() == TransportAddress.Type.TCP;
+        this.bossGroup = TransportGroups.newGroup(address.type(), tcp ? "tern-tcp-accept" : "tern-vm-accept", 1);
+        this.ownsWorkers = !tcp;
+        this.workerGroup = tcp ? agent.eventLoopGroup() : TransportGroups.newGroup(address.type(), "tern-vm-io", 1);
     }
 
     /** Binds and returns a running acceptor. @throws Exception if the address cannot be bound */
@@ -57,7 +64,7 @@ public final class BrokerAcceptor implements AutoCloseable {
      */
     public static BrokerAcceptor bind(TransportAddress address, BrokerAgent agent, int maxFrameLength,
                                       long handshakeTimeoutMillis, io.netty.handler.ssl.SslContext tls) throws Exception {
-        BrokerAcceptor acceptor = new BrokerAcceptor(address);
+        BrokerAcceptor acceptor = new BrokerAcceptor(address, agent);
         try {
             acceptor.start(agent, maxFrameLength, handshakeTimeoutMillis, tls);
             return acceptor;
@@ -112,6 +119,8 @@ public final class BrokerAcceptor implements AutoCloseable {
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         bossGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (ownsWorkers) {
+            workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
     }
 }
