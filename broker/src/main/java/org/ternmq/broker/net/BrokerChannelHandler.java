@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A TCP channel is served by the agent's own event loop ({@link BrokerAgent#eventLoopGroup}): its packets are
  * handled right here, as they are read ({@link BrokerAgent#runInBurst}), and the agent ends the read burst once
- * (one store batch, one flush). A channel on another loop (in-VM) gathers the packets of one read and hands them
- * to the agent as one task when the read completes.
+ * (one store batch, one flush). A channel on another loop (in-VM) gathers the packets its loop reads in one turn
+ * and hands them to the agent as one task.
  *
  * <p>One instance per channel; Netty calls it on the channel's event loop.
  */
@@ -64,15 +64,13 @@ final class BrokerChannelHandler extends ChannelInboundHandlerAdapter {
         BrokerConnection c = connection;
         if (agent.inAgentThread()) {
             agent.runInBurst(() -> c.handle(packet));
-        } else {
-            pending.add(packet);
+            return;
         }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        handOverPending();
-        ctx.fireChannelReadComplete();
+        if (pending.isEmpty()) {
+            // handed over once this loop turn's reads are done (an in-VM peer's writes may come in several reads)
+            ctx.executor().execute(this::handOverPending);
+        }
+        pending.add(packet);
     }
 
     /** Hands the packets gathered off the agent's loop to the agent, as one task, each handled apart. */
