@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import org.ternmq.broker.persistence.DuplicateIdRecord;
 import org.ternmq.broker.persistence.MessageStore;
@@ -55,7 +54,7 @@ public final class BrokerAgent {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerAgent.class);
 
-    /** The agent's one thread: an event loop (NIO) that TCP acceptors also serve their connections on. */
+    /** The agent's one thread: an event loop (epoll or NIO, as TCP runs) that TCP acceptors serve their connections on. */
     private final EventLoopGroup group;
     private final EventLoop loop;
     /** Whether a task runs now (see {@link #runInBurst}: never entered again from inside a task). */
@@ -124,7 +123,7 @@ public final class BrokerAgent {
             Thread t = new FastThreadLocalThread(r, "tern-broker-agent");
             t.setDaemon(true);
             return t;
-        }, NioIoHandler.newFactory());
+        }, org.ternmq.transport.TransportGroups.ioHandlerFactory(org.ternmq.transport.TransportAddress.Type.TCP));
         this.loop = group.next();
         // delayed work (redelivery delays, delivery times) is not run at shutdown: it is stored, and a restart
         // schedules it again (the event loop cancels its scheduled tasks when it shuts down)
