@@ -722,11 +722,19 @@ public final class BrokerConnection {
     }
 
     /** Writes the response now and dispatches the queues in a later agent task, after the response. */
+    /**
+     * Answers a recover or rollback once the task's records (the returned messages' delivery counts) are written,
+     * not forced: an application that acts on the answer (a process killed right after it, say) must find the count
+     * it was shown, and with the agent answering from the thread that read the request the answer could otherwise
+     * overtake the journal's write. Then the returned messages are dispatched again, after the answer as before.
+     */
     private Packet.Response respondThenDispatch(long corr, Set<MessageQueue> queues) {
-        write(new Ok(corr));
-        if (!queues.isEmpty()) {
-            agent.execute(() -> queues.forEach(MessageQueue::dispatch));
-        }
+        agent.storeWriter().afterStored(false, failure -> {
+            write(stored(corr, failure));
+            if (!queues.isEmpty()) {
+                agent.execute(() -> queues.forEach(MessageQueue::dispatch));
+            }
+        });
         return null;
     }
 
