@@ -17,7 +17,7 @@ import org.ternmq.store.file.SegmentFile;
 public enum IoMode {
     /** Memory-mapped files; writes are copies into the mapping, forces are fdatasync on the file. */
     MAPPED,
-    /** Positional {@code FileChannel} writes and reads (one {@code pwrite} per frame); the default. */
+    /** Positional {@code FileChannel} writes and reads (one {@code pwrite} per batch of frames); the default. */
     CHANNEL;
 
     SegmentFile open(Path path) throws IOException {

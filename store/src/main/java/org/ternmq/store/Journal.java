@@ -56,6 +56,7 @@ public final class Journal implements AutoCloseable {
     private final int maxPayloadSize;
     private final IdSequence ids;
     private final JournalStats stats;
+    private final WrittenMark writtenMark;
     private volatile boolean closed;
 
     private Journal(JournalConfig config, DirectoryLock lock, SegmentSet segments, RecordIndex index,
@@ -67,6 +68,7 @@ public final class Journal implements AutoCloseable {
         this.index = index;
         this.queue = queue;
         this.agent = agent;
+        this.writtenMark = agent.writtenMark();
         this.maxPayloadSize = config.get(JournalConfig.MAX_PAYLOAD_SIZE);
         this.appender = new Thread(agent, "tern-journal-appender-" + config.directory().getFileName());
         this.appender.setDaemon(true);
@@ -314,14 +316,29 @@ public final class Journal implements AutoCloseable {
     // ---- reads -----------------------------------------------------------------------------------
 
     /**
-     * The current payload of live record {@code id}, or empty. Reflects every write whose frame the
-     * appender has written (possibly before it is durable). Safe against concurrent appends and
-     * compaction: a relocated record is found at its new place.
+     * The current payload of live record {@code id}, or empty. Reflects every write the appender has
+     * taken up (possibly before it is durable; a write whose frame is still gathered in the appender's
+     * memory is waited for, at most until the end of the appender's batch), so always every write whose
+     * future completed. Safe against concurrent appends and compaction: a relocated record is found at
+     * its new place.
      *
      * @throws IllegalStateException when the journal is closed
+     * @throws StoreFencedException when the record's frame was never written because the journal fenced
      * @throws UncheckedIOException when the file cannot be read
      */
     public Optional<JournalRecord> read(long id) {
+        long[] unwritten = new long[1];
+        while (true) {
+            Optional<JournalRecord> r = readIfWritten(id, unwritten);
+            if (r != null) {
+                return r;
+            }
+            awaitWritten(unwritten[0]);
+        }
+    }
+
+    /** {@link #read}, or null with the record's location in {@code unwritten[0]} when its frame is not written yet. */
+    private Optional<JournalRecord> readIfWritten(long id, long[] unwritten) {
         Lock readLock = segments.readLock();
         readLock.lock();
         try {
@@ -331,6 +348,10 @@ public final class Journal implements AutoCloseable {
             long location = index.get(id);
             if (location == RecordIndex.ABSENT) {
                 return Optional.empty();
+            }
+            if (!writtenMark.isWritten(location)) {
+                unwritten[0] = location;
+                return null;
             }
             stats.read();
             Segment s = segments.get(Location.segment(location));
@@ -362,9 +383,22 @@ public final class Journal implements AutoCloseable {
      * per window instead of two per record.
      *
      * @throws IllegalStateException when the journal is closed
+     * @throws StoreFencedException when a record's frame was never written because the journal fenced
      * @throws UncheckedIOException when the file cannot be read
      */
     public JournalRecord[] readAll(long[] ids) {
+        long[] unwritten = new long[1];
+        while (true) {
+            JournalRecord[] r = readAllIfWritten(ids, unwritten);
+            if (r != null) {
+                return r;
+            }
+            awaitWritten(unwritten[0]);
+        }
+    }
+
+    /** {@link #readAll}, or null with a location in {@code unwritten[0]} when a record's frame is not written yet. */
+    private JournalRecord[] readAllIfWritten(long[] ids, long[] unwritten) {
         JournalRecord[] result = new JournalRecord[ids.length];
         Lock readLock = segments.readLock();
         readLock.lock();
@@ -378,6 +412,10 @@ public final class Journal implements AutoCloseable {
             for (int i = 0; i < ids.length; i++) {
                 locations[i] = index.get(ids[i]);
                 if (locations[i] != RecordIndex.ABSENT) {
+                    if (!writtenMark.isWritten(locations[i])) {
+                        unwritten[0] = locations[i];
+                        return null;
+                    }
                     order[found++] = i;
                 }
             }
@@ -417,6 +455,22 @@ public final class Journal implements AutoCloseable {
             throw new UncheckedIOException("could not read records from " + config.directory(), e);
         } finally {
             readLock.unlock();
+        }
+    }
+
+    /**
+     * Waits, outside the segment lock, until the appender has written the frame at {@code location}, which the
+     * index already points at (see {@link WrittenMark}).
+     */
+    private void awaitWritten(long location) {
+        if (Thread.currentThread() == appender) {
+            // cannot happen through futures (they complete after the write); a wait here would never end
+            throw new IllegalStateException("record at " + Location.toString(location)
+                    + " is not written yet and the appender thread cannot wait for itself");
+        }
+        if (!writtenMark.await(location)) {
+            throw agent.fenceCause() != null ? agent.fencedException()
+                    : new IllegalStateException("journal " + config.directory() + " is closed");
         }
     }
 

@@ -20,8 +20,10 @@ import org.ternmq.store.index.RecordIndex;
 
 /**
  * The journal's single writer. It owns the segments, the state and every file write: callers hand it
- * {@link Command}s through a queue ({@link Journal} is the proxy), it drains them in batches, writes
- * each frame, forces once per batch when the sync policy asks for it, then completes the futures.
+ * {@link Command}s through a queue ({@link Journal} is the proxy), it drains them in batches, gathers
+ * the batch's frames in one buffer and writes them with one call (more only when the buffer fills or
+ * the head segment rolls), forces once per batch when the sync policy asks for it, then completes the
+ * futures.
  * Between batches it compacts: a bounded step of relocating live frames out of the oldest segment,
  * so compaction shares the one writer and never blocks appends for longer than a step.
  *
@@ -29,16 +31,24 @@ import org.ternmq.store.index.RecordIndex;
  * logged once at ERROR, every pending and later command fails with {@link StoreFencedException}, and
  * the agent keeps failing commands until it is closed.
  *
- * <p>Threads: {@link #run} is the appender thread's body; {@link #fenceCause()} and
- * {@link #isTerminated()} may be read from any thread.
+ * <p>Gathered frames are not in the file yet, but their index entries are published as they are
+ * gathered (the appender's own decisions read the index). Readers on other threads wait for such
+ * locations through {@link WrittenMark}; on this thread, everything that reads a file writes the
+ * gathered frames out first ({@link #flush}), except the frame lengths {@link JournalState} needs,
+ * which {@link #frameLength} serves from the buffer.
+ *
+ * <p>Threads: {@link #run} is the appender thread's body; {@link #fenceCause()},
+ * {@link #isTerminated()} and {@link #writtenMark()} may be used from any thread.
  *
  * <p>Why one class past 500 lines: writing, forcing, compacting and removing all move the same
- * single-threaded state (the head, the frame buffer, the dirty list, the replication ranges);
+ * single-threaded state (the head, the gather buffer, the dirty list, the replication ranges);
  * split across classes that state would have to be shared or passed around, which is what the
  * single-writer design exists to avoid.
  */
 final class JournalAgent implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(JournalAgent.class);
+    /** How many bytes of frames are gathered before they are written even in the middle of a batch. */
+    static final int GATHER_BYTES = 256 << 10;
 
     private final Path directory;
     private final BlockingQueue<Command> queue;
@@ -61,9 +71,14 @@ final class JournalAgent implements Runnable {
     private final List<Segment> replicationSegments = new ArrayList<>(2);
     private final List<Integer> replicationStarts = new ArrayList<>(2);
     private final ByteBuffer header = ByteBuffer.allocate(RecordDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-    private final ByteBuffer controlFrame = ByteBuffer.allocateDirect(RecordDescriptor.HEADER_LENGTH)
-            .order(ByteOrder.LITTLE_ENDIAN);
-    private ByteBuffer frame = ByteBuffer.allocateDirect(64 << 10).order(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * Frames gathered for the head and not yet written: bytes [0, position) belong at {@link #gatheredFrom}
+     * of {@link #gatheredFor}. Grows only for a frame bigger than it.
+     */
+    private ByteBuffer gather = ByteBuffer.allocateDirect(GATHER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private Segment gatheredFor;
+    private int gatheredFrom;
+    private final WrittenMark writtenMark = new WrittenMark();
 
     private Segment head;
     private long nextSequence;
@@ -95,6 +110,11 @@ final class JournalAgent implements Runnable {
         this.compactionMinSegments = config.get(JournalConfig.COMPACTION_MIN_SEGMENTS);
         this.compactionStepRecords = config.get(JournalConfig.COMPACTION_STEP_RECORDS);
         this.nextAsyncForceNanos = System.nanoTime() + asyncIntervalNanos;
+        state.frameLengths(this::frameLength);
+    }
+
+    WrittenMark writtenMark() {
+        return writtenMark;
     }
 
     Throwable fenceCause() {
@@ -191,6 +211,7 @@ final class JournalAgent implements Runnable {
     private void finishBatch() {
         try {
             if (fenceCause == null) {
+                flush();
                 publishReplication();
                 completeAll(completeNow);
                 if (!completeAfterForce.isEmpty()) {
@@ -280,19 +301,19 @@ final class JournalAgent implements Runnable {
             int payloadLength) throws IOException {
         int length = RecordDescriptor.frameLength(payloadLength);
         int aligned = RecordDescriptor.aligned(length);
-        ensureRoom(aligned);
-        ByteBuffer f = frameBuffer(aligned);
-        f.putInt(RecordDescriptor.LENGTH_OFFSET, length);
-        f.putInt(RecordDescriptor.CRC_OFFSET, 0);
-        f.putInt(RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
-        f.put(RecordDescriptor.TYPE_OFFSET, type.code());
-        f.put(RecordDescriptor.USER_TYPE_OFFSET, userType);
-        f.putShort(RecordDescriptor.RESERVED_OFFSET, (short) 0);
-        f.putLong(RecordDescriptor.ID_OFFSET, id);
-        f.putLong(RecordDescriptor.TX_ID_OFFSET, txId);
+        int at = reserve(aligned);
+        ByteBuffer f = gather;
+        f.putInt(at + RecordDescriptor.LENGTH_OFFSET, length);
+        f.putInt(at + RecordDescriptor.CRC_OFFSET, 0);
+        f.putInt(at + RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
+        f.put(at + RecordDescriptor.TYPE_OFFSET, type.code());
+        f.put(at + RecordDescriptor.USER_TYPE_OFFSET, userType);
+        f.putShort(at + RecordDescriptor.RESERVED_OFFSET, (short) 0);
+        f.putLong(at + RecordDescriptor.ID_OFFSET, id);
+        f.putLong(at + RecordDescriptor.TX_ID_OFFSET, txId);
         byte[] xid = null;
         if (payloadLength > 0) {
-            f.put(RecordDescriptor.PAYLOAD_OFFSET, payload, payloadPosition, payloadLength);
+            f.put(at + RecordDescriptor.PAYLOAD_OFFSET, payload, payloadPosition, payloadLength);
             if (type == RecordType.PREPARE) {
                 xid = new byte[payloadLength];
                 payload.get(payloadPosition, xid);
@@ -300,7 +321,7 @@ final class JournalAgent implements Runnable {
         } else if (type == RecordType.PREPARE) {
             xid = new byte[0];
         }
-        long location = appendFrame(f, length, aligned);
+        long location = appendFrame(at, length, aligned);
         state.apply(type, id, txId, location, aligned, xid);
     }
 
@@ -327,26 +348,68 @@ final class JournalAgent implements Runnable {
         }
     }
 
-    private ByteBuffer frameBuffer(int aligned) {
-        if (frame.capacity() < aligned) {
-            frame = ByteBuffer.allocateDirect(Integer.highestOneBit(aligned - 1) << 1).order(ByteOrder.LITTLE_ENDIAN);
-        }
-        return frame.clear();
+    /**
+     * Makes room at the head for a frame of {@code aligned} bytes (rolling it if full) and in the gather buffer
+     * (writing out what it holds if full); returns the index in {@link #gather} where the frame goes. The frame
+     * belongs at the head's write position.
+     */
+    private int reserve(int aligned) throws IOException {
+        ensureRoom(aligned);
+        return gatherRoom(aligned);
     }
 
-    /** Pads, checksums and writes the frame in {@code f} at the head; returns its location. */
-    private long appendFrame(ByteBuffer f, int length, int aligned) throws IOException {
-        for (int i = length; i < aligned; i++) {
-            f.put(i, (byte) 0);
+    /** Makes room for {@code aligned} bytes in the gather buffer; returns where they go. */
+    private int gatherRoom(int aligned) throws IOException {
+        if (gather.remaining() < aligned) {
+            flush();
+            if (gather.capacity() < aligned) {
+                gather = ByteBuffer.allocateDirect(Integer.highestOneBit(aligned - 1) << 1).order(ByteOrder.LITTLE_ENDIAN);
+            }
         }
-        f.putInt(RecordDescriptor.CRC_OFFSET, RecordDescriptor.crc(f, 0, length));
-        f.limit(aligned).position(0);
+        if (gather.position() == 0) {
+            gatheredFor = head;
+            gatheredFrom = head.writePosition;
+            writtenMark.gathering(Location.of(head.sequence, gatheredFrom));
+        }
+        return gather.position();
+    }
+
+    /**
+     * Pads and checksums the frame gathered at index {@code at} and gives it its place at the head; returns its
+     * location. Its bytes reach the file with the next {@link #flush}.
+     */
+    private long appendFrame(int at, int length, int aligned) {
+        ByteBuffer f = gather;
+        for (int i = length; i < aligned; i++) {
+            f.put(at + i, (byte) 0);
+        }
+        f.putInt(at + RecordDescriptor.CRC_OFFSET, RecordDescriptor.crc(f, at, length));
+        f.position(at + aligned);
         int position = head.writePosition;
-        head.file.write(position, f);
         noteWritten(head, position);
         head.writePosition = position + aligned;
         stats.appended(aligned);
         return Location.of(head.sequence, position);
+    }
+
+    /** Writes the gathered frames to their segment with one call. */
+    private void flush() throws IOException {
+        if (gather.position() == 0) {
+            return;
+        }
+        gather.flip();
+        gatheredFor.file.write(gatheredFrom, gather);
+        gather.clear();
+        stats.wrote();
+        writtenMark.written();
+    }
+
+    /** The frame length at {@code offset} of {@code s}, also while that frame is only gathered. */
+    private int frameLength(Segment s, int offset) throws IOException {
+        if (s == gatheredFor && gather.position() > 0 && offset >= gatheredFrom) {
+            return gather.getInt(offset - gatheredFrom + RecordDescriptor.LENGTH_OFFSET);
+        }
+        return s.file.readInt(offset + RecordDescriptor.LENGTH_OFFSET);
     }
 
     private void ensureRoom(int aligned) throws IOException {
@@ -363,6 +426,7 @@ final class JournalAgent implements Runnable {
     private void rollHead() throws IOException {
         writeControlFrame(RecordType.END_OF_SEGMENT, 0);
         head.ended = true;
+        flush();
 
         Segment next = pool.newSegment(nextSequence++);
         segments.add(next);
@@ -385,17 +449,21 @@ final class JournalAgent implements Runnable {
         }
     }
 
-    /** Writes a frame without payload (END_OF_SEGMENT, ID_BLOCK) at the head; the caller made room. */
+    /**
+     * Gathers a frame without payload (END_OF_SEGMENT, ID_BLOCK) at the head; the caller made room at the head
+     * (END_OF_SEGMENT has room kept for it; ID_BLOCK starts a new segment).
+     */
     private void writeControlFrame(RecordType type, long id) throws IOException {
-        ByteBuffer f = controlFrame.clear();
+        int at = gatherRoom(RecordDescriptor.HEADER_LENGTH);
+        ByteBuffer f = gather;
         for (int i = 0; i < RecordDescriptor.HEADER_LENGTH; i += 8) {
-            f.putLong(i, 0L);
+            f.putLong(at + i, 0L);
         }
-        f.putInt(RecordDescriptor.LENGTH_OFFSET, RecordDescriptor.HEADER_LENGTH);
-        f.putInt(RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
-        f.put(RecordDescriptor.TYPE_OFFSET, type.code());
-        f.putLong(RecordDescriptor.ID_OFFSET, id);
-        long location = appendFrame(f, RecordDescriptor.HEADER_LENGTH, RecordDescriptor.HEADER_LENGTH);
+        f.putInt(at + RecordDescriptor.LENGTH_OFFSET, RecordDescriptor.HEADER_LENGTH);
+        f.putInt(at + RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
+        f.put(at + RecordDescriptor.TYPE_OFFSET, type.code());
+        f.putLong(at + RecordDescriptor.ID_OFFSET, id);
+        long location = appendFrame(at, RecordDescriptor.HEADER_LENGTH, RecordDescriptor.HEADER_LENGTH);
         state.apply(type, id, 0, location, RecordDescriptor.HEADER_LENGTH, null);
     }
 
@@ -418,6 +486,7 @@ final class JournalAgent implements Runnable {
         if (replication == null) {
             return;
         }
+        flush();
         for (int i = 0; i < replicationSegments.size(); i++) {
             Segment s = replicationSegments.get(i);
             int from = replicationStarts.get(i);
@@ -430,6 +499,7 @@ final class JournalAgent implements Runnable {
     }
 
     private void forceDirty() throws IOException {
+        flush();
         if (!dirty.isEmpty()) {
             long started = System.nanoTime();
             for (Segment s : dirty) {
@@ -478,17 +548,17 @@ final class JournalAgent implements Runnable {
             LOG.debug("compacted segment {}", s.sequence);
             stats.compacted();
         }
+        // relocated records are readable only once written; a step is short, so write them now
+        flush();
         publishReplication();
         removeDeadSegments();
     }
 
     private void relocate(Segment from, int position, int length, RecordType type, long id, long txId) throws IOException {
         int aligned = RecordDescriptor.aligned(length);
-        ensureRoom(aligned);
-        ByteBuffer f = frameBuffer(aligned);
-        f.limit(length);
-        from.file.read(position, f);
-        f.clear();
+        int at = reserve(aligned);
+        ByteBuffer f = gather;
+        from.file.read(position, f.slice(at, length));
         RecordType newType = type;
         long newTxId = txId;
         if (type.isTransactional() && state.index.get(id) == Location.of(from.sequence, position)) {
@@ -496,15 +566,15 @@ final class JournalAgent implements Runnable {
             newType = RecordType.UPDATE;
             newTxId = 0;
         }
-        f.put(RecordDescriptor.TYPE_OFFSET, newType.code());
-        f.putLong(RecordDescriptor.TX_ID_OFFSET, newTxId);
-        f.putInt(RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
+        f.put(at + RecordDescriptor.TYPE_OFFSET, newType.code());
+        f.putLong(at + RecordDescriptor.TX_ID_OFFSET, newTxId);
+        f.putInt(at + RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
         byte[] xid = null;
         if (type == RecordType.PREPARE) {
             xid = new byte[length - RecordDescriptor.HEADER_LENGTH];
-            f.get(RecordDescriptor.PAYLOAD_OFFSET, xid);
+            f.get(at + RecordDescriptor.PAYLOAD_OFFSET, xid);
         }
-        long location = appendFrame(f, length, aligned);
+        long location = appendFrame(at, length, aligned);
         state.apply(newType, id, newTxId, location, aligned, xid);
     }
 
@@ -580,6 +650,7 @@ final class JournalAgent implements Runnable {
             return;
         }
         fenceCause = cause;
+        writtenMark.stop();
         LOG.error("journal {} fenced: no further writes until it is reopened", directory, cause);
         List<Command> waiting = new ArrayList<>();
         queue.drainTo(waiting);
@@ -599,6 +670,7 @@ final class JournalAgent implements Runnable {
 
     private void terminate() {
         terminated = true;
+        writtenMark.stop();
         List<Command> waiting = new ArrayList<>();
         queue.drainTo(waiting);
         for (Command c : waiting) {

@@ -28,10 +28,21 @@ final class JournalState {
     private final Map<Long, PendingTransaction> transactions = new LinkedHashMap<>();
     /** The highest record or transaction id any applied frame carried, ID_BLOCK reservations included. */
     private long highestId;
+    private FrameLengths lengths = (s, offset) -> s.file.readInt(offset + RecordDescriptor.LENGTH_OFFSET);
+
+    /** Where the length of a frame of a live segment is read (the appender's frames may still be in memory). */
+    interface FrameLengths {
+        int lengthAt(Segment s, int offset) throws IOException;
+    }
 
     JournalState(RecordIndex index, SegmentSet segments) {
         this.index = index;
         this.segments = segments;
+    }
+
+    /** Reads frame lengths through {@code lengths} from now on (the appender's, which knows its gathered frames). */
+    void frameLengths(FrameLengths lengths) {
+        this.lengths = lengths;
     }
 
     Map<Long, PendingTransaction> transactions() {
@@ -183,7 +194,7 @@ final class JournalState {
     /** Releases a current version whose size only the file knows (the index keeps no sizes). */
     private void releaseIndexed(long location) throws IOException {
         Segment s = segmentOf(location);
-        int length = s.file.readInt(Location.offset(location) + RecordDescriptor.LENGTH_OFFSET);
+        int length = lengths.lengthAt(s, Location.offset(location));
         release(location, RecordDescriptor.aligned(length));
     }
 

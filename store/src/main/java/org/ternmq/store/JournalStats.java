@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
 /**
- * What a journal has done since it was opened, for metrics: frames appended and their bytes, forces (and,
+ * What a journal has done since it was opened, for metrics: frames appended and their bytes, file writes, forces (and,
  * through an optional listener, how long each took), segments compacted, records read back.
  *
  * <p>Threads: the appender thread is the only writer of the appender's counters (plain volatile fields, one
@@ -14,6 +14,7 @@ public final class JournalStats {
 
     private volatile long appends;
     private volatile long appendedBytes;
+    private volatile long writes;
     private volatile long forces;
     private volatile long compactions;
     private final LongAdder reads = new LongAdder();
@@ -27,6 +28,14 @@ public final class JournalStats {
     /** Bytes of the frames written, aligned as on disk. */
     public long appendedBytes() {
         return appendedBytes;
+    }
+
+    /**
+     * Writes of frames to segment files: one per batch of frames gathered together (one {@code pwrite} in
+     * {@link IoMode#CHANNEL}), more when a batch fills the gather buffer or rolls the head segment.
+     */
+    public long writes() {
+        return writes;
     }
 
     /** Forces of written data to the device (one per batch that needed it, however many files were dirty). */
@@ -54,6 +63,10 @@ public final class JournalStats {
     void appended(int alignedBytes) {
         appends++;
         appendedBytes += alignedBytes;
+    }
+
+    void wrote() {
+        writes++;
     }
 
     void forced(long nanos) {

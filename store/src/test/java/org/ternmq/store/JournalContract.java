@@ -676,6 +676,193 @@ abstract class JournalContract {
     }
 
     @Test
+    void aRecordWhoseWriteFailedIsNeverReadAfterTheFence() throws IOException {
+        Journal j = open();
+        j.add(1, (byte) 0, payload(1, 0, 10), true).join();
+        files.failWrites.set(true);
+        assertThatThrownBy(() -> j.add(2, (byte) 0, payload(2, 0, 10), false).join())
+                .hasCauseInstanceOf(StoreFencedException.class);
+        assertThat(j.read(1)).isPresent();
+        // the index took record 2 up while its frame was gathered; the frame never reached the file
+        assertThatThrownBy(() -> j.read(2)).isInstanceOf(StoreFencedException.class);
+        assertThatThrownBy(() -> j.readAll(new long[] {1, 2})).isInstanceOf(StoreFencedException.class);
+    }
+
+    // ---- gathered writes -----------------------------------------------------------------------
+
+    /**
+     * A replication listener that holds the appender inside its next batch once asked, so that commands queue up
+     * behind it and the appender takes them as one batch after {@link #release}.
+     */
+    static final class AppenderHold implements ReplicationListener {
+        private final AtomicBoolean holdNext = new AtomicBoolean();
+        private final CountDownLatch held = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void onBatch(long segmentSequence, int position, ByteBuffer frames) {
+            if (holdNext.compareAndSet(true, false)) {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Adds record {@code id}, then updates it durably and returns once the appender is held in that batch. */
+        CompletableFuture<Void> holdWith(Journal j, long id) throws InterruptedException {
+            j.add(id, (byte) 0, payload(id, 0, 10), true).join(); // what the open queued (ID_BLOCK) goes first
+            holdNext.set(true);
+            CompletableFuture<Void> f = j.update(id, (byte) 0, payload(id, 1, 10), true);
+            assertThat(held.await(10, TimeUnit.SECONDS)).as("appender held").isTrue();
+            return f;
+        }
+
+        void release() {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aBatchOfSmallAppendsCostsOneFileWrite() throws Exception {
+        AppenderHold hold = new AppenderHold();
+        Journal j = open(config().build(), RecoveryListener.IGNORE, hold);
+        j.add(1, (byte) 0, payload(1, 0, 10), true).join();
+        CompletableFuture<Void> first = hold.holdWith(j, 2);
+        long writes = j.stats().writes();
+        long fileWrites = files.writes.get();
+        long appends = j.stats().appends();
+        List<CompletableFuture<Void>> batch = new ArrayList<>();
+        for (long id = 100; id < 200; id++) {
+            // every other command updates the record added just before it, in the same batch
+            batch.add(id % 2 == 0 ? j.add(id, (byte) 0, payload(id, 0, 100), true)
+                    : j.update(id - 1, (byte) 1, payload(id - 1, 1, 50), false));
+        }
+        hold.release();
+        first.join();
+        CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
+        assertThat(j.stats().appends() - appends).isEqualTo(100);
+        assertThat(j.stats().writes() - writes).isEqualTo(1);
+        assertThat(files.writes.get() - fileWrites).isEqualTo(1);
+        for (long id = 100; id < 200; id += 2) {
+            assertThat(toArray(j.read(id).orElseThrow().payload())).isEqualTo(bytes(id, 1, 50));
+        }
+        TestRecords.Collected c = reopen(j);
+        assertThat(c.records).hasSize(52);
+        assertThat(c.records.get(198L)).isEqualTo(bytes(198, 1, 50));
+    }
+
+    @Test
+    void aBatchBiggerThanTheGatherBufferIsWrittenOnceEachTimeTheBufferFills() throws Exception {
+        AppenderHold hold = new AppenderHold();
+        Journal j = open(config().set(JournalConfig.SEGMENT_SIZE, 4 << 20).build(), RecoveryListener.IGNORE, hold);
+        CompletableFuture<Void> first = hold.holdWith(j, 1);
+        long writes = j.stats().writes();
+        int frame = RecordDescriptor.aligned(RecordDescriptor.frameLength(4000));
+        int records = 3 * JournalAgent.GATHER_BYTES / frame;
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (long id = 10; id < 10 + records; id++) {
+            all.add(j.add(id, (byte) 0, payload(id, 0, 4000), false));
+        }
+        hold.release();
+        first.join();
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        int perGather = JournalAgent.GATHER_BYTES / frame;
+        assertThat(j.stats().writes() - writes).isEqualTo((records + perGather - 1) / perGather);
+        for (long id = 10; id < 10 + records; id++) {
+            assertThat(toArray(j.read(id).orElseThrow().payload())).isEqualTo(bytes(id, 0, 4000));
+        }
+        TestRecords.Collected c = reopen(j, config().set(JournalConfig.SEGMENT_SIZE, 4 << 20).build());
+        assertThat(c.records).hasSize(records + 1);
+    }
+
+    @Test
+    void aBatchThatRollsTheHeadIsWrittenOncePerSegment() throws Exception {
+        AppenderHold hold = new AppenderHold();
+        Journal j = open(config().build(), RecoveryListener.IGNORE, hold);
+        CompletableFuture<Void> first = hold.holdWith(j, 1);
+        long writes = j.stats().writes();
+        int records = 40; // about 2.5 segments of 64 KiB
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (long id = 10; id < 10 + records; id++) {
+            all.add(j.add(id, (byte) 0, payload(id, 0, 4000), false));
+        }
+        hold.release();
+        first.join();
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        assertThat(j.stats().writes() - writes).isBetween(3L, 4L);
+        for (long id = 10; id < 10 + records; id++) {
+            assertThat(toArray(j.read(id).orElseThrow().payload())).isEqualTo(bytes(id, 0, 4000));
+        }
+        TestRecords.Collected c = reopen(j);
+        assertThat(c.records).hasSize(records + 1);
+        assertThat(segmentFiles()).isGreaterThanOrEqualTo(3);
+    }
+
+    /**
+     * Index entries are published while their frames are still gathered: a reader racing the appender must wait
+     * for the write (never see zeros or a stale frame), and a writer must find its record the moment its future
+     * completes.
+     */
+    @Test
+    void aRecordIsReadableAsSoonAsItsFutureCompletesUnderConcurrentAppends() throws Exception {
+        Journal j = open(config().set(JournalConfig.SYNC_POLICY, SyncPolicy.NONE).build(), RecoveryListener.IGNORE);
+        int writers = 3;
+        int perWriter = 2000;
+        AtomicLong submitted = new AtomicLong();
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Throwable> readerFailure = new AtomicReference<>();
+        AtomicLong raced = new AtomicLong();
+        Thread reader = new Thread(() -> {
+            try {
+                while (!done.get()) {
+                    long top = submitted.get();
+                    for (long id = Math.max(1, top - 8); id <= top + 2; id++) {
+                        Optional<JournalRecord> r = j.read(id);
+                        if (r.isPresent()) {
+                            assertThat(toArray(r.get().payload())).isEqualTo(bytes(id, 0, (int) (id % 700) + 1));
+                            raced.incrementAndGet();
+                        }
+                    }
+                }
+            } catch (Throwable t) {
+                readerFailure.set(t);
+            }
+        });
+        reader.start();
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<java.util.concurrent.Future<?>> results = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < perWriter; i++) {
+                        long id = 1 + (long) i * writers + writer;
+                        submitted.accumulateAndGet(id, Math::max);
+                        j.add(id, (byte) 0, payload(id, 0, (int) (id % 700) + 1), false).join();
+                        Optional<JournalRecord> r = j.read(id);
+                        assertThat(r).as("record %d after its future completed", id).isPresent();
+                        assertThat(toArray(r.get().payload())).isEqualTo(bytes(id, 0, (int) (id % 700) + 1));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : results) {
+                f.get(50, TimeUnit.SECONDS);
+            }
+        } finally {
+            done.set(true);
+            pool.shutdownNow();
+            reader.join(10_000);
+        }
+        assertThat(readerFailure.get()).isNull();
+        assertThat(raced.get()).isPositive();
+        assertThat(j.stats().writes()).isLessThanOrEqualTo(j.stats().appends());
+    }
+
+    @Test
     void lockedDirectoryIsRefusedWithItsName() throws IOException {
         open();
         assertThatThrownBy(() -> Journal.open(config().build(), RecoveryListener.IGNORE))

@@ -344,8 +344,8 @@ final class StoreWriter {
         }
         of(queue.policy(), batch());
         if (ref.stored == null) {
-            batch().updateDelivery(ref.refId, deliveryCount, ref.redeliverAt, ref.firstDeliveredAt);
-            ref.deliveryStored = true;
+            // false when the ref's own record, added in this task's batch, took the state
+            ref.deliveryStored |= batch().updateDelivery(ref.refId, deliveryCount, ref.redeliverAt, ref.firstDeliveredAt);
         } else {
             batch().updateRef(record(queue, ref, deliveryCount));
         }

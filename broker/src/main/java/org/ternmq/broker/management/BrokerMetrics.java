@@ -89,6 +89,9 @@ public final class BrokerMetrics implements AutoCloseable {
                     JournalStats::appends);
             journalCounter("tern.journal.written", "bytes written to the journal", "bytes", journal,
                     JournalStats::appendedBytes);
+            journalCounter("tern.journal.file.writes",
+                    "writes of gathered journal frames to segment files (one system call each)", null, journal,
+                    JournalStats::writes);
             journalCounter("tern.journal.forces", "forces of the journal to the device", null, journal,
                     JournalStats::forces);
             journalCounter("tern.journal.compactions", "journal segments compacted", null, journal,
@@ -169,6 +172,11 @@ public final class BrokerMetrics implements AutoCloseable {
             org.ternmq.broker.replication.BackupPosition p = m.latestBackups.get(backup);
             return p == null ? Double.NaN : value.applyAsDouble(p);
         }).description(doc).tags(tags).register(registry);
+    }
+
+    /** Frames appended to the journal so far (records and control frames), or 0 without a journal. */
+    public long journalAppends() {
+        return journal == null ? 0 : journal.appends();
     }
 
     /** Journal forces so far, or 0 without a journal. */

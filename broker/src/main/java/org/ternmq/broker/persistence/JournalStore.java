@@ -3,7 +3,9 @@ package org.ternmq.broker.persistence;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.ternmq.store.Journal;
@@ -150,8 +152,8 @@ public final class JournalStore implements MessageStore {
             return null;
         }
         JournalRecord record = found.get();
-        if (record.userType() == StoreRecordDescriptor.QUEUED) {
-            StoredRef queued = StoreRecordDescriptor.decodeQueued(refId, record.payload());
+        if (StoreRecordDescriptor.isQueued(record.userType())) {
+            StoredRef queued = StoreRecordDescriptor.decodeQueued(refId, record.userType(), record.payload());
             Optional<JournalRecord> delivery = journal.read(refId + 1);
             return delivery.isPresent() && delivery.get().userType() == StoreRecordDescriptor.DELIVERY
                     ? StoreRecordDescriptor.withDelivery(queued, delivery.get().payload()) : queued;
@@ -186,8 +188,8 @@ public final class JournalStore implements MessageStore {
             if (record == null) {
                 continue;
             }
-            if (record.userType() == StoreRecordDescriptor.QUEUED) {
-                StoredRef queued = StoreRecordDescriptor.decodeQueued(refIds[i], record.payload());
+            if (StoreRecordDescriptor.isQueued(record.userType())) {
+                StoredRef queued = StoreRecordDescriptor.decodeQueued(refIds[i], record.userType(), record.payload());
                 JournalRecord delivery = records[2 * i + 1];
                 result[i] = delivery != null && delivery.userType() == StoreRecordDescriptor.DELIVERY
                         ? StoreRecordDescriptor.withDelivery(queued, delivery.payload()) : queued;
@@ -231,6 +233,15 @@ public final class JournalStore implements MessageStore {
         }
 
         private final List<Change> changes = new ArrayList<>(4);
+        /** The queued messages this batch adds, by id: a first delivery in the same batch goes into their record. */
+        private Map<Long, Queued> queued;
+
+        /** How many {@link #removeQueuedMessage} calls of this batch also removed a delivery record. */
+        private int queuedRemovedWithDelivery;
+
+        /** A QUEUED change of this batch: where it stands in {@link #changes} and what it was made of. */
+        private record Queued(int index, long queueId, long sequence, byte[] encoded) {
+        }
         /** Whether the batch awaits backups; null: nobody said, the broker's mode decides. */
         private Boolean awaitBackups;
 
@@ -281,15 +292,28 @@ public final class JournalStore implements MessageStore {
         @Override
         public void addQueuedMessage(long id, long queueId, long sequence, int deliveryCount, long redeliverAt,
                                      byte[] encoded) {
+            if (queued == null) {
+                queued = new HashMap<>(4);
+            }
+            queued.put(id, new Queued(changes.size(), queueId, sequence, encoded));
             changes.add(new Change(id, StoreRecordDescriptor.QUEUED,
                     StoreRecordDescriptor.encodeQueued(queueId, sequence, deliveryCount, redeliverAt, encoded), false));
         }
 
         @Override
-        public void updateDelivery(long queuedId, int deliveryCount, long redeliverAt, long firstDeliveredAt) {
+        public boolean updateDelivery(long queuedId, int deliveryCount, long redeliverAt, long firstDeliveredAt) {
+            Queued q = queued == null ? null : queued.get(queuedId);
+            if (q != null) {
+                // stored by this very batch: its own record carries the delivery state, no DELIVERY record needed
+                changes.set(q.index(), new Change(queuedId, StoreRecordDescriptor.QUEUED_DELIVERED,
+                        StoreRecordDescriptor.encodeQueuedDelivered(q.queueId(), q.sequence(), deliveryCount, redeliverAt,
+                                firstDeliveredAt, q.encoded()), false));
+                return false;
+            }
             // an update of an absent id adds it: the first delivery creates the record
             changes.add(new Change(queuedId + 1, StoreRecordDescriptor.DELIVERY,
                     StoreRecordDescriptor.encodeDelivery(queuedId, deliveryCount, redeliverAt, firstDeliveredAt), true));
+            return true;
         }
 
         @Override
@@ -297,6 +321,7 @@ public final class JournalStore implements MessageStore {
             changes.add(new Change(queuedId, (byte) 0, null, false));
             if (deliveryStored) {
                 changes.add(new Change(queuedId + 1, (byte) 0, null, false));
+                queuedRemovedWithDelivery++;
             }
         }
 
@@ -373,6 +398,13 @@ public final class JournalStore implements MessageStore {
                 }
                 return c.update() ? journal.update(c.id(), c.type(), c.payload(), sync)
                         : journal.add(c.id(), c.type(), c.payload(), sync);
+            }
+            if (changes.size() == 2 && queuedRemovedWithDelivery == 1) {
+                // Only a queued message and its delivery record go: the message first, so a crash between the two
+                // leaves a delivery record without its message, which loading deletes, never a message that lost
+                // its delivery count. No transaction needed.
+                journal.delete(changes.get(0).id(), sync);
+                return journal.delete(changes.get(1).id(), sync);
             }
             if (!sync && changes.stream().noneMatch(Change::delete)) {
                 // Nothing to force and nothing removed: plain records cost no commit force. A crash between

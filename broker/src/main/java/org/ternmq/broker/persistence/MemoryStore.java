@@ -124,7 +124,8 @@ public final class MemoryStore implements MessageStore {
         }
 
         @Override
-        public void updateDelivery(long queuedId, int deliveryCount, long redeliverAt, long firstDeliveredAt) {
+        public boolean updateDelivery(long queuedId, int deliveryCount, long redeliverAt, long firstDeliveredAt) {
+            return false;
         }
 
         @Override

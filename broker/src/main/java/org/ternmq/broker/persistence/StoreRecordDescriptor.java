@@ -44,6 +44,8 @@ import org.ternmq.message.Address;
  *            +-----------+----------------+--------------+--------------------+
  *            the delivery state of QUEUED record "queued id" once it changed (written at the first
  *            delivery), kept apart so a delivery never rewrites the body. Its id is queued id + 1.
+ *            Also the later delivery state of a QUEUED_DELIVERED record (type 10), whose own fields it
+ *            then overrides.
  *
  * HEURISTIC  +---------+------------+------------------------------+
  *  (type 7)  | outcome | decided at | xid (XidValue bytes)         |
@@ -75,6 +77,16 @@ import org.ternmq.message.Address;
  *            a chunk of a large message's body (MessageDescriptor.FLAG_LARGE), written as it arrives,
  *            before the message; the message's body section names the body id. A chunk whose body no
  *            message names is dropped at start-up (a send that never finished).
+ *
+ * QUEUED_DELIVERED +----------+----------+----------------+--------------+--------------------+-----------------+
+ *  (type 10)       | queue id | sequence | delivery count | redeliver at | first delivered at | the message     |
+ *                  | 8 bytes  | 8 bytes  | 4 bytes        | 8 bytes      | 8 bytes            | rest            |
+ *                  +----------+----------+----------------+--------------+--------------------+-----------------+
+ *            a QUEUED record whose first delivery started in the task that stored it: the delivery state
+ *            the DELIVERY record would have held travels in the message's own record, so storing,
+ *            delivering and acknowledging such a message costs two journal frames (this record and its
+ *            delete) instead of six (QUEUED and DELIVERY in a transaction, then a transaction deleting
+ *            both). A later delivery writes a DELIVERY record (id + 1) as for QUEUED.
  * </pre>
  */
 public final class StoreRecordDescriptor {
@@ -88,6 +100,7 @@ public final class StoreRecordDescriptor {
     public static final byte HEURISTIC = 7;
     public static final byte RETAINED = 8;
     public static final byte CHUNK = 9;
+    public static final byte QUEUED_DELIVERED = 10;
     static final int CHUNK_HEADER_LENGTH = 8 + 4;
 
     private static final byte BRANCH_VERSION = 1;
@@ -96,6 +109,7 @@ public final class StoreRecordDescriptor {
 
     static final int REF_LENGTH = 8 + 8 + 8 + 4 + 8 + 8;
     static final int QUEUED_HEADER_LENGTH = 8 + 8 + 4 + 8;
+    static final int QUEUED_DELIVERED_HEADER_LENGTH = QUEUED_HEADER_LENGTH + 8;
     static final int QUEUED_QUEUE_ID_OFFSET = 0;
     static final int QUEUED_SEQUENCE_OFFSET = 8;
     static final int QUEUED_DELIVERY_COUNT_OFFSET = 16;
@@ -163,16 +177,36 @@ public final class StoreRecordDescriptor {
                 .putInt(deliveryCount).putLong(redeliverAt).put(message).flip();
     }
 
-    /** A QUEUED record read back, its delivery state still as first written (see {@link #DELIVERY}). */
-    static StoredRef decodeQueued(long id, ByteBuffer payload) {
+    static ByteBuffer encodeQueuedDelivered(long queueId, long sequence, int deliveryCount, long redeliverAt,
+            long firstDeliveredAt, byte[] message) {
+        return ByteBuffer.allocate(QUEUED_DELIVERED_HEADER_LENGTH + message.length).putLong(queueId).putLong(sequence)
+                .putInt(deliveryCount).putLong(redeliverAt).putLong(firstDeliveredAt).put(message).flip();
+    }
+
+    /** Whether records of {@code userType} hold a message standing in one queue (QUEUED or QUEUED_DELIVERED). */
+    static boolean isQueued(byte userType) {
+        return userType == QUEUED || userType == QUEUED_DELIVERED;
+    }
+
+    /** Where the message starts in a record of a {@link #isQueued queued} type. */
+    static int queuedHeaderLength(byte userType) {
+        return userType == QUEUED_DELIVERED ? QUEUED_DELIVERED_HEADER_LENGTH : QUEUED_HEADER_LENGTH;
+    }
+
+    /**
+     * A QUEUED or QUEUED_DELIVERED record read back, its delivery state still as first written (see
+     * {@link #DELIVERY}).
+     */
+    static StoredRef decodeQueued(long id, byte userType, ByteBuffer payload) {
         ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
         long queueId = b.getLong();
         long sequence = b.getLong();
         int deliveryCount = b.getInt();
         long redeliverAt = b.getLong();
+        long firstDeliveredAt = userType == QUEUED_DELIVERED ? b.getLong() : 0;
         byte[] message = new byte[b.remaining()];
         b.get(message);
-        return new StoredRef(id, id, queueId, sequence, deliveryCount, redeliverAt, 0, false, message);
+        return new StoredRef(id, id, queueId, sequence, deliveryCount, redeliverAt, firstDeliveredAt, false, message);
     }
 
     static ByteBuffer encodeDelivery(long queuedId, int deliveryCount, long redeliverAt, long firstDeliveredAt) {

@@ -65,10 +65,10 @@ final class StoreRecovery implements RecoveryListener {
                 refs(p.getLong(StoreRecordDescriptor.REF_QUEUE_ID_OFFSET))
                         .add(p.getLong(StoreRecordDescriptor.REF_SEQUENCE_OFFSET), id);
             }
-            case StoreRecordDescriptor.QUEUED -> {
+            case StoreRecordDescriptor.QUEUED, StoreRecordDescriptor.QUEUED_DELIVERED -> {
                 refs(p.getLong(StoreRecordDescriptor.QUEUED_QUEUE_ID_OFFSET))
                         .add(p.getLong(StoreRecordDescriptor.QUEUED_SEQUENCE_OFFSET), id);
-                holdLarge(StoreRecordDescriptor.largeBodyId(p, StoreRecordDescriptor.QUEUED_HEADER_LENGTH), 1);
+                holdLarge(StoreRecordDescriptor.largeBodyId(p, StoreRecordDescriptor.queuedHeaderLength(userType)), 1);
             }
             case StoreRecordDescriptor.DELIVERY -> deliveries.add(id);
             case StoreRecordDescriptor.DUPLICATE -> duplicates.add(StoreRecordDescriptor.decodeDuplicate(id, p));
@@ -100,10 +100,11 @@ final class StoreRecovery implements RecoveryListener {
     private int replayLargeBodies(StoreLoader loader, Journal journal) {
         for (PreparedTransaction tx : prepared) {
             for (PreparedTransaction.Change c : tx.records()) {
-                if (!c.delete() && (c.userType() == StoreRecordDescriptor.QUEUED
+                if (!c.delete() && (StoreRecordDescriptor.isQueued(c.userType())
                         || c.userType() == StoreRecordDescriptor.MESSAGE)) {
                     ByteBuffer p = c.payload().duplicate().order(ByteOrder.BIG_ENDIAN);
-                    int offset = c.userType() == StoreRecordDescriptor.QUEUED ? StoreRecordDescriptor.QUEUED_HEADER_LENGTH : 0;
+                    int offset = StoreRecordDescriptor.isQueued(c.userType())
+                            ? StoreRecordDescriptor.queuedHeaderLength(c.userType()) : 0;
                     holdLarge(StoreRecordDescriptor.largeBodyId(p, offset), 1);
                 }
             }
@@ -191,7 +192,7 @@ final class StoreRecovery implements RecoveryListener {
         }
         for (long deliveryId : deliveries) {
             Optional<JournalRecord> queued = journal.read(deliveryId - 1);
-            if (queued.isEmpty() || queued.get().userType() != StoreRecordDescriptor.QUEUED) {
+            if (queued.isEmpty() || !StoreRecordDescriptor.isQueued(queued.get().userType())) {
                 journal.delete(deliveryId, false);
                 orphans++;
             }
@@ -262,7 +263,7 @@ final class StoreRecovery implements RecoveryListener {
             }
             ByteBuffer p = c.payload().duplicate().order(ByteOrder.BIG_ENDIAN);
             switch (c.userType()) {
-                case StoreRecordDescriptor.QUEUED -> added.add(new PreparedBranch.Added(c.id(),
+                case StoreRecordDescriptor.QUEUED, StoreRecordDescriptor.QUEUED_DELIVERED -> added.add(new PreparedBranch.Added(c.id(),
                         p.getLong(StoreRecordDescriptor.QUEUED_QUEUE_ID_OFFSET),
                         p.getLong(StoreRecordDescriptor.QUEUED_SEQUENCE_OFFSET), 0));
                 case StoreRecordDescriptor.REF -> added.add(new PreparedBranch.Added(c.id(),
@@ -293,7 +294,7 @@ final class StoreRecovery implements RecoveryListener {
         if (record.isEmpty()) {
             return;
         }
-        if (record.get().userType() == StoreRecordDescriptor.QUEUED) {
+        if (StoreRecordDescriptor.isQueued(record.get().userType())) {
             journal.delete(refId + 1, false);
         } else if (record.get().userType() == StoreRecordDescriptor.REF) {
             long messageId = record.get().payload().duplicate().order(ByteOrder.BIG_ENDIAN)

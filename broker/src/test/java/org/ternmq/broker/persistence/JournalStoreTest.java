@@ -154,6 +154,128 @@ class JournalStoreTest {
         }
     }
 
+    /**
+     * A first delivery in the batch that stores the message goes into the message's own record (QUEUED_DELIVERED):
+     * one frame for store-and-deliver, one plain delete for the acknowledgement, and the state outlives a restart.
+     */
+    @Test
+    void aFirstDeliveryInTheStoringBatchTravelsInTheMessagesOwnRecord() throws Exception {
+        long queue;
+        long id;
+        long other;
+        try (JournalStore store = JournalStore.open(config())) {
+            store.load(new Loaded());
+            queue = store.nextId();
+            StoreBatch b = store.batch();
+            b.addQueue(QueueRecord.queue(queue, "q"));
+            b.commit(true).join();
+            id = store.nextIds(2);
+            other = store.nextIds(2);
+            long appends = store.journalStats().appends();
+            b = store.batch();
+            b.addQueuedMessage(id, queue, 1, 0, 0, body(1));
+            assertThat(b.updateDelivery(id, 1, 0, 9001)).as("stored apart").isFalse();
+            b.commit(true).join();
+            assertThat(store.journalStats().appends() - appends).as("frames to store and deliver").isEqualTo(1);
+            StoredRef r = store.readRef(id);
+            assertThat(r.deliveryCount()).isEqualTo(1);
+            assertThat(r.firstDeliveredAt()).isEqualTo(9001);
+            assertThat(r.deliveryStored()).isFalse();
+            assertThat(r.message()).isEqualTo(body(1));
+            b = store.batch();
+            b.addQueuedMessage(other, queue, 2, 0, 0, body(2));
+            b.commit(true).join();
+            b = store.batch(); // delivered in a later task: a delivery record of its own
+            assertThat(b.updateDelivery(other, 1, 0, 9002)).as("stored apart").isTrue();
+            b.commit(true).join();
+        }
+        try (JournalStore store = JournalStore.open(config())) {
+            Loaded loaded = new Loaded();
+            store.load(loaded);
+            assertThat(loaded.refs.get(queue)).containsExactly(id, other);
+            StoredRef r = store.readRefs(new long[] {id})[0];
+            assertThat(r.deliveryCount()).isEqualTo(1);
+            assertThat(r.firstDeliveredAt()).isEqualTo(9001);
+            assertThat(r.deliveryStored()).isFalse();
+            assertThat(r.message()).isEqualTo(body(1));
+            StoreBatch b = store.batch(); // a redelivery after the restart: the delivery record overrides the record's
+            assertThat(b.updateDelivery(id, 2, 0, 9001)).isTrue();
+            b.commit(true).join();
+            assertThat(store.readRef(id).deliveryCount()).isEqualTo(2);
+            assertThat(store.readRef(id).deliveryStored()).isTrue();
+            settle(store);
+            long appends = store.journalStats().appends();
+            b = store.batch();
+            b.removeQueuedMessage(other, true);
+            b.commit(false).join();
+            assertThat(store.journalStats().appends() - appends).as("frames to remove a message and its delivery record")
+                    .isEqualTo(2);
+            assertThat(store.readRef(other)).isNull();
+        }
+        try (JournalStore store = JournalStore.open(config())) {
+            Loaded loaded = new Loaded();
+            store.load(loaded);
+            assertThat(loaded.refs.get(queue)).containsExactly(id);
+            assertThat(store.readRef(id).deliveryCount()).isEqualTo(2);
+            settle(store);
+            long appends = store.journalStats().appends();
+            StoreBatch b = store.batch();
+            b.removeQueuedMessage(id, true);
+            b.commit(true).join();
+            assertThat(store.journalStats().appends() - appends).isEqualTo(2);
+        }
+        Map<Byte, Integer> records = new HashMap<>();
+        try (Journal journal = Journal.open(config(), (long rid, byte type, ByteBuffer p) -> records.merge(type, 1, Integer::sum))) {
+            assertThat(journal.isFenced()).isFalse();
+        }
+        assertThat(records).containsExactlyEntriesOf(Map.of(StoreRecordDescriptor.QUEUE, 1));
+    }
+
+    /**
+     * Waits until the journal wrote what was queued before (the id reservation an open queues, the deletes a load
+     * queues): a delete of an absent record writes nothing and completes after them.
+     */
+    private static void settle(JournalStore store) {
+        StoreBatch b = store.batch();
+        b.removeMessage(Long.MAX_VALUE);
+        b.commit(true).join();
+    }
+
+    /**
+     * A message and its delivery record are deleted one after the other, without a transaction: a crash between
+     * the two leaves the delivery record alone, which loading deletes (never the message without its count).
+     */
+    @Test
+    void aDeliveryRecordLeftByACrashBetweenTheTwoDeletesIsDeletedAtLoad() throws Exception {
+        long queue;
+        long id;
+        try (JournalStore store = JournalStore.open(config())) {
+            store.load(new Loaded());
+            queue = store.nextId();
+            id = store.nextIds(2);
+            StoreBatch b = store.batch();
+            b.addQueue(QueueRecord.queue(queue, "q"));
+            b.addQueuedMessage(id, queue, 1, 0, 0, body(1));
+            b.commit(true).join();
+            b = store.batch();
+            b.updateDelivery(id, 1, 0, 5);
+            b.commit(true).join();
+        }
+        try (Journal journal = Journal.open(config(), (long rid, byte type, ByteBuffer p) -> { })) {
+            journal.delete(id, true).join(); // the first of the two deletes, then the crash
+        }
+        try (JournalStore store = JournalStore.open(config())) {
+            Loaded loaded = new Loaded();
+            store.load(loaded);
+            assertThat(loaded.refs.getOrDefault(queue, new long[0])).isEmpty();
+        }
+        Map<Byte, Integer> records = new HashMap<>();
+        try (Journal journal = Journal.open(config(), (long rid, byte type, ByteBuffer p) -> records.merge(type, 1, Integer::sum))) {
+            assertThat(journal.isFenced()).isFalse();
+        }
+        assertThat(records).containsExactlyEntriesOf(Map.of(StoreRecordDescriptor.QUEUE, 1));
+    }
+
     @Test
     void aLoadDeletesWhatACrashLeftWithoutItsQueueOrReferences() throws Exception {
         long kept;
@@ -169,11 +291,13 @@ class JournalStoreTest {
             b.addQueuedMessage(keptRef, kept, 1, 0, 0, body(1));
             long orphan = store.nextIds(2);
             b.addQueuedMessage(orphan, gone, 2, 0, 0, body(2)); // its queue was deleted before the crash
-            b.updateDelivery(orphan, 1, 0, 1);
             long lonely = store.nextId();
             b.addMessage(lonely, body(3)); // a shared message whose refs are all gone
             long dangling = store.nextId();
             b.addRef(new RefRecord(dangling, store.nextId(), gone, 3, 0, 0, 0));
+            b.commit(true).join();
+            b = store.batch(); // delivered later: a DELIVERY record of its own, which goes with the orphan
+            b.updateDelivery(orphan, 1, 0, 1);
             b.commit(true).join();
         }
         try (JournalStore store = JournalStore.open(config())) {

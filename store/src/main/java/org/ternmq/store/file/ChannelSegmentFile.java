@@ -35,7 +35,8 @@ public final class ChannelSegmentFile implements SegmentFile {
     public void write(int position, ByteBuffer src) throws IOException {
         checkRange(position, src.remaining());
         // One pwrite: the length is not ordered last within it, which only matters to an in-memory
-        // scanner; readers of this journal find records through the index, published after the write.
+        // scanner; readers of this journal find records through the index and wait until the journal
+        // has written what it points at (WrittenMark).
         ByteBuffer b = src.duplicate();
         long at = position;
         while (b.hasRemaining()) {

@@ -132,6 +132,8 @@ class MetricsEndpointTest {
             assertThat(value(text, "tern_connections")).isEqualTo(1);
             assertThat(value(text, "tern_sessions")).isEqualTo(3);
             assertThat(value(text, "tern_journal_appends_total")).isGreaterThan(6);
+            assertThat(value(text, "tern_journal_file_writes_total")).isPositive()
+                    .isLessThanOrEqualTo(value(text, "tern_journal_appends_total"));
             assertThat(value(text, "tern_journal_forces_total")).isGreaterThan(0);
             assertThat(value(text, "tern_journal_force_seconds_count")).isEqualTo(value(text, "tern_journal_forces_total"));
             assertThat(value(text, "tern_store_fenced")).isZero();
