@@ -411,6 +411,7 @@ public final class Candidate implements AutoCloseable {
             source.history(history);
             source.guard(this::leaseProblem);
             source.onInSyncChange(pendingInSync::set);
+            source.recordedInSync(Set.of()); // recorded above: this broker alone
             // published once the journal is open and the replication port listens: backups connect and catch up
             // while this broker loads its store and opens its client port
             source.whenListening(port -> {
@@ -447,6 +448,7 @@ public final class Candidate implements AutoCloseable {
                 nodes.add(node);
                 try {
                     registry.recordInSync(guard, epoch, nodes);
+                    liveSource.recordedInSync(inSyncBackups);
                     LOG.info("in-sync set at epoch {}: {}", epoch, nodes);
                 } catch (Exception e) {
                     pendingInSync.compareAndSet(null, inSyncBackups);

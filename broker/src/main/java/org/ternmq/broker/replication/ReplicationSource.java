@@ -66,6 +66,12 @@ public final class ReplicationSource implements ReplicationListener, Replication
     private volatile java.util.function.Consumer<java.util.Set<String>> inSyncListener = s -> { };
     private volatile java.util.function.IntConsumer listening = port -> { };
     private java.util.Set<String> lastInSync = java.util.Set.of();
+    /**
+     * The backups ZooKeeper names as in sync (node ids, this broker left out), or null without ZooKeeper. ZooKeeper may
+     * elect any of them after this broker dies, so a sync write is answered only once each of them has it: one that left
+     * the in-sync set here is waited for until the set recorded without it replaces this one.
+     */
+    private java.util.Set<String> recordedInSync;
 
     private record Refusal(String why, long nanos) {
     }
@@ -180,6 +186,15 @@ public final class ReplicationSource implements ReplicationListener, Replication
     /** Told the node ids of the in-sync backups whenever the set changes (on a replication thread). */
     public void onInSyncChange(java.util.function.Consumer<java.util.Set<String>> listener) {
         this.inSyncListener = listener;
+    }
+
+    /**
+     * Tells the source which backups ZooKeeper now names as in sync (node ids; this broker's own left out), once
+     * recorded there. Until this is first called (and always without ZooKeeper) only the backups in sync now count.
+     */
+    public synchronized void recordedInSync(java.util.Set<String> nodes) {
+        recordedInSync = java.util.Set.copyOf(nodes);
+        recheck();
     }
 
     /** The node ids of the backups in sync now. */
@@ -331,6 +346,13 @@ public final class ReplicationSource implements ReplicationListener, Replication
      * answer given once only some of them had it could be lost with a failover to another (with three brokers).
      */
     private boolean replicated(long position) {
+        if (recordedInSync != null) {
+            for (String node : recordedInSync) {
+                if (!inSyncNow(node)) {
+                    return false; // it left, but ZooKeeper may still elect it: wait until it is recorded without it
+                }
+            }
+        }
         int inSync = 0;
         int acked = 0;
         for (BackupLink link : links) {
@@ -342,6 +364,15 @@ public final class ReplicationSource implements ReplicationListener, Replication
             }
         }
         return acked == inSync && acked >= config.minSyncReplicas();
+    }
+
+    private boolean inSyncNow(String node) {
+        for (BackupLink link : links) {
+            if (link.inSync() && node.equals(link.node())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A backup acknowledged, joined or left the in-sync set: settles the waiting writes. */
