@@ -89,10 +89,12 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         try {
             broker.load();
-            broker.startAcceptors();
+            // every port but the clients' first: a broker that fails to start has then answered no client (a candidate
+            // that could not become live relies on it to give the in-sync set back)
             broker.registerMBean();
             broker.startJmxPort();
             broker.startManagementPort();
+            broker.startAcceptors();
             return broker;
         } catch (Exception | Error e) {
             broker.close();

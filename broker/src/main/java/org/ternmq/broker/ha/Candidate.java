@@ -402,29 +402,19 @@ public final class Candidate implements AutoCloseable {
         }
         EpochHistory history = EpochHistory.load(config.journalDirectory()).with(epoch, start);
         history.save(config.journalDirectory());
+        ClusterRegistry.InSync before = registry.inSync();
         registry.recordInSync(guard, epoch, Set.of(node));
         renewLease();
         long recorded = System.nanoTime();
         long[] publishedAt = new long[1];
         String url = "tern://" + config.host() + ":" + config.tcpPort();
-        EmbeddedBroker live = EmbeddedBroker.startLive(config, replication.withEpoch(epoch), source -> {
-            source.history(history);
-            source.guard(this::leaseProblem);
-            source.onInSyncChange(pendingInSync::set);
-            source.recordedInSync(Set.of()); // recorded above: this broker alone
-            // published once the journal is open and the replication port listens: backups connect and catch up
-            // while this broker loads its store and opens its client port
-            source.whenListening(port -> {
-                try {
-                    registry.publishLive(guard, new ClusterRegistry.LiveInfo(epoch, replication.host(), port, node,
-                            url));
-                    publishedAt[0] = System.nanoTime();
-                } catch (Exception e) {
-                    throw new IllegalStateException("could not publish this live broker in ZooKeeper: " + e, e);
-                }
-            });
-            liveSource = source;
-        });
+        EmbeddedBroker live;
+        try {
+            live = startLive(guard, epoch, history, url, publishedAt);
+        } catch (Exception | Error e) {
+            restoreInSync(guard, epoch, before, e);
+            throw e;
+        }
         broker = live;
         long now = System.nanoTime();
         LOG.info("LIVE at epoch {} ({} ms after taking the lead: epoch and in-sync set recorded in {} ms, journal open "
@@ -456,6 +446,48 @@ public final class Candidate implements AutoCloseable {
                 }
             }
             Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    private EmbeddedBroker startLive(String guard, long epoch, EpochHistory history, String url, long[] publishedAt)
+            throws Exception {
+        return EmbeddedBroker.startLive(config, replication.withEpoch(epoch), source -> {
+            source.history(history);
+            source.guard(this::leaseProblem);
+            source.onInSyncChange(pendingInSync::set);
+            source.recordedInSync(Set.of()); // recorded above: this broker alone
+            // published once the journal is open and the replication port listens: backups connect and catch up
+            // while this broker loads its store and opens its client port
+            source.whenListening(port -> {
+                try {
+                    registry.publishLive(guard, new ClusterRegistry.LiveInfo(epoch, replication.host(), port, node,
+                            url));
+                    publishedAt[0] = System.nanoTime();
+                } catch (Exception e) {
+                    throw new IllegalStateException("could not publish this live broker in ZooKeeper: " + e, e);
+                }
+            });
+            liveSource = source;
+        });
+    }
+
+    /**
+     * A broker that took an epoch but could not become live (its client or replication port taken, say) answered
+     * nothing at that epoch, so the brokers recorded in sync before it still hold every answered write: the set goes
+     * back to them. Recorded as this broker alone, no other broker could become live, and this one would take a new
+     * epoch and fail again on each attempt.
+     */
+    private void restoreInSync(String guard, long epoch, ClusterRegistry.InSync before, Throwable why) {
+        if (before == null) {
+            return;
+        }
+        try {
+            registry.recordInSync(guard, epoch, before.nodes());
+            LOG.warn("could not become live at epoch {} ({}); the in-sync set is back to {} so that another of them can",
+                    epoch, why.toString(), before.nodes());
+        } catch (Exception e) {
+            LOG.warn("could not become live at epoch {} ({}), nor put the in-sync set back to {}: {}", epoch,
+                    why.toString(), before.nodes(), e.toString());
         }
     }
 

@@ -194,6 +194,35 @@ class CandidateTest extends ClosingTest {
         assertThat(new ClusterRegistry(client, "/tern/c1").epoch()).isZero();
     }
 
+    /**
+     * The broker that leads after a failover cannot open its client port: it must give the in-sync set back, else it
+     * holds it alone, takes a new epoch on every attempt, and no broker of the former set can ever become live.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aBrokerThatCannotBecomeLiveGivesTheInSyncSetBack() throws Exception {
+        Candidate a = candidate("a", 62081, 62082);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.liveBroker() != null);
+        Candidate b = candidate("b", 62083, 62084);
+        ClusterRegistry registry = new ClusterRegistry(client(), "/tern/c1");
+        await().atMost(Duration.ofSeconds(20)).until(() -> registry.inSync().nodes().equals(Set.of(a.node(), b.node())));
+        send(a.liveBroker().tcpUrl(), 0, 50);
+        String nodeA = a.node();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+            taken.setReuseAddress(true);
+            taken.bind(new java.net.InetSocketAddress("127.0.0.1", 62083)); // b's client port
+            a.close();
+            open.remove(a);
+            await().atMost(Duration.ofSeconds(20)).until(() -> registry.epoch() >= 2); // b led and tried
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.inSync().nodes().contains(nodeA));
+            assertThat(b.liveBroker()).isNull();
+
+            Candidate again = candidate("a", 62081, 62082); // a's data directory, back
+            await().atMost(Duration.ofSeconds(30)).until(() -> again.liveBroker() != null);
+            assertThat(drain(again.liveBroker().tcpUrl())).hasSize(50);
+        }
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aLiveBrokerFencesItselfWhenZooKeeperGoesAway() throws Exception {
