@@ -239,14 +239,15 @@ public final class BrokerConnection {
                 return respondWhenStored(corr);
             case ROLLBACK:
                 Rollback rb = (Rollback) r;
-                return respondThenDispatch(corr, session(rb.sessionId()).rollback(rb.lastReceived(), rb.unconsumed(), null));
+                BrokerSession rolling = session(rb.sessionId());
+                return respondThenRedeliver(corr, rolling, rolling.rollback(rb.lastReceived(), rb.unconsumed(), null));
             case RECOVER:
                 Recover rc = (Recover) r;
                 BrokerSession s = session(rc.sessionId());
                 if (s.transacted()) {
                     throw new BrokerException(ErrorCode.ILLEGAL_STATE, "recover on a transacted session");
                 }
-                return respondThenDispatch(corr, s.rollback(rc.lastReceived(), rc.unconsumed(), null));
+                return respondThenRedeliver(corr, s, s.rollback(rc.lastReceived(), rc.unconsumed(), null));
             case CREATE_BROWSER:
                 createBrowser((CreateBrowser) r);
                 return new Ok(corr);
@@ -719,18 +720,42 @@ public final class BrokerConnection {
         return s;
     }
 
-    /** Writes the response now and dispatches the queues in a later agent task, after the response. */
     /**
-     * Answers a recover or rollback once the task's records (the returned messages' delivery counts) are written,
+     * Answers a request that returned messages (recover, rollback, a consumer's or session's close) once the task's
+     * records (the returned messages' delivery counts) are written,
      * not forced: an application that acts on the answer (a process killed right after it, say) must find the count
      * it was shown, and with the agent answering from the thread that read the request the answer could otherwise
      * overtake the journal's write. Then the returned messages are dispatched again, after the answer as before.
      */
     private Packet.Response respondThenDispatch(long corr, Set<MessageQueue> queues) {
+        return respondThenRedeliver(corr, null, queues);
+    }
+
+    /**
+     * {@link #respondThenDispatch} for a recover or rollback of {@code session}: until the answer is written the
+     * session's consumers are sent nothing, since its client drops what comes for them before the answer (the
+     * returned messages, dispatched again by any other task meanwhile, would be counted as delivered once more
+     * and could go to the dead-letter queue an attempt early). Then every queue they consume from is dispatched.
+     */
+    private Packet.Response respondThenRedeliver(long corr, BrokerSession session, Set<MessageQueue> returned) {
+        if (session != null) {
+            session.returning();
+        }
         agent.storeWriter().afterStored(false, failure -> {
             write(stored(corr, failure));
+            Set<MessageQueue> queues = returned;
+            if (session != null) {
+                session.returned();
+                queues = new java.util.LinkedHashSet<>(returned);
+                for (BrokerConsumer c : consumers.values()) {
+                    if (c.session == session) {
+                        queues.add(c.queue);
+                    }
+                }
+            }
             if (!queues.isEmpty()) {
-                agent.execute(() -> queues.forEach(MessageQueue::dispatch));
+                Set<MessageQueue> dispatch = queues;
+                agent.execute(() -> dispatch.forEach(MessageQueue::dispatch));
             }
         });
         return null;

@@ -30,9 +30,12 @@ final class BrokerConsumer {
         this.credits = credits;
     }
 
-    /** Whether the consumer may be sent a message now: credit left, open, and its connection started. */
+    /**
+     * Whether the consumer may be sent a message now: credit left, open, its connection started, and no recover
+     * or rollback of its session waiting for its answer.
+     */
     boolean hasCredit() {
-        return credits > 0 && !closed && session.connection.deliveryStarted();
+        return credits > 0 && !closed && session.connection.deliveryStarted() && !session.holdsDeliveries();
     }
 
     void grant(int messages) {

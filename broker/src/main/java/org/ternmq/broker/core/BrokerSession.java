@@ -37,6 +37,11 @@ final class BrokerSession {
     private final Map<Long, String> failures = new java.util.HashMap<>();
     /** The XA branch the session works in now (between start and end), else null. */
     XaBranch branch;
+    /**
+     * Recovers and rollbacks whose answer has not been written yet: until it is, the client drops what comes
+     * for this session's consumers (protocol.md), so nothing may be delivered to them.
+     */
+    private int returning;
 
     BrokerSession(int id, int ackMode, BrokerConnection connection) {
         this.id = id;
@@ -46,6 +51,21 @@ final class BrokerSession {
 
     boolean transacted() {
         return ackMode == TRANSACTED;
+    }
+
+    /** A recover or rollback was handled; its answer is not written yet. */
+    void returning() {
+        returning++;
+    }
+
+    /** The answer of a recover or rollback was written: the session's consumers may be sent messages again. */
+    void returned() {
+        returning--;
+    }
+
+    /** Whether the session's consumers must not be sent anything now (see {@link #returning()}). */
+    boolean holdsDeliveries() {
+        return returning > 0;
     }
 
     /**

@@ -51,6 +51,49 @@ class RedeliveryPolicyTest extends PolicyTestBase {
         assertThat(consumer.receiveNoWait()).isNull();
     }
 
+    /**
+     * Sends arriving from another connection dispatch the queue while a rollback waits for its records to be
+     * written (the persistent messages the consumer had buffered but not seen get their count back): the returned
+     * message must not go to the rolling-back session before its answer (its client drops what comes first), else
+     * that delivery counts as one more attempt the application never saw.
+     */
+    @Test
+    void eachRollbackCountsOneAttemptWhileOtherSendsDispatchTheQueue() throws Exception {
+        start("policy.default.max-delivery-attempts=-1", "policy.default.redelivery-delay=0");
+        Session tx = broker.connect().createSession(Session.SESSION_TRANSACTED);
+        Queue q = tx.createQueue("busy");
+        send(tx, q, "head");
+        tx.commit();
+        AtomicReference<Exception> senderFailure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Connection other = broker.connect();
+        Thread sender = new Thread(() -> {
+            try {
+                Session s = other.createSession(Session.AUTO_ACKNOWLEDGE);
+                jakarta.jms.MessageProducer producer = s.createProducer(q);
+                while (sending.get()) {
+                    producer.send(s.createTextMessage("tail"));
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                }
+            } catch (Exception e) {
+                senderFailure.set(e);
+            }
+        }, "tail-sender");
+        sender.start();
+        try {
+            MessageConsumer consumer = tx.createConsumer(q);
+            for (int attempt = 1; attempt <= 100; attempt++) {
+                assertThat(delivery(consumer.receive(5000))).as("attempt %d", attempt)
+                        .isEqualTo("head/" + attempt + "/" + (attempt > 1));
+                tx.rollback();
+            }
+        } finally {
+            sending.set(false);
+            sender.join(10_000);
+        }
+        assertThat(senderFailure.get()).isNull();
+    }
+
     @Test
     void recoverRedeliversWhatWasSeenWithAHigherCount() throws Exception {
         start();
