@@ -336,6 +336,12 @@ final class Failover {
         settleWaiting(ch);
         connection.setReconnecting(false);
         settleWaiting(ch); // those that saw "reconnecting" just before it ended
+        if (!ch.isActive()) {
+            // lost while "reconnecting" still held: its channelLost left the loss to this restore, and what
+            // settleWaiting wrote on it went nowhere, so it is not restored (a broker that is stopping may answer
+            // the handshake and the sessions, then close)
+            throw ClientException.connectionFailure("connection lost while it was being restored", null);
+        }
         // consumers last: a delivery to them may only ever be acknowledged on this channel
         consumerSpecs.keySet().removeIf(id -> !connection.consumers().containsKey(id));
         for (ClientConsumer consumer : new ArrayList<>(connection.consumers().values())) {

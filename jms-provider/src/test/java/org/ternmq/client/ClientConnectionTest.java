@@ -25,10 +25,12 @@ import org.ternmq.message.Address;
 import org.ternmq.message.BodyType;
 import org.ternmq.message.MessageEncoder;
 import org.ternmq.protocol.CloseConsumer;
+import org.ternmq.protocol.CreateSession;
 import org.ternmq.protocol.Credit;
 import org.ternmq.protocol.Deliver;
 import org.ternmq.protocol.ErrorCode;
 import org.ternmq.protocol.Recover;
+import org.ternmq.protocol.Send;
 import org.ternmq.protocol.SetClientId;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
@@ -108,6 +110,29 @@ class ClientConnectionTest {
                     .satisfies(e -> assertThat(((ClientException) e).isConnectionFailure()).isTrue());
             await().until(() -> heard.get() != null);
             assertThatThrownBy(() -> connection.createSession(1)).isInstanceOf(ClientException.class);
+        }
+    }
+
+    /**
+     * The broker answers the restore's handshake and session, then closes (as one that is stopping may): the loss
+     * comes while the restore still runs, and the send it resent on that channel must be sent again on the next.
+     */
+    @Test
+    void aConnectionLostWhileItIsRestoredIsRestoredAgainAndTheWaitingSendIsAnswered() throws Exception {
+        broker.script = r -> r instanceof Send ? null : new org.ternmq.protocol.Ok(r.correlationId());
+        ConnectionUrl url = ConnectionUrl.parse(broker.url() + "?failover=true&reconnectDelay=10&reconnectAttempts=50");
+        try (ClientConnection connection = ClientConnection.connect(url, null, null)) {
+            ClientSession session = connection.createSession(1);
+            CompletableFuture<Void> sent = session.sendAsync(
+                    new MessageEncoder().bodyType(BodyType.MESSAGE).destination(Address.queue("q")).encode());
+            await().until(() -> broker.received.stream().anyMatch(p -> p instanceof Send));
+            java.util.concurrent.atomic.AtomicBoolean closeOnce = new java.util.concurrent.atomic.AtomicBoolean(true);
+            broker.closeAfter = r -> r instanceof CreateSession && closeOnce.getAndSet(false);
+            broker.script = r -> new org.ternmq.protocol.Ok(r.correlationId());
+            broker.dropClients();
+            assertThat(sent).as("the send, answered on the channel after the one lost while restored")
+                    .succeedsWithin(Duration.ofSeconds(10));
+            assertThat(connection.failure()).isNull();
         }
     }
 

@@ -32,6 +32,8 @@ final class ScriptedBroker implements AutoCloseable {
     final List<Packet> received = new CopyOnWriteArrayList<>();
     final List<Channel> clients = new CopyOnWriteArrayList<>();
     volatile Function<Packet.Request, Packet> script = r -> new Ok(r.correlationId());
+    /** Requests after whose answer the broker closes the client's channel. */
+    volatile java.util.function.Predicate<Packet.Request> closeAfter = r -> false;
 
     private final EventLoopGroup group = TransportGroups.newGroup(TransportAddress.Type.VM, "scripted-broker", 1);
     private final Channel server;
@@ -84,6 +86,9 @@ final class ScriptedBroker implements AutoCloseable {
                 Packet answer = script.apply(request);
                 if (answer != null) {
                     ctx.writeAndFlush(answer);
+                }
+                if (closeAfter.test(request)) {
+                    ctx.close();
                 }
             }
         }
