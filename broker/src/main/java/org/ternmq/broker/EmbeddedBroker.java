@@ -338,6 +338,11 @@ public final class EmbeddedBroker implements AutoCloseable {
         }
         closed = true;
         long started = System.nanoTime();
+        // first, so that a client told of the shutdown cannot connect again to this broker while it stops (a failing
+        // over client would restore its sessions here, then lose them with the process)
+        for (BrokerAcceptor a : acceptors) {
+            a.stopAccepting();
+        }
         CountDownLatch disconnected = new CountDownLatch(1);
         agent.execute(() -> {
             agent.disconnectAll("broker shutting down");

@@ -105,6 +105,13 @@ public final class BrokerAcceptor implements AutoCloseable {
         return address;
     }
 
+    /** Stops taking connections; those open stay until {@link #close}. */
+    public void stopAccepting() {
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Override
     public void close() {
         if (serverChannel != null) {
