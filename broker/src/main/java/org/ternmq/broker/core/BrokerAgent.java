@@ -130,6 +130,7 @@ public final class BrokerAgent {
 
     private void runAndFlush(Runnable task) {
         try {
+            storeWriter.beginRequest();
             task.run();
         } catch (RuntimeException | Error e) {
             LOG.error("unexpected failure on the broker agent thread", e);

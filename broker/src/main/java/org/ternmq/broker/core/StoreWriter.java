@@ -35,7 +35,14 @@ final class StoreWriter {
     /** While an XA branch prepares ({@link #into}): where its ref records go instead of the task's batch. */
     private StoreBatch branch;
     private boolean sync;
+    /** Answers waiting for the task's batch to be stored here, and those waiting for it to reach the backups too. */
     private final List<Consumer<Throwable>> waiting = new ArrayList<>();
+    private final List<Consumer<Throwable>> awaitingBackups = new ArrayList<>();
+    /**
+     * Whether the current request's writes await backups: null while none of them said (the broker's mode
+     * decides), true once one of a {@code replication=sync} destination did ({@link #of(DestinationPolicy, StoreBatch)}).
+     */
+    private Boolean requestAwaits;
     /** Messages stored apart from their refs, by store id, so that a ref paged in finds its count. */
     private final Map<Long, StoredMessage> sharedMessages = new HashMap<>();
     /** Refs paged out whose batch is not written yet (the store cannot read them back until it is). */
@@ -96,8 +103,18 @@ final class StoreWriter {
      * one such change is answered only once replicated ({@code replication=sync}), others once stored here.
      */
     private StoreBatch of(DestinationPolicy policy, StoreBatch target) {
-        target.awaitBackups(awaitsBackups(policy));
+        boolean await = awaitsBackups(policy);
+        target.awaitBackups(await);
+        requestAwaits = await || Boolean.TRUE.equals(requestAwaits);
         return target;
+    }
+
+    /**
+     * A request (a packet, or a task of the agent's own) begins: what it writes decides on its own whether its
+     * answers await backups, whatever else shares the task's batch (the other packets of a read burst).
+     */
+    void beginRequest() {
+        requestAwaits = null;
     }
 
     boolean awaitsBackups(DestinationPolicy policy) {
@@ -119,13 +136,18 @@ final class StoreWriter {
      */
     void afterStored(boolean sync, Consumer<Throwable> then) {
         this.sync |= sync;
-        waiting.add(then);
+        boolean awaits = requestAwaits != null ? requestAwaits : store.awaitsBackupsByDefault();
+        (awaits ? awaitingBackups : waiting).add(then);
     }
 
     /** Commits the task's batch; called by the agent when a task ends. */
     void endTask() {
         List<Consumer<Throwable>> callbacks = waiting.isEmpty() ? List.of() : new ArrayList<>(waiting);
+        List<Consumer<Throwable>> replicatedCallbacks = awaitingBackups.isEmpty() ? List.of()
+                : new ArrayList<>(awaitingBackups);
         waiting.clear();
+        awaitingBackups.clear();
+        requestAwaits = null;
         StoreBatch b = batch;
         boolean s = sync;
         batch = null;
@@ -137,23 +159,30 @@ final class StoreWriter {
             retainedInTask.forEach(unwrittenRetained::remove);
             retainedInTask.clear();
             callbacks.forEach(c -> c.accept(null));
+            replicatedCallbacks.forEach(c -> c.accept(null));
             return;
         }
-        var future = b.commit(s);
-        forgetOnceWritten(future, pagedOutInTask, unwritten);
-        forgetOnceWritten(future, retainedInTask, unwrittenRetained);
-        if (callbacks.isEmpty()) {
-            future.whenComplete((v, e) -> {
-                if (e != null) {
-                    agent.storeFailed(e);
-                }
-            });
-            return;
+        if (!replicatedCallbacks.isEmpty()) {
+            b.awaitBackups(true); // one of its requests said nothing and the broker's mode awaits backups
         }
-        future.whenComplete((v, e) -> agent.execute(() -> {
+        StoreBatch.Committed committed = b.commitStages(s);
+        forgetOnceWritten(committed.stored(), pagedOutInTask, unwritten);
+        forgetOnceWritten(committed.stored(), retainedInTask, unwrittenRetained);
+        // reported once, from the later moment: it fails whenever the earlier one does
+        committed.replicated().whenComplete((v, e) -> {
             if (e != null) {
                 agent.storeFailed(e);
             }
+        });
+        answerWhen(committed.stored(), callbacks);
+        answerWhen(committed.replicated(), replicatedCallbacks);
+    }
+
+    private void answerWhen(java.util.concurrent.CompletableFuture<Void> future, List<Consumer<Throwable>> callbacks) {
+        if (callbacks.isEmpty()) {
+            return;
+        }
+        future.whenComplete((v, e) -> agent.execute(() -> {
             Throwable failure = e != null ? e : refusedSinceStored();
             callbacks.forEach(c -> c.accept(failure));
         }));

@@ -383,8 +383,16 @@ public final class JournalStore implements MessageStore {
 
         @Override
         public CompletableFuture<Void> commit(boolean sync) {
+            return commitStages(sync).replicated();
+        }
+
+        @Override
+        public Committed commitStages(boolean sync) {
             CompletableFuture<Void> stored = write(sync);
-            return sync ? replicated(stored, awaitsBackups()) : stored;
+            if (!sync) {
+                return new Committed(stored, stored);
+            }
+            return new Committed(replicated(stored, false), replicated(stored, awaitsBackups()));
         }
 
         private CompletableFuture<Void> write(boolean sync) {

@@ -86,4 +86,19 @@ public interface StoreBatch {
      * @return completed when the changes are as durable as asked; failed (store fenced) otherwise
      */
     CompletableFuture<Void> commit(boolean sync);
+
+    /**
+     * As {@link #commit}, with the two moments apart: {@code stored}, when the batch is as durable as asked here
+     * (what an answer to work of a destination that does not await backups waits for), and {@code replicated},
+     * when it also reached the backups if the batch awaits them ({@link #commit}'s future). One batch may hold the
+     * work of several requests (a read burst), each answered at its own moment.
+     */
+    default Committed commitStages(boolean sync) {
+        CompletableFuture<Void> f = commit(sync);
+        return new Committed(f, f);
+    }
+
+    /** The futures of {@link #commitStages}. */
+    record Committed(CompletableFuture<Void> stored, CompletableFuture<Void> replicated) {
+    }
 }
