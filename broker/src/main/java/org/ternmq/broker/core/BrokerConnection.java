@@ -739,13 +739,13 @@ public final class BrokerConnection {
      */
     private Packet.Response respondThenRedeliver(long corr, BrokerSession session, Set<MessageQueue> returned) {
         if (session != null) {
-            session.returning();
+            session.holdDeliveries();
         }
         agent.storeWriter().afterStored(false, failure -> {
             write(stored(corr, failure));
             Set<MessageQueue> queues = returned;
             if (session != null) {
-                session.returned();
+                session.releaseDeliveries();
                 queues = new java.util.LinkedHashSet<>(returned);
                 for (BrokerConsumer c : consumers.values()) {
                     if (c.session == session) {

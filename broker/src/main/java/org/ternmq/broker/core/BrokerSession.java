@@ -41,7 +41,7 @@ final class BrokerSession {
      * Recovers and rollbacks whose answer has not been written yet: until it is, the client drops what comes
      * for this session's consumers (protocol.md), so nothing may be delivered to them.
      */
-    private int returning;
+    private int answersPending;
 
     BrokerSession(int id, int ackMode, BrokerConnection connection) {
         this.id = id;
@@ -53,19 +53,19 @@ final class BrokerSession {
         return ackMode == TRANSACTED;
     }
 
-    /** A recover or rollback was handled; its answer is not written yet. */
-    void returning() {
-        returning++;
+    /** A recover or rollback was handled; until its answer is written the session's consumers get nothing. */
+    void holdDeliveries() {
+        answersPending++;
     }
 
     /** The answer of a recover or rollback was written: the session's consumers may be sent messages again. */
-    void returned() {
-        returning--;
+    void releaseDeliveries() {
+        answersPending--;
     }
 
-    /** Whether the session's consumers must not be sent anything now (see {@link #returning()}). */
+    /** Whether the session's consumers must not be sent anything now (see {@link #holdDeliveries()}). */
     boolean holdsDeliveries() {
-        return returning > 0;
+        return answersPending > 0;
     }
 
     /**

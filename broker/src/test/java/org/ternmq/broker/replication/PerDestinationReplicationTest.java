@@ -31,7 +31,14 @@ import org.ternmq.broker.policy.DestinationPolicy;
 import org.ternmq.broker.policy.PolicyRepository;
 import org.ternmq.broker.policy.PolicySetting;
 import org.ternmq.broker.policy.WildcardPattern;
+import org.ternmq.client.ClientConnection;
+import org.ternmq.client.ClientSession;
+import org.ternmq.client.ConnectionUrl;
 import org.ternmq.jms.TernConnectionFactory;
+import org.ternmq.message.Address;
+import org.ternmq.message.BodyType;
+import org.ternmq.message.EncodedMessage;
+import org.ternmq.message.MessageEncoder;
 import org.ternmq.store.SyncPolicy;
 
 /**
@@ -139,9 +146,9 @@ class PerDestinationReplicationTest extends ClosingTest {
         assertThat(drain(c, "orders.eu")).contains("before the pause", "after the pause").doesNotContain("refused");
     }
 
-    private static org.ternmq.message.EncodedMessage persistentTo(String queue) {
-        return new org.ternmq.message.MessageEncoder().bodyType(org.ternmq.message.BodyType.MESSAGE).persistent(true)
-                .destination(org.ternmq.message.Address.queue(queue)).encode();
+    private static EncodedMessage persistentTo(String queue) {
+        return new MessageEncoder().bodyType(BodyType.MESSAGE).persistent(true).destination(Address.queue(queue))
+                .encode();
     }
 
     /**
@@ -155,10 +162,9 @@ class PerDestinationReplicationTest extends ClosingTest {
     void sendsReadTogetherAreAnsweredEachAsItsDestinationSays() throws Exception {
         EmbeddedBroker live = live(ReplicationConfig.Mode.ASYNC, "orders.#", DestinationPolicy.Replication.SYNC);
         ReplicaFollower backup = backup(live);
-        try (org.ternmq.client.ClientConnection c = org.ternmq.client.ClientConnection.connect(
-                org.ternmq.client.ConnectionUrl.parse(live.tcpUrl()), null, null)) {
-            org.ternmq.client.ClientSession syncSession = c.createSession(Session.AUTO_ACKNOWLEDGE);
-            org.ternmq.client.ClientSession asyncSession = c.createSession(Session.AUTO_ACKNOWLEDGE);
+        try (ClientConnection c = ClientConnection.connect(ConnectionUrl.parse(live.tcpUrl()), null, null)) {
+            ClientSession syncSession = c.createSession(Session.AUTO_ACKNOWLEDGE);
+            ClientSession asyncSession = c.createSession(Session.AUTO_ACKNOWLEDGE);
             syncSession.sendAsync(persistentTo("orders.eu")).get(10, TimeUnit.SECONDS);
             asyncSession.sendAsync(persistentTo("audit")).get(10, TimeUnit.SECONDS);
 

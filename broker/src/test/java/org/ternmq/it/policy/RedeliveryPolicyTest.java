@@ -6,12 +6,15 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 
@@ -65,15 +68,15 @@ class RedeliveryPolicyTest extends PolicyTestBase {
         send(tx, q, "head");
         tx.commit();
         AtomicReference<Exception> senderFailure = new AtomicReference<>();
-        java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean sending = new AtomicBoolean(true);
         Connection other = broker.connect();
         Thread sender = new Thread(() -> {
             try {
                 Session s = other.createSession(Session.AUTO_ACKNOWLEDGE);
-                jakarta.jms.MessageProducer producer = s.createProducer(q);
+                MessageProducer producer = s.createProducer(q);
                 while (sending.get()) {
                     producer.send(s.createTextMessage("tail"));
-                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    LockSupport.parkNanos(200_000);
                 }
             } catch (Exception e) {
                 senderFailure.set(e);
