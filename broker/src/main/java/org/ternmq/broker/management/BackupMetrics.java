@@ -21,8 +21,11 @@ public final class BackupMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Held here because a gauge holds its object only weakly, and the supplier is often a lambda no one else holds. */
+    private final Supplier<FollowerPosition> follower;
 
     public BackupMetrics(Supplier<FollowerPosition> follower) {
+        this.follower = follower;
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
