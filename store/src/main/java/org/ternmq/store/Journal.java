@@ -289,7 +289,20 @@ public final class Journal implements AutoCloseable {
         if (length > maxPayloadSize) {
             throw new IllegalArgumentException("payload of " + length + " bytes exceeds maxPayloadSize " + maxPayloadSize);
         }
-        Command c = new Command(type, id, txId, userType, payload, durable);
+        return enqueue(new Command(type, id, txId, userType, payload, durable));
+    }
+
+    /**
+     * Completes once every write submitted before this call is in its segment file, forced or not: what a process
+     * killed right after would still leave on disk (not what a power cut would). Fails as those writes would
+     * (fenced, closed). Costs no frame; a caller that must not act before its writes are written (a broker sending a
+     * delivery whose count it just wrote) waits for this rather than for a force.
+     */
+    public CompletableFuture<Void> written() {
+        return enqueue(Command.mark());
+    }
+
+    private CompletableFuture<Void> enqueue(Command c) {
         if (closed) {
             c.future.completeExceptionally(new IllegalStateException("journal " + config.directory() + " is closed"));
             return c.future;

@@ -188,6 +188,8 @@ final class JournalAgent implements Runnable {
                 c.future.completeExceptionally(new IllegalStateException("journal " + directory + " is closed"));
             } else if (fenceCause != null) {
                 c.future.completeExceptionally(fencedException());
+            } else if (c.mark) {
+                completeNow.add(c); // completed once the frames gathered ahead of it are written, before any force
             } else {
                 String misuse = misuse(c);
                 if (misuse != null) {

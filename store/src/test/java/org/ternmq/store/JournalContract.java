@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -722,6 +723,66 @@ abstract class JournalContract {
 
         void release() {
             release.countDown();
+        }
+    }
+
+    @Test
+    void writtenCompletesOnceEarlierWritesAreInTheFileWithoutWaitingForTheirForce(@TempDir Path copy) throws Exception {
+        Journal j = open();
+        List<CountDownLatch> forcing = List.of(new CountDownLatch(1), new CountDownLatch(1));
+        List<CountDownLatch> release = List.of(new CountDownLatch(1), new CountDownLatch(1));
+        AtomicInteger forces = new AtomicInteger();
+        j.stats().onForce(nanos -> {
+            int n = forces.getAndIncrement();
+            if (n < 2) {
+                forcing.get(n).countDown();
+                awaitQuietly(release.get(n));
+            }
+        });
+        try {
+            CompletableFuture<Void> first = j.add(1, (byte) 0, payload(1, 0, 100), true);
+            assertThat(forcing.get(0).await(10, TimeUnit.SECONDS)).isTrue(); // held in the force of record 1
+            CompletableFuture<Void> second = j.add(2, (byte) 0, payload(2, 0, 80), true);
+            CompletableFuture<Void> update = j.update(1, (byte) 1, payload(1, 1, 60), false);
+            CompletableFuture<Void> written = j.written();
+            assertThat(written).isNotDone(); // nothing queued behind the held force is written yet
+            release.get(0).countDown();
+            first.get(10, TimeUnit.SECONDS);
+            // the next batch (record 2, the update, the mark) is written; its force is held, yet the mark completes
+            written.get(10, TimeUnit.SECONDS);
+            assertThat(update).isDone();
+            assertThat(forcing.get(1).await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(second).isNotDone();
+            // written means in the file: a journal opened on a copy of the directory finds both
+            try (var segments = Files.list(dir)) {
+                for (Path f : segments.filter(f -> f.getFileName().toString().endsWith(".seg")).toList()) {
+                    Files.copy(f, copy.resolve(f.getFileName()));
+                }
+            }
+            TestRecords.Collected c = new TestRecords.Collected();
+            try (Journal fromCopy = Journal.open(JournalConfig.builder(copy).set(JournalConfig.IO_MODE, mode())
+                    .set(JournalConfig.SEGMENT_SIZE, SEGMENT).set(JournalConfig.MAX_PAYLOAD_SIZE, 8 << 10).build(), c)) {
+                assertThat(c.records.get(1L)).isEqualTo(bytes(1, 1, 60));
+                assertThat(c.records.get(2L)).isEqualTo(bytes(2, 0, 80));
+            }
+        } finally {
+            release.forEach(CountDownLatch::countDown);
+        }
+    }
+
+    @Test
+    void writtenFailsOnAClosedJournal() throws Exception {
+        Journal j = open();
+        j.close();
+        assertThatThrownBy(() -> j.written().join()).hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
