@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,6 +79,10 @@ public final class BrokerAgent {
     private final Map<String, BrokerConnection> clientIds = new HashMap<>();
     private final Set<BrokerConnection> connections = new LinkedHashSet<>();
     private final List<BrokerConnection> unflushed = new ArrayList<>();
+    /** Connections that held packets in this task ({@link BrokerConnection#deliveryCounted}). */
+    private final List<BrokerConnection> holding = new ArrayList<>();
+    /** Connections whose first held packet waits for a store write, by that write. */
+    private final Map<CompletableFuture<Void>, Set<BrokerConnection>> awaitingWrites = new java.util.IdentityHashMap<>();
     private long sequence;
     private final PausedDestinations pausedDestinations;
 
@@ -135,11 +140,18 @@ public final class BrokerAgent {
         } catch (RuntimeException | Error e) {
             LOG.error("unexpected failure on the broker agent thread", e);
         } finally {
+            CompletableFuture<Void> written = null;
             try {
-                storeWriter.endTask();
+                written = storeWriter.endTask();
                 largeBodies.endTask();
             } catch (RuntimeException e) {
                 LOG.error("failed to hand the task's changes to the store", e);
+            }
+            if (!holding.isEmpty()) {
+                for (BrokerConnection c : holding) {
+                    c.endTaskHolding(written);
+                }
+                holding.clear();
             }
             releaseHeldBack();
             for (BrokerConnection c : unflushed) {
@@ -151,6 +163,34 @@ public final class BrokerAgent {
 
     void markUnflushed(BrokerConnection connection) {
         unflushed.add(connection);
+    }
+
+    /** {@code connection} held a packet in this task ({@link BrokerConnection#deliveryCounted}). */
+    void markHolding(BrokerConnection connection) {
+        holding.add(connection);
+    }
+
+    /**
+     * Tells {@code connection} once {@code written} is done, in a task of its own: one task per write for all the
+     * connections that wait for it.
+     */
+    void releaseWhenWritten(BrokerConnection connection, CompletableFuture<Void> written) {
+        Set<BrokerConnection> waiting = awaitingWrites.get(written);
+        if (waiting == null) {
+            Set<BrokerConnection> all = waiting = new LinkedHashSet<>();
+            awaitingWrites.put(written, all);
+            written.whenComplete((v, e) -> {
+                try {
+                    execute(() -> {
+                        awaitingWrites.remove(written);
+                        all.forEach(c -> c.written(written));
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // the broker is stopping: its connections are closed with their held packets
+                }
+            });
+        }
+        waiting.add(connection);
     }
 
     /** Stops the agent thread; waits briefly for queued work. Any thread. */

@@ -83,6 +83,17 @@ public final class BrokerConnection {
     private LargeTransfers large;
     private long lastDeliveryId;
     private boolean unflushed;
+    /**
+     * What this connection was sent from its first delivery of a stored message whose count is not written yet on, in
+     * order: it leaves once the record counting that delivery is in the journal's files ({@link #deliveryCounted}).
+     */
+    private final java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
+    /** Whether this task counted a delivery to this connection: what it sends from then on is held. */
+    private boolean countedInTask;
+    /** Whether this task held a packet here (the agent then tells this connection when the task ends). */
+    private boolean heldInTask;
+    /** The write the first held packet waits for, once the agent was asked to release this connection after it. */
+    private java.util.concurrent.CompletableFuture<Void> releaseRequested;
     /** JMS start/stop: a connection begins stopped, and a stopped one is sent no messages. */
     private boolean deliveryStarted;
 
@@ -145,6 +156,7 @@ public final class BrokerConnection {
             return;
         }
         closed = true;
+        held.clear(); // never shown: their deliveries go back to their queues counted, as any unacknowledged one
         Set<MessageQueue> touched = new java.util.LinkedHashSet<>();
         for (BrokerSession s : new ArrayList<>(sessions.values())) {
             touched.addAll(closeSession(s, Long.MAX_VALUE, new long[0]));
@@ -785,10 +797,91 @@ public final class BrokerConnection {
         if (!channel.isActive()) {
             return;
         }
+        if (countedInTask || !held.isEmpty()) {
+            held.add(new Held(packet));
+            if (!heldInTask) {
+                heldInTask = true;
+                agent.markHolding(this);
+            }
+            return;
+        }
+        writeNow(packet);
+    }
+
+    private void writeNow(Packet packet) {
         channel.write(packet, channel.voidPromise());
         if (!unflushed) {
             unflushed = true;
             agent.markUnflushed(this);
+        }
+    }
+
+    /**
+     * A delivery of a stored message to this connection was counted in the task's store batch: from here on, what this
+     * task sends here leaves only once that batch is written (not forced). A broker killed before then has shown the
+     * application nothing its journal does not count, so every message it was shown comes back with
+     * {@code JMSRedelivered} set; sent at once, the delivery could overtake the journal's write of its count.
+     */
+    void deliveryCounted() {
+        countedInTask = true;
+    }
+
+    /**
+     * The task ended; what it held here waits for {@code written} (the write of its batch) if it counted a delivery
+     * here, else only for what was held before it. Then whatever may leave does.
+     */
+    void endTaskHolding(java.util.concurrent.CompletableFuture<Void> written) {
+        java.util.concurrent.CompletableFuture<Void> until = countedInTask && written != null ? written : Held.READY;
+        countedInTask = false;
+        heldInTask = false;
+        for (java.util.Iterator<Held> it = held.descendingIterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (h.until != null) {
+                break;
+            }
+            h.until = until;
+        }
+        releaseWritten();
+    }
+
+    /**
+     * Sends the held packets whose writes are done, in order, up to the first that still waits; the agent says when
+     * that one's write is done ({@link #written}). A failed write releases too: the store is fenced and refuses everything
+     * after it, and a client left waiting for a delivery would be worse than one counted the store never kept.
+     */
+    private void releaseWritten() {
+        if (!channel.isActive()) {
+            held.clear();
+            return;
+        }
+        Held h;
+        while ((h = held.peek()) != null && h.until != null && h.until.isDone()) {
+            held.poll();
+            writeNow(h.packet);
+        }
+        if (h != null && h.until != null && h.until != releaseRequested) {
+            releaseRequested = h.until;
+            agent.releaseWhenWritten(this, h.until);
+        }
+    }
+
+    /** The write {@code done}, which the first held packet waited for, is done. Agent thread. */
+    void written(java.util.concurrent.CompletableFuture<Void> done) {
+        if (releaseRequested == done) {
+            releaseRequested = null;
+        }
+        releaseWritten();
+    }
+
+    /** A packet held until {@link #until} is done (null while the task that sent it runs). */
+    private static final class Held {
+        static final java.util.concurrent.CompletableFuture<Void> READY =
+                java.util.concurrent.CompletableFuture.completedFuture(null);
+        final Packet packet;
+        java.util.concurrent.CompletableFuture<Void> until;
+
+        Held(Packet packet) {
+            this.packet = packet;
         }
     }
 
@@ -799,6 +892,13 @@ public final class BrokerConnection {
 
     /** Tells the client why and closes the connection. Agent thread. */
     void disconnect(ErrorCode code, String reason) {
+        // what was held goes first, as it would have: their counts are handed to the journal already, and a broker
+        // that stops closes its journal in order, which writes them (unless it refuses writes: then they stay unsent)
+        if (agent.storeWriter().store().fencedReason() == null) {
+            for (Held h; (h = held.poll()) != null; ) {
+                channel.write(h.packet, channel.voidPromise());
+            }
+        }
         channel.writeAndFlush(new Disconnect(code, reason)).addListener(ChannelFutureListener.CLOSE);
         channelClosed();
     }

@@ -103,6 +103,9 @@ final class BrokerSession {
         if (ref.message.isLarge()) {
             connection.large().delivering(deliveryId, ref.message);
         }
+        if (ref.isStored()) {
+            connection.deliveryCounted();
+        }
         connection.write(new Deliver(consumer.id, deliveryId, ref.deliveryCount + 1, ref.message.bytes()));
     }
 

@@ -43,6 +43,8 @@ final class StoreWriter {
      * decides), true once one of a {@code replication=sync} destination did ({@link #of(DestinationPolicy, StoreBatch)}).
      */
     private Boolean requestAwaits;
+    /** Whether this task counted a delivery of a stored message ({@link #deliveryStarted}). */
+    private boolean deliveriesCounted;
     /** Messages stored apart from their refs, by store id, so that a ref paged in finds its count. */
     private final Map<Long, StoredMessage> sharedMessages = new HashMap<>();
     /** Refs paged out whose batch is not written yet (the store cannot read them back until it is). */
@@ -140,8 +142,14 @@ final class StoreWriter {
         (awaits ? awaitingBackups : waiting).add(then);
     }
 
-    /** Commits the task's batch; called by the agent when a task ends. */
-    void endTask() {
+    /**
+     * Commits the task's batch; called by the agent when a task ends. Returns when the deliveries this task counted
+     * may leave: once the batch is written (not forced; see {@link BrokerConnection#deliveryCounted}), or null when it
+     * counted none.
+     */
+    java.util.concurrent.CompletableFuture<Void> endTask() {
+        boolean counted = deliveriesCounted;
+        deliveriesCounted = false;
         List<Consumer<Throwable>> callbacks = waiting.isEmpty() ? List.of() : new ArrayList<>(waiting);
         List<Consumer<Throwable>> replicatedCallbacks = awaitingBackups.isEmpty() ? List.of()
                 : new ArrayList<>(awaitingBackups);
@@ -160,7 +168,7 @@ final class StoreWriter {
             retainedInTask.clear();
             callbacks.forEach(c -> c.accept(null));
             replicatedCallbacks.forEach(c -> c.accept(null));
-            return;
+            return null;
         }
         if (!replicatedCallbacks.isEmpty()) {
             b.awaitBackups(true); // one of its requests said nothing and the broker's mode awaits backups
@@ -176,6 +184,11 @@ final class StoreWriter {
         });
         answerWhen(committed.stored(), callbacks);
         answerWhen(committed.replicated(), replicatedCallbacks);
+        if (!counted) {
+            return null;
+        }
+        // unforced, the batch is stored once written; forced, it is written before its force, which nobody waits for
+        return s ? store.written() : committed.stored();
     }
 
     private void answerWhen(java.util.concurrent.CompletableFuture<Void> future, List<Consumer<Throwable>> callbacks) {
@@ -350,6 +363,7 @@ final class StoreWriter {
 
     /** Counts a delivery in the store before it happens (see {@link BrokerAgent#deliveryStarted}). */
     void deliveryStarted(MessageQueue queue, MessageRef ref) {
+        deliveriesCounted |= ref.isStored();
         storeDelivery(queue, ref, ref.deliveryCount + 1);
     }
 

@@ -63,6 +63,11 @@ public final class JournalStore implements MessageStore {
     }
 
     @Override
+    public CompletableFuture<Void> written() {
+        return journal.written();
+    }
+
+    @Override
     public org.ternmq.store.JournalStats journalStats() {
         return journal.stats();
     }

@@ -40,6 +40,15 @@ public interface MessageStore extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Completes once every batch committed before this call is written to the store's files, forced or not: what the
+     * broker's process killed right after would still leave. A store that keeps nothing: at once. Fails as those
+     * writes would.
+     */
+    default java.util.concurrent.CompletableFuture<Void> written() {
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** The journal's counters (appends, forces, compactions, reads), or null for a store without a journal. */
     default org.ternmq.store.JournalStats journalStats() {
         return null;

@@ -80,6 +80,8 @@ class StoreFailureTest {
             assertThat(((ErrorResponse) refused).message()).contains("disk on fire");
             assertThat(c.request(id -> new Send(id, 1, msg(q, "ID:volatile", false)))).isInstanceOf(Ok.class);
 
+            // the count of this delivery is never written: it leaves all the same (held for good, it would hold back
+            // everything after it on the connection), and so does what follows it
             c.request(id -> new CreateConsumer(id, 1, 1, q, null, false, null, false, false, 10));
             assertThat(EncodedMessage.wrap(c.next(Deliver.class).message()).messageId()).isEqualTo("ID:before");
             assertThat(EncodedMessage.wrap(c.next(Deliver.class).message()).messageId()).isEqualTo("ID:volatile");
@@ -107,6 +109,8 @@ class StoreFailureTest {
                                 return fenced ? "disk on fire" : null;
                             case "batch":
                                 return fencing((StoreBatch) invoke(delegate, method, args));
+                            case "written":
+                                return fenced ? failed() : invoke(delegate, method, args);
                             default:
                                 return invoke(delegate, method, args);
                         }
@@ -115,9 +119,19 @@ class StoreFailureTest {
 
         private StoreBatch fencing(StoreBatch real) {
             return (StoreBatch) Proxy.newProxyInstance(StoreBatch.class.getClassLoader(), new Class<?>[] {StoreBatch.class},
-                    (proxy, method, args) -> method.getName().equals("commit") && fenced
-                            ? CompletableFuture.failedFuture(new java.io.IOException("disk on fire"))
-                            : invoke(real, method, args));
+                    (proxy, method, args) -> {
+                        if (fenced && method.getName().equals("commit")) {
+                            return failed();
+                        }
+                        if (fenced && method.getName().equals("commitStages")) {
+                            return new StoreBatch.Committed(failed(), failed());
+                        }
+                        return invoke(real, method, args);
+                    });
+        }
+
+        private static CompletableFuture<Void> failed() {
+            return CompletableFuture.failedFuture(new java.io.IOException("disk on fire"));
         }
 
         private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
