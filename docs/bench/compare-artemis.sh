@@ -6,7 +6,8 @@
 #   mvn -q -B -f perf/artemis/pom.xml dependency:build-classpath -Dmdep.outputFile=$PWD/perf/artemis/target/classpath.txt
 # Settings (environment): REPS (3), WARMUP (20 s), DURATION (10 s), S7_MESSAGES (1000000), WORKLOADS
 # ("S1 S2 S3 S4 S5 S6 S7"), DIR (/tmp/tern-compare-artemis), TERN_PORT (48100), ARTEMIS_PORT (48200), PROVIDERS
-# ("tern artemis"; "tern-nio" is Tern with TCP on NIO instead of native epoll, broker and client alike).
+# ("tern artemis"; "tern-nio" is Tern with TCP on NIO instead of native epoll, broker and client alike; "tern-b" is
+# Tern from the broker jar TERN_B_JAR, another build to compare with).
 # Each run's JSON goes to $DIR/json/, the progress and the result lines to $DIR/results.txt; the machine's limits
 # (disk forces/s, loopback round trips/s) are measured before the first and after the last run.
 set -u
@@ -18,6 +19,7 @@ B=$(ls broker/target/tern-broker-*-all.jar | head -1)
 ARTEMIS_CP=$(cat perf/artemis/target/classpath.txt)
 mkdir -p $DIR/json
 cp $B $DIR/tern-broker.jar    # a rebuild during the run cannot change the broker under it
+[ -n "${TERN_B_JAR:-}" ] && cp $TERN_B_JAR $DIR/tern-b.jar
 OUT=$DIR/results.txt
 cat > $DIR/artemis.properties <<EOF
 java.naming.factory.initial=org.apache.activemq.artemis.jndi.ActiveMQInitialContextFactory
@@ -41,7 +43,8 @@ run() {   # provider workload rep
   rm -rf $DIR/data
   local nio=""; [ $provider = tern-nio ] && nio="-Dtern.transport.nio=true"
   if [ $provider != artemis ]; then
-    java $nio -Xmx256m -jar $DIR/tern-broker.jar --port $TERN_PORT --data-dir $DIR/data > $DIR/broker.log 2>&1 &
+    local jar=$DIR/tern-broker.jar; [ $provider = tern-b ] && jar=$DIR/tern-b.jar
+    java $nio -Xmx256m -jar $jar --port $TERN_PORT --data-dir $DIR/data > $DIR/broker.log 2>&1 &
     pid=$!; wait_for $DIR/broker.log "started" 60
     args="--url tern://127.0.0.1:$TERN_PORT"
   else
