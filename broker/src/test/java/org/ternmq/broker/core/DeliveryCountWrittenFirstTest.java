@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.ternmq.broker.BrokerConfig;
@@ -44,14 +45,23 @@ class DeliveryCountWrittenFirstTest {
     @TempDir
     Path crashed;
 
+    /** How the client reaches the broker: TCP connections may be served on the agent's own thread, in-VM ones never. */
+    enum Transport { TCP, IN_VM }
+
     private static BrokerConfig config(Path dataDirectory) {
-        return BrokerConfig.builder().tcpPort(-1).inVmName("count-first-" + NAMES.incrementAndGet())
+        return BrokerConfig.builder().tcpPort(0).host("127.0.0.1").inVmName("count-first-" + NAMES.incrementAndGet())
                 .dataDirectory(dataDirectory).journalSegmentSize(2 << 20).maxFrameLength(1 << 20)
                 .syncPolicy(SyncPolicy.DATA).build();
     }
 
-    @Test
-    void aMessageIsShownOnlyOnceItsDeliveryCountIsWrittenSoACrashGivesItBackRedelivered() throws Exception {
+    private static String url(EmbeddedBroker broker, Transport transport) {
+        return transport == Transport.TCP ? broker.tcpUrl() : broker.vmUrl();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aMessageIsShownOnlyOnceItsDeliveryCountIsWrittenSoACrashGivesItBackRedelivered(Transport transport)
+            throws Exception {
         BrokerConfig config = config(data);
         JournalStore store = JournalStore.open(JournalConfig.builder(config.journalDirectory())
                 .set(JournalConfig.SYNC_POLICY, config.syncPolicy())
@@ -62,7 +72,7 @@ class DeliveryCountWrittenFirstTest {
         CountDownLatch release = new CountDownLatch(1);
         boolean shownBeforeTheCrash;
         try (EmbeddedBroker broker = EmbeddedBroker.start(config, store);
-             Connection c = new TernConnectionFactory(broker.vmUrl()).createConnection()) {
+             Connection c = new TernConnectionFactory(url(broker, transport)).createConnection()) {
             Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
             s.createProducer(s.createQueue("counted")).send(s.createTextMessage("seen")); // stored and forced
             store.journalStats().onForce(nanos -> {
@@ -101,7 +111,7 @@ class DeliveryCountWrittenFirstTest {
             }
         }
         try (EmbeddedBroker restarted = EmbeddedBroker.start(config(crashed));
-             Connection c = new TernConnectionFactory(restarted.vmUrl()).createConnection()) {
+             Connection c = new TernConnectionFactory(url(restarted, transport)).createConnection()) {
             Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
             MessageConsumer consumer = s.createConsumer(s.createQueue("counted"));
             c.start();
