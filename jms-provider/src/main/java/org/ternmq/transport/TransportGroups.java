@@ -75,9 +75,16 @@ public final class TransportGroups {
 
     /** A new event loop group for {@code type}, with daemon threads named after {@code name}. */
     public static EventLoopGroup newGroup(TransportAddress.Type type, String name, int threads) {
-        IoHandlerFactory factory = type != TransportAddress.Type.TCP ? LocalIoHandler.newFactory()
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), ioHandlerFactory(type));
+    }
+
+    /**
+     * What the loops of a group need to serve channels of {@code type} in this JVM (epoll or NIO for TCP): for a
+     * group made elsewhere that must serve them (the broker's agent loop serves its TCP connections).
+     */
+    public static IoHandlerFactory ioHandlerFactory(TransportAddress.Type type) {
+        return type != TransportAddress.Type.TCP ? LocalIoHandler.newFactory()
                 : EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
     }
 
     public static Class<? extends Channel> clientChannelClass(TransportAddress.Type type) {

@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import org.ternmq.broker.persistence.DuplicateIdRecord;
 import org.ternmq.broker.persistence.MessageStore;
 import org.ternmq.broker.persistence.QueueRecord;
@@ -37,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * with rules of their own live beside it: {@link Subscriptions}, {@link TemporaryDestinations},
  * {@link MessageMover}, {@link StoreWriter}, {@link Pager}.
  *
+ * <p>The agent thread is a Netty event loop, the one that also serves the TCP connections
+ * ({@link #eventLoopGroup}): a packet read there is handled on the thread that read it ({@link #runInBurst}), the
+ * answers go straight into the channel's outbound buffer, and every packet read in one turn of the loop, from any
+ * connection, shares one store batch and one flush per connection. So no task may block: a blocking step stalls
+ * the reads and writes of every TCP client as well. The waits left, all on this thread before it served
+ * connections too: a full journal queue (back-pressure: 65,536 commands waiting) and the synchronous journal reads
+ * of paged messages, large-message chunks and retained messages.
+ *
  * <p>{@link #execute}, {@link #schedule} and {@link #shutdown} may be called from any thread; every other
  * method only on the agent thread.
  */
@@ -44,7 +55,14 @@ public final class BrokerAgent {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerAgent.class);
 
-    private final ScheduledThreadPoolExecutor executor;
+    /** The agent's one thread: an event loop (epoll or NIO, as TCP runs) that TCP acceptors serve their connections on. */
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    /** Whether a task runs now (see {@link #runInBurst}: never entered again from inside a task). */
+    private boolean inTask;
+    /** Whether the end of the current read burst is queued on the loop. */
+    private boolean burstOpen;
+    private final Runnable endBurst = this::endBurst;
     private final Authenticator authenticator;
     private final org.ternmq.broker.security.Permissions permissions;
     private final String brokerName;
@@ -106,22 +124,21 @@ public final class BrokerAgent {
         this.producerWindow = config.producerWindow();
         this.maxMemory = config.maxMemory();
         long expiryScanPeriod = config.expiryScanPeriod();
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "tern-broker-agent");
+        this.group = new MultiThreadIoEventLoopGroup(1, r -> {
+            Thread t = new FastThreadLocalThread(r, "tern-broker-agent");
             t.setDaemon(true);
             return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
+        }, org.ternmq.transport.TransportGroups.ioHandlerFactory(org.ternmq.transport.TransportAddress.Type.TCP));
+        this.loop = group.next();
         // delayed work (redelivery delays, delivery times) is not run at shutdown: it is stored, and a restart
-        // schedules it again; waiting for it held a stopping broker for the whole shutdown timeout
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        executor.scheduleWithFixedDelay(() -> runAndFlush(this::expireAll), expiryScanPeriod, expiryScanPeriod,
+        // schedules it again (the event loop cancels its scheduled tasks when it shuts down)
+        loop.scheduleWithFixedDelay(() -> runAndFlush(this::expireAll), expiryScanPeriod, expiryScanPeriod,
                 TimeUnit.MILLISECONDS);
     }
 
     /** Runs {@code task} on the agent thread, then flushes what it wrote. Any thread. */
     public void execute(Runnable task) {
-        executor.execute(() -> runAndFlush(task));
+        loop.execute(() -> runAndFlush(task));
     }
 
     void schedule(long delayMillis, Runnable task) {
@@ -130,10 +147,68 @@ public final class BrokerAgent {
 
     /** Like {@link #schedule}, for a task that may be called off. */
     java.util.concurrent.ScheduledFuture<?> scheduleCancellable(long delayMillis, Runnable task) {
-        return executor.schedule(() -> runAndFlush(task), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+        return loop.schedule(() -> runAndFlush(task), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The event loop group the agent runs on (one thread): a TCP acceptor serves its connections on it, so that
+     * their packets are handled where they are read ({@link #runInBurst}) and their answers written without a
+     * hand-off. Its owner is the agent: it stops with {@link #shutdown}.
+     */
+    public EventLoopGroup eventLoopGroup() {
+        return group;
+    }
+
+    /** Whether the caller runs on the agent thread. Any thread. */
+    public boolean inAgentThread() {
+        return loop.inEventLoop();
+    }
+
+    /**
+     * Runs {@code task} now, on the agent thread (the caller must be on it: the event loop handing over a packet
+     * it read; from elsewhere it is simply {@link #execute}d), as part of the current read burst: the store batch is committed and the connections flushed once,
+     * when the loop has handled this turn's reads, for every packet read in it from any connection. A failing
+     * task is logged and does not stop the others. Called from inside an agent task (an event Netty fires while
+     * the agent writes or closes), it runs as a task of its own after this one instead, never half-way into
+     * another.
+     */
+    public void runInBurst(Runnable task) {
+        if (inTask || !loop.inEventLoop()) {
+            execute(task);
+            return;
+        }
+        if (!burstOpen) {
+            try {
+                loop.execute(endBurst);
+                burstOpen = true;
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                runAndFlush(task); // the loop is stopping: this task ends on its own
+                return;
+            }
+        }
+        inTask = true;
+        try {
+            storeWriter.beginRequest();
+            task.run();
+        } catch (RuntimeException | Error e) {
+            LOG.error("unexpected failure on the broker agent thread", e);
+        } finally {
+            inTask = false;
+        }
+    }
+
+    private void endBurst() {
+        burstOpen = false;
+        inTask = true;
+        try {
+            endTask();
+        } finally {
+            inTask = false;
+        }
     }
 
     private void runAndFlush(Runnable task) {
+        inTask = true;
         try {
             storeWriter.beginRequest();
             task.run();
@@ -142,23 +217,33 @@ public final class BrokerAgent {
         } finally {
             CompletableFuture<Void> written = null;
             try {
-                written = storeWriter.endTask();
-                largeBodies.endTask();
-            } catch (RuntimeException e) {
-                LOG.error("failed to hand the task's changes to the store", e);
+                endTask();
+            } finally {
+                inTask = false;
             }
-            if (!holding.isEmpty()) {
-                for (BrokerConnection c : holding) {
-                    c.endTaskHolding(written);
-                }
-                holding.clear();
-            }
-            releaseHeldBack();
-            for (BrokerConnection c : unflushed) {
-                c.flush();
-            }
-            unflushed.clear();
         }
+    }
+
+    /** Ends a task (or a read burst): commits its store batch, answers what memory allows, flushes the connections. */
+    private void endTask() {
+        CompletableFuture<Void> written = null;
+        try {
+            written = storeWriter.endTask();
+            largeBodies.endTask();
+        } catch (RuntimeException e) {
+            LOG.error("failed to hand the task's changes to the store", e);
+        }
+        if (!holding.isEmpty()) {
+            for (BrokerConnection c : holding) {
+                c.endTaskHolding(written);
+            }
+            holding.clear();
+        }
+        releaseHeldBack();
+        for (BrokerConnection c : unflushed) {
+            c.flush();
+        }
+        unflushed.clear();
     }
 
     void markUnflushed(BrokerConnection connection) {
@@ -193,16 +278,18 @@ public final class BrokerAgent {
         waiting.add(connection);
     }
 
-    /** Stops the agent thread; waits briefly for queued work. Any thread. */
+    /**
+     * Stops the agent thread: runs the work queued by then (not the delayed work), waits briefly for it. Any thread
+     * but the agent's. The TCP acceptors on {@link #eventLoopGroup} must be closed first.
+     */
     public void shutdown() {
-        executor.shutdown();
+        io.netty.util.concurrent.Future<?> terminated = group.shutdownGracefully(0, 5, TimeUnit.SECONDS);
         try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
+            if (!terminated.await(10, TimeUnit.SECONDS)) {
+                LOG.warn("the broker agent thread did not stop within 10 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            executor.shutdownNow();
         }
     }
 

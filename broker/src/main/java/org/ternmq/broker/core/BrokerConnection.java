@@ -58,7 +58,9 @@ import org.slf4j.LoggerFactory;
  * The broker's side of one client connection: its sessions, consumers, browsers and temporary
  * destinations, and the handling of each request it sends.
  *
- * <p>Owned by the agent thread: the Netty handler hands every packet over with {@link BrokerAgent#execute}.
+ * <p>Owned by the agent thread: the Netty handler hands every packet over, right where it reads it when the channel
+ * is on the agent's event loop (TCP, {@link BrokerAgent#runInBurst}), else as a task ({@link BrokerAgent#execute}).
+ * Its writes go to the channel's outbound buffer and are flushed when the task or read burst ends.
  */
 public final class BrokerConnection {
 

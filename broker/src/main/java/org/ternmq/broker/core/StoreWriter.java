@@ -18,8 +18,9 @@ import org.ternmq.message.EncodedMessage;
  * Turns the agent's changes into store records. Everything one agent task changes goes into one
  * {@link StoreBatch}, committed when the task ends: a task is the natural unit of atomicity (a send to a
  * topic with its N references, a commit with all its sends and acknowledgements), and a busy broker
- * writes one batch per task instead of one per record. Responses that promise durability wait for the
- * batch through {@link #afterStored}.
+ * writes one batch per task instead of one per record. The packets the agent's event loop reads in one turn
+ * count as one task ({@link BrokerAgent#runInBurst}): one batch holds them all, each whole. Responses that
+ * promise durability wait for the batch through {@link #afterStored}.
  *
  * <p>A message routed to one durable queue is stored with its ref as one record; one routed to several is
  * stored once, apart, with a {@link StoredMessage} counting its refs. Refs a queue pages out before their
@@ -143,9 +144,9 @@ final class StoreWriter {
     }
 
     /**
-     * Commits the task's batch; called by the agent when a task ends. Returns when the deliveries this task counted
-     * may leave: once the batch is written (not forced; see {@link BrokerConnection#deliveryCounted}), or null when it
-     * counted none.
+     * Commits the task's batch; called by the agent when a task (or a read burst) ends. Returns when the deliveries
+     * this task counted may leave: once the batch is written (not forced; see {@link BrokerConnection#deliveryCounted}),
+     * or null when it counted none.
      */
     java.util.concurrent.CompletableFuture<Void> endTask() {
         boolean counted = deliveriesCounted;

@@ -18,6 +18,12 @@ import org.ternmq.transport.TransportGroups;
 /**
  * Listens on one transport (TCP or in-VM) and installs the protocol pipeline on each accepted channel.
  *
+ * <p>A TCP acceptor serves its connections on the agent's event loop ({@link BrokerAgent#eventLoopGroup}), so a
+ * packet is handled on the thread that read it; it accepts on a thread of its own, and leaves the agent's loop to
+ * the agent to stop. TLS then costs that thread the encryption of the records; the handshakes' expensive steps run
+ * on threads of their own ({@code tern-tls-handshake}). An in-VM acceptor has its own
+ * loop, which hands the packets to the agent.
+ *
  * <p>Started and closed by one thread (the broker's owner); Netty runs the rest on its event loops.
  */
 public final class BrokerAcceptor implements AutoCloseable {
@@ -25,15 +31,24 @@ public final class BrokerAcceptor implements AutoCloseable {
     private final TransportAddress address;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
+    /** Whether {@link #workerGroup} is this acceptor's to stop (in-VM), not the agent's (TCP). */
+    private final boolean ownsWorkers;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
+    /**
+     * Where the TLS handshakes' expensive steps (key exchange, signatures, certificate checks: the engine's delegated
+     * tasks) run, so that a burst of new TLS connections does not hold up the agent's loop; null without TLS. The
+     * records of an established connection are still encrypted and decrypted on the loop.
+     */
+    private java.util.concurrent.ExecutorService handshakes;
+    private static final int HANDSHAKE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
-    private BrokerAcceptor(TransportAddress address) {
+    private BrokerAcceptor(TransportAddress address, BrokerAgent agent) {
         this.address = address;
-        String prefix = address.type() == TransportAddress.Type.TCP ? "tern-tcp" : "tern-vm";
-        this.bossGroup = TransportGroups.newGroup(address.type(), prefix + "-accept", 1);
-        this.workerGroup = TransportGroups.newGroup(address.type(), prefix + "-io",
-                address.type() == TransportAddress.Type.TCP ? 0 : 1);
+        boolean tcp = address.type() == TransportAddress.Type.TCP;
+        this.bossGroup = TransportGroups.newGroup(address.type(), tcp ? "tern-tcp-accept" : "tern-vm-accept", 1);
+        this.ownsWorkers = !tcp;
+        this.workerGroup = tcp ? agent.eventLoopGroup() : TransportGroups.newGroup(address.type(), "tern-vm-io", 1);
     }
 
     /** Binds and returns a running acceptor. @throws Exception if the address cannot be bound */
@@ -57,7 +72,7 @@ public final class BrokerAcceptor implements AutoCloseable {
      */
     public static BrokerAcceptor bind(TransportAddress address, BrokerAgent agent, int maxFrameLength,
                                       long handshakeTimeoutMillis, io.netty.handler.ssl.SslContext tls) throws Exception {
-        BrokerAcceptor acceptor = new BrokerAcceptor(address);
+        BrokerAcceptor acceptor = new BrokerAcceptor(address, agent);
         try {
             acceptor.start(agent, maxFrameLength, handshakeTimeoutMillis, tls);
             return acceptor;
@@ -73,6 +88,10 @@ public final class BrokerAcceptor implements AutoCloseable {
     private void start(BrokerAgent agent, int maxFrameLength, long handshakeTimeoutMillis,
                        io.netty.handler.ssl.SslContext tls) throws InterruptedException {
         ConnectionProblemLog problems = new ConnectionProblemLog(LOG, PROBLEM_LOG_INTERVAL_MILLIS);
+        if (tls != null) {
+            handshakes = java.util.concurrent.Executors.newFixedThreadPool(HANDSHAKE_THREADS,
+                    new io.netty.util.concurrent.DefaultThreadFactory("tern-tls-handshake", true));
+        }
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(TransportGroups.serverChannelClass(address.type()))
@@ -81,7 +100,7 @@ public final class BrokerAcceptor implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         channels.add(ch);
                         if (tls != null) {
-                            io.netty.handler.ssl.SslHandler ssl = tls.newHandler(ch.alloc());
+                            io.netty.handler.ssl.SslHandler ssl = tls.newHandler(ch.alloc(), handshakes);
                             ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
                             ch.pipeline().addLast("tls", ssl);
                         }
@@ -119,6 +138,11 @@ public final class BrokerAcceptor implements AutoCloseable {
         }
         channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         bossGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (ownsWorkers) {
+            workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+        if (handshakes != null) {
+            handshakes.shutdownNow();
+        }
     }
 }

@@ -4,6 +4,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.ternmq.broker.core.BrokerAgent;
 import org.ternmq.broker.core.BrokerConnection;
@@ -13,8 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of a broker-side pipeline: hands each decoded packet to the agent thread and never
- * blocks. A malformed frame closes only this connection, with the reason logged.
+ * The last handler of a broker-side pipeline: hands each decoded packet to the agent and never blocks. A
+ * malformed frame closes only this connection, with the reason logged.
+ *
+ * <p>A TCP channel is served by the agent's own event loop ({@link BrokerAgent#eventLoopGroup}): its packets are
+ * handled right here, as they are read ({@link BrokerAgent#runInBurst}), and the agent ends the read burst once
+ * (one store batch, one flush). A channel on another loop (in-VM) gathers the packets its loop reads in one turn
+ * and hands them to the agent as one task.
  *
  * <p>One instance per channel; Netty calls it on the channel's event loop.
  */
@@ -26,6 +33,8 @@ final class BrokerChannelHandler extends ChannelInboundHandlerAdapter {
     private final long handshakeTimeoutMillis;
     private final ConnectionProblemLog problems;
     private BrokerConnection connection;
+    /** Packets of the current read not yet handed to the agent (a channel off the agent's loop only). */
+    private List<Packet> pending = new ArrayList<>();
 
     BrokerChannelHandler(BrokerAgent agent, long handshakeTimeoutMillis, ConnectionProblemLog problems) {
         this.agent = agent;
@@ -37,7 +46,7 @@ final class BrokerChannelHandler extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         BrokerConnection c = new BrokerConnection(agent, ctx.channel());
         connection = c;
-        agent.execute(c::opened);
+        toAgent(c::opened);
         // a client that connects and says nothing (or never finishes logging in) holds a socket: close it
         ctx.executor().schedule(() -> {
             if (ctx.channel().isActive() && !c.loggedIn()) {
@@ -53,14 +62,51 @@ final class BrokerChannelHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Packet packet = (Packet) msg;
         BrokerConnection c = connection;
-        agent.execute(() -> c.handle(packet));
+        if (agent.inAgentThread()) {
+            agent.runInBurst(() -> c.handle(packet));
+            return;
+        }
+        if (pending.isEmpty()) {
+            // handed over once this loop turn's reads are done (an in-VM peer's writes may come in several reads)
+            ctx.executor().execute(this::handOverPending);
+        }
+        pending.add(packet);
+    }
+
+    /** Hands the packets gathered off the agent's loop to the agent, as one task, each handled apart. */
+    private void handOverPending() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Packet> packets = pending;
+        pending = new ArrayList<>();
+        BrokerConnection c = connection;
+        agent.execute(() -> {
+            for (Packet p : packets) {
+                try {
+                    c.handle(p);
+                } catch (RuntimeException | Error e) {
+                    LOG.error("unexpected failure handling {} of {}", p.type(), c, e);
+                }
+            }
+        });
+    }
+
+    /** Runs {@code task} on the agent: here, when this is its thread, else as a task of its own. */
+    private void toAgent(Runnable task) {
+        if (agent.inAgentThread()) {
+            agent.runInBurst(task);
+        } else {
+            agent.execute(task);
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         BrokerConnection c = connection;
         if (c != null) {
-            agent.execute(c::channelClosed);
+            handOverPending();
+            toAgent(c::channelClosed);
         }
         ctx.fireChannelInactive();
     }
