@@ -100,7 +100,8 @@ public final class BrokerAgent {
     /** Connections that held packets in this task ({@link BrokerConnection#deliveryCounted}). */
     private final List<BrokerConnection> holding = new ArrayList<>();
     /** Connections whose first held packet waits for a store write, by that write. */
-    private final Map<CompletableFuture<Void>, Set<BrokerConnection>> awaitingWrites = new java.util.IdentityHashMap<>();
+    private final Map<CompletableFuture<Void>, Set<BrokerConnection>> awaitingWrites =
+            new java.util.IdentityHashMap<>();
     private long sequence;
     private final PausedDestinations pausedDestinations;
 
@@ -166,11 +167,11 @@ public final class BrokerAgent {
 
     /**
      * Runs {@code task} now, on the agent thread (the caller must be on it: the event loop handing over a packet
-     * it read; from elsewhere it is simply {@link #execute}d), as part of the current read burst: the store batch is committed and the connections flushed once,
-     * when the loop has handled this turn's reads, for every packet read in it from any connection. A failing
-     * task is logged and does not stop the others. Called from inside an agent task (an event Netty fires while
-     * the agent writes or closes), it runs as a task of its own after this one instead, never half-way into
-     * another.
+     * it read; from elsewhere it is simply {@link #execute}d), as part of the current read burst: the store batch is
+     * committed and the connections flushed once, when the loop has handled this turn's reads, for every packet read
+     * in it from any connection. A failing task is logged and does not stop the others. Called from inside an agent
+     * task (an event Netty fires while the agent writes or closes), it runs as a task of its own after this one
+     * instead, never half-way into another.
      */
     public void runInBurst(Runnable task) {
         if (inTask || !loop.inEventLoop()) {
@@ -186,6 +187,21 @@ public final class BrokerAgent {
                 return;
             }
         }
+        runRequest(task);
+    }
+
+    private void endBurst() {
+        burstOpen = false;
+        endTaskInside();
+    }
+
+    private void runAndFlush(Runnable task) {
+        runRequest(task);
+        endTaskInside();
+    }
+
+    /** Runs one request (a packet, or a task of the agent's own); a failure is logged and does not stop the others. */
+    private void runRequest(Runnable task) {
         inTask = true;
         try {
             storeWriter.beginRequest();
@@ -197,30 +213,12 @@ public final class BrokerAgent {
         }
     }
 
-    private void endBurst() {
-        burstOpen = false;
+    private void endTaskInside() {
         inTask = true;
         try {
             endTask();
         } finally {
             inTask = false;
-        }
-    }
-
-    private void runAndFlush(Runnable task) {
-        inTask = true;
-        try {
-            storeWriter.beginRequest();
-            task.run();
-        } catch (RuntimeException | Error e) {
-            LOG.error("unexpected failure on the broker agent thread", e);
-        } finally {
-            CompletableFuture<Void> written = null;
-            try {
-                endTask();
-            } finally {
-                inTask = false;
-            }
         }
     }
 
