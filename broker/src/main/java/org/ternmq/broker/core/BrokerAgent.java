@@ -55,7 +55,7 @@ public final class BrokerAgent {
 
     private static final Logger LOG = LoggerFactory.getLogger(BrokerAgent.class);
 
-    /** The agent's one thread: an event loop (epoll or NIO, as TCP runs) that TCP acceptors serve their connections on. */
+    /** The agent's one thread: an event loop (epoll or NIO, as TCP runs) that TCP acceptors serve connections on. */
     private final EventLoopGroup group;
     private final EventLoop loop;
     /** Whether a task runs now (see {@link #runInBurst}: never entered again from inside a task). */

@@ -848,8 +848,9 @@ public final class BrokerConnection {
 
     /**
      * Sends the held packets whose writes are done, in order, up to the first that still waits; the agent says when
-     * that one's write is done ({@link #written}). A failed write releases too: the store is fenced and refuses everything
-     * after it, and a client left waiting for a delivery would be worse than one counted the store never kept.
+     * that one's write is done ({@link #written}). A failed write releases too: the store is fenced and refuses
+     * everything after it, and a client left waiting for a delivery would be worse than one counted the store never
+     * kept.
      */
     private void releaseWritten() {
         if (!channel.isActive()) {

@@ -145,8 +145,8 @@ final class StoreWriter {
 
     /**
      * Commits the task's batch; called by the agent when a task (or a read burst) ends. Returns when the deliveries
-     * this task counted may leave: once the batch is written (not forced; see {@link BrokerConnection#deliveryCounted}),
-     * or null when it counted none.
+     * this task counted may leave: once the batch is written (not forced; see
+     * {@link BrokerConnection#deliveryCounted}), or null when it counted none.
      */
     java.util.concurrent.CompletableFuture<Void> endTask() {
         boolean counted = deliveriesCounted;
