@@ -34,11 +34,13 @@ class JournalFramesTest {
 
     private static final int ROUNDS = 100;
     /**
-     * Two frames a message, and a margin: the agent handles a read burst as one task, so an acknowledgement and the
-     * next send can share a store batch, which goes to the journal as a transaction (a commit frame more; 210 frames
-     * for 100 rounds seen in a CI run). Six frames a message, as before the change, would be 600.
+     * Two frames a message, three when an acknowledgement and the next send share a store batch: the agent handles a
+     * read burst as one task, and such a batch goes to the journal as a transaction (a commit frame more). How many
+     * rounds share one is timing (210 frames for 100 rounds seen in a CI run, 258 in another once deliveries waited
+     * for the write of their count), so the bound is three a message and a margin (a delivery counted in a task of
+     * its own is one more). Six frames a message, as before the change, would be 600.
      */
-    private static final long MAX_FRAMES = 5 * ROUNDS / 2;
+    private static final long MAX_FRAMES = 7 * ROUNDS / 2;
 
     @TempDir
     Path dir;
