@@ -27,7 +27,9 @@ import org.ternmq.store.format.SegmentDescriptor;
  * Names segment files, hands out new segments and takes removed ones back.
  *
  * <p>New segments come from a pool of free, already zero-filled files ({@code free-*.free}), kept
- * topped up by a background thread, so the appender never waits for 64 MiB of zeros. A removed
+ * topped up by a background thread, so the appender never waits for a segment's worth of zeros (and the
+ * zeros are forced a chunk at a time, with pauses, so its forces do not queue behind them either:
+ * {@link SegmentFile#writeZeros}). A removed
  * segment goes back to the pool, zeroed again in the background, or is deleted when the pool is
  * full. (Even a file that missed its zeroing could not resurrect anything: its stale frames carry
  * the old sequence and never validate.) Files named {@code *.tmp} are half-made
@@ -102,7 +104,7 @@ final class SegmentPool implements AutoCloseable {
     Segment newSegment(long sequence) throws IOException {
         Path source = free.poll();
         if (source == null) {
-            source = preallocate();
+            source = preallocate(false); // the appender waits for it: as fast as the disk goes
         }
         topUp();
         Path target = directory.resolve(segmentName(sequence));
@@ -159,13 +161,7 @@ final class SegmentPool implements AutoCloseable {
     private void rezeroInBackground(Path tmp, Path target) {
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-                long size = ch.size();
-                for (long at = 0; at < size; ) {
-                    zeros.clear().limit((int) Math.min(zeros.capacity(), size - at));
-                    at += ch.write(zeros, at);
-                }
-                ch.force(false);
+                SegmentFile.writeZeros(ch, ch.size(), true);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             free.add(target);
@@ -197,7 +193,7 @@ final class SegmentPool implements AutoCloseable {
             return;
         }
         try {
-            free.add(preallocate());
+            free.add(preallocate(true));
         } catch (IOException e) {
             // Not a write-path failure: if the disk is really failing, the appender meets it itself when
             // it makes the segment synchronously, and fences the journal there.
@@ -207,11 +203,11 @@ final class SegmentPool implements AutoCloseable {
         }
     }
 
-    private Path preallocate() throws IOException {
+    private Path preallocate(boolean paced) throws IOException {
         String base = "free-" + UUID.randomUUID();
         Path tmp = directory.resolve(base + TMP_SUFFIX);
         try {
-            SegmentFile.preallocate(tmp, segmentSize);
+            SegmentFile.preallocate(tmp, segmentSize, paced);
             Path target = directory.resolve(base + FREE_SUFFIX);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             return target;
