@@ -737,7 +737,7 @@ public final class BrokerAgent {
     void consumed(Delivery delivery) {
         delivery.queue().counters.acknowledged++;
         retention.left(delivery.queue(), delivery.ref(), org.ternmq.broker.persistence.RetainedRecord.ACKNOWLEDGED,
-                "acknowledged by " + delivery.consumer().session.connection.describe());
+                () -> "acknowledged by " + delivery.consumer().session.connection.describe());
         storeWriter.refRemoved(delivery.ref());
     }
 

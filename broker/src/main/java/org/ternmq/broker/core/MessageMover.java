@@ -57,7 +57,7 @@ final class MessageMover {
         LOG.info("message {} moved from {} to dead-letter queue {} after {} delivery attempts",
                 ref.message.messageId(), from.name(), dlq.name(), ref.deliveryCount);
         agent.retention().left(from, ref, org.ternmq.broker.persistence.RetainedRecord.DEAD_LETTERED,
-                "dead-lettered to " + dlq.name() + " after " + ref.deliveryCount + " delivery attempts"
+                () -> "dead-lettered to " + dlq.name() + " after " + ref.deliveryCount + " delivery attempts"
                 + (failure == null ? "" : " (last failure: " + failure + ")"));
         from.counters.deadLettered++;
         moveTo(dlq, ref, props);
@@ -80,7 +80,7 @@ final class MessageMover {
         String target = p.expiryDestination();
         MessageQueue expiry = target.isEmpty() ? null : agent.queueNamed(target, p.autoCreateExpiry());
         agent.retention().left(from, ref, org.ternmq.broker.persistence.RetainedRecord.EXPIRED,
-                expiry == null || expiry == from ? "expired and dropped" : "expired and moved to " + expiry.name());
+                () -> expiry == null || expiry == from ? "expired and dropped" : "expired and moved to " + expiry.name());
         if (expiry == null || expiry == from) {
             agent.storeWriter().refRemoved(ref);
             LOG.debug("message {} expired in {} and was dropped", ref.message.messageId(), from.name());

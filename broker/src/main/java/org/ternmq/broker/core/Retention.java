@@ -139,10 +139,11 @@ final class Retention {
     }
 
     /**
-     * {@code ref} left {@code q} for good ({@code how} says how, for the lifecycle): when {@code q} retains
+     * {@code ref} left {@code q} for good ({@code how} says how, for the lifecycle; asked only when {@code q}
+     * retains history, so that a queue that does not pays nothing for the text): when {@code q} retains
      * history, the message is written as a retained record in the current task's batch, with the removal.
      */
-    void left(MessageQueue q, MessageRef ref, byte outcome, String how) {
+    void left(MessageQueue q, MessageRef ref, byte outcome, java.util.function.Supplier<String> how) {
         if (!ref.message.persistent() || ref.replayed || !retains(q)) {
             return;
         }
@@ -152,7 +153,7 @@ final class Retention {
             l = new Lifecycle();
             l.sent(ref.message.timestamp(), "a producer this broker no longer knows (the message waited across a restart)");
         }
-        l.left(now, how);
+        l.left(now, how.get());
         DestinationPolicy p = q.policy();
         String key = null;
         if (!p.retentionIndexProperty().isEmpty()) {

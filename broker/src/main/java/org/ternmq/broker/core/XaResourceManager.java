@@ -547,7 +547,7 @@ final class XaResourceManager {
         for (XaBranch.Held h : b.held) {
             if (h.ref() != null) {
                 agent.retention().left(h.queue(), h.ref(), org.ternmq.broker.persistence.RetainedRecord.ACKNOWLEDGED,
-                        "acknowledged in XA branch " + b.xid);
+                        () -> "acknowledged in XA branch " + b.xid);
             }
             agent.storeWriter().heldRefCommitted(h.ref(), h.sharedMessageId());
         }
