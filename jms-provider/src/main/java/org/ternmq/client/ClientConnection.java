@@ -84,6 +84,7 @@ public final class ClientConnection implements AutoCloseable {
     private volatile Throwable channelError;
     /** Non-null with {@code failover=true}: re-establishes the connection when it is lost. */
     private final Failover failover;
+    private final String commitKeyPrefix;
     /** True from the loss of the channel until failover restored everything on a new one (or gave up). */
     private volatile boolean reconnecting;
     private volatile String clientId;
@@ -138,6 +139,7 @@ public final class ClientConnection implements AutoCloseable {
         this.password = password;
         this.requestTimeoutMillis = url.requestTimeoutMillis();
         this.failover = url.failover() ? new Failover(this) : null;
+        this.commitKeyPrefix = failover != null ? java.util.UUID.randomUUID().toString() : null;
     }
 
     /**
@@ -898,6 +900,14 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     /** Whether this connection fails over ({@code failover=true}). */
+    /**
+     * The start of the commit ids of this connection's sessions when it fails over ({@code Commit#commitId}), or
+     * null: unique to this connection object, kept across its failovers.
+     */
+    String commitKeyPrefix() {
+        return commitKeyPrefix;
+    }
+
     public boolean isFailoverEnabled() {
         return failover != null;
     }

@@ -59,6 +59,8 @@ public final class ClientSession {
      */
     private long[] pendingAcks = new long[16];
     private int pendingAckCount;
+    /** Commits made so far, numbering the commit ids when the connection fails over. */
+    private long commits;
     private boolean ackFlushScheduled;
     /** The last send not waited for (non-persistent, or in a transaction); they complete in send order. */
     private volatile CompletableFuture<Void> lastUnwaitedSend;
@@ -544,7 +546,7 @@ public final class ClientSession {
             // acknowledgement is never refused (unknown ids are skipped), so only the commit's answer matters
             CompletableFuture<Packet.Response> acked = ids.length > 0
                     ? connection.request(new Acknowledge(connection.nextCorrelationId(), id, ids)) : null;
-            connection.call(new Commit(connection.nextCorrelationId(), id));
+            connection.call(new Commit(connection.nextCorrelationId(), id, nextCommitId()));
             if (acked != null) {
                 connection.await(acked);
             }
@@ -555,6 +557,15 @@ public final class ClientSession {
             }
             throw e;
         }
+    }
+
+    /**
+     * The id of the next commit when the connection fails over, else null: a failover that loses the commit's
+     * answer asks the broker whether the commit with this id happened.
+     */
+    private String nextCommitId() {
+        String prefix = connection.commitKeyPrefix();
+        return prefix == null ? null : prefix + "." + id + ":" + (++commits);
     }
 
     /**

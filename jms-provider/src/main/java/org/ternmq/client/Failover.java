@@ -22,6 +22,7 @@ import org.ternmq.protocol.Acknowledge;
 import org.ternmq.protocol.CloseConsumer;
 import org.ternmq.protocol.CloseSession;
 import org.ternmq.protocol.Commit;
+import org.ternmq.protocol.CommitOutcome;
 import org.ternmq.protocol.CreateConsumer;
 import org.ternmq.protocol.CreateSession;
 import org.ternmq.protocol.CreateTemporary;
@@ -46,7 +47,8 @@ import org.ternmq.transport.TransportAddress;
  *       its first send ({@link #beforeRequest}), so the broker stores it once;</li>
  *   <li>a transacted session that had work under way is doomed: its next commit answers
  *       {@code TRANSACTION_ROLLED_BACK} (and {@link ClientSession#commit} rolls the new transaction back); a commit
- *       that was on the wire when the channel broke is answered the same way, its outcome being unknown;</li>
+ *       that was on the wire when the channel broke is answered with its outcome, asked of the new broker by its
+ *       commit id ({@link #resolveCommits}): done, or rolled back when the broker has no record of it;</li>
  *   <li>acknowledgements, rollbacks, recovers and closes of the old channel are answered locally: the broker
  *       (the same one restarted, or a backup) gives every unacknowledged message again, flagged redelivered,
  *       because it counted the delivery before making it;</li>
@@ -70,6 +72,8 @@ final class Failover {
     private final Set<Integer> dirty = ConcurrentHashMap.newKeySet();
     /** Transacted sessions whose transaction was lost with a channel: their next commit rolls back. */
     private final Set<Integer> doomed = ConcurrentHashMap.newKeySet();
+    /** Commits lost with a channel whose outcome the new one told ({@link #resolveCommits}), by correlation id. */
+    private final Map<Long, Boolean> resolved = new ConcurrentHashMap<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean established;
     private volatile boolean stopped;
@@ -333,6 +337,7 @@ final class Failover {
                 call(new CreateSession(connection.nextCorrelationId(), session.id(), session.ackMode()));
             }
         }
+        resolveCommits(ch);
         settleWaiting(ch);
         connection.setReconnecting(false);
         settleWaiting(ch); // those that saw "reconnecting" just before it ended
@@ -351,6 +356,34 @@ final class Failover {
                         spec.address(), spec.selector(), spec.noLocal(), spec.subscriptionName(), spec.durable(),
                         spec.shared(), spec.credits()));
             }
+        }
+    }
+
+    /**
+     * Asks the broker about each commit that went out on a lost channel with a commit id: whether it happened
+     * there (a backup that took over, or the same broker restarted, has the commit's record exactly when it has
+     * the commit). {@link #settle} answers the application with what it says.
+     */
+    private void resolveCommits(Channel ch) throws ClientException {
+        for (ClientConnection.PendingRequest p : connection.pending().values()) {
+            Channel claimed = p.claim.get();
+            if (p.internal || !(p.request instanceof Commit commit) || commit.commitId() == null || claimed == null
+                    || claimed == ch) {
+                continue;
+            }
+            boolean happened;
+            try {
+                call(new CommitOutcome(connection.nextCorrelationId(), commit.commitId()));
+                happened = true;
+            } catch (ClientException e) {
+                if (e.code() != ErrorCode.TRANSACTION_ROLLED_BACK) {
+                    throw e;
+                }
+                happened = false;
+            }
+            LOG.info("{}: commit {} was under way when the connection was lost; the broker says it {}", connection,
+                    commit.commitId(), happened ? "happened" : "did not happen");
+            resolved.put(commit.correlationId(), happened);
         }
     }
 
@@ -401,7 +434,13 @@ final class Failover {
             }
             case COMMIT -> {
                 int id = ((Commit) r).sessionId();
-                if (wasWritten || doomed.remove(id)) {
+                Boolean happened = resolved.remove(r.correlationId());
+                if (wasWritten && happened != null) {
+                    doomed.remove(id);
+                    answer(p, happened ? new Ok(r.correlationId()) : rolledBack(r.correlationId(),
+                            "the connection failed over while the commit was under way, and the broker has no record"
+                            + " of it"));
+                } else if (wasWritten || doomed.remove(id)) {
                     doomed.remove(id);
                     answer(p, rolledBack(r.correlationId(), wasWritten
                             ? "the connection failed over while the commit was under way, so its outcome is unknown"

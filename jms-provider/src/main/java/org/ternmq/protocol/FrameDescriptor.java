@@ -33,9 +33,10 @@ public final class FrameDescriptor {
     public static final int MAGIC = 0x5445524E; // "TERN"
     /**
      * The protocol version this code speaks. 2: XA ({@code XaRequest}, {@code XaResponse}) and the broker's node id in {@code HelloOk}.
-     * 3: half-messages ({@code HalfRequest}, {@code HalfCheck}).
+     * 3: half-messages ({@code HalfRequest}, {@code HalfCheck}). 4: a commit id in {@code Commit} and
+     * {@code CommitOutcome}, for a commit whose answer a failover lost.
      */
-    public static final int PROTOCOL_VERSION = 3;
+    public static final int PROTOCOL_VERSION = 4;
 
     private FrameDescriptor() {
     }

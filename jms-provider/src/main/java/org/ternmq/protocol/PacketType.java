@@ -44,7 +44,8 @@ public enum PacketType {
     HALF_CHECK(35, HalfCheck::decode),
     LARGE_CHUNK(36, LargeChunk::decode),
     LARGE_PULL(37, LargePull::decode),
-    LARGE_BODY_CHUNK(38, LargeBodyChunk::decode);
+    LARGE_BODY_CHUNK(38, LargeBodyChunk::decode),
+    COMMIT_OUTCOME(39, CommitOutcome::decode);
 
     private static final PacketType[] BY_CODE = new PacketType[256];
 

@@ -32,6 +32,8 @@ class PacketCodecTest {
                 new Send(8, 7, new byte[] {1, 2, 3}),
                 new Acknowledge(9, 7, new long[] {5, 6, 7}),
                 new Commit(10, 7),
+                new Commit(10, 7, "c-1:7:42"),
+                new CommitOutcome(31, "c-1:7:42"),
                 new Rollback(11, 7, 3, new long[] {3}),
                 new Recover(12, 7, 0, new long[0]),
                 new CreateBrowser(13, 7, 21, q, null),

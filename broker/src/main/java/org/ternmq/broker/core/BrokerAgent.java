@@ -91,6 +91,7 @@ public final class BrokerAgent {
     private final MessageMover mover = new MessageMover(this);
     private final HalfMessages halves = new HalfMessages(this);
     private final Retention retention = new Retention(this);
+    private final CommitOutcomes commitOutcomes = new CommitOutcomes(this);
     private final StatisticsCollector statistics = new StatisticsCollector(this);
     private final DestinationAdmin destinationAdmin = new DestinationAdmin(this, queues);
     private final Map<String, BrokerConnection> connectionsById = new HashMap<>();
@@ -839,6 +840,10 @@ public final class BrokerAgent {
 
             @Override
             public void duplicateId(DuplicateIdRecord d) {
+                if (CommitOutcomes.isOwn(d)) {
+                    commitOutcomes.restore(d);
+                    return;
+                }
                 duplicateIds.computeIfAbsent(d.destination(), a -> new DuplicateIdCache())
                         .restore(d.duplicateId(), d.seenAt(), d.id());
             }
@@ -930,6 +935,7 @@ public final class BrokerAgent {
     private void expireAll() {
         retention.sweep();
         long now = now();
+        commitOutcomes.expire(now);
         for (MessageQueue q : new ArrayList<>(queues.values())) {
             q.expire(now);
         }
@@ -947,6 +953,10 @@ public final class BrokerAgent {
 
     MessageMover mover() {
         return mover;
+    }
+
+    CommitOutcomes commitOutcomes() {
+        return commitOutcomes;
     }
 
     // ---- subscriptions

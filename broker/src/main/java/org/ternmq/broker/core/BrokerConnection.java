@@ -251,6 +251,8 @@ public final class BrokerConnection {
             case COMMIT:
                 commit((Commit) r);
                 return respondWhenStored(corr);
+            case COMMIT_OUTCOME:
+                return commitOutcome((org.ternmq.protocol.CommitOutcome) r);
             case ROLLBACK:
                 Rollback rb = (Rollback) r;
                 BrokerSession rolling = session(rb.sessionId());
@@ -295,6 +297,8 @@ public final class BrokerConnection {
             case HALF_REQUEST:
                 return half((org.ternmq.protocol.HalfRequest) r);
             case CLOSE_CONNECTION:
+                // closed by its client: none of its commits will be asked about
+                sessions.values().forEach(this::forgetCommits);
                 // everything released before the answer: the client id is free when the client's close returns
                 channelClosed();
                 write(new Ok(corr));
@@ -465,7 +469,15 @@ public final class BrokerConnection {
         if (s == null) {
             return new Ok(r.correlationId());
         }
+        forgetCommits(s);
         return respondThenDispatch(r.correlationId(), closeSession(s, r.lastReceived(), r.unconsumed()));
+    }
+
+    /** {@code s} is closed by its client, so the outcome of its last commit will not be asked. */
+    private void forgetCommits(BrokerSession s) {
+        if (s.commitKey() != null) {
+            agent.commitOutcomes().forget(s.commitKey());
+        }
     }
 
     private Set<MessageQueue> closeSession(BrokerSession s, long lastReceived, long[] unconsumed) {
@@ -677,12 +689,40 @@ public final class BrokerConnection {
         if (!s.transacted()) {
             throw new BrokerException(ErrorCode.ILLEGAL_STATE, "commit on a session that is not transacted");
         }
+        if (r.commitId() != null) {
+            CommitOutcomes.check(r.commitId());
+        }
         String unavailable = agent.storeUnavailable(s.touchedPolicies());
         if (unavailable != null) {
             // refused before anything is written, so the outcome is known: the transaction stays open to roll back
             throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, "commit refused: " + unavailable);
         }
         s.commit();
+        if (r.commitId() != null) {
+            // in the commit's own batch: the record is durable, and replicated, exactly when the commit is
+            agent.commitOutcomes().committed(r.commitId());
+            s.commitKey(CommitOutcomes.sessionKey(r.commitId()));
+        }
+    }
+
+    /**
+     * Whether a commit whose answer a lost connection took happened here. A known one is recorded again, so the
+     * answer waits until everything written before it (the commit too, if this broker made it moments ago) is
+     * stored here. Not on backups: a backup that took over has the commit from its live broker, and may have no
+     * backup of its own yet.
+     */
+    private Packet.Response commitOutcome(org.ternmq.protocol.CommitOutcome r) throws BrokerException {
+        if (r.commitId() == null) {
+            throw new BrokerException(ErrorCode.MALFORMED, "a commit outcome request needs a commit id");
+        }
+        CommitOutcomes.check(r.commitId());
+        if (!agent.commitOutcomes().happened(r.commitId())) {
+            return new ErrorResponse(r.correlationId(), ErrorCode.TRANSACTION_ROLLED_BACK, "commit " + r.commitId()
+                    + " did not happen on this broker (broker '" + agent.brokerName() + "'): its transaction was rolled back");
+        }
+        agent.storeWriter().answerOnceStoredHere();
+        agent.commitOutcomes().committed(r.commitId());
+        return respondWhenStored(r.correlationId());
     }
 
     private void createBrowser(CreateBrowser r) throws BrokerException {

@@ -42,6 +42,8 @@ final class BrokerSession {
      * for this session's consumers (protocol.md), so nothing may be delivered to them.
      */
     private int answersPending;
+    /** The key of the commit ids this session was given, once it committed with one. */
+    private String commitKey;
 
     BrokerSession(int id, int ackMode, BrokerConnection connection) {
         this.id = id;
@@ -164,6 +166,15 @@ final class BrokerSession {
             policies.add(d.queue().policy());
         }
         return policies;
+    }
+
+    /** The key of this session's commit ids ({@link CommitOutcomes}), or null while it sent none. */
+    String commitKey() {
+        return commitKey;
+    }
+
+    void commitKey(String key) {
+        commitKey = key;
     }
 
     void commit() throws BrokerException {

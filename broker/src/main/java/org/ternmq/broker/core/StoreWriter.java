@@ -483,9 +483,36 @@ final class StoreWriter {
     }
 
     long duplicateIdAdded(EncodedMessage message, long now) {
+        return duplicateIdAdded(message.destination(), message.duplicateId(), now);
+    }
+
+    /** Stores that {@code destination} saw {@code duplicateId}; returns the record's id. */
+    long duplicateIdAdded(org.ternmq.message.Address destination, String duplicateId, long now) {
         long id = store.nextId();
-        of(message.destination(), batch()).addDuplicateId(new DuplicateIdRecord(id, message.destination(), message.duplicateId(), now));
+        of(destination, batch()).addDuplicateId(new DuplicateIdRecord(id, destination, duplicateId, now));
         return id;
+    }
+
+    /**
+     * Adds a record of the broker's own ({@link CommitOutcomes}) to the task's batch, kept in the form of a
+     * duplicate id of {@code key}: under no destination's policy, so it awaits backups exactly when what else the
+     * request wrote does. Returns the record's id.
+     */
+    long ownRecordAdded(org.ternmq.message.Address key, String value, long now) {
+        long id = store.nextId();
+        batch().addDuplicateId(new DuplicateIdRecord(id, key, value, now));
+        return id;
+    }
+
+    /**
+     * The current request is answered once what it wrote is stored here, whatever the broker's replication mode:
+     * for an answer about what this broker already has (a backup that just took over has no backup of its own).
+     */
+    void answerOnceStoredHere() {
+        if (requestAwaits == null) {
+            requestAwaits = false;
+        }
+        batch().awaitBackups(false);
     }
 
     void duplicateIdForgotten(long recordId) {

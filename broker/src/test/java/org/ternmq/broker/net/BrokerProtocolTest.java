@@ -228,6 +228,42 @@ class BrokerProtocolTest {
 
     @ParameterizedTest
     @EnumSource(TransportAddress.Type.class)
+    void aCommitWithAnIdCanBeAskedAboutUntilItsSessionCloses(TransportAddress.Type type) throws Exception {
+        RawClient producer = session(type, 0);
+        RawClient consumer = session(type, 1);
+        consumer.request(id -> new CreateConsumer(id, 1, 1, Address.queue("q-outcome"), null, false, null, false, false, 10));
+        producer.request(id -> new Send(id, 1, message("q-outcome", "ID:kept", 4)));
+
+        // a malformed id is refused before anything of the transaction happens: it stays open, nothing is lost
+        for (String bad : List.of("no-number", "s:0", "s:x", ":3")) {
+            assertThat(((ErrorResponse) producer.request(id -> new Commit(id, 1, bad))).code())
+                    .as(bad).isEqualTo(ErrorCode.MALFORMED);
+            assertThat(((ErrorResponse) producer.request(id -> new CommitOutcome(id, bad))).code())
+                    .as(bad).isEqualTo(ErrorCode.MALFORMED);
+        }
+        assertThat(((ErrorResponse) producer.request(id -> new CommitOutcome(id, null))).code())
+                .isEqualTo(ErrorCode.MALFORMED);
+        assertThat(consumer.poll(200)).isNull();
+
+        assertThat(producer.request(id -> new Commit(id, 1, "client-a.1:1"))).isInstanceOf(Ok.class);
+        assertThat(idOf(consumer.next(Deliver.class))).isEqualTo("ID:kept");
+        assertThat(producer.request(id -> new CommitOutcome(id, "client-a.1:1"))).isInstanceOf(Ok.class);
+        // a later commit replaces it: only the last commit of a session can be in doubt
+        assertThat(producer.request(id -> new Commit(id, 1, "client-a.1:2"))).isInstanceOf(Ok.class);
+        assertThat(producer.request(id -> new CommitOutcome(id, "client-a.1:2"))).isInstanceOf(Ok.class);
+        assertThat(((ErrorResponse) producer.request(id -> new CommitOutcome(id, "client-a.1:3"))).code())
+                .isEqualTo(ErrorCode.TRANSACTION_ROLLED_BACK);
+        assertThat(((ErrorResponse) producer.request(id -> new CommitOutcome(id, "client-b.1:2"))).code())
+                .isEqualTo(ErrorCode.TRANSACTION_ROLLED_BACK);
+
+        // closed by its client: nobody will ask about its commits, and they are forgotten
+        assertThat(producer.request(id -> new CloseSession(id, 1, 0, new long[0]))).isInstanceOf(Ok.class);
+        assertThat(((ErrorResponse) producer.request(id -> new CommitOutcome(id, "client-a.1:2"))).code())
+                .isEqualTo(ErrorCode.TRANSACTION_ROLLED_BACK);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportAddress.Type.class)
     void refusalsCarryTheirErrorCodes(TransportAddress.Type type) throws Exception {
         RawClient a = session(type, 1);
         RawClient b = session(type, 1);

@@ -11,12 +11,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay between clients and a broker that can {@link #cut()} every connection at once with a reset,
- * as a failing network would: neither side gets a clean close. One acceptor thread and two copying threads
- * per connection (daemons); {@link #cut()} and {@link #close()} may be called from any thread.
+ * as a failing network would: neither side gets a clean close. Until the next cut it can also swallow what
+ * goes one way ({@link #dropRequests()}, {@link #dropAnswers()}): a request lost on the way, or its answer.
+ * One acceptor thread and two copying threads per connection (daemons); every method may be called from any
+ * thread.
  */
 final class TcpProxy implements AutoCloseable {
 
-    private final int targetPort;
+    private volatile int targetPort;
+    private volatile boolean dropRequests;
+    private volatile boolean dropAnswers;
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
@@ -37,22 +41,31 @@ final class TcpProxy implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Socket upstream;
+                try {
+                    upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                } catch (IOException e) {
+                    reset(client); // the broker is not there: the client sees its connection end at once
+                    continue;
+                }
                 sockets.add(client);
                 sockets.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, true);
+                pump(upstream, client, false);
             } catch (IOException e) {
                 // closed, or the broker refused: the client sees its connection end
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean requests) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    if (requests ? dropRequests : dropAnswers) {
+                        continue;
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
@@ -66,8 +79,25 @@ final class TcpProxy implements AutoCloseable {
         t.start();
     }
 
-    /** Resets every relayed connection; the proxy keeps accepting new ones. */
+    /** From now until the next {@link #cut()}, what clients send is read and thrown away. */
+    void dropRequests() {
+        dropRequests = true;
+    }
+
+    /** From now until the next {@link #cut()}, what the broker sends back is read and thrown away. */
+    void dropAnswers() {
+        dropAnswers = true;
+    }
+
+    /** New connections go to {@code port} from now on (a broker restarted on another port). */
+    void retarget(int port) {
+        targetPort = port;
+    }
+
+    /** Resets every relayed connection and relays in full again; the proxy keeps accepting new ones. */
     void cut() {
+        dropRequests = false;
+        dropAnswers = false;
         for (Socket s : sockets) {
             reset(s);
         }
