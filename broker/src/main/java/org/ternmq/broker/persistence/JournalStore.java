@@ -245,7 +245,7 @@ public final class JournalStore implements MessageStore {
         private int queuedRemovedWithDelivery;
 
         /** A QUEUED change of this batch: where it stands in {@link #changes} and what it was made of. */
-        private record Queued(int index, long queueId, long sequence, byte[] encoded) {
+        private record Queued(int index, long queueId, long sequence) {
         }
         /** Whether the batch awaits backups; null: nobody said, the broker's mode decides. */
         private Boolean awaitBackups;
@@ -300,7 +300,7 @@ public final class JournalStore implements MessageStore {
             if (queued == null) {
                 queued = new HashMap<>(4);
             }
-            queued.put(id, new Queued(changes.size(), queueId, sequence, encoded));
+            queued.put(id, new Queued(changes.size(), queueId, sequence));
             changes.add(new Change(id, StoreRecordDescriptor.QUEUED,
                     StoreRecordDescriptor.encodeQueued(queueId, sequence, deliveryCount, redeliverAt, encoded), false));
         }
@@ -311,8 +311,8 @@ public final class JournalStore implements MessageStore {
             if (q != null) {
                 // stored by this very batch: its own record carries the delivery state, no DELIVERY record needed
                 changes.set(q.index(), new Change(queuedId, StoreRecordDescriptor.QUEUED_DELIVERED,
-                        StoreRecordDescriptor.encodeQueuedDelivered(q.queueId(), q.sequence(), deliveryCount, redeliverAt,
-                                firstDeliveredAt, q.encoded()), false));
+                        StoreRecordDescriptor.queuedDelivered(changes.get(q.index()).payload(), q.queueId(), q.sequence(),
+                                deliveryCount, redeliverAt, firstDeliveredAt), false));
                 return false;
             }
             // an update of an absent id adds it: the first delivery creates the record

@@ -172,15 +172,30 @@ public final class StoreRecordDescriptor {
         return new RefRecord(id, b.getLong(), b.getLong(), b.getLong(), b.getInt(), b.getLong(), b.getLong());
     }
 
+    /**
+     * A QUEUED record's payload. Its array keeps {@code QUEUED_DELIVERED_HEADER_LENGTH - QUEUED_HEADER_LENGTH} bytes
+     * in front of it, so that a first delivery in the same batch turns it into a QUEUED_DELIVERED record in place
+     * ({@link #queuedDelivered}) instead of copying the message into a new one (half the bytes a broker allocated
+     * per message that a waiting consumer took at once).
+     */
     static ByteBuffer encodeQueued(long queueId, long sequence, int deliveryCount, long redeliverAt, byte[] message) {
-        return ByteBuffer.allocate(QUEUED_HEADER_LENGTH + message.length).putLong(queueId).putLong(sequence)
-                .putInt(deliveryCount).putLong(redeliverAt).put(message).flip();
+        byte[] record = new byte[QUEUED_DELIVERED_HEADER_LENGTH + message.length];
+        System.arraycopy(message, 0, record, QUEUED_DELIVERED_HEADER_LENGTH, message.length);
+        int spare = QUEUED_DELIVERED_HEADER_LENGTH - QUEUED_HEADER_LENGTH;
+        ByteBuffer b = ByteBuffer.wrap(record, spare, QUEUED_HEADER_LENGTH + message.length).slice();
+        b.putLong(queueId).putLong(sequence).putInt(deliveryCount).putLong(redeliverAt);
+        return b.clear();
     }
 
-    static ByteBuffer encodeQueuedDelivered(long queueId, long sequence, int deliveryCount, long redeliverAt,
-            long firstDeliveredAt, byte[] message) {
-        return ByteBuffer.allocate(QUEUED_DELIVERED_HEADER_LENGTH + message.length).putLong(queueId).putLong(sequence)
-                .putInt(deliveryCount).putLong(redeliverAt).putLong(firstDeliveredAt).put(message).flip();
+    /**
+     * The QUEUED_DELIVERED payload of a message whose QUEUED payload {@code queued} (from {@link #encodeQueued}) was
+     * not written yet: the same array, the header rewritten over the bytes kept in front.
+     */
+    static ByteBuffer queuedDelivered(ByteBuffer queued, long queueId, long sequence, int deliveryCount,
+            long redeliverAt, long firstDeliveredAt) {
+        ByteBuffer b = ByteBuffer.wrap(queued.array());
+        b.putLong(queueId).putLong(sequence).putInt(deliveryCount).putLong(redeliverAt).putLong(firstDeliveredAt);
+        return b.clear();
     }
 
     /** Whether records of {@code userType} hold a message standing in one queue (QUEUED or QUEUED_DELIVERED). */
