@@ -899,7 +899,6 @@ public final class ClientConnection implements AutoCloseable {
         end(cause);
     }
 
-    /** Whether this connection fails over ({@code failover=true}). */
     /**
      * The start of the commit ids of this connection's sessions when it fails over ({@code Commit#commitId}), or
      * null: unique to this connection object, kept across its failovers.
@@ -908,6 +907,7 @@ public final class ClientConnection implements AutoCloseable {
         return commitKeyPrefix;
     }
 
+    /** Whether this connection fails over ({@code failover=true}). */
     public boolean isFailoverEnabled() {
         return failover != null;
     }

@@ -146,9 +146,4 @@ final class CommitOutcomes {
         }
         bySession.put(key, new Last(number, record.id(), record.seenAt()));
     }
-
-    /** How many sessions have an entry (for tests and diagnostics). */
-    int size() {
-        return bySession.size();
-    }
 }

@@ -80,7 +80,8 @@ final class MessageMover {
         String target = p.expiryDestination();
         MessageQueue expiry = target.isEmpty() ? null : agent.queueNamed(target, p.autoCreateExpiry());
         agent.retention().left(from, ref, org.ternmq.broker.persistence.RetainedRecord.EXPIRED,
-                () -> expiry == null || expiry == from ? "expired and dropped" : "expired and moved to " + expiry.name());
+                () -> expiry == null || expiry == from ? "expired and dropped"
+                        : "expired and moved to " + expiry.name());
         if (expiry == null || expiry == from) {
             agent.storeWriter().refRemoved(ref);
             LOG.debug("message {} expired in {} and was dropped", ref.message.messageId(), from.name());

@@ -483,13 +483,8 @@ final class StoreWriter {
     }
 
     long duplicateIdAdded(EncodedMessage message, long now) {
-        return duplicateIdAdded(message.destination(), message.duplicateId(), now);
-    }
-
-    /** Stores that {@code destination} saw {@code duplicateId}; returns the record's id. */
-    long duplicateIdAdded(org.ternmq.message.Address destination, String duplicateId, long now) {
         long id = store.nextId();
-        of(destination, batch()).addDuplicateId(new DuplicateIdRecord(id, destination, duplicateId, now));
+        of(message.destination(), batch()).addDuplicateId(new DuplicateIdRecord(id, message.destination(), message.duplicateId(), now));
         return id;
     }
 
