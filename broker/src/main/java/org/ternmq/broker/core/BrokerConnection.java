@@ -689,9 +689,7 @@ public final class BrokerConnection {
         if (!s.transacted()) {
             throw new BrokerException(ErrorCode.ILLEGAL_STATE, "commit on a session that is not transacted");
         }
-        if (r.commitId() != null) {
-            CommitOutcomes.check(r.commitId());
-        }
+        String commitKey = r.commitId() == null ? null : CommitOutcomes.check(r.commitId());
         String unavailable = agent.storeUnavailable(s.touchedPolicies());
         if (unavailable != null) {
             // refused before anything is written, so the outcome is known: the transaction stays open to roll back
@@ -701,7 +699,7 @@ public final class BrokerConnection {
         if (r.commitId() != null) {
             // in the commit's own batch: the record is durable, and replicated, exactly when the commit is
             agent.commitOutcomes().committed(r.commitId());
-            s.commitKey(CommitOutcomes.sessionKey(r.commitId()));
+            s.commitKey(commitKey);
         }
     }
 
@@ -718,7 +716,8 @@ public final class BrokerConnection {
         CommitOutcomes.check(r.commitId());
         if (!agent.commitOutcomes().happened(r.commitId())) {
             return new ErrorResponse(r.correlationId(), ErrorCode.TRANSACTION_ROLLED_BACK, "commit " + r.commitId()
-                    + " did not happen on this broker (broker '" + agent.brokerName() + "'): its transaction was rolled back");
+                    + " did not happen on this broker (broker '" + agent.brokerName()
+                    + "'): its transaction was rolled back");
         }
         agent.storeWriter().answerOnceStoredHere();
         agent.commitOutcomes().committed(r.commitId());

@@ -42,52 +42,55 @@ final class CommitOutcomes {
         this.agent = agent;
     }
 
+    /** A commit id taken apart: its session's key and the commit's number. */
+    private record Id(String key, long number) {
+        /** The parts of {@code commitId}, or null when it is not {@code <key>:<number from 1>}. */
+        static Id parse(String commitId) {
+            int colon = commitId.lastIndexOf(':');
+            if (colon <= 0) {
+                return null;
+            }
+            try {
+                long number = Long.parseLong(commitId, colon + 1, commitId.length(), 10);
+                return number < 1 ? null : new Id(commitId.substring(0, colon), number);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+
     /**
-     * Checks a commit id before anything of its transaction happens.
+     * Checks a commit id before anything of its transaction happens; returns its session's key.
      *
      * @throws BrokerException MALFORMED for an id that is not {@code <key>:<number>} with a number from 1
      */
-    static void check(String commitId) throws BrokerException {
-        int colon = commitId.lastIndexOf(':');
-        if (colon <= 0 || number(commitId, colon) < 1) {
+    static String check(String commitId) throws BrokerException {
+        Id id = Id.parse(commitId);
+        if (id == null) {
             throw new BrokerException(ErrorCode.MALFORMED, "malformed commit id '" + commitId
                     + "': expected <session key>:<commit number from 1>");
         }
+        return id.key();
     }
 
-    private static long number(String commitId, int colon) {
-        try {
-            return Long.parseLong(commitId, colon + 1, commitId.length(), 10);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    /** The session key of a {@link #check checked} id. */
-    static String sessionKey(String commitId) {
-        return commitId.substring(0, commitId.lastIndexOf(':'));
-    }
-
-    /** The commit {@code commitId} happened in the current task: recorded in the task's batch. */
+    /** The commit {@code commitId} (a {@link #check checked} id) happened in the current task: recorded in its batch. */
     void committed(String commitId) {
-        long now = agent.now();
-        expire(now);
-        int colon = commitId.lastIndexOf(':');
-        String key = commitId.substring(0, colon);
-        Last previous = bySession.remove(key);
-        if (previous != null && previous.recordId() != 0) {
-            agent.storeWriter().duplicateIdForgotten(previous.recordId());
-        }
+        Id id = Id.parse(commitId);
         StoreWriter writer = agent.storeWriter();
+        Last previous = bySession.remove(id.key());
+        if (previous != null && previous.recordId() != 0) {
+            writer.duplicateIdForgotten(previous.recordId());
+        }
+        long now = agent.now();
         long recordId = writer.persistent() ? writer.ownRecordAdded(RECORDS, commitId, now) : 0;
-        bySession.put(key, new Last(number(commitId, colon), recordId, now));
+        bySession.put(id.key(), new Last(id.number(), recordId, now));
     }
 
     /** Whether the commit {@code commitId} (a {@link #check checked} id) happened here. */
     boolean happened(String commitId) {
-        int colon = commitId.lastIndexOf(':');
-        Last last = bySession.get(commitId.substring(0, colon));
-        return last != null && last.number() == number(commitId, colon);
+        Id id = Id.parse(commitId);
+        Last last = bySession.get(id.key());
+        return last != null && last.number() == id.number();
     }
 
     /** The session {@code key} was closed by its client: no question about its commits can come. */
@@ -127,14 +130,13 @@ final class CommitOutcomes {
      * change in one batch) is removed by the next {@link #expire}.
      */
     void restore(DuplicateIdRecord record) {
-        String commitId = record.duplicateId();
-        int colon = commitId.lastIndexOf(':');
-        long number = colon > 0 ? number(commitId, colon) : -1;
-        if (number < 1) {
+        Id id = Id.parse(record.duplicateId());
+        if (id == null) {
             stale.add(record.id());
             return;
         }
-        String key = commitId.substring(0, colon);
+        String key = id.key();
+        long number = id.number();
         Last previous = bySession.get(key);
         if (previous != null && previous.number() >= number) {
             stale.add(record.id());

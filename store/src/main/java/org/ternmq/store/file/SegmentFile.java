@@ -66,8 +66,9 @@ public interface SegmentFile extends AutoCloseable {
     }
 
     /**
-     * Writes {@code size} zero bytes from the start of {@code ch}, forcing after every {@link #ZERO_CHUNK};
-     * {@code paced}, it then waits twice as long as the chunk took before the next one.
+     * Writes {@code size} zero bytes from the start of {@code ch}, {@link #ZERO_CHUNK} at a time. {@code paced}, each
+     * chunk is forced and followed by a pause twice as long as it took; else nothing is forced (the caller forces
+     * once, at the end, when it waits for the file itself and nobody else's forces queue behind it).
      *
      * <p>Files are zeroed beside the appender (a segment made ready, a removed one zeroed again), and a force
      * waits for whatever the disk was given before it. Measured with {@code tern-perf disk-probe --rate 1000}
@@ -85,10 +86,12 @@ public interface SegmentFile extends AutoCloseable {
             while (zeros.hasRemaining()) {
                 at += ch.write(zeros, at);
             }
-            ch.force(false);
-            if (paced && at < size) {
-                // interrupted (closing): the next write fails with ClosedByInterruptException, as without the pause
-                LockSupport.parkNanos(Math.max(1_000_000L, 2 * (System.nanoTime() - started)));
+            if (paced) {
+                ch.force(false);
+                if (at < size) {
+                    // interrupted (closing): the next write fails with ClosedByInterruptException, as without a pause
+                    LockSupport.parkNanos(Math.max(1_000_000L, 2 * (System.nanoTime() - started)));
+                }
             }
         }
     }
