@@ -84,7 +84,7 @@ public final class ClientConnection implements AutoCloseable {
     private volatile Throwable channelError;
     /** Non-null with {@code failover=true}: re-establishes the connection when it is lost. */
     private final Failover failover;
-    private final String commitKeyPrefix;
+    private final String failoverKey;
     /** True from the loss of the channel until failover restored everything on a new one (or gave up). */
     private volatile boolean reconnecting;
     private volatile String clientId;
@@ -139,7 +139,7 @@ public final class ClientConnection implements AutoCloseable {
         this.password = password;
         this.requestTimeoutMillis = url.requestTimeoutMillis();
         this.failover = url.failover() ? new Failover(this) : null;
-        this.commitKeyPrefix = failover != null ? java.util.UUID.randomUUID().toString() : null;
+        this.failoverKey = failover != null ? java.util.UUID.randomUUID().toString() : null;
     }
 
     /**
@@ -264,10 +264,17 @@ public final class ClientConnection implements AutoCloseable {
 
     private void handshake() throws ClientException {
         long id = nextCorrelationId();
+        boolean tcp = groupType == TransportAddress.Type.TCP; // in-VM needs no heartbeats: no network between
         Packet.Response response = await(requestInternal(new Hello(id, FrameDescriptor.MAGIC,
-                FrameDescriptor.PROTOCOL_VERSION, user, password)), url.connectTimeoutMillis());
+                FrameDescriptor.PROTOCOL_VERSION, user, password, failoverKey, tcp ? url.connectionTtlMillis() : 0)),
+                url.connectTimeoutMillis());
         if (!(response instanceof HelloOk ok)) {
             throw new ClientException(ErrorCode.INTERNAL, "unexpected answer to Hello: " + response);
+        }
+        Channel ch = channel;
+        if (tcp && url.heartbeatMillis() > 0 && ch.isActive()) {
+            ch.pipeline().addBefore("decoder", Heartbeat.NAME,
+                    new Heartbeat(this, url.heartbeatMillis(), url.connectionTtlMillis()));
         }
         hello = ok;
         producerWindow = new ProducerWindow(ok.producerWindow());
@@ -714,6 +721,9 @@ public final class ClientConnection implements AutoCloseable {
     // ---- event loop -----------------------------------------------------------------------------------
 
     void onResponse(Packet.Response response) {
+        if (response.correlationId() == 0) {
+            return; // a heartbeat's answer
+        }
         PendingRequest p = pending.remove(response.correlationId());
         if (p == null) {
             LOG.warn("{}: response to no pending request: {}", this, response);
@@ -783,7 +793,8 @@ public final class ClientConnection implements AutoCloseable {
         Disconnect d = disconnect;
         ClientException cause = d != null
                 ? ClientException.connectionFailure("broker closed the connection: " + d.code() + " " + d.reason(), null)
-                : ClientException.connectionFailure("connection to the broker lost", null);
+                : ClientException.connectionFailure("connection to the broker lost"
+                        + (channelError != null ? ": " + channelError.getMessage() : ""), channelError);
         end(cause);
     }
 
@@ -900,11 +911,12 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     /**
-     * The start of the commit ids of this connection's sessions when it fails over ({@code Commit#commitId}), or
-     * null: unique to this connection object, kept across its failovers.
+     * With failover, a key unique to this connection object and kept across its failovers, else null: the resume key
+     * of each of its handshakes (a broker still holding an older channel of it closes that one) and the start of its
+     * sessions' commit ids ({@code Commit#commitId}).
      */
-    String commitKeyPrefix() {
-        return commitKeyPrefix;
+    String failoverKey() {
+        return failoverKey;
     }
 
     /** Whether this connection fails over ({@code failover=true}). */

@@ -564,7 +564,7 @@ public final class ClientSession {
      * answer asks the broker whether the commit with this id happened.
      */
     private String nextCommitId() {
-        String prefix = connection.commitKeyPrefix();
+        String prefix = connection.failoverKey();
         return prefix == null ? null : prefix + "." + id + ":" + (++commits);
     }
 

@@ -42,6 +42,12 @@ import org.ternmq.transport.TransportAddress;
  *       {@value #DEFAULT_RECONNECT_DELAY_MS})</li>
  *   <li>{@code maxReconnectDelay}: upper bound of that delay, in milliseconds (default
  *       {@value #DEFAULT_MAX_RECONNECT_DELAY_MS})</li>
+ *   <li>{@code heartbeat}: over TCP, milliseconds of silence in either direction after which the client sends the
+ *       broker a ping, 0 for none (default {@value #DEFAULT_HEARTBEAT_MS})</li>
+ *   <li>{@code connectionTtl}: milliseconds without a byte from the other side after which a TCP connection is
+ *       taken for dead, by the client (it fails over, or reports the loss) and by the broker (it closes the
+ *       connection and gives its unacknowledged messages to other consumers); above {@code heartbeat} (default
+ *       three heartbeats; none when {@code heartbeat=0})</li>
  * </ul>
  * Immutable and thread-safe.
  */
@@ -55,11 +61,12 @@ public final class ConnectionUrl {
     public static final int DEFAULT_RECONNECT_ATTEMPTS = 60;
     public static final int DEFAULT_RECONNECT_DELAY_MS = 100;
     public static final int DEFAULT_MAX_RECONNECT_DELAY_MS = 2_000;
+    public static final int DEFAULT_HEARTBEAT_MS = 5_000;
 
     private static final Set<String> OPTIONS = Set.of("clientId", "user", "password", "prefetch", "connectTimeout",
             "requestTimeout", "maxMessageSize", "trustedPackages", "ssl", "trustStore", "trustStorePassword",
             "keyStore", "keyStorePassword", "verifyHost", "failover", "reconnectAttempts", "reconnectDelay",
-            "maxReconnectDelay", "largeMessageSize");
+            "maxReconnectDelay", "largeMessageSize", "heartbeat", "connectionTtl");
 
     private final String text;
     private final List<TransportAddress> addresses;
@@ -123,6 +130,7 @@ public final class ConnectionUrl {
             throw new IllegalArgumentException("option maxReconnectDelay (" + parsed.maxReconnectDelayMillis()
                     + ") must not be below reconnectDelay (" + parsed.reconnectDelayMillis() + "), in URL " + url);
         }
+        parsed.connectionTtlMillis();
         return parsed;
     }
 
@@ -322,6 +330,30 @@ public final class ConnectionUrl {
 
     public int maxReconnectDelayMillis() {
         return positiveInt("maxReconnectDelay", DEFAULT_MAX_RECONNECT_DELAY_MS);
+    }
+
+    /** Milliseconds of silence after which a ping goes to the broker; 0 for none. */
+    public int heartbeatMillis() {
+        String value = options.get("heartbeat");
+        return value != null && value.trim().equals("0") ? 0 : positiveInt("heartbeat", DEFAULT_HEARTBEAT_MS);
+    }
+
+    /** Milliseconds without a byte from the other side after which a connection is taken for dead; 0 for never. */
+    public int connectionTtlMillis() {
+        int heartbeat = heartbeatMillis();
+        if (heartbeat == 0) {
+            if (options.containsKey("connectionTtl")) {
+                throw new IllegalArgumentException("option connectionTtl needs heartbeats (heartbeat=0 turns them off),"
+                        + " in URL " + text);
+            }
+            return 0;
+        }
+        int ttl = positiveInt("connectionTtl", (int) Math.min(Integer.MAX_VALUE, 3L * heartbeat));
+        if (ttl <= heartbeat) {
+            throw new IllegalArgumentException("option connectionTtl (" + ttl + ") must be above heartbeat ("
+                    + heartbeat + "): a connection would be taken for dead before its ping is answered, in URL " + text);
+        }
+        return ttl;
     }
 
     private int positiveInt(String name, int defaultValue) {

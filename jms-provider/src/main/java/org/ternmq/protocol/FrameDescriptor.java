@@ -34,9 +34,10 @@ public final class FrameDescriptor {
     /**
      * The protocol version this code speaks. 2: XA ({@code XaRequest}, {@code XaResponse}) and the broker's node id in {@code HelloOk}.
      * 3: half-messages ({@code HalfRequest}, {@code HalfCheck}). 4: a commit id in {@code Commit} and
-     * {@code CommitOutcome}, for a commit whose answer a failover lost.
+     * {@code CommitOutcome}, for a commit whose answer a failover lost. 5: a resume key and a connection TTL in
+     * {@code Hello} (a reconnecting client supersedes its old connection; heartbeats).
      */
-    public static final int PROTOCOL_VERSION = 4;
+    public static final int PROTOCOL_VERSION = 5;
 
     private FrameDescriptor() {
     }

@@ -78,6 +78,32 @@ class ConnectionUrlTest {
     }
 
     @Test
+    void heartbeatOptions() {
+        ConnectionUrl plain = ConnectionUrl.parse("tern://a");
+        assertThat(plain.heartbeatMillis()).isEqualTo(ConnectionUrl.DEFAULT_HEARTBEAT_MS);
+        assertThat(plain.connectionTtlMillis()).isEqualTo(3 * ConnectionUrl.DEFAULT_HEARTBEAT_MS);
+        ConnectionUrl set = ConnectionUrl.parse("tern://a?heartbeat=1000&connectionTtl=1500");
+        assertThat(set.heartbeatMillis()).isEqualTo(1000);
+        assertThat(set.connectionTtlMillis()).isEqualTo(1500);
+        assertThat(ConnectionUrl.parse("tern://a?heartbeat=200").connectionTtlMillis()).isEqualTo(600);
+        ConnectionUrl off = ConnectionUrl.parse("tern://a?heartbeat=0");
+        assertThat(off.heartbeatMillis()).isZero();
+        assertThat(off.connectionTtlMillis()).isZero();
+    }
+
+    @Test
+    void badHeartbeatOptionsSayWhatIsWrong() {
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?heartbeat=-1")).hasMessageContaining("heartbeat");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?heartbeat=1000&connectionTtl=1000"))
+                .hasMessageContaining("connectionTtl (1000) must be above heartbeat (1000)");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?connectionTtl=4000"))
+                .hasMessageContaining("connectionTtl (4000) must be above heartbeat (5000)");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?heartbeat=0&connectionTtl=4000"))
+                .hasMessageContaining("connectionTtl needs heartbeats");
+        assertThatThrownBy(() -> ConnectionUrl.parse("tern://a?connectionTtl=soon")).hasMessageContaining("connectionTtl");
+    }
+
+    @Test
     void inVm() {
         ConnectionUrl url = ConnectionUrl.parse("vm://broker1?prefetch=1");
         assertThat(url.addresses()).containsExactly(TransportAddress.vm("broker1"));

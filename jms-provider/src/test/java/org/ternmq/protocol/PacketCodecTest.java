@@ -23,6 +23,7 @@ class PacketCodecTest {
         Address tt = new Address(Address.Kind.TEMPORARY_TOPIC, "tmp-1");
         return List.of(
                 new Hello(1, FrameDescriptor.MAGIC, 1, "alice", "secret"),
+                new Hello(1, FrameDescriptor.MAGIC, 5, null, null, "3f1c.key", 15_000),
                 new SetClientId(2, "client-é"),
                 new CreateSession(3, 7, 2),
                 new CloseSession(4, 7, 99, new long[] {1, 2}),

@@ -96,6 +96,8 @@ public final class BrokerAgent {
     private final DestinationAdmin destinationAdmin = new DestinationAdmin(this, queues);
     private final Map<String, BrokerConnection> connectionsById = new HashMap<>();
     private final Map<String, BrokerConnection> clientIds = new HashMap<>();
+    /** Open connections by the resume key their failing-over client gave ({@link #resumed}). */
+    private final Map<String, BrokerConnection> byResumeKey = new HashMap<>();
     private final Set<BrokerConnection> connections = new LinkedHashSet<>();
     private final List<BrokerConnection> unflushed = new ArrayList<>();
     /** Connections that held packets in this task ({@link BrokerConnection#deliveryCounted}). */
@@ -494,7 +496,19 @@ public final class BrokerAgent {
         connectionsById.put(connection.id(), connection);
     }
 
+    /**
+     * {@code connection} logged in with resume {@code key}: it holds the key from now on; returns the open connection
+     * that held it before, if any.
+     */
+    BrokerConnection resumed(String key, BrokerConnection connection) {
+        BrokerConnection older = byResumeKey.put(key, connection);
+        return older == connection ? null : older;
+    }
+
     void disconnected(BrokerConnection connection) {
+        if (connection.resumeKey() != null) {
+            byResumeKey.remove(connection.resumeKey(), connection);
+        }
         connections.remove(connection);
         connectionsById.remove(connection.id(), connection);
         xa.connectionLost(connection);

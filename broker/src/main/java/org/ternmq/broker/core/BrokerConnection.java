@@ -73,6 +73,8 @@ public final class BrokerConnection {
     private volatile AuthenticatedUser user;
     private boolean helloReceived;
     private String clientId;
+    /** The resume key of the handshake ({@link #resume}), or null. */
+    private String resumeKey;
     private boolean closed;
     private final Map<Integer, BrokerSession> sessions = new HashMap<>();
     private final long connectedAt = System.currentTimeMillis();
@@ -398,22 +400,69 @@ public final class BrokerConnection {
                     + Integer.toHexString(h.magic()) + "/" + h.version());
             return null;
         }
+        if (h.connectionTtlMillis() < 0) {
+            refuse(h.correlationId(), ErrorCode.MALFORMED, "a connection TTL must be 0 (none) or a positive number of"
+                    + " milliseconds, not " + h.connectionTtlMillis());
+            return null;
+        }
         LoginRequest request = new LoginRequest(h.user(), h.password(), peerCertificate(), channel.remoteAddress());
         // off the agent thread: a password hash takes a fifth of a second on purpose, and failures are slowed
-        agent.authenticator().login(request, id, outcome -> agent.execute(() -> loginDone(h.correlationId(), outcome)));
+        agent.authenticator().login(request, id, outcome -> agent.execute(() -> loginDone(h, outcome)));
         return null;
     }
 
-    private void loginDone(long corr, Authenticator.Outcome outcome) {
+    private void loginDone(Hello h, Authenticator.Outcome outcome) {
         if (closed) {
             return;
         }
         if (!outcome.succeeded()) {
-            refuse(corr, ErrorCode.SECURITY, outcome.refusal());
+            refuse(h.correlationId(), ErrorCode.SECURITY, outcome.refusal());
             return;
         }
         user = outcome.user();
-        write(new HelloOk(corr, id, agent.brokerName(), BrokerVersion.VERSION, agent.producerWindow(), agent.nodeId()));
+        if (h.resumeKey() != null) {
+            resume(h.resumeKey());
+        }
+        if (h.connectionTtlMillis() > 0) {
+            // counts raw reads, before any decoding: a large frame arriving slowly is not silence
+            channel.pipeline().addBefore("decoder", "ttl", new io.netty.handler.timeout.IdleStateHandler(
+                    h.connectionTtlMillis(), 0, 0, java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+        write(new HelloOk(h.correlationId(), id, agent.brokerName(), BrokerVersion.VERSION, agent.producerWindow(),
+                agent.nodeId()));
+    }
+
+    /**
+     * The client reconnected with {@code key}: an older connection of it that is still open here (its client saw it
+     * fail, this broker did not; the old socket may even hold requests not read yet) is closed now, as if its channel
+     * had gone, before this one is answered. Nothing that connection sent can then happen after this one asks what
+     * happened (a commit's outcome), and the client id and subscriptions it held are free for the new one. Only a
+     * connection of the same user is closed so.
+     */
+    private void resume(String key) {
+        resumeKey = key;
+        BrokerConnection older = agent.resumed(key, this);
+        if (older == null) {
+            return;
+        }
+        if (!java.util.Objects.equals(older.userName(), userName())) {
+            LOG.warn("connection {} ({}) gave the resume key of connection {} ({}): not closing that one", id,
+                    userName(), older.id, older.userName());
+            return;
+        }
+        LOG.info("closing connection {}: its client reconnected as connection {}", older.id, id);
+        older.channel.close();
+        older.channelClosed();
+    }
+
+    /** The key this connection's client gave to supersede its older connections, or null. */
+    String resumeKey() {
+        return resumeKey;
+    }
+
+    private String userName() {
+        AuthenticatedUser u = user;
+        return u == null ? null : u.name();
     }
 
     /** The client's TLS certificate, verified by the handshake, or null (no TLS, or none presented). */

@@ -112,6 +112,19 @@ final class BrokerChannelHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof io.netty.handler.timeout.IdleStateEvent
+                && ctx.pipeline().get("ttl") instanceof io.netty.handler.timeout.IdleStateHandler ttl) {
+            // the client pings more often than this when it is alive (BrokerConnection installs the handler)
+            problems.warn(ctx.channel().remoteAddress(), "closing connection from {}: nothing received for {} ms, its"
+                    + " connection TTL", ttl.getReaderIdleTimeInMillis());
+            ctx.close();
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof MalformedFrameException) {

@@ -226,6 +226,75 @@ class BrokerProtocolTest {
         assertThat(consumer.poll(200)).isNull();
     }
 
+    private static Packet hello(RawClient c, String user, String password, String resumeKey, int ttlMillis)
+            throws InterruptedException {
+        return c.request(id -> new Hello(id, FrameDescriptor.MAGIC, FrameDescriptor.PROTOCOL_VERSION, user, password,
+                resumeKey, ttlMillis));
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportAddress.Type.class)
+    void aClientThatResumesClosesItsOlderConnectionOfTheSameUserFirst(TransportAddress.Type type) throws Exception {
+        RawClient older = connect(type);
+        assertThat(hello(older, "alice", "secret", "key-1", 0)).isInstanceOf(HelloOk.class);
+        assertThat(older.request(id -> new SetClientId(id, "cid"))).isInstanceOf(Ok.class);
+        assertThat(older.request(id -> new CreateSession(id, 1, 0))).isInstanceOf(Ok.class);
+        assertThat(older.request(id -> new Send(id, 1, message("resumed", "m1", 4)))).isInstanceOf(Ok.class);
+
+        RawClient other = connect(type); // another key: nothing to do with it
+        assertThat(hello(other, "alice", "secret", "key-2", 0)).isInstanceOf(HelloOk.class);
+        RawClient newer = connect(type);
+        assertThat(hello(newer, "alice", "secret", "key-1", 0)).isInstanceOf(HelloOk.class);
+        assertThat(older.awaitClosed(5)).as("the older connection of key-1 is closed").isTrue();
+        assertThat(other.request(Ping::new)).as("key-2's connection is open").isInstanceOf(Ok.class);
+        // what the older one held is free: its client id; its open transaction was rolled back
+        assertThat(newer.request(id -> new SetClientId(id, "cid"))).isInstanceOf(Ok.class);
+        assertThat(newer.request(id -> new CreateSession(id, 1, 1))).isInstanceOf(Ok.class);
+        assertThat(newer.request(id -> new CreateConsumer(id, 1, 1, Address.queue("resumed"), null, false, null,
+                false, false, 10))).isInstanceOf(Ok.class);
+        assertThat(newer.request(id -> new DeliveryState(id, true))).isInstanceOf(Ok.class);
+        assertThat(newer.poll(300)).as("the uncommitted send was rolled back").isNull();
+
+        // the same key from another user closes nothing
+        RawClient stranger = connect(type);
+        assertThat(hello(stranger, null, null, "key-1", 0)).isInstanceOf(HelloOk.class);
+        assertThat(newer.request(Ping::new)).isInstanceOf(Ok.class);
+        assertThat(newer.channel().isActive()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportAddress.Type.class)
+    void aConnectionSilentForItsTtlIsClosedAndOnePingingStaysOpen(TransportAddress.Type type) throws Exception {
+        RawClient silent = connect(type);
+        assertThat(hello(silent, "alice", "secret", null, 300)).isInstanceOf(HelloOk.class);
+        RawClient pinging = connect(type);
+        assertThat(hello(pinging, "alice", "secret", null, 300)).isInstanceOf(HelloOk.class);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < end) {
+            pinging.send(new Ping(0)); // answered Ok(0), which the raw client queues
+            Thread.sleep(100);
+        }
+        assertThat(silent.awaitClosed(5)).as("closed after 300 ms of silence").isTrue();
+        assertThat(pinging.channel().isActive()).as("two seconds of pings every 100 ms kept it open").isTrue();
+        assertThat(pinging.awaitClosed(5)).as("and closed once they stop").isTrue();
+
+        RawClient none = connect(type);
+        assertThat(hello(none, "alice", "secret", null, 0)).isInstanceOf(HelloOk.class);
+        Thread.sleep(600);
+        assertThat(none.channel().isActive()).as("no TTL: never closed for silence").isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TransportAddress.Type.class)
+    void aNegativeConnectionTtlIsRefused(TransportAddress.Type type) throws Exception {
+        RawClient c = connect(type);
+        Packet answer = hello(c, "alice", "secret", null, -1);
+        assertThat(answer).isInstanceOf(ErrorResponse.class);
+        assertThat(((ErrorResponse) answer).code()).isEqualTo(ErrorCode.MALFORMED);
+        assertThat(((ErrorResponse) answer).message()).contains("connection TTL");
+        assertThat(c.awaitClosed(5)).isTrue();
+    }
+
     @ParameterizedTest
     @EnumSource(TransportAddress.Type.class)
     void aCommitWithAnIdCanBeAskedAboutUntilItsSessionCloses(TransportAddress.Type type) throws Exception {

@@ -29,7 +29,8 @@ import org.ternmq.jms.TernConnectionFactory;
  * whether the commit happened and tells the application exactly that. A transacted session moves a message from
  * {@code in} to {@code out}; a {@link TcpProxy} between it and the broker swallows the commit's answer (the
  * commit happened; also with the broker restarted before the client reconnects) or the commit itself (it did not),
- * then cuts the connection.
+ * then cuts the connection; or it holds the commit, cuts only the client's side and delivers the commit to the
+ * still open old connection after the client was told the commit did not happen (it must not happen then).
  */
 class CommitOutcomeTest extends PolicyTestBase {
 
@@ -80,6 +81,30 @@ class CommitOutcomeTest extends PolicyTestBase {
         assertThat(drain("in")).isEmpty();
     }
 
+    @Test
+    void aCommitTheSameBrokerHasNotReadYetCannotHappenAfterItWasReportedRolledBack() throws Exception {
+        start();
+        try (TcpProxy proxy = new TcpProxy(broker.tcpPort());
+                Connection client = failingOver(proxy, "&heartbeat=0")) { // the broker never closes the old one itself
+            Moving tx = new Moving(client);
+            proxy.holdRequests();
+            CompletableFuture<Void> commit = tx.commitInBackground();
+            Thread.sleep(200); // the commit is held on the way
+            proxy.cutClients(); // the client sees its connection fail; the broker still has it open
+
+            assertThatThrownBy(() -> commit.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(TransactionRolledBackException.class)
+                    .cause().hasMessageContaining("no record");
+            proxy.releaseHeld(); // the old connection's commit comes late: it must not happen now
+            Message again = tx.consumer.receive(5000);
+            assertThat(text(again)).as("the message of the transaction reported rolled back comes again").isEqualTo("m");
+            assertThat(again.getJMSRedelivered()).isTrue();
+            tx.session.commit();
+        }
+        assertThat(drain("out")).isEmpty();
+        assertThat(drain("in")).isEmpty();
+    }
+
     /** A transacted session through the proxy that received "m" from {@code in} and sent it on to {@code out}. */
     private final class Moving {
         final Session session;
@@ -110,7 +135,11 @@ class CommitOutcomeTest extends PolicyTestBase {
     }
 
     private Connection failingOver(TcpProxy proxy) throws JMSException {
-        Connection c = new TernConnectionFactory(proxy.url() + FAILOVER).createConnection();
+        return failingOver(proxy, "");
+    }
+
+    private Connection failingOver(TcpProxy proxy, String options) throws JMSException {
+        Connection c = new TernConnectionFactory(proxy.url() + FAILOVER + options).createConnection();
         c.start();
         return c;
     }

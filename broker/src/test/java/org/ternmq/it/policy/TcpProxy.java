@@ -1,5 +1,6 @@
 package org.ternmq.it.policy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,19 +11,41 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP relay between clients and a broker that can {@link #cut()} every connection at once with a reset,
- * as a failing network would: neither side gets a clean close. Until the next cut it can also swallow what
- * goes one way ({@link #dropRequests()}, {@link #dropAnswers()}): a request lost on the way, or its answer.
- * One acceptor thread and two copying threads per connection (daemons); every method may be called from any
- * thread.
+ * A TCP relay between clients and a broker that can {@link #cut()} every connection at once with a reset, as a
+ * failing network would: neither side gets a clean close. What it does to the connections relayed now (those made
+ * later relay in full): swallow what goes one way ({@link #dropRequests()}, {@link #dropAnswers()}: a request lost
+ * on the way, or its answer); keep what clients send ({@link #holdRequests()}) to deliver it late
+ * ({@link #releaseHeld()}); reset only the clients' side ({@link #cutClients()}: the client sees its connection
+ * fail, the broker does not); or stop relaying anything either way without closing, ever ({@link #freeze()}: a
+ * partition, which TCP does not report). One acceptor thread and two copying threads per connection (daemons);
+ * every method may be called from any thread.
  */
 final class TcpProxy implements AutoCloseable {
 
+    /** One relayed connection: the client's socket, the broker's, and what is done to them. */
+    private static final class Link {
+        final Socket client;
+        final Socket upstream;
+        volatile boolean dropRequests;
+        volatile boolean dropAnswers;
+        volatile boolean holdRequests;
+        /** When the client's side ends, the broker's stays open (it learns nothing). */
+        volatile boolean keepUpstream;
+        /** Nothing either side does reaches the other, not even a close. */
+        volatile boolean frozen;
+        final ByteArrayOutputStream held = new ByteArrayOutputStream();
+
+        Link(Socket client, Socket upstream) {
+            this.client = client;
+            this.upstream = upstream;
+        }
+    }
+
     private volatile int targetPort;
-    private volatile boolean dropRequests;
-    private volatile boolean dropAnswers;
     private final ServerSocket server;
-    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    /** The connections relayed now; {@link #cutClients} and {@link #freeze} move them to {@link #detached}. */
+    private final List<Link> links = new CopyOnWriteArrayList<>();
+    private final List<Link> detached = new CopyOnWriteArrayList<>();
 
     TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -48,22 +71,34 @@ final class TcpProxy implements AutoCloseable {
                     reset(client); // the broker is not there: the client sees its connection end at once
                     continue;
                 }
-                sockets.add(client);
-                sockets.add(upstream);
-                pump(client, upstream, true);
-                pump(upstream, client, false);
+                Link link = new Link(client, upstream);
+                links.add(link);
+                pump(link, true);
+                pump(link, false);
             } catch (IOException e) {
                 // closed, or the broker refused: the client sees its connection end
             }
         }
     }
 
-    private void pump(Socket from, Socket to, boolean requests) {
+    private void pump(Link link, boolean requests) {
+        Socket from = requests ? link.client : link.upstream;
+        Socket to = requests ? link.upstream : link.client;
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try {
+                // not closed when this ends: closing a socket's stream closes the socket, and the broker's side of a
+                // connection may have to stay open
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                    if (requests ? dropRequests : dropAnswers) {
+                    if (requests ? link.dropRequests : link.dropAnswers) {
+                        continue;
+                    }
+                    if (requests && link.holdRequests) {
+                        synchronized (link.held) {
+                            link.held.write(buffer, 0, n);
+                        }
                         continue;
                     }
                     out.write(buffer, 0, n);
@@ -72,21 +107,84 @@ final class TcpProxy implements AutoCloseable {
             } catch (IOException e) {
                 // cut or closed
             }
-            reset(from);
-            reset(to);
+            if (!link.frozen) {
+                reset(link.client);
+                if (!link.keepUpstream) {
+                    reset(link.upstream);
+                }
+            }
         }, "tcp-proxy-pump");
         t.setDaemon(true);
         t.start();
     }
 
-    /** From now until the next {@link #cut()}, what clients send is read and thrown away. */
+    /** What clients send on the connections relayed now is read and thrown away. */
     void dropRequests() {
-        dropRequests = true;
+        links.forEach(l -> l.dropRequests = true);
     }
 
-    /** From now until the next {@link #cut()}, what the broker sends back is read and thrown away. */
+    /** What the broker sends back on the connections relayed now is read and thrown away. */
     void dropAnswers() {
-        dropAnswers = true;
+        links.forEach(l -> l.dropAnswers = true);
+    }
+
+    /** What clients send on the connections relayed now is kept, not relayed, until {@link #releaseHeld}. */
+    void holdRequests() {
+        links.forEach(l -> l.holdRequests = true);
+    }
+
+    /**
+     * Resets the clients' side of every connection relayed now and leaves the broker's open, as a network that
+     * failed between them after the broker stopped hearing: the broker learns nothing.
+     */
+    void cutClients() {
+        for (Link l : links) {
+            l.keepUpstream = true;
+            reset(l.client);
+            detached.add(l);
+        }
+        links.clear();
+    }
+
+    /**
+     * Relays nothing more either way on the connections relayed now and closes neither side, whatever either does:
+     * a partition between them, which neither is told about.
+     */
+    void freeze() {
+        for (Link l : links) {
+            l.frozen = true;
+            l.dropRequests = true;
+            l.dropAnswers = true;
+            detached.add(l);
+        }
+        links.clear();
+    }
+
+    /**
+     * Writes what {@link #holdRequests} kept to the broker's side, on connections whose client side was cut; returns
+     * how many of those writes the socket took (a socket the broker closed may still take one write).
+     */
+    int releaseHeld() {
+        int written = 0;
+        for (Link l : detached) {
+            byte[] bytes;
+            synchronized (l.held) {
+                bytes = l.held.toByteArray();
+                l.held.reset();
+            }
+            if (bytes.length == 0) {
+                continue;
+            }
+            try {
+                OutputStream out = l.upstream.getOutputStream();
+                out.write(bytes);
+                out.flush();
+                written++;
+            } catch (IOException e) {
+                // the broker closed it
+            }
+        }
+        return written;
     }
 
     /** New connections go to {@code port} from now on (a broker restarted on another port). */
@@ -94,14 +192,13 @@ final class TcpProxy implements AutoCloseable {
         targetPort = port;
     }
 
-    /** Resets every relayed connection and relays in full again; the proxy keeps accepting new ones. */
+    /** Resets every relayed connection (both sides); the proxy keeps accepting new ones, which relay in full. */
     void cut() {
-        dropRequests = false;
-        dropAnswers = false;
-        for (Socket s : sockets) {
-            reset(s);
+        for (Link l : links) {
+            reset(l.client);
+            reset(l.upstream);
         }
-        sockets.clear();
+        links.clear();
     }
 
     private static void reset(Socket s) {
@@ -117,5 +214,10 @@ final class TcpProxy implements AutoCloseable {
     public void close() throws IOException {
         server.close();
         cut();
+        for (Link l : detached) {
+            reset(l.client);
+            reset(l.upstream);
+        }
+        detached.clear();
     }
 }
