@@ -195,9 +195,58 @@ public final class ClientSession {
      * then the message itself with a reference to them. Blocks the calling thread until the last chunk is
      * answered; the returned future is the message's own answer. A stream that fails, or a body over the
      * maximum message size, abandons the upload (the broker drops its chunks) and throws.
+     *
+     * <p>With failover, a connection lost during the upload (or before the message's own answer) does not reach the
+     * application where the body can be read again: a non-transacted send of the message's own body is uploaded
+     * again on the new connection, and waited for, carrying the duplicate-detection id of every such send, so it is
+     * stored once; in a local transaction the transaction is doomed instead (its commit throws
+     * {@code TransactionRolledBackException}). A body streamed from the application cannot be read twice: that send
+     * fails.
      */
     public CompletableFuture<Void> sendLarge(EncodedMessage message, java.io.InputStream body) throws ClientException {
         checkOpen();
+        boolean failover = connection.isFailoverEnabled() && !(isXa() && isXaAssociated());
+        boolean again = failover && body == null && !isTransacted();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Object channel = connection.channel();
+                CompletableFuture<Void> answer = upload(message, body, failover ? channel : null);
+                if (!again) {
+                    return answer;
+                }
+                awaitVoid(answer, connection.requestTimeoutMillis()); // a failover may lose it: then sent again
+                return answer;
+            } catch (ClientException e) {
+                if (!failover || !e.isConnectionFailure() || connection.failure() != null || connection.isClosed()) {
+                    throw e;
+                }
+                if (isTransacted()) {
+                    // the upload made the transaction dirty, so the failover doomed it: the commit says so
+                    return CompletableFuture.completedFuture(null);
+                }
+                if (!again) {
+                    throw new ClientException(ErrorCode.INTERNAL, "the connection failed over while a large message's"
+                            + " body was read from the application's stream, which cannot be read again: send it"
+                            + " again", e);
+                }
+                if (attempt >= MAX_LARGE_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.info("{}: the connection failed over during a large message's upload; sending it again",
+                        connection);
+            }
+        }
+    }
+
+    /** Uploads of one large message that failovers may interrupt before its send fails. */
+    static final int MAX_LARGE_ATTEMPTS = 5;
+
+    /**
+     * One attempt of {@link #sendLarge}. With {@code channel} (failover), an upload whose chunks did not all go out
+     * on that one channel fails as a connection failure: the broker has only a part of it.
+     */
+    private CompletableFuture<Void> upload(EncodedMessage message, java.io.InputStream body, Object channel)
+            throws ClientException {
         java.io.InputStream source = body != null ? body
                 : new java.io.ByteArrayInputStream(message.bytes(), message.bodyOffset(), message.bodyLength());
         long limit = connection.url().maxMessageSize();
@@ -231,6 +280,10 @@ public final class ClientSession {
             }
             while (!inFlight.isEmpty()) {
                 awaitVoid(inFlight.poll(), connection.requestTimeoutMillis());
+            }
+            if (channel != null && connection.channel() != channel) {
+                throw ClientException.connectionFailure("the connection failed over during a large message's upload",
+                        null);
             }
         } catch (ClientException e) {
             // the chunks already sent are dropped by the broker; the connection stays usable

@@ -29,6 +29,7 @@ import org.ternmq.protocol.CreateTemporary;
 import org.ternmq.protocol.DeliveryState;
 import org.ternmq.protocol.ErrorCode;
 import org.ternmq.protocol.ErrorResponse;
+import org.ternmq.protocol.LargeChunk;
 import org.ternmq.protocol.Ok;
 import org.ternmq.protocol.Packet;
 import org.ternmq.protocol.Rollback;
@@ -154,6 +155,12 @@ final class Failover {
                 // container transaction): stored once through its duplicate id, like any other
                 return withDuplicateId(send);
             }
+            case LARGE_CHUNK -> {
+                ClientSession session = connection.sessions().get(((LargeChunk) request).sessionId());
+                if (session != null && session.isTransacted()) {
+                    dirty.add(session.id()); // a large send under way: the transaction is lost with the channel
+                }
+            }
             case ACKNOWLEDGE -> {
                 ClientSession session = connection.sessions().get(((Acknowledge) request).sessionId());
                 if (session != null && session.isTransacted()) {
@@ -195,6 +202,15 @@ final class Failover {
 
     private static ErrorResponse rolledBack(long correlationId, String why) {
         return new ErrorResponse(correlationId, ErrorCode.TRANSACTION_ROLLED_BACK, why + "; it was rolled back");
+    }
+
+    /** Whether {@code send} is the message of a large upload (it names chunks sent before it). */
+    private static boolean namesUpload(Send send) {
+        try {
+            return EncodedMessage.wrap(send.message()).isLarge();
+        } catch (MalformedMessageException e) {
+            return false;
+        }
     }
 
     private static Packet.Request withDuplicateId(Send send) {
@@ -428,8 +444,21 @@ final class Failover {
                     fail(p, "the connection failed over while an XA send was under way");
                 } else if (session != null && session.isTransacted() && doomed.contains(session.id())) {
                     answer(p, new Ok(r.correlationId())); // its transaction rolls back at commit
+                } else if (namesUpload((Send) r)) {
+                    // its chunks went to the broker on the lost channel: ClientSession#sendLarge uploads it again
+                    fail(p, "the connection failed over while a large message was being sent");
                 } else {
                     connection.write(p, ch);
+                }
+            }
+            case LARGE_CHUNK -> {
+                LargeChunk chunk = (LargeChunk) r;
+                if (chunk.data() == null) {
+                    answer(p, new Ok(r.correlationId())); // abandoning an upload the broker no longer has
+                } else if (wasWritten) {
+                    fail(p, "the connection failed over during a large message's upload");
+                } else {
+                    connection.write(p, ch); // sendLarge sees the channel changed if earlier chunks went on the old
                 }
             }
             case COMMIT -> {

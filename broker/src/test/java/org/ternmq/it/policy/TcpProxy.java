@@ -31,6 +31,8 @@ final class TcpProxy implements AutoCloseable {
         volatile boolean holdRequests;
         /** When the client's side ends, the broker's stays open (it learns nothing). */
         volatile boolean keepUpstream;
+        /** Bytes of answers still relayed before the rest is swallowed ({@link #dropAnswersAfter}). */
+        volatile long answerAllowance = Long.MAX_VALUE;
         /** Nothing either side does reaches the other, not even a close. */
         volatile boolean frozen;
         final ByteArrayOutputStream held = new ByteArrayOutputStream();
@@ -95,6 +97,13 @@ final class TcpProxy implements AutoCloseable {
                     if (requests ? link.dropRequests : link.dropAnswers) {
                         continue;
                     }
+                    if (!requests && link.answerAllowance != Long.MAX_VALUE) {
+                        n = (int) Math.min(n, link.answerAllowance);
+                        link.answerAllowance -= n;
+                        if (n == 0) {
+                            continue;
+                        }
+                    }
                     if (requests && link.holdRequests) {
                         synchronized (link.held) {
                             link.held.write(buffer, 0, n);
@@ -126,6 +135,11 @@ final class TcpProxy implements AutoCloseable {
     /** What the broker sends back on the connections relayed now is read and thrown away. */
     void dropAnswers() {
         links.forEach(l -> l.dropAnswers = true);
+    }
+
+    /** On the connections relayed now, {@code bytes} more bytes of answers are relayed, the rest swallowed. */
+    void dropAnswersAfter(long bytes) {
+        links.forEach(l -> l.answerAllowance = bytes);
     }
 
     /** What clients send on the connections relayed now is kept, not relayed, until {@link #releaseHeld}. */
