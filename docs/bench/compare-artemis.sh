@@ -7,7 +7,8 @@
 # Settings (environment): REPS (3), WARMUP (20 s), DURATION (10 s), S7_MESSAGES (1000000), WORKLOADS
 # ("S1 S2 S3 S4 S5 S6 S7"), DIR (/tmp/tern-compare-artemis), TERN_PORT (48100), ARTEMIS_PORT (48200), PROVIDERS
 # ("tern artemis"; "tern-nio" is Tern with TCP on NIO instead of native epoll, broker and client alike; "tern-b" is
-# Tern from the broker jar TERN_B_JAR, another build to compare with).
+# Tern from the broker jar TERN_B_JAR, another build to compare with, or the same jar when it is not set);
+# TERN_OPTS and TERN_B_OPTS: JVM options added to the tern and tern-b brokers (say, GC settings to compare).
 # Each run's JSON goes to $DIR/json/, the progress and the result lines to $DIR/results.txt; the machine's limits
 # (disk forces/s, loopback round trips/s) are measured before the first and after the last run.
 set -u
@@ -19,7 +20,7 @@ B=$(ls broker/target/tern-broker-*-all.jar | head -1)
 ARTEMIS_CP=$(cat perf/artemis/target/classpath.txt)
 mkdir -p $DIR/json
 cp $B $DIR/tern-broker.jar    # a rebuild during the run cannot change the broker under it
-[ -n "${TERN_B_JAR:-}" ] && cp $TERN_B_JAR $DIR/tern-b.jar
+cp ${TERN_B_JAR:-$B} $DIR/tern-b.jar
 OUT=$DIR/results.txt
 cat > $DIR/artemis.properties <<EOF
 java.naming.factory.initial=org.apache.activemq.artemis.jndi.ActiveMQInitialContextFactory
@@ -43,8 +44,9 @@ run() {   # provider workload rep
   rm -rf $DIR/data
   local nio=""; [ $provider = tern-nio ] && nio="-Dtern.transport.nio=true"
   if [ $provider != artemis ]; then
-    local jar=$DIR/tern-broker.jar; [ $provider = tern-b ] && jar=$DIR/tern-b.jar
-    java $nio -Xmx256m -jar $jar --port $TERN_PORT --data-dir $DIR/data > $DIR/broker.log 2>&1 &
+    local jar=$DIR/tern-broker.jar opts=${TERN_OPTS:-}
+    [ $provider = tern-b ] && jar=$DIR/tern-b.jar && opts=${TERN_B_OPTS:-}
+    java $nio -Xmx256m $opts -jar $jar --port $TERN_PORT --data-dir $DIR/data > $DIR/broker.log 2>&1 &
     pid=$!; wait_for $DIR/broker.log "started" 60
     args="--url tern://127.0.0.1:$TERN_PORT"
   else

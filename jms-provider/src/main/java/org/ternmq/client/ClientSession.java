@@ -199,7 +199,7 @@ public final class ClientSession {
      * <p>With failover, a connection lost during the upload (or before the message's own answer) does not reach the
      * application where the body can be read again: a non-transacted send of the message's own body is uploaded
      * again on the new connection, and waited for, carrying the duplicate-detection id of every such send, so it is
-     * stored once; in a local transaction the transaction is doomed instead (its commit throws
+     * stored once (a non-persistent one only if its message had not gone out yet: at most once); in a local transaction the transaction is doomed instead (its commit throws
      * {@code TransactionRolledBackException}). A body streamed from the application cannot be read twice: that send
      * fails.
      */
@@ -208,16 +208,20 @@ public final class ClientSession {
         boolean failover = connection.isFailoverEnabled() && !(isXa() && isXaAssociated());
         boolean again = failover && body == null && !isTransacted();
         for (int attempt = 1; ; attempt++) {
+            boolean uploaded = false;
             try {
                 Object channel = connection.channel();
                 CompletableFuture<Void> answer = upload(message, body, failover ? channel : null);
+                uploaded = true;
                 if (!again) {
                     return answer;
                 }
                 awaitVoid(answer, connection.requestTimeoutMillis()); // a failover may lose it: then sent again
                 return answer;
             } catch (ClientException e) {
-                if (!failover || !e.isConnectionFailure() || connection.failure() != null || connection.isClosed()) {
+                if (!failover || !e.isConnectionFailure() || connection.failure() != null || connection.isClosed()
+                        || (uploaded && !message.persistent())) {
+                    // a non-persistent message that may have arrived is not sent twice: at most once
                     throw e;
                 }
                 if (isTransacted()) {
