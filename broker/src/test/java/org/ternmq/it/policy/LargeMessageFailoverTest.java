@@ -73,17 +73,7 @@ class LargeMessageFailoverTest extends PolicyTestBase {
             m.writeBytes(body());
             sendThroughACut(proxy, producer, m).get(30, TimeUnit.SECONDS); // without resuming: a JMSException
         }
-        try (Connection direct = broker.connect()) {
-            direct.start();
-            Session s = direct.createSession(Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(s.createQueue("big"));
-            BytesMessage got = (BytesMessage) consumer.receive(5000);
-            assertThat(got).isNotNull();
-            byte[] read = new byte[(int) got.getBodyLength()];
-            got.readBytes(read);
-            assertThat(Arrays.equals(read, body())).as("the whole body, once").isTrue();
-            assertThat(consumer.receive(500)).as("stored once").isNull();
-        }
+        assertThat(Arrays.equals(theOnlyBody("big"), body())).as("the whole body, once").isTrue();
     }
 
     @Test
@@ -102,13 +92,7 @@ class LargeMessageFailoverTest extends PolicyTestBase {
             producer.send(again);
             s.commit(); // the session goes on
         }
-        try (Connection direct = broker.connect()) {
-            direct.start();
-            Session s = direct.createSession(Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(s.createQueue("big-tx"));
-            assertThat(consumer.receive(5000)).isNotNull();
-            assertThat(consumer.receive(500)).as("only the committed one").isNull();
-        }
+        assertThat(theOnlyBody("big-tx")).as("only the committed one").isNotNull();
     }
 
     @Test
@@ -124,13 +108,7 @@ class LargeMessageFailoverTest extends PolicyTestBase {
                     .cause().isInstanceOf(JMSException.class).hasMessageContaining("cannot be read again");
             producer.send(PatternStream.message(s, SIZE)); // the connection carries on
         }
-        try (Connection direct = broker.connect()) {
-            direct.start();
-            Session s = direct.createSession(Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(s.createQueue("big-stream"));
-            assertThat(consumer.receive(5000)).isNotNull();
-            assertThat(consumer.receive(500)).as("only the one sent after the failover").isNull();
-        }
+        assertThat(theOnlyBody("big-stream")).as("only the one sent after the failover").isNotNull();
     }
 
     @Test
@@ -147,15 +125,21 @@ class LargeMessageFailoverTest extends PolicyTestBase {
                 producer.send(m);
             }
         }
+        assertThat(Arrays.equals(theOnlyBody("big-dup"), body())).as("stored once, whole").isTrue();
+    }
+
+    /** The body of the one message {@code queue} holds; fails when it holds none or more than one. */
+    private byte[] theOnlyBody(String queue) throws JMSException {
         try (Connection direct = broker.connect()) {
             direct.start();
             Session s = direct.createSession(Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(s.createQueue("big-dup"));
+            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
             BytesMessage got = (BytesMessage) consumer.receive(5000);
+            assertThat(got).as("a message on " + queue).isNotNull();
             byte[] read = new byte[(int) got.getBodyLength()];
             got.readBytes(read);
-            assertThat(Arrays.equals(read, body())).isTrue();
-            assertThat(consumer.receive(500)).isNull();
+            assertThat(consumer.receive(500)).as("one message only on " + queue).isNull();
+            return read;
         }
     }
 }
