@@ -45,6 +45,7 @@ public final class ChildBroker implements AutoCloseable {
     private boolean up;
     private long lastStopMillis = -1;
     private String heap = "-Xmx256m";
+    private List<String> prefix = List.of();
     private int lastExitCode = -1;
 
     /**
@@ -62,6 +63,15 @@ public final class ChildBroker implements AutoCloseable {
         this.logDir = logDir;
         this.port = port;
         this.extraArgs = List.of(extraArgs);
+    }
+
+    /**
+     * Starts the generations from now on through {@code command} (say {@code ip netns exec NAME}, which execs the JVM
+     * in that network namespace, so the process is still the JVM and SIGKILL still reaches it).
+     */
+    public ChildBroker prefix(String... command) {
+        this.prefix = List.of(command);
+        return this;
     }
 
     /** Sets the maximum heap of the generations started from now on ({@code -Xmx256m} by default). */
@@ -106,7 +116,8 @@ public final class ChildBroker implements AutoCloseable {
             throw new IllegalStateException("already running");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, heap, "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(java, heap, "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), TernServer.class.getName(),
                 "--port", Integer.toString(port), "--data-dir", dataDir.toString()));
         command.addAll(extraArgs);

@@ -18,16 +18,23 @@ import java.util.concurrent.TimeUnit;
 final class ChildZooKeeper implements AutoCloseable {
 
     private final Path dir;
+    private final String host;
     private final int port;
     private Process process;
 
     ChildZooKeeper(Path dir, int port) {
+        this(dir, "127.0.0.1", port);
+    }
+
+    /** A server listening on {@code host} (an address of a test network, say). */
+    ChildZooKeeper(Path dir, String host, int port) {
         this.dir = dir;
+        this.host = host;
         this.port = port;
     }
 
     String connectString() {
-        return "127.0.0.1:" + port;
+        return host + ":" + port;
     }
 
     /** Starts the server and waits until it accepts connections. */
@@ -35,7 +42,7 @@ final class ChildZooKeeper implements AutoCloseable {
         Files.createDirectories(dir.resolve("data"));
         Path cfg = dir.resolve("zoo.cfg");
         Files.writeString(cfg, String.join("\n", List.of("tickTime=200", "dataDir=" + dir.resolve("data"),
-                "clientPort=" + port, "clientPortAddress=127.0.0.1", "admin.enableServer=false",
+                "clientPort=" + port, "clientPortAddress=" + host, "admin.enableServer=false",
                 "maxClientCnxns=0", "")), StandardCharsets.US_ASCII);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         process = new ProcessBuilder(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
@@ -45,7 +52,7 @@ final class ChildZooKeeper implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                s.connect(new InetSocketAddress(host, port), 200);
                 return this;
             } catch (IOException e) {
                 if (!process.isAlive() || System.nanoTime() > deadline) {

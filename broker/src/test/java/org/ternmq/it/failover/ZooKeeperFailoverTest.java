@@ -182,7 +182,8 @@ class ZooKeeperFailoverTest {
         return c;
     }
 
-    private static int inSyncRecorded(CuratorFramework c) {
+    /** How many brokers the in-sync set recorded in ZooKeeper names (cluster {@code zkt}). */
+    static int inSyncRecorded(CuratorFramework c) {
         try {
             String text = new String(c.getData().forPath("/tern/zkt/in-sync"), StandardCharsets.UTF_8);
             for (String line : text.split("\n")) {
@@ -197,7 +198,7 @@ class ZooKeeperFailoverTest {
     }
 
     /** How many brokers are in the election (a candidate joins it once its warm-up ended). */
-    private static int electing(CuratorFramework c) {
+    static int electing(CuratorFramework c) {
         try {
             return c.getChildren().forPath("/tern/zkt/leader").size();
         } catch (Exception e) {
@@ -210,7 +211,7 @@ class ZooKeeperFailoverTest {
     }
 
     /** A refusal of persistent work while replication or the live broker changes: its outcome is in doubt. */
-    private static boolean refusedDuringFailover(JMSException e) {
+    static boolean refusedDuringFailover(JMSException e) {
         String m = String.valueOf(e.getMessage());
         return m.contains("in-sync") || m.contains("ZooKeeper") || m.contains("stepping down")
                 || m.contains("replication is closed") || m.contains("fenced");
@@ -506,7 +507,7 @@ class ZooKeeperFailoverTest {
         assertThat(listens(0) && listens(1)).isFalse();
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
         } catch (java.io.IOException e) {
