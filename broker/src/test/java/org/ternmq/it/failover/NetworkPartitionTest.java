@@ -7,14 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -38,7 +32,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.ternmq.it.crash.ChildBroker;
-import org.ternmq.jms.TernConnectionFactory;
 
 /**
  * Network partitions made with network namespaces ({@link TestNetwork}): candidate brokers, each a child JVM in a
@@ -68,17 +61,11 @@ class NetworkPartitionTest {
     private TestNetwork net;
     private ChildZooKeeper zk;
     private ChildBroker[] brokers = new ChildBroker[0];
-    private final List<Connection> connections = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final List<Thread> threads = new ArrayList<>();
-    private final AtomicReference<Throwable> failed = new AtomicReference<>();
-
-    private final Set<String> returned = ConcurrentHashMap.newKeySet();
-    private final Map<String, Integer> committed = new ConcurrentHashMap<>();
-    private final Set<String> inDoubt = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger sends = new AtomicInteger();
-    private final AtomicInteger refused = new AtomicInteger();
+    private final Workers workers = new Workers();
+    private final AtomicReference<Throwable> failed = workers.failed;
+    private final Ledger ledger = new Ledger();
+    private final AtomicInteger sends = ledger.sends;
 
     @BeforeEach
     void network() throws Exception {
@@ -88,17 +75,7 @@ class NetworkPartitionTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join(10_000);
-        }
-        for (Connection c : connections) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // its broker is gone
-            }
-        }
+        workers.close();
         for (ChildBroker b : brokers) {
             if (b != null) {
                 b.close();
@@ -140,7 +117,7 @@ class NetworkPartitionTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> sends.get() > healed + 100 || failed.get() != null);
         assertThat(live()).as("no role changed").isEqualTo(live);
         System.out.printf("NetworkPartitionTest brokers apart: %d sends returned in the 6 s of the partition, %d refused"
-                + " in all%n", duringPartition, refused.get());
+                + " in all%n", duringPartition, ledger.refused.get());
         assertExactlyOnce();
     }
 
@@ -168,7 +145,7 @@ class NetworkPartitionTest {
             assertThat(listens(i)).as("broker " + i + " listens").isEqualTo(i == now);
         }
         System.out.printf("NetworkPartitionTest live broker isolated: 100 sends on the new live broker %d ms after the"
-                + " cut, %d refused in all%n", tookOver, refused.get());
+                + " cut, %d refused in all%n", tookOver, ledger.refused.get());
         assertExactlyOnce();
     }
 
@@ -230,34 +207,33 @@ class NetworkPartitionTest {
     private void load() throws Exception {
         for (int p = 0; p < 2; p++) {
             String prefix = "p" + p + "-";
-            Connection c = connect();
+            Connection c = workers.connect(url());
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = s.createProducer(s.createQueue("np.orders"));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            start("producer-" + p, () -> {
-                for (int i = 0; !stop.get(); i++) {
+            workers.start("producer-" + p, () -> {
+                for (int i = 0; !workers.stopped(); i++) {
                     try {
                         producer.send(s.createTextMessage(prefix + i));
                     } catch (JMSException e) {
                         if (!ZooKeeperFailoverTest.refusedDuringFailover(e)) {
                             throw e;
                         }
-                        refused.incrementAndGet(); // not counted as returned: stored or not, it may be consumed
+                        ledger.refused.incrementAndGet(); // not counted as returned: stored or not, it may be consumed
                         Thread.sleep(20);
                         continue;
                     }
-                    returned.add(prefix + i);
-                    sends.incrementAndGet();
+                    ledger.returned(prefix + i);
                 }
             });
         }
-        Connection cc = connect();
+        Connection cc = workers.connect(url());
         cc.start();
         Session tx = cc.createSession(true, Session.SESSION_TRANSACTED);
         MessageConsumer consumer = tx.createConsumer(tx.createQueue("np.orders"));
-        start("consumer", () -> {
+        workers.start("consumer", () -> {
             List<String> batch = new ArrayList<>();
-            while (!stop.get()) {
+            while (!workers.stopped()) {
                 Message m = consumer.receive(200);
                 if (m != null) {
                     batch.add(((TextMessage) m).getText());
@@ -265,14 +241,14 @@ class NetworkPartitionTest {
                 if (batch.size() >= 10 || (m == null && !batch.isEmpty())) {
                     try {
                         tx.commit();
-                        batch.forEach(t -> committed.merge(t, 1, Integer::sum));
+                        ledger.committed(batch);
                     } catch (TransactionRolledBackException e) {
-                        // rolled back means rolled back (its outcome was asked): the batch comes again
+                        ledger.rolledBack.addAll(batch); // rolled back means rolled back: the batch comes again
                     } catch (JMSException e) {
                         if (!ZooKeeperFailoverTest.refusedDuringFailover(e)) {
                             throw e;
                         }
-                        inDoubt.addAll(batch);
+                        ledger.inDoubt.addAll(batch);
                         tx.rollback();
                         Thread.sleep(100); // refused while replication or the live broker changes: not at once
                     }
@@ -287,65 +263,14 @@ class NetworkPartitionTest {
 
     /** Stops the load, reads what is left, and checks every returned send was consumed exactly once. */
     private void assertExactlyOnce() throws Exception {
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join(30_000);
-        }
+        workers.stop(30_000);
         assertThat(failed.get()).as("what a client met").isNull();
-        for (Connection c : connections) {
-            c.close(); // what the consumer held unacknowledged goes back to the queue
-        }
-        Map<String, Integer> left = new HashMap<>();
-        int deadLettered = 0;
-        try (Connection reader = new TernConnectionFactory(url()).createConnection()) {
-            reader.start();
-            Session s = reader.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            // a message whose commits were refused ten times (no backup in sync meanwhile) went to the DLQ: not lost
-            for (String queue : List.of("np.orders", "DLQ")) {
-                MessageConsumer rest = s.createConsumer(s.createQueue(queue));
-                for (Message m = rest.receive(3000); m != null; m = rest.receive(1000)) {
-                    left.merge(((TextMessage) m).getText(), 1, Integer::sum);
-                    deadLettered += queue.equals("DLQ") ? 1 : 0;
-                }
-                rest.close();
-            }
-        }
-        Set<String> missing = new HashSet<>(returned);
-        missing.removeAll(committed.keySet());
-        missing.removeAll(left.keySet());
-        missing.removeAll(inDoubt);
-        Set<String> both = new HashSet<>(committed.keySet());
-        both.retainAll(left.keySet());
+        workers.closeConnections(); // what the consumer held unacknowledged goes back to the queue
+        // a message whose commits were refused ten times (no backup in sync meanwhile) went to the DLQ: not lost
+        Ledger.Reconciled end = ledger.reconcile(url(), "np.orders", "DLQ");
         System.out.printf("NetworkPartitionTest: %d sends returned, %d committed, %d left (%d of them dead-lettered), %d"
-                + " in doubt, %d lost%n", returned.size(), committed.size(), left.size(), deadLettered, inDoubt.size(),
-                missing.size());
-        assertThat(missing).as("returned sends consumed nowhere").isEmpty();
-        assertThat(committed.values()).as("committed twice").allMatch(times -> times == 1);
-        assertThat(left.values()).as("left twice").allMatch(times -> times == 1);
-        assertThat(both).as("consumed and still there").isEmpty();
-    }
-
-    private Connection connect() throws JMSException {
-        Connection c = new TernConnectionFactory(url()).createConnection();
-        connections.add(c);
-        return c;
-    }
-
-    private interface Body {
-        void run() throws Exception;
-    }
-
-    private void start(String name, Body body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                if (!stop.get()) {
-                    failed.compareAndSet(null, e);
-                }
-            }
-        }, name);
-        threads.add(t);
-        t.start();
+                + " in doubt, %d lost%n", ledger.returned.size(), ledger.committed.size(), end.left.size(),
+                end.perQueue.getOrDefault("DLQ", 0), ledger.inDoubt.size(), end.missing.size());
+        end.assertExactlyOnce();
     }
 }

@@ -6,14 +6,8 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,7 +29,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.ternmq.it.crash.ChildBroker;
-import org.ternmq.jms.TernConnectionFactory;
 
 /**
  * A live broker with replication and its backup, each a child JVM, under load from four producers and a transacted
@@ -59,23 +52,11 @@ class ReplicatedKillTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
     private final List<ChildBroker> brokers = new ArrayList<>();
-    private final List<Connection> connections = new ArrayList<>();
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final List<Thread> threads = new ArrayList<>();
+    private final Workers workers = new Workers();
 
     @AfterEach
     void cleanUp() throws Exception {
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join(10_000);
-        }
-        for (Connection c : connections) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // gone with its broker
-            }
-        }
+        workers.close();
         for (ChildBroker b : brokers) {
             b.close();
         }
@@ -85,12 +66,6 @@ class ReplicatedKillTest {
         ChildBroker b = new ChildBroker(port, dir.resolve(data), dir.resolve("logs-" + data), args);
         brokers.add(b);
         return b.start();
-    }
-
-    private Connection connect() throws Exception {
-        Connection c = new TernConnectionFactory(URL).createConnection();
-        connections.add(c);
-        return c;
     }
 
     @Test
@@ -129,21 +104,18 @@ class ReplicatedKillTest {
         ChildBroker backup = backupOf(0);
         AtomicInteger refused = new AtomicInteger();
 
-        Set<String> returned = ConcurrentHashMap.newKeySet();
-        Map<String, Integer> committed = new ConcurrentHashMap<>();
-        Set<String> inDoubt = ConcurrentHashMap.newKeySet();
-        Set<String> rolledBack = ConcurrentHashMap.newKeySet(); // in a commit reported rolled back
-        AtomicReference<Throwable> failed = new AtomicReference<>();
-        AtomicInteger sends = new AtomicInteger();
+        Ledger ledger = new Ledger();
+        AtomicReference<Throwable> failed = workers.failed;
+        AtomicInteger sends = ledger.sends;
         AtomicLong lastSendNanos = new AtomicLong(System.nanoTime());
         for (int p = 0; p < 4; p++) {
             String prefix = "p" + p + "-";
-            Connection c = connect();
+            Connection c = workers.connect(URL);
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = s.createProducer(s.createQueue("kill.orders"));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            start("producer-" + p, () -> {
-                for (int i = 0; !stop.get(); i++) {
+            workers.start("producer-" + p, () -> {
+                for (int i = 0; !workers.stopped(); i++) {
                     try {
                         producer.send(s.createTextMessage(prefix + i));
                     } catch (jakarta.jms.JMSException e) {
@@ -154,20 +126,19 @@ class ReplicatedKillTest {
                         Thread.sleep(20);
                         continue;
                     }
-                    returned.add(prefix + i);
-                    sends.incrementAndGet();
+                    ledger.returned(prefix + i);
                     lastSendNanos.set(System.nanoTime());
                 }
-            }, failed);
+            });
         }
-        Connection cc = connect();
+        Connection cc = workers.connect(URL);
         cc.start();
         Session tx = cc.createSession(true, Session.SESSION_TRANSACTED);
         Queue queue = tx.createQueue("kill.orders");
         MessageConsumer consumer = tx.createConsumer(queue);
-        start("consumer", () -> {
+        workers.start("consumer", () -> {
             List<String> batch = new ArrayList<>();
-            while (!stop.get()) {
+            while (!workers.stopped()) {
                 Message m = consumer.receive(200);
                 if (m != null) {
                     batch.add(((TextMessage) m).getText());
@@ -175,26 +146,26 @@ class ReplicatedKillTest {
                 if (batch.size() >= 10 || (m == null && !batch.isEmpty())) {
                     try {
                         tx.commit();
-                        batch.forEach(t -> committed.merge(t, 1, Integer::sum));
+                        ledger.committed(batch);
                     } catch (TransactionRolledBackException e) {
                         // not in doubt: a commit under way when the connection was lost is answered with what the
                         // broker the client failed over to knows of it, so rolled back means rolled back, and the
                         // batch must come again (a commit that did go through but was reported rolled back would
                         // leave its messages consumed nowhere)
-                        rolledBack.addAll(batch);
+                        ledger.rolledBack.addAll(batch);
                     } catch (jakarta.jms.JMSException e) {
                         if (e.getMessage() == null || !e.getMessage().contains("in-sync")) {
                             throw e;
                         }
                         // refused while the new live broker had no backup in sync: written there or not
-                        inDoubt.addAll(batch);
+                        ledger.inDoubt.addAll(batch);
                         tx.rollback();
                     }
                     batch.clear();
                 }
             }
             tx.rollback();
-        }, failed);
+        });
 
         await().atMost(Duration.ofSeconds(60)).until(() -> sends.get() >= 200 || failed.get() != null);
         List<Long> failoverMillis = new ArrayList<>();
@@ -209,63 +180,25 @@ class ReplicatedKillTest {
             failoverMillis.add(TimeUnit.NANOSECONDS.toMillis(lastSendNanos.get() - killed));
             await().atMost(Duration.ofSeconds(60)).until(() -> sends.get() > sentAtKill + 150 || failed.get() != null);
         }
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join(30_000);
-        }
+        workers.stop(30_000);
         assertThat(failed.get()).as("what a client met").isNull();
-        for (Connection c : connections) {
-            c.close(); // what the consumer had buffered goes back to the queue
-        }
+        workers.closeConnections(); // what the consumer had buffered goes back to the queue
 
         // what the consumer had not committed is still on the promoted broker
-        Map<String, Integer> left = new HashMap<>();
-        try (Connection reader = new TernConnectionFactory(URL).createConnection()) {
-            reader.start();
-            MessageConsumer rest = reader.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(queue);
-            for (Message m = rest.receive(3000); m != null; m = rest.receive(1000)) {
-                left.merge(((TextMessage) m).getText(), 1, Integer::sum);
-            }
-        }
-        Set<String> everything = new HashSet<>(committed.keySet());
-        everything.addAll(left.keySet());
-        Set<String> missing = new HashSet<>(returned);
-        missing.removeAll(everything);
-        missing.removeAll(inDoubt);
+        Ledger.Reconciled end = ledger.reconcile(URL, "kill.orders");
         List<Long> sorted = new ArrayList<>(failoverMillis);
         java.util.Collections.sort(sorted);
         System.out.printf("ReplicatedKillTest replication=%s, %d kills: %d sends returned (%d refused while no backup"
                 + " was in sync), %d committed, %d left, %d in doubt, %d in commits reported rolled back, %d lost; kill to"
                 + " the first send returning on the"
                 + " promoted broker (manual promotion included): median %d ms, max %d ms, each %s%n", mode, kills,
-                returned.size(), refused.get(), committed.size(), left.size(), inDoubt.size(), rolledBack.size(),
-                missing.size(),
+                ledger.returned.size(), refused.get(), ledger.committed.size(), end.left.size(), ledger.inDoubt.size(),
+                ledger.rolledBack.size(), end.missing.size(),
                 sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), failoverMillis);
         if (mode.equals("sync")) {
-            assertThat(missing).as("returned sends consumed nowhere").isEmpty();
+            end.assertExactlyOnce();
+        } else {
+            end.assertNoneTwice();
         }
-        assertThat(committed.values()).as("committed twice").allMatch(n -> n == 1);
-        assertThat(left.values()).as("left twice").allMatch(n -> n == 1);
-        Set<String> both = new HashSet<>(committed.keySet());
-        both.retainAll(left.keySet());
-        assertThat(both).as("consumed and still there").isEmpty();
-    }
-
-    private interface Body {
-        void run() throws Exception;
-    }
-
-    private void start(String name, Body body, AtomicReference<Throwable> failed) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                if (!stop.get()) {
-                    failed.compareAndSet(null, e);
-                }
-            }
-        }, name);
-        threads.add(t);
-        t.start();
     }
 }

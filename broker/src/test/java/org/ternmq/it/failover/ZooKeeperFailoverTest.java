@@ -7,14 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -74,24 +68,12 @@ class ZooKeeperFailoverTest {
     private ChildZooKeeper zk;
     private ChildBroker[] brokers = new ChildBroker[0];
     private int[] ports = new int[0];
-    private final List<Connection> connections = new ArrayList<>();
     private final List<AutoCloseable> closeables = new ArrayList<>();
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final List<Thread> threads = new ArrayList<>();
+    private final Workers workers = new Workers();
 
     @AfterEach
     void cleanUp() throws Exception {
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join(10_000);
-        }
-        for (Connection c : connections) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // gone with its broker
-            }
-        }
+        workers.close();
         for (ChildBroker b : brokers) {
             if (b != null) {
                 if (b.pid() > 0) {
@@ -135,12 +117,6 @@ class ZooKeeperFailoverTest {
         }
         return "tern://" + hosts + "?failover=true&reconnectDelay=50&maxReconnectDelay=" + MAX_RECONNECT_DELAY
                 + "&reconnectAttempts=-1";
-    }
-
-    private Connection connect(String url) throws Exception {
-        Connection c = new TernConnectionFactory(url).createConnection();
-        connections.add(c);
-        return c;
     }
 
     /** Whether broker {@code i} accepts clients (only a live broker listens on its client port). */
@@ -267,23 +243,20 @@ class ZooKeeperFailoverTest {
         CuratorFramework watcher = zkClient();
         await().atMost(Duration.ofSeconds(60)).until(() -> live() >= 0 && inSyncRecorded(watcher) == n);
 
-        Set<String> returned = ConcurrentHashMap.newKeySet();
-        Map<String, Integer> committed = new ConcurrentHashMap<>();
-        Set<String> inDoubt = ConcurrentHashMap.newKeySet(); // consumed in a commit whose outcome is unknown
-        Set<String> rolledBack = ConcurrentHashMap.newKeySet(); // in a commit reported rolled back
-        AtomicReference<Throwable> failed = new AtomicReference<>();
-        AtomicInteger sends = new AtomicInteger();
-        AtomicInteger refused = new AtomicInteger();
+        Ledger ledger = new Ledger();
+        AtomicReference<Throwable> failed = workers.failed;
+        AtomicInteger sends = ledger.sends;
+        AtomicInteger refused = ledger.refused;
         AtomicLong killedAt = new AtomicLong();
         AtomicLong firstSendAfterKill = new AtomicLong();
         for (int p = 0; p < 4; p++) {
             String prefix = "p" + p + "-";
-            Connection c = connect(failoverUrl());
+            Connection c = workers.connect(failoverUrl());
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = s.createProducer(s.createQueue("zk.orders"));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            start("producer-" + p, () -> {
-                for (int i = 0; !stop.get(); i++) {
+            workers.start("producer-" + p, () -> {
+                for (int i = 0; !workers.stopped(); i++) {
                     long began = System.nanoTime();
                     try {
                         producer.send(s.createTextMessage(prefix + i));
@@ -295,24 +268,23 @@ class ZooKeeperFailoverTest {
                         Thread.sleep(20);
                         continue;
                     }
-                    returned.add(prefix + i);
-                    sends.incrementAndGet();
+                    ledger.returned(prefix + i);
                     long kill = killedAt.get();
                     // only a send begun after the kill: one answered by the killed broker may be seen late under load
                     if (kill != 0 && began - kill > 0) {
                         firstSendAfterKill.compareAndSet(0, System.nanoTime());
                     }
                 }
-            }, failed);
+            });
         }
-        Connection cc = connect(failoverUrl());
+        Connection cc = workers.connect(failoverUrl());
         cc.start();
         Session tx = cc.createSession(true, Session.SESSION_TRANSACTED);
         Queue queue = tx.createQueue("zk.orders");
         MessageConsumer consumer = tx.createConsumer(queue);
-        start("consumer", () -> {
+        workers.start("consumer", () -> {
             List<String> batch = new ArrayList<>();
-            while (!stop.get()) {
+            while (!workers.stopped()) {
                 Message m = consumer.receive(200);
                 if (m != null) {
                     batch.add(((TextMessage) m).getText());
@@ -320,25 +292,25 @@ class ZooKeeperFailoverTest {
                 if (batch.size() >= 10 || (m == null && !batch.isEmpty())) {
                     try {
                         tx.commit();
-                        batch.forEach(t -> committed.merge(t, 1, Integer::sum));
+                        ledger.committed(batch);
                     } catch (TransactionRolledBackException e) {
                         // not in doubt: a commit under way when the connection was lost is answered with what the
                         // broker the client failed over to knows of it, so rolled back means rolled back, and the
                         // batch must come again (a commit that did go through but was reported rolled back would
                         // leave its messages consumed nowhere)
-                        rolledBack.addAll(batch);
+                        ledger.rolledBack.addAll(batch);
                     } catch (JMSException e) {
                         if (!refusedDuringFailover(e)) {
                             throw e;
                         }
-                        inDoubt.addAll(batch);
+                        ledger.inDoubt.addAll(batch);
                         tx.rollback();
                     }
                     batch.clear();
                 }
             }
             tx.rollback();
-        }, failed);
+        });
 
         await().atMost(Duration.ofSeconds(60)).until(() -> sends.get() >= 200 || failed.get() != null);
         List<Long> failoverMillis = new ArrayList<>();
@@ -379,27 +351,10 @@ class ZooKeeperFailoverTest {
             assertThat(live()).as("a broker took over").isNotNegative();
             await().atMost(Duration.ofSeconds(60)).until(() -> sends.get() > sentAtKill + 150 || failed.get() != null);
         }
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join(30_000);
-        }
+        workers.stop(30_000);
         assertThat(failed.get()).as("what a client met").isNull();
-        for (Connection c : connections) {
-            c.close();
-        }
-        Map<String, Integer> left = new HashMap<>();
-        try (Connection reader = new TernConnectionFactory(failoverUrl()).createConnection()) {
-            reader.start();
-            MessageConsumer rest = reader.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(queue);
-            for (Message m = rest.receive(3000); m != null; m = rest.receive(1000)) {
-                left.merge(((TextMessage) m).getText(), 1, Integer::sum);
-            }
-        }
-        Set<String> everything = new HashSet<>(committed.keySet());
-        everything.addAll(left.keySet());
-        Set<String> missing = new HashSet<>(returned);
-        missing.removeAll(everything);
-        missing.removeAll(inDoubt); // a commit refused while the brokers changed may have consumed them
+        workers.closeConnections();
+        Ledger.Reconciled end = ledger.reconcile(failoverUrl(), "zk.orders");
         List<Long> sorted = new ArrayList<>(failoverMillis);
         java.util.Collections.sort(sorted);
         System.out.printf("ZooKeeperFailoverTest %d brokers, replication=%s, session timeout %s, warm-up %s, load "
@@ -409,22 +364,15 @@ class ZooKeeperFailoverTest {
                 + " %d lost; kill to the first send "
                 + "returning on the new live broker: median %d ms, max %d ms, each %s%n", n, mode, SESSION_TIMEOUT, WARM_UP, load,
                 loadAverage(), kills, backupKills,
-                returned.size(), refused.get(), committed.size(), left.size(), inDoubt.size(), rolledBack.size(),
-                missing.size(),
+                ledger.returned.size(), refused.get(), ledger.committed.size(), end.left.size(),
+                ledger.inDoubt.size(), ledger.rolledBack.size(), end.missing.size(),
                 sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), failoverMillis);
-        Set<String> both = new HashSet<>(committed.keySet());
-        both.retainAll(left.keySet());
-        long twice = committed.values().stream().filter(times -> times > 1).count()
-                + left.values().stream().filter(times -> times > 1).count() + both.size();
-        System.out.printf("ZooKeeperFailoverTest replication=%s: %d consumed more than once%n", mode, twice);
+        System.out.printf("ZooKeeperFailoverTest replication=%s: %d consumed more than once%n", mode, end.twice());
         printActivations();
         if (mode.equals("async")) {
             return; // async answers before the backup has it: sends and acknowledgements may be lost, so reported
         }
-        assertThat(missing).as("returned sends consumed nowhere").isEmpty();
-        assertThat(committed.values()).as("committed twice").allMatch(times -> times == 1);
-        assertThat(left.values()).as("left twice").allMatch(times -> times == 1);
-        assertThat(both).as("consumed and still there").isEmpty();
+        end.assertExactlyOnce();
     }
 
     // ---- (b) SIGSTOP of the live broker past its session timeout ---------------------------------------------------
@@ -440,13 +388,12 @@ class ZooKeeperFailoverTest {
         AtomicLong stoppedAt = new AtomicLong(Long.MAX_VALUE);
         AtomicInteger answeredAfterResume = new AtomicInteger();
         AtomicInteger answered = new AtomicInteger();
-        AtomicReference<Throwable> failed = new AtomicReference<>();
-        Connection c = connect("tern://127.0.0.1:" + ports[old]); // no failover: it stays with the old live broker
+        Connection c = workers.connect("tern://127.0.0.1:" + ports[old]); // no failover: it stays with the old live broker
         Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
         MessageProducer producer = s.createProducer(s.createQueue("paused"));
         producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-        start("producer", () -> {
-            while (!stop.get()) {
+        workers.start("producer", () -> {
+            while (!workers.stopped()) {
                 long began = System.nanoTime();
                 try {
                     producer.send(s.createTextMessage("x"));
@@ -461,7 +408,7 @@ class ZooKeeperFailoverTest {
                     answeredAfterResume.incrementAndGet();
                 }
             }
-        }, failed);
+        });
         await().atMost(Duration.ofSeconds(30)).until(() -> answered.get() > 50);
 
         signal(brokers[old].pid(), "STOP");
@@ -470,8 +417,7 @@ class ZooKeeperFailoverTest {
         resumedAt.set(System.nanoTime());
         signal(brokers[old].pid(), "CONT");
         Thread.sleep(2000); // it notices within its ZooKeeper client's read timeout (2/3 of the session timeout)
-        stop.set(true);
-        threads.get(0).join(10_000);
+        workers.stop(10_000);
         assertThat(answeredAfterResume.get()).as("persistent sends begun while the old live broker was stopped that it answered after it resumed")
                 .isZero();
         // it steps down once Curator declares the session LOST, a session timeout after it saw SUSPENDED (at SIGCONT)
@@ -536,23 +482,5 @@ class ZooKeeperFailoverTest {
                 }
             }
         }
-    }
-
-    private interface Body {
-        void run() throws Exception;
-    }
-
-    private void start(String name, Body body, AtomicReference<Throwable> failed) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable e) {
-                if (!stop.get()) {
-                    failed.compareAndSet(null, e);
-                }
-            }
-        }, name);
-        threads.add(t);
-        t.start();
     }
 }
