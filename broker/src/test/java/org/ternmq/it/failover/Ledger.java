@@ -2,13 +2,16 @@ package org.ternmq.it.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
@@ -16,6 +19,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import jakarta.jms.TransactionRolledBackException;
 
 import org.ternmq.jms.TernConnectionFactory;
 
@@ -42,6 +46,45 @@ final class Ledger {
 
     void committed(Collection<String> texts) {
         texts.forEach(t -> committed.merge(t, 1, Integer::sum));
+    }
+
+    /**
+     * The body of a transacted consumer that books what it does here: it receives, commits every 10 messages (or when
+     * nothing more comes) until {@code workers} stop, then rolls back what it holds. A commit reported rolled back is
+     * not in doubt (its outcome was asked of the broker the client failed over to: rolled back means rolled back, and
+     * the batch must come again; one that did go through but was reported rolled back would leave its messages
+     * consumed nowhere). A commit refused in a way {@code refusal} accepts (while replication or the live broker
+     * changes) may or may not have happened: in doubt; the transaction is rolled back and the consumer waits
+     * {@code pauseMillis}. Any other failure ends it.
+     */
+    Workers.Body transactedConsumer(Workers workers, Session tx, MessageConsumer consumer,
+            Predicate<JMSException> refusal, long pauseMillis) {
+        return () -> {
+            List<String> batch = new ArrayList<>();
+            while (!workers.stopped()) {
+                Message m = consumer.receive(200);
+                if (m != null) {
+                    batch.add(((TextMessage) m).getText());
+                }
+                if (batch.size() >= 10 || (m == null && !batch.isEmpty())) {
+                    try {
+                        tx.commit();
+                        committed(batch);
+                    } catch (TransactionRolledBackException e) {
+                        rolledBack.addAll(batch);
+                    } catch (JMSException e) {
+                        if (!refusal.test(e)) {
+                            throw e;
+                        }
+                        inDoubt.addAll(batch);
+                        tx.rollback();
+                        Thread.sleep(pauseMillis);
+                    }
+                    batch.clear();
+                }
+            }
+            tx.rollback();
+        };
     }
 
     /**

@@ -15,12 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
-import jakarta.jms.TransactionRolledBackException;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -184,21 +181,11 @@ class NetworkPartitionTest {
 
     /** Whether broker {@code i} accepts clients (only a live broker listens on its client port). */
     private boolean listens(int i) {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress(net.address(i), CLIENT_PORT), 300);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
+        return ZooKeeperFailoverTest.listens(net.address(i), CLIENT_PORT, 300);
     }
 
     private int live() {
-        for (int i = 0; i < brokers.length; i++) {
-            if (listens(i)) {
-                return i;
-            }
-        }
-        return -1;
+        return ZooKeeperFailoverTest.live(brokers.length, this::listens);
     }
 
     // ---- the load and its account ----------------------------------------------------------------------------------
@@ -231,32 +218,8 @@ class NetworkPartitionTest {
         cc.start();
         Session tx = cc.createSession(true, Session.SESSION_TRANSACTED);
         MessageConsumer consumer = tx.createConsumer(tx.createQueue("np.orders"));
-        workers.start("consumer", () -> {
-            List<String> batch = new ArrayList<>();
-            while (!workers.stopped()) {
-                Message m = consumer.receive(200);
-                if (m != null) {
-                    batch.add(((TextMessage) m).getText());
-                }
-                if (batch.size() >= 10 || (m == null && !batch.isEmpty())) {
-                    try {
-                        tx.commit();
-                        ledger.committed(batch);
-                    } catch (TransactionRolledBackException e) {
-                        ledger.rolledBack.addAll(batch); // rolled back means rolled back: the batch comes again
-                    } catch (JMSException e) {
-                        if (!ZooKeeperFailoverTest.refusedDuringFailover(e)) {
-                            throw e;
-                        }
-                        ledger.inDoubt.addAll(batch);
-                        tx.rollback();
-                        Thread.sleep(100); // refused while replication or the live broker changes: not at once
-                    }
-                    batch.clear();
-                }
-            }
-            tx.rollback();
-        });
+        workers.start("consumer", ledger.transactedConsumer(workers, tx, consumer,
+                ZooKeeperFailoverTest::refusedDuringFailover, 100)); // refused: not again at once
         await().atMost(Duration.ofSeconds(60)).until(() -> sends.get() >= 100 || failed.get() != null);
         assertThat(failed.get()).as("what a client met").isNull();
     }

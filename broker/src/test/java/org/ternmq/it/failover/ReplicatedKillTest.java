@@ -14,13 +14,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
-import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
-import jakarta.jms.TransactionRolledBackException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -136,36 +133,9 @@ class ReplicatedKillTest {
         Session tx = cc.createSession(true, Session.SESSION_TRANSACTED);
         Queue queue = tx.createQueue("kill.orders");
         MessageConsumer consumer = tx.createConsumer(queue);
-        workers.start("consumer", () -> {
-            List<String> batch = new ArrayList<>();
-            while (!workers.stopped()) {
-                Message m = consumer.receive(200);
-                if (m != null) {
-                    batch.add(((TextMessage) m).getText());
-                }
-                if (batch.size() >= 10 || (m == null && !batch.isEmpty())) {
-                    try {
-                        tx.commit();
-                        ledger.committed(batch);
-                    } catch (TransactionRolledBackException e) {
-                        // not in doubt: a commit under way when the connection was lost is answered with what the
-                        // broker the client failed over to knows of it, so rolled back means rolled back, and the
-                        // batch must come again (a commit that did go through but was reported rolled back would
-                        // leave its messages consumed nowhere)
-                        ledger.rolledBack.addAll(batch);
-                    } catch (jakarta.jms.JMSException e) {
-                        if (e.getMessage() == null || !e.getMessage().contains("in-sync")) {
-                            throw e;
-                        }
-                        // refused while the new live broker had no backup in sync: written there or not
-                        ledger.inDoubt.addAll(batch);
-                        tx.rollback();
-                    }
-                    batch.clear();
-                }
-            }
-            tx.rollback();
-        });
+        // refused while the new live broker had no backup in sync: written there or not
+        workers.start("consumer", ledger.transactedConsumer(workers, tx, consumer,
+                e -> e.getMessage() != null && e.getMessage().contains("in-sync"), 0));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> sends.get() >= 200 || failed.get() != null);
         List<Long> failoverMillis = new ArrayList<>();

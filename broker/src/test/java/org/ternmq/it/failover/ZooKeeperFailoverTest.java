@@ -16,13 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
-import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
-import jakarta.jms.Queue;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
-import jakarta.jms.TransactionRolledBackException;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -121,8 +117,13 @@ class ZooKeeperFailoverTest {
 
     /** Whether broker {@code i} accepts clients (only a live broker listens on its client port). */
     private boolean listens(int i) {
+        return listens("127.0.0.1", ports[i], 200);
+    }
+
+    /** Whether something accepts TCP connections at {@code host:port} within {@code millis}. */
+    static boolean listens(String host, int port, int millis) {
         try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress("127.0.0.1", ports[i]), 200);
+            s.connect(new java.net.InetSocketAddress(host, port), millis);
             return true;
         } catch (java.io.IOException e) {
             return false;
@@ -130,8 +131,13 @@ class ZooKeeperFailoverTest {
     }
 
     private int live() {
-        for (int i = 0; i < ports.length; i++) {
-            if (listens(i)) {
+        return live(ports.length, this::listens);
+    }
+
+    /** The first of brokers 0..n-1 that listens (the live one), or -1. */
+    static int live(int n, java.util.function.IntPredicate listens) {
+        for (int i = 0; i < n; i++) {
+            if (listens.test(i)) {
                 return i;
             }
         }
@@ -280,37 +286,9 @@ class ZooKeeperFailoverTest {
         Connection cc = workers.connect(failoverUrl());
         cc.start();
         Session tx = cc.createSession(true, Session.SESSION_TRANSACTED);
-        Queue queue = tx.createQueue("zk.orders");
-        MessageConsumer consumer = tx.createConsumer(queue);
-        workers.start("consumer", () -> {
-            List<String> batch = new ArrayList<>();
-            while (!workers.stopped()) {
-                Message m = consumer.receive(200);
-                if (m != null) {
-                    batch.add(((TextMessage) m).getText());
-                }
-                if (batch.size() >= 10 || (m == null && !batch.isEmpty())) {
-                    try {
-                        tx.commit();
-                        ledger.committed(batch);
-                    } catch (TransactionRolledBackException e) {
-                        // not in doubt: a commit under way when the connection was lost is answered with what the
-                        // broker the client failed over to knows of it, so rolled back means rolled back, and the
-                        // batch must come again (a commit that did go through but was reported rolled back would
-                        // leave its messages consumed nowhere)
-                        ledger.rolledBack.addAll(batch);
-                    } catch (JMSException e) {
-                        if (!refusedDuringFailover(e)) {
-                            throw e;
-                        }
-                        ledger.inDoubt.addAll(batch);
-                        tx.rollback();
-                    }
-                    batch.clear();
-                }
-            }
-            tx.rollback();
-        });
+        MessageConsumer consumer = tx.createConsumer(tx.createQueue("zk.orders"));
+        workers.start("consumer", ledger.transactedConsumer(workers, tx, consumer,
+                ZooKeeperFailoverTest::refusedDuringFailover, 0));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> sends.get() >= 200 || failed.get() != null);
         List<Long> failoverMillis = new ArrayList<>();
