@@ -38,20 +38,29 @@ final class TestNetwork implements AutoCloseable {
         long pid = ProcessHandle.current().pid();
         TestNetwork net = new TestNetwork("t" + pid % 100_000, "10.213." + (pid % 250 + 1) + ".", hosts);
         net.close(); // what an interrupted run left
-        net.ip("link", "add", net.bridge(), "type", "bridge");
-        net.ip("addr", "add", net.subnet + "1/24", "dev", net.bridge());
-        net.ip("link", "set", net.bridge(), "up");
-        for (int i = 0; i < hosts; i++) {
-            String ns = net.namespace(i);
-            net.ip("netns", "add", ns);
-            net.ip("link", "add", net.hubSide(i), "type", "veth", "peer", "name", net.hostSide(i));
-            net.ip("link", "set", net.hostSide(i), "netns", ns);
-            net.ip("link", "set", net.hubSide(i), "master", net.bridge(), "up");
-            net.ip("-n", ns, "addr", "add", net.address(i) + "/24", "dev", net.hostSide(i));
-            net.ip("-n", ns, "link", "set", net.hostSide(i), "up");
-            net.ip("-n", ns, "link", "set", "lo", "up");
+        try {
+            net.build();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            net.close(); // nothing half made stays behind
+            throw e;
         }
         return net;
+    }
+
+    private void build() throws IOException, InterruptedException {
+        ip("link", "add", bridge(), "type", "bridge");
+        ip("addr", "add", subnet + "1/24", "dev", bridge());
+        ip("link", "set", bridge(), "up");
+        for (int i = 0; i < hosts; i++) {
+            String ns = namespace(i);
+            ip("netns", "add", ns);
+            ip("link", "add", hubSide(i), "type", "veth", "peer", "name", hostSide(i));
+            ip("link", "set", hostSide(i), "netns", ns);
+            ip("link", "set", hubSide(i), "master", bridge(), "up");
+            ip("-n", ns, "addr", "add", address(i) + "/24", "dev", hostSide(i));
+            ip("-n", ns, "link", "set", hostSide(i), "up");
+            ip("-n", ns, "link", "set", "lo", "up");
+        }
     }
 
     /** Whether this machine lets the test build one (the {@code ip} tool, and the right to add a namespace). */
