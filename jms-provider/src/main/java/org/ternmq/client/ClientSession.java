@@ -199,9 +199,9 @@ public final class ClientSession {
      * <p>With failover, a connection lost during the upload (or before the message's own answer) does not reach the
      * application where the body can be read again: a non-transacted send of the message's own body is uploaded
      * again on the new connection, and waited for, carrying the duplicate-detection id of every such send, so it is
-     * stored once (a non-persistent one only if its message had not gone out yet: at most once); in a local transaction the transaction is doomed instead (its commit throws
-     * {@code TransactionRolledBackException}). A body streamed from the application cannot be read twice: that send
-     * fails.
+     * stored once (a non-persistent one only if its message had not gone out yet: at most once); in a local
+     * transaction the transaction is doomed instead (its commit throws {@code TransactionRolledBackException}). A
+     * body streamed from the application cannot be read twice: that send fails.
      */
     public CompletableFuture<Void> sendLarge(EncodedMessage message, java.io.InputStream body) throws ClientException {
         checkOpen();
