@@ -24,8 +24,8 @@ import org.ternmq.jms.TernConnectionFactory;
  */
 class SilentConnectionTest extends PolicyTestBase {
 
-    /** Pings after 100 ms of silence, dead after 500 ms; requests wait far longer than the test would. */
-    private static final String HEARTBEATS = "heartbeat=100&connectionTtl=500&requestTimeout=120000";
+    /** Pings after 250 ms of silence, dead after 1.5 s (room for a loaded machine); requests wait far longer. */
+    private static final String HEARTBEATS = "heartbeat=250&connectionTtl=1500&requestTimeout=120000";
     private static final String FAILOVER = "&failover=true&reconnectDelay=50&maxReconnectDelay=200&reconnectAttempts=100";
 
     @Test
@@ -62,7 +62,7 @@ class SilentConnectionTest extends PolicyTestBase {
             proxy.freeze();
             JMSException e = heard.poll(20, TimeUnit.SECONDS);
             assertThat(e).as("the listener heard the loss").isNotNull();
-            assertThat(e.getMessage()).contains("connection to the broker lost").contains("connectionTtl 500 ms");
+            assertThat(e.getMessage()).contains("connection to the broker lost").contains("connectionTtl 1500 ms");
         }
     }
 
