@@ -8,7 +8,8 @@
 # ("S1 S2 S3 S4 S5 S6 S7"), DIR (/tmp/tern-compare-artemis), TERN_PORT (48100), ARTEMIS_PORT (48200), PROVIDERS
 # ("tern artemis"; "tern-nio" is Tern with TCP on NIO instead of native epoll, broker and client alike; "tern-b" is
 # Tern from the broker jar TERN_B_JAR, another build to compare with, or the same jar when it is not set);
-# TERN_OPTS and TERN_B_OPTS: JVM options added to the tern and tern-b brokers (say, GC settings to compare).
+# TERN_OPTS and TERN_B_OPTS: JVM options added to the tern and tern-b brokers (say, GC settings to compare);
+# TERN_URL_OPTIONS and TERN_B_URL_OPTIONS: a query appended to their connection URL (say, "?heartbeat=0").
 # Each run's JSON goes to $DIR/json/, the progress and the result lines to $DIR/results.txt; the machine's limits
 # (disk forces/s, loopback round trips/s) are measured before the first and after the last run.
 set -u
@@ -44,11 +45,11 @@ run() {   # provider workload rep
   rm -rf $DIR/data
   local nio=""; [ $provider = tern-nio ] && nio="-Dtern.transport.nio=true"
   if [ $provider != artemis ]; then
-    local jar=$DIR/tern-broker.jar opts=${TERN_OPTS:-}
-    [ $provider = tern-b ] && jar=$DIR/tern-b.jar && opts=${TERN_B_OPTS:-}
+    local jar=$DIR/tern-broker.jar opts=${TERN_OPTS:-} query=${TERN_URL_OPTIONS:-}
+    [ $provider = tern-b ] && jar=$DIR/tern-b.jar && opts=${TERN_B_OPTS:-} && query=${TERN_B_URL_OPTIONS:-}
     java $nio -Xmx256m $opts -jar $jar --port $TERN_PORT --data-dir $DIR/data > $DIR/broker.log 2>&1 &
     pid=$!; wait_for $DIR/broker.log "started" 60
-    args="--url tern://127.0.0.1:$TERN_PORT"
+    args="--url tern://127.0.0.1:$TERN_PORT$query"
   else
     java -Xmx2g -cp "$ARTEMIS_CP" perf/artemis/ArtemisBroker.java $ARTEMIS_PORT $DIR/data > $DIR/broker.log 2>&1 &
     pid=$!; wait_for $DIR/broker.log "Artemis is running" 90

@@ -1,9 +1,9 @@
 package org.ternmq.client;
 
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.channel.ChannelPromise;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.ternmq.protocol.Ping;
 
@@ -16,22 +16,55 @@ import org.ternmq.protocol.Ping;
  * which TCP reports for hours) and the channel is closed: the client fails over, or the connection ends and the
  * {@code ExceptionListener} hears why.
  *
- * <p>One instance per channel; Netty calls it on the channel's event loop.
+ * <p>Costs nothing per message: a read or a write only stores the time in a field (no listener on the write's
+ * promise, unlike Netty's {@code IdleStateHandler}); one timer per connection looks at those times every
+ * {@code heartbeat} milliseconds (well within the TTL, which is above the heartbeat).
+ *
+ * <p>One instance per channel; Netty calls it, and its timer runs, on the channel's event loop.
  */
-final class Heartbeat extends IdleStateHandler {
+final class Heartbeat extends ChannelDuplexHandler {
 
     static final String NAME = "heartbeat";
 
     private final ClientConnection connection;
+    private final long heartbeatNanos;
     private final long ttlNanos;
     private final int ttlMillis;
     private long lastRead = System.nanoTime();
+    private long lastWrite = lastRead;
+    private ScheduledFuture<?> timer;
 
     Heartbeat(ClientConnection connection, int heartbeatMillis, int ttlMillis) {
-        super(heartbeatMillis, heartbeatMillis, 0, TimeUnit.MILLISECONDS);
         this.connection = connection;
+        this.heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(heartbeatMillis);
         this.ttlMillis = ttlMillis;
         this.ttlNanos = TimeUnit.MILLISECONDS.toNanos(ttlMillis);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // checked at a heartbeat, and at most a heartbeat late for the TTL
+        long period = heartbeatNanos;
+        timer = ctx.executor().scheduleAtFixedRate(() -> check(ctx), period, period, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        stop();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        stop();
+        super.channelInactive(ctx);
+    }
+
+    private void stop() {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+            timer = null;
+        }
     }
 
     @Override
@@ -41,15 +74,31 @@ final class Heartbeat extends IdleStateHandler {
     }
 
     @Override
-    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {
-        if (evt.state() == IdleState.READER_IDLE && System.nanoTime() - lastRead >= ttlNanos) {
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        lastWrite = System.nanoTime();
+        super.write(ctx, msg, promise);
+    }
+
+    private void check(ChannelHandlerContext ctx) {
+        if (!ctx.channel().isActive()) {
+            stop();
+            return;
+        }
+        long now = System.nanoTime();
+        long silent = now - lastRead;
+        if (silent >= ttlNanos) {
             connection.onChannelError(new java.io.IOException("nothing received from the broker for "
-                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastRead) + " ms (connectionTtl " + ttlMillis
+                    + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (connectionTtl " + ttlMillis
                     + " ms): taken for dead"));
+            stop();
             ctx.close();
             return;
         }
-        // from the tail: this handler sits before the encoder
-        ctx.channel().writeAndFlush(new Ping(0), ctx.channel().voidPromise());
+        // a margin of a millisecond: the timer's period is the heartbeat, so "just under" would skip a whole period
+        long due = heartbeatNanos - TimeUnit.MILLISECONDS.toNanos(1);
+        if (silent >= due || now - lastWrite >= due) {
+            // from the tail: this handler sits before the encoder
+            ctx.channel().writeAndFlush(new Ping(0), ctx.channel().voidPromise());
+        }
     }
 }
