@@ -11,12 +11,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import jakarta.jms.Connection;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.TransactionRolledBackException;
@@ -46,6 +48,37 @@ final class Ledger {
 
     void committed(Collection<String> texts) {
         texts.forEach(t -> committed.merge(t, 1, Integer::sum));
+    }
+
+    /**
+     * The body of a producer that sends {@code prefix0}, {@code prefix1}... until {@code workers} stop and books each
+     * send that returned. A send refused in a way {@code refusal} accepts is not booked (stored or not, it may be
+     * consumed) and the next waits 20 ms; any other failure ends it. Once {@code eventAt} (a {@code System.nanoTime})
+     * is set, the first send begun after it that returns sets {@code firstAfter} (the time from a kill or a cut to
+     * the first send the new live broker answered; a send begun before may be answered late by the old one).
+     */
+    Workers.Body producer(Workers workers, Session session, MessageProducer producer, String prefix,
+            Predicate<JMSException> refusal, AtomicLong eventAt, AtomicLong firstAfter) {
+        return () -> {
+            for (int i = 0; !workers.stopped(); i++) {
+                long began = System.nanoTime();
+                try {
+                    producer.send(session.createTextMessage(prefix + i));
+                } catch (JMSException e) {
+                    if (!refusal.test(e)) {
+                        throw e;
+                    }
+                    refused.incrementAndGet();
+                    Thread.sleep(20);
+                    continue;
+                }
+                returned(prefix + i);
+                long event = eventAt.get();
+                if (event != 0 && began - event > 0) {
+                    firstAfter.compareAndSet(0, System.nanoTime());
+                }
+            }
+        };
     }
 
     /**

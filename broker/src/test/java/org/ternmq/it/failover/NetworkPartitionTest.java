@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
@@ -209,26 +208,8 @@ class NetworkPartitionTest {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = s.createProducer(s.createQueue("np.orders"));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            workers.start("producer-" + p, () -> {
-                for (int i = 0; !workers.stopped(); i++) {
-                    long began = System.nanoTime();
-                    try {
-                        producer.send(s.createTextMessage(prefix + i));
-                    } catch (JMSException e) {
-                        if (!ZooKeeperFailoverTest.refusedDuringFailover(e)) {
-                            throw e;
-                        }
-                        ledger.refused.incrementAndGet(); // not counted as returned: stored or not, it may be consumed
-                        Thread.sleep(20);
-                        continue;
-                    }
-                    ledger.returned(prefix + i);
-                    long cut = cutAt.get();
-                    if (cut != 0 && began - cut > 0) {
-                        firstSendAfterCut.compareAndSet(0, System.nanoTime());
-                    }
-                }
-            });
+            workers.start("producer-" + p, ledger.producer(workers, s, producer, prefix,
+                    ZooKeeperFailoverTest::refusedDuringFailover, cutAt, firstSendAfterCut));
         }
         Connection cc = workers.connect(url());
         cc.start();

@@ -261,27 +261,9 @@ class ZooKeeperFailoverTest {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = s.createProducer(s.createQueue("zk.orders"));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            workers.start("producer-" + p, () -> {
-                for (int i = 0; !workers.stopped(); i++) {
-                    long began = System.nanoTime();
-                    try {
-                        producer.send(s.createTextMessage(prefix + i));
-                    } catch (JMSException e) {
-                        if (!refusedDuringFailover(e)) {
-                            throw e;
-                        }
-                        refused.incrementAndGet(); // not counted as returned: stored or not, it may be consumed
-                        Thread.sleep(20);
-                        continue;
-                    }
-                    ledger.returned(prefix + i);
-                    long kill = killedAt.get();
-                    // only a send begun after the kill: one answered by the killed broker may be seen late under load
-                    if (kill != 0 && began - kill > 0) {
-                        firstSendAfterKill.compareAndSet(0, System.nanoTime());
-                    }
-                }
-            });
+            // only a send begun after the kill counts: one answered by the killed broker may be seen late under load
+            workers.start("producer-" + p, ledger.producer(workers, s, producer, prefix,
+                    ZooKeeperFailoverTest::refusedDuringFailover, killedAt, firstSendAfterKill));
         }
         Connection cc = workers.connect(failoverUrl());
         cc.start();
