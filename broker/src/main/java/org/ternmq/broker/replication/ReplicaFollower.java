@@ -120,9 +120,16 @@ public final class ReplicaFollower implements AutoCloseable {
      */
     public void pause(boolean paused) {
         Channel ch = channel;
-        if (ch != null) {
-            ch.config().setAutoRead(!paused);
+        if (ch == null) {
+            return;
         }
+        if (ch.eventLoop().inEventLoop()) {
+            ch.config().setAutoRead(!paused);
+            return;
+        }
+        // applied on the channel's loop and waited for: once this returns nothing more is read (set from another
+        // thread, the loop could still read what arrives in the moment after, a prepare written just then, say)
+        ch.eventLoop().submit(() -> ch.config().setAutoRead(!paused)).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
     public CompletableFuture<String> fatal() {
