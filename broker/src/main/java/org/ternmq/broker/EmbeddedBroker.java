@@ -126,7 +126,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         prepare.accept(source);
         MessageStore store = null;
         try {
-            store = JournalStore.open(journalConfig(config), source, source);
+            store = JournalStore.open(journalConfig(config, replication.epoch()), source, source);
             source.start();
         } catch (Exception | Error e) {
             if (store != null) {
@@ -155,12 +155,14 @@ public final class EmbeddedBroker implements AutoCloseable {
         return replication;
     }
 
-    private static JournalConfig journalConfig(BrokerConfig config) {
+    /** The journal of {@code config}, its frames stamped with activation {@code epoch} (0: none). */
+    private static JournalConfig journalConfig(BrokerConfig config, long epoch) {
         return JournalConfig.builder(config.journalDirectory())
                 .set(JournalConfig.SYNC_POLICY, config.syncPolicy())
                 .set(JournalConfig.SEGMENT_SIZE, config.journalSegmentSize())
                 .set(JournalConfig.MAX_PAYLOAD_SIZE, config.maxFrameLength())
                 .set(JournalConfig.IO_MODE, config.journalIoMode())
+                .set(JournalConfig.EPOCH, epoch)
                 .build();
     }
 
@@ -168,13 +170,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         if (!config.persistence()) {
             return new MemoryStore();
         }
-        JournalConfig journal = JournalConfig.builder(config.journalDirectory())
-                .set(JournalConfig.SYNC_POLICY, config.syncPolicy())
-                .set(JournalConfig.SEGMENT_SIZE, config.journalSegmentSize())
-                .set(JournalConfig.MAX_PAYLOAD_SIZE, config.maxFrameLength())
-                .set(JournalConfig.IO_MODE, config.journalIoMode())
-                .build();
-        return JournalStore.open(journal);
+        return JournalStore.open(journalConfig(config, 0));
     }
 
     /** Replays the store on the agent thread, before any connection is accepted. */

@@ -61,6 +61,8 @@ final class JournalAgent implements Runnable {
     private final int maxBatch;
     private final long asyncIntervalNanos;
     private final double compactionLiveRatio;
+    /** Stamped into every frame written here: the writer's activation epoch ({@link RecordDescriptor#epochStamp}). */
+    private final short epochStamp;
     private final int compactionMinSegments;
     private final int compactionStepRecords;
 
@@ -107,6 +109,7 @@ final class JournalAgent implements Runnable {
         this.maxBatch = config.get(JournalConfig.MAX_BATCH);
         this.asyncIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.get(JournalConfig.ASYNC_FLUSH_INTERVAL_MILLIS));
         this.compactionLiveRatio = config.get(JournalConfig.COMPACTION_LIVE_RATIO);
+        this.epochStamp = RecordDescriptor.epochStamp(config.get(JournalConfig.EPOCH));
         this.compactionMinSegments = config.get(JournalConfig.COMPACTION_MIN_SEGMENTS);
         this.compactionStepRecords = config.get(JournalConfig.COMPACTION_STEP_RECORDS);
         this.nextAsyncForceNanos = System.nanoTime() + asyncIntervalNanos;
@@ -310,7 +313,7 @@ final class JournalAgent implements Runnable {
         f.putInt(at + RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
         f.put(at + RecordDescriptor.TYPE_OFFSET, type.code());
         f.put(at + RecordDescriptor.USER_TYPE_OFFSET, userType);
-        f.putShort(at + RecordDescriptor.RESERVED_OFFSET, (short) 0);
+        f.putShort(at + RecordDescriptor.EPOCH_OFFSET, epochStamp);
         f.putLong(at + RecordDescriptor.ID_OFFSET, id);
         f.putLong(at + RecordDescriptor.TX_ID_OFFSET, txId);
         byte[] xid = null;
@@ -464,6 +467,7 @@ final class JournalAgent implements Runnable {
         f.putInt(at + RecordDescriptor.LENGTH_OFFSET, RecordDescriptor.HEADER_LENGTH);
         f.putInt(at + RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
         f.put(at + RecordDescriptor.TYPE_OFFSET, type.code());
+        f.putShort(at + RecordDescriptor.EPOCH_OFFSET, epochStamp);
         f.putLong(at + RecordDescriptor.ID_OFFSET, id);
         long location = appendFrame(at, RecordDescriptor.HEADER_LENGTH, RecordDescriptor.HEADER_LENGTH);
         state.apply(type, id, 0, location, RecordDescriptor.HEADER_LENGTH, null);
@@ -571,6 +575,7 @@ final class JournalAgent implements Runnable {
         f.put(at + RecordDescriptor.TYPE_OFFSET, newType.code());
         f.putLong(at + RecordDescriptor.TX_ID_OFFSET, newTxId);
         f.putInt(at + RecordDescriptor.SEGMENT_OFFSET, RecordDescriptor.stamp(head.sequence));
+        f.putShort(at + RecordDescriptor.EPOCH_OFFSET, epochStamp); // the copy is this epoch's write
         byte[] xid = null;
         if (type == RecordType.PREPARE) {
             xid = new byte[length - RecordDescriptor.HEADER_LENGTH];

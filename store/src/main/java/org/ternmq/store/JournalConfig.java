@@ -50,6 +50,9 @@ public final class JournalConfig {
     public static final Setting<Integer> COMPACTION_STEP_RECORDS = Setting.define("compactionStepRecords", Integer.class, 256,
             "Records the appender examines per compaction step between batches of appends.",
             Setting.intBetween(1, 1 << 20));
+    public static final Setting<Long> EPOCH = Setting.define("epoch", Long.class, 0L,
+            "Activation epoch of the broker writing this journal (0 = none), stamped into every frame it writes.",
+            Setting.longBetween(0, Long.MAX_VALUE));
     public static final Setting<Integer> FREE_SEGMENTS = Setting.define("freeSegments", Integer.class, 2,
             "Removed or preallocated segment files kept for reuse instead of deleted.", Setting.intBetween(0, 64));
 
@@ -156,6 +159,6 @@ public final class JournalConfig {
     private static List<Setting<?>> collectSettings() {
         return List.of(DIRECTORY, SEGMENT_SIZE, SYNC_POLICY, ASYNC_FLUSH_INTERVAL_MILLIS, IO_MODE, MAX_BATCH,
                 QUEUE_CAPACITY, MAX_PAYLOAD_SIZE, COMPACTION_LIVE_RATIO, COMPACTION_MIN_SEGMENTS,
-                COMPACTION_STEP_RECORDS, FREE_SEGMENTS);
+                COMPACTION_STEP_RECORDS, FREE_SEGMENTS, EPOCH);
     }
 }

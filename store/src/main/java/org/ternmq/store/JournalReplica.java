@@ -144,6 +144,29 @@ public final class JournalReplica implements AutoCloseable {
      * @throws ReplicaGapException when the frames do not continue the replica
      */
     public void write(long sequence, int position, ByteBuffer frames) throws IOException {
+        write(sequence, position, frames, at -> EpochRanges.UNKNOWN);
+    }
+
+    /** Which activation epoch wrote a journal position, as the live broker's epoch history says. */
+    @FunctionalInterface
+    public interface EpochRanges {
+        /** Returned when the history does not say: the frames' stamps are not checked. */
+        long UNKNOWN = -1;
+
+        /** The epoch that wrote packed {@code position} (0: none), or {@link #UNKNOWN}. */
+        long epochAt(long position);
+    }
+
+    /**
+     * As {@link #write(long, int, ByteBuffer)}, first checking each frame's epoch stamp against {@code epochs}: a frame
+     * stamped by an epoch (a stamp of 0 means none, and is taken anywhere) must be stamped by the epoch that wrote its
+     * position. Nothing is written when a frame fails.
+     *
+     * @throws ReplicaEpochException when a frame carries another epoch's stamp
+     * @throws ReplicaGapException when the frames do not continue the replica
+     */
+    public void write(long sequence, int position, ByteBuffer frames, EpochRanges epochs) throws IOException {
+        checkEpochs(sequence, position, frames, epochs);
         boolean continues = !segments.isEmpty() && sequence == lastSequence && position == writePosition;
         boolean starts = position == SegmentDescriptor.HEADER_LENGTH && (segments.isEmpty() || sequence > lastSequence);
         if (!continues && !starts) {
@@ -163,6 +186,29 @@ public final class JournalReplica implements AutoCloseable {
         writePosition = position + length;
         if (!dirty.contains(file)) {
             dirty.add(file);
+        }
+    }
+
+    private static void checkEpochs(long sequence, int position, ByteBuffer frames, EpochRanges epochs)
+            throws ReplicaEpochException {
+        ByteBuffer b = frames.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int at = b.position();
+        while (at + RecordDescriptor.HEADER_LENGTH <= b.limit()) {
+            int length = b.getInt(at + RecordDescriptor.LENGTH_OFFSET);
+            if (length < RecordDescriptor.HEADER_LENGTH) {
+                return; // not a frame: the gap check and recovery's CRC deal with what follows
+            }
+            short stamp = RecordDescriptor.epochStampAt(b, at);
+            if (stamp != 0) {
+                long framePosition = pack(sequence, position + at - frames.position());
+                long epoch = epochs.epochAt(framePosition);
+                if (epoch != EpochRanges.UNKNOWN && stamp != RecordDescriptor.epochStamp(epoch)) {
+                    throw new ReplicaEpochException("the frame at segment " + sequence + " offset "
+                            + positionOf(framePosition) + " carries epoch stamp " + (stamp & 0x7FFF)
+                            + " (an epoch's low 15 bits), but the live broker's epoch history says epoch " + epoch + " wrote that position");
+                }
+            }
+            at += RecordDescriptor.aligned(length);
         }
     }
 

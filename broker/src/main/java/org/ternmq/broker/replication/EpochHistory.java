@@ -106,6 +106,24 @@ public final class EpochHistory {
         return Long.MAX_VALUE;
     }
 
+    /**
+     * The epoch that wrote journal {@code position} (packed, as {@link org.ternmq.store.JournalReplica#pack}): the
+     * newest entry starting at or before it; 0 before the first entry (written without an epoch); unknown when the
+     * history is empty (a live broker without ZooKeeper sends none).
+     */
+    public long epochAt(long position) {
+        if (entries.isEmpty()) {
+            return org.ternmq.store.JournalReplica.EpochRanges.UNKNOWN;
+        }
+        long epoch = 0;
+        for (Entry e : entries) {
+            if (e.start <= position) {
+                epoch = e.epoch;
+            }
+        }
+        return epoch;
+    }
+
     public List<Entry> entries() {
         return entries;
     }

@@ -22,6 +22,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.ternmq.store.JournalReplica;
+import org.ternmq.store.ReplicaEpochException;
 import org.ternmq.store.ReplicaGapException;
 import org.ternmq.store.SyncPolicy;
 
@@ -53,6 +54,8 @@ public final class ReplicaFollower implements AutoCloseable {
     private volatile long lastBatchNanos;
     private volatile long reclaimed;
     private volatile long closedPosition = -1;
+    /** The epoch history the live broker sent with WELCOME: which epoch wrote which position (event loop only). */
+    private EpochHistory liveHistory = EpochHistory.empty();
 
     private final SslContext tls;
     /** The last connection problem logged at ERROR; a repeat of it while reconnecting is logged at DEBUG. */
@@ -262,8 +265,10 @@ public final class ReplicaFollower implements AutoCloseable {
                                 + "from {} on", epoch, ReplicationDescriptor.describe(truncateTo));
                         replica.truncate(truncateTo);
                     }
+                    liveHistory = EpochHistory.empty();
                     if (frame.isReadable()) {
                         EpochHistory history = ReplicationDescriptor.readHistory(frame);
+                        liveHistory = history;
                         if (!history.entries().isEmpty()) {
                             history.save(journalDirectory);
                         }
@@ -273,8 +278,8 @@ public final class ReplicaFollower implements AutoCloseable {
                     long start = frame.readLong();
                     int length = frame.readableBytes();
                     try {
-                        replica.write(start >>> 32, (int) start, frame.nioBuffer());
-                    } catch (ReplicaGapException e) {
+                        replica.write(start >>> 32, (int) start, frame.nioBuffer(), liveHistory::epochAt);
+                    } catch (ReplicaGapException | ReplicaEpochException e) {
                         refuse(ctx, e.getMessage());
                         return;
                     }

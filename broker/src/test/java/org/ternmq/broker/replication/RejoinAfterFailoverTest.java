@@ -3,10 +3,14 @@ package org.ternmq.broker.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.jms.Connection;
@@ -26,6 +30,8 @@ import org.ternmq.broker.EmbeddedBroker;
 import org.ternmq.jms.TernConnectionFactory;
 import org.ternmq.store.JournalReplica;
 import org.ternmq.store.SyncPolicy;
+import org.ternmq.store.format.RecordDescriptor;
+import org.ternmq.store.format.SegmentDescriptor;
 
 /**
  * A former live broker that wrote a tail its backup never got (async replication, the link down) rejoins as a
@@ -136,6 +142,16 @@ class RejoinAfterFailoverTest extends ClosingTest {
         awaitCaughtUp(formerLive, newLive);
         close(formerLive);
         close(newLive);
+        // every frame each side holds carries the epoch its history gives that position: epoch 1's, then epoch 2's
+        for (String side : List.of("x", "y")) {
+            Path journal = config(side).journalDirectory();
+            EpochHistory history = EpochHistory.load(journal);
+            Map<Long, Short> stamps = stamps(journal);
+            assertThat(stamps.values()).as(side).contains(RecordDescriptor.epochStamp(1), RecordDescriptor.epochStamp(2));
+            stamps.forEach((position, stamp) -> assertThat(stamp).as("%s: the frame at %s", side,
+                    ReplicationDescriptor.describe(position)).isEqualTo(RecordDescriptor.epochStamp(
+                            history.epochAt(position))));
+        }
 
         EmbeddedBroker onX = EmbeddedBroker.start(config("x"));
         open.add(onX);
@@ -148,5 +164,25 @@ class RejoinAfterFailoverTest extends ClosingTest {
         }
         assertThat(drain(onX)).isEqualTo(expected);
         assertThat(EpochHistory.load(config("x").journalDirectory()).lastEpoch()).isEqualTo(2);
+    }
+
+    /** The epoch stamp of every valid frame of the journal in {@code directory}, by packed position. */
+    private static Map<Long, Short> stamps(Path directory) throws java.io.IOException {
+        Map<Long, Short> stamps = new TreeMap<>();
+        for (long sequence : JournalReplica.segmentSequences(directory)) {
+            ByteBuffer b = ByteBuffer.wrap(java.nio.file.Files.readAllBytes(
+                    directory.resolve(String.format("%010d.seg", sequence)))).order(ByteOrder.LITTLE_ENDIAN);
+            int at = SegmentDescriptor.HEADER_LENGTH;
+            while (at + RecordDescriptor.HEADER_LENGTH <= b.limit()) {
+                int length = b.getInt(at + RecordDescriptor.LENGTH_OFFSET);
+                if (length < RecordDescriptor.HEADER_LENGTH || at + length > b.limit()
+                        || b.getInt(at + RecordDescriptor.CRC_OFFSET) != RecordDescriptor.crc(b, at, length)) {
+                    break;
+                }
+                stamps.put(JournalReplica.pack(sequence, at), RecordDescriptor.epochStampAt(b, at));
+                at += RecordDescriptor.aligned(length);
+            }
+        }
+        return stamps;
     }
 }

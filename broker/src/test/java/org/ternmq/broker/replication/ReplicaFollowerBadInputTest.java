@@ -19,7 +19,8 @@ import org.ternmq.store.format.SegmentDescriptor;
 
 /**
  * A backup facing a scripted "live broker" on a plain socket: a frame of an older epoch than the backup follows,
- * and frames that leave a gap, are refused (REFUSE with the reason), and nothing is written.
+ * frames that leave a gap, and journal frames stamped by another epoch than the live broker's history gives their
+ * position, are refused (REFUSE with the reason), and nothing is written.
  */
 class ReplicaFollowerBadInputTest {
 
@@ -46,6 +47,28 @@ class ReplicaFollowerBadInputTest {
 
     private static byte[] welcome() {
         return new byte[] {0, 0x10, 0, 0, 0}; // segment size 1 MiB, no wipe
+    }
+
+    /** WELCOME with segment size 1 MiB, no wipe, nothing to truncate, and the history "epoch 5 from the start". */
+    private static byte[] welcomeWithHistory() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 1 + 8 + 4 + 16);
+        b.putInt(SEGMENT).put((byte) 0).putLong(-1).putInt(1).putLong(5).putLong(0);
+        return b.array();
+    }
+
+    /** BATCH at {@code position} holding one header-only ADD frame of segment 1 stamped by {@code epoch}. */
+    private static byte[] batchStamped(long position, long epoch) {
+        byte[] b = batch(position, org.ternmq.store.format.RecordDescriptor.HEADER_LENGTH);
+        java.nio.ByteBuffer frame = java.nio.ByteBuffer.wrap(b, 8, b.length - 8).slice()
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        frame.putInt(org.ternmq.store.format.RecordDescriptor.LENGTH_OFFSET,
+                org.ternmq.store.format.RecordDescriptor.HEADER_LENGTH);
+        frame.putInt(org.ternmq.store.format.RecordDescriptor.SEGMENT_OFFSET, 1);
+        frame.put(org.ternmq.store.format.RecordDescriptor.TYPE_OFFSET, (byte) 1);
+        frame.putShort(org.ternmq.store.format.RecordDescriptor.EPOCH_OFFSET,
+                org.ternmq.store.format.RecordDescriptor.epochStamp(epoch));
+        frame.putLong(org.ternmq.store.format.RecordDescriptor.ID_OFFSET, 42);
+        return b;
     }
 
     private static byte[] batch(long position, int frameBytes) {
@@ -94,6 +117,18 @@ class ReplicaFollowerBadInputTest {
         String reason = refusalAfter(0, new byte[][] {welcome(), batch(position, 32)}, new long[] {0, 0},
                 new byte[] {ReplicationDescriptor.WELCOME, ReplicationDescriptor.BATCH});
         assertThat(reason).contains("leave a gap");
+        try (JournalReplica replica = JournalReplica.open(dir.resolve("backup"), SEGMENT)) {
+            assertThat(replica.position()).isZero();
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void journalFramesStampedByAnotherEpochThanTheHistoryGivesTheirPositionAreRefused() throws Exception {
+        long position = JournalReplica.pack(1, SegmentDescriptor.HEADER_LENGTH);
+        String reason = refusalAfter(5, new byte[][] {welcomeWithHistory(), batchStamped(position, 3)},
+                new long[] {5, 5}, new byte[] {ReplicationDescriptor.WELCOME, ReplicationDescriptor.BATCH});
+        assertThat(reason).contains("carries epoch stamp 3").contains("says epoch 5 wrote that position");
         try (JournalReplica replica = JournalReplica.open(dir.resolve("backup"), SEGMENT)) {
             assertThat(replica.position()).isZero();
         }

@@ -10,7 +10,7 @@ import java.util.zip.CRC32C;
  * <pre>
  *   0                   4                   8                  12   13   14        16
  *   +-------------------+-------------------+-------------------+----+----+---------+
- *   | frame length      | CRC32C            | segment sequence  |type|user| reserved|
+ *   | frame length      | CRC32C            | segment sequence  |type|user| epoch   |
  *   +-------------------+-------------------+-------------------+----+----+---------+
  *  16                                                                               24
  *   +-------------------------------------------------------------------------------+
@@ -32,6 +32,11 @@ import java.util.zip.CRC32C;
  *   <li>segment sequence: the owning segment's sequence (low 32 bits), so a stale frame left from a
  *       recycled file's previous life never validates.</li>
  *   <li>user: a byte the caller chooses per record and gets back unchanged.</li>
+ *   <li>epoch: the activation epoch of the broker that wrote the frame, as {@link #epochStamp}: 0 when it had none
+ *       (a broker without ZooKeeper, or a frame written before the field was used), else bit 15 set and the
+ *       epoch's low 15 bits. A replica checks each frame it is sent against the epoch that the live broker's history
+ *       says wrote that position, so a frame is never taken into the wrong epoch's range. A relocated copy (compaction)
+ *       carries the epoch that wrote the copy.</li>
  * </ul>
  */
 public final class RecordDescriptor {
@@ -40,7 +45,7 @@ public final class RecordDescriptor {
     public static final int SEGMENT_OFFSET = 8;
     public static final int TYPE_OFFSET = 12;
     public static final int USER_TYPE_OFFSET = 13;
-    public static final int RESERVED_OFFSET = 14;
+    public static final int EPOCH_OFFSET = 14;
     public static final int ID_OFFSET = 16;
     public static final int TX_ID_OFFSET = 24;
     public static final int HEADER_LENGTH = 32;
@@ -72,6 +77,23 @@ public final class RecordDescriptor {
         CRC32C crc = new CRC32C();
         crc.update(buffer.duplicate().limit(frameStart + frameLength).position(frameStart + CRC_START));
         return (int) crc.getValue();
+    }
+
+    /**
+     * What a frame written by a broker in activation {@code epoch} carries at {@link #EPOCH_OFFSET}: 0 for epoch 0
+     * (no epoch), else bit 15 set and the low 15 bits of the epoch. The stamp tells which epoch wrote a frame among the
+     * few a journal spans, not the order of epochs (it wraps after 32,768 activations).
+     */
+    public static short epochStamp(long epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("negative epoch " + epoch);
+        }
+        return epoch == 0 ? 0 : (short) (0x8000 | (epoch & 0x7FFF));
+    }
+
+    /** The epoch stamp of the frame starting at index {@code frameStart} of {@code buffer} (absolute get). */
+    public static short epochStampAt(ByteBuffer buffer, int frameStart) {
+        return buffer.getShort(frameStart + EPOCH_OFFSET);
     }
 
     /** The low 32 bits of a segment sequence, as stamped into each of its records. */
