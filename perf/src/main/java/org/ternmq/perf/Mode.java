@@ -11,7 +11,9 @@ enum Mode {
     FILL_DRAIN("fill-drain", "put --messages on a queue with the producers, then drain it with the consumers: "
             + "both rates (workload S7)"),
     LOOPBACK_PROBE("loopback-probe", "the machine's loopback limit: --size-byte TCP round trips/s on 127.0.0.1"),
-    DISK_PROBE("disk-probe", "the disk's own force rate: 1 KiB writes each followed by a force, per write mode");
+    DISK_PROBE("disk-probe", "the disk's own force rate: 1 KiB writes each followed by a force, per write mode"),
+    SEND_PROBE("send-probe", "the floor under one producer's synchronous persistent sends: --size-byte round trips "
+            + "on 127.0.0.1 whose far end writes and forces each in --dir before it answers");
 
     private final String command;
     private final String doc;

@@ -40,7 +40,7 @@ enum PerfOption {
     DRAIN_TIMEOUT("drain-timeout", "SECONDS", "30",
             "roundtrip: how long the consumers may go without a message once the producers are done",
             PerfOption::positiveSeconds),
-    DIR("dir", "DIR", ".", "disk-probe: a directory on the file system to probe", PerfOption::text),
+    DIR("dir", "DIR", ".", "disk-probe, send-probe: a directory on the file system to probe", PerfOption::text),
     DURABLE("durable", null, "no", "with --topic: each consumer is a durable subscriber (its own client id), "
             + "unsubscribed at the end", null),
     BROKER_PID("broker-pid", "PID", "0", "the broker's process id: its CPU and peak RSS (VmHWM) are reported "

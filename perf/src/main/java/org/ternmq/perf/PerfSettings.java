@@ -193,14 +193,14 @@ record PerfSettings(Mode mode, String url, Path jndi, String factory, String use
             }
         }
         Path dir = path(PerfOption.DIR, given);
-        if (mode == Mode.DISK_PROBE && !Files.isDirectory(dir)) {
+        if ((mode == Mode.DISK_PROBE || mode == Mode.SEND_PROBE) && !Files.isDirectory(dir)) {
             throw new UsageException("--dir " + dir + ": no such directory");
         }
         long messages = (long) value(PerfOption.MESSAGES, given);
         double duration;
         if (given.containsKey(PerfOption.DURATION)) {
             duration = (double) given.get(PerfOption.DURATION);
-        } else if (mode == Mode.DISK_PROBE || mode == Mode.LOOPBACK_PROBE) {
+        } else if (mode == Mode.DISK_PROBE || mode == Mode.LOOPBACK_PROBE || mode == Mode.SEND_PROBE) {
             duration = DEFAULT_PROBE_SECONDS;
         } else {
             duration = messages > 0 ? 0 : DEFAULT_DURATION;

@@ -69,6 +69,16 @@ public final class PerfTool {
                 return FAILED;
             }
         }
+        if (settings.mode() == Mode.SEND_PROBE) {
+            try {
+                SendProbe.run(settings.dir(), settings.size(),
+                        settings.durationSeconds() > 0 ? settings.durationSeconds() : 5, out);
+                return OK;
+            } catch (IOException e) {
+                err.println("tern-perf: send probe in " + settings.dir().toAbsolutePath() + " failed: " + e);
+                return FAILED;
+            }
+        }
         return load(settings, out, err, stopOnShutdown);
     }
 

@@ -130,6 +130,18 @@ class WorkloadRunTest {
     }
 
     @Test
+    void sendProbeReportsForcedRoundTripsPerSecondAndLeavesNoFile() throws Exception {
+        Run run = run("send-probe", "--dir", dir.toString(), "--duration", "0.2");
+
+        assertThat(run.status).as(run.toString()).isEqualTo(PerfTool.OK);
+        assertThat(run.out).containsPattern("send probe: 1,024-byte sends over TCP on 127.0.0.1, each written and "
+                + "forced \\(fdatasync\\) in .* before its answer: [0-9,]+/s");
+        try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(dir)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
     void durableWithoutATopicIsAUsageError() {
         Run run = run("roundtrip", "--durable", "--queue", "q");
 
