@@ -18,7 +18,8 @@ public enum BrokerSetting {
             + "Needed (true) to bind a broker without users to a non-loopback address"),
     LOGIN_FAILURE_DELAY("login-failure-delay", "500",
             "milliseconds the refusal of a failed login, and the next attempt from that address, wait; doubled "
-            + "with each further failure from the address, up to 16 times"),
+            + "with each further failure from the address, up to 16 times; an attempt never waits more than half "
+            + "the handshake-timeout in all, so a refused client always hears why"),
     HANDSHAKE_TIMEOUT("handshake-timeout", "10000",
             "milliseconds a new connection has to complete its handshake and login before it is closed"),
     TLS_KEY_STORE("tls-key-store", "",

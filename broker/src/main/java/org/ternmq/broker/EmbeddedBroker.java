@@ -56,8 +56,9 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.config = config;
         this.store = store;
         this.nodeId = nodeId;
+        // a refused client hears why within half the handshake timeout, however many failures its address earned
         this.authenticator = new Authenticator(config.loginModule(), config.allowAnonymous(), config.loginFailureDelay(),
-                config.tls() == null ? null : config.tls()::userOf);
+                config.tls() == null ? null : config.tls()::userOf, Math.max(1, config.handshakeTimeout() / 2));
         this.agent = new BrokerAgent(config, authenticator, store, nodeId);
         this.management = new BrokerManagement(agent);
     }

@@ -31,6 +31,9 @@ public final class Authenticator implements AutoCloseable {
     private final LoginModule module;
     private final boolean allowAnonymous;
     private final FailedLogins failures;
+    /** The handshake timeout's default (10 s) halved. */
+    static final long DEFAULT_MAX_WAIT_MILLIS = 5_000;
+    private final long maxWaitMillis;
     private final ScheduledThreadPoolExecutor threads;
     private final java.util.function.Function<java.security.cert.X509Certificate, String> certificateUser;
 
@@ -46,6 +49,18 @@ public final class Authenticator implements AutoCloseable {
     /** @param certificateUser the user a verified client certificate names; null: certificates log nobody in */
     public Authenticator(LoginModule module, boolean allowAnonymous, long failureDelayMillis,
                          java.util.function.Function<java.security.cert.X509Certificate, String> certificateUser) {
+        this(module, allowAnonymous, failureDelayMillis, certificateUser, DEFAULT_MAX_WAIT_MILLIS);
+    }
+
+    /**
+     * @param maxWaitMillis the most an attempt waits for failures before it and for its own refusal together: below
+     *                      the handshake timeout (half of it, say), so that a refused client hears why before either
+     *                      side gives up on the handshake, however many failures its address earned
+     */
+    public Authenticator(LoginModule module, boolean allowAnonymous, long failureDelayMillis,
+                         java.util.function.Function<java.security.cert.X509Certificate, String> certificateUser,
+                         long maxWaitMillis) {
+        this.maxWaitMillis = maxWaitMillis;
         this.certificateUser = certificateUser;
         this.module = module;
         this.allowAnonymous = allowAnonymous;
@@ -86,9 +101,9 @@ public final class Authenticator implements AutoCloseable {
             }
             return;
         }
-        long wait = failures.delayBeforeAttempt(request.remote(), System.currentTimeMillis());
+        long wait = Math.min(maxWaitMillis, failures.delayBeforeAttempt(request.remote(), System.currentTimeMillis()));
         try {
-            threads.schedule(() -> check(request, connectionId, done), wait, TimeUnit.MILLISECONDS);
+            threads.schedule(() -> check(request, connectionId, done, wait), wait, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             done.accept(new Outcome(null, "the broker is stopping"));
         }
@@ -116,7 +131,8 @@ public final class Authenticator implements AutoCloseable {
         return request;
     }
 
-    private void check(LoginRequest request, String connectionId, Consumer<Outcome> done) {
+    /** {@code waited}: how long the attempt already waited for earlier failures (its refusal waits the rest). */
+    private void check(LoginRequest request, String connectionId, Consumer<Outcome> done, long waited) {
         Optional<AuthenticatedUser> user;
         try {
             user = module == null ? Optional.empty() : module.login(request);
@@ -134,7 +150,8 @@ public final class Authenticator implements AutoCloseable {
         AuditLog.loginFailed(request.user(), request.remote(), "invalid credentials", count);
         Outcome refused = new Outcome(null, "invalid user name or password");
         try {
-            threads.schedule(() -> done.accept(refused), failures.penalty(count), TimeUnit.MILLISECONDS);
+            long delay = Math.min(failures.penalty(count), Math.max(0, maxWaitMillis - waited));
+            threads.schedule(() -> done.accept(refused), delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             done.accept(refused);
         }

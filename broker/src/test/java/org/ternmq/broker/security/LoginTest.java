@@ -88,6 +88,27 @@ class LoginTest {
         }
     }
 
+    /**
+     * However many failures an address earned, a refused attempt is answered within half the handshake timeout: the
+     * client hears "invalid user name or password" (a {@link JMSSecurityException}) instead of a handshake that
+     * timed out. Without the bound the sixth attempt here would wait 3.2 s for the fifth failure and 3.2 s more for
+     * its own refusal, past the broker's 2 s handshake timeout.
+     */
+    @Test
+    void aRefusalComesWithinHalfTheHandshakeTimeoutHoweverManyFailuresCameBefore() throws Exception {
+        try (EmbeddedBroker broker = start(BrokerConfig.builder().user("alice", "pw").loginFailureDelay(200)
+                .handshakeTimeout(2000))) {
+            for (int i = 0; i < 7; i++) {
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> connect(broker, "alice", "guess")).as("attempt %d", i + 1)
+                        .isInstanceOf(JMSSecurityException.class).hasMessageContaining("invalid user name or password");
+                long took = (System.nanoTime() - t0) / 1_000_000;
+                assertThat(took).as("attempt %d took %d ms", i + 1, took).isLessThan(2000);
+            }
+            connect(broker, "alice", "pw").close();
+        }
+    }
+
     /** A module loaded by its class name, as the login-module setting does, with its options. */
     public static final class FixedLoginModule implements LoginModule {
         private String user;
