@@ -536,13 +536,10 @@ public final class ClientSession {
         if (closed && connection.failure() != null) {
             return;
         }
-        connection.request(new Acknowledge(connection.nextCorrelationId(), id, ids))
-                .whenComplete((response, error) -> {
-                    if (error != null || response instanceof ErrorResponse) {
-                        LOG.debug("acknowledgement of {} deliveries failed: {}", ids.length,
-                                error != null ? error : response);
-                    }
-                });
+        // one way (correlation id 0): nobody waits for the answer of an auto or dups-ok acknowledgement, so the
+        // broker sends none; one lost with the connection brings its messages back flagged redelivered, as JMS
+        // allows for these modes (a broker before this change answers Ok(0), which is ignored like a heartbeat's)
+        connection.sendOneWay(new Acknowledge(0, id, ids));
     }
 
     /** Acknowledges every delivery the application has consumed in this session (client-acknowledge). */

@@ -245,9 +245,10 @@ public final class BrokerConnection {
                 BrokerSession acking = session(ack.sessionId());
                 acking.acknowledge(ack.deliveryIds());
                 if (acking.acknowledgesLazily()) {
-                    // the client does not wait for this answer: it goes now, the records are written when the
-                    // task ends and ride the next force, without a second wake-up of this thread for the answer
-                    return new Ok(corr);
+                    // the client does not wait for this answer: it goes now (none for a one-way acknowledgement,
+                    // correlation id 0), the records are written when the task ends and ride the next force,
+                    // without a second wake-up of this thread for the answer
+                    return corr == 0 ? null : new Ok(corr);
                 }
                 return respondWhenStored(corr);
             case COMMIT:

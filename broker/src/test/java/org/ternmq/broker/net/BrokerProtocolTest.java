@@ -185,6 +185,33 @@ class BrokerProtocolTest {
         assertThat(idOf(stopped.next(Deliver.class))).isEqualTo("ID:later");
     }
 
+    /**
+     * An auto-ack session's acknowledgement with correlation id 0 is one way: the broker answers nothing (the next
+     * response is the ping's), and the acknowledgement takes effect (a recover gives nothing back). One with an id is
+     * answered as before.
+     */
+    @ParameterizedTest
+    @EnumSource(TransportAddress.Type.class)
+    void aOneWayAutoAcknowledgementIsNotAnsweredAndTakesEffect(TransportAddress.Type type) throws Exception {
+        RawClient c = session(type, 1);
+        for (String m : new String[] {"ID:1", "ID:2"}) {
+            c.request(id -> new Send(id, 1, message("q-oneway", m, 4)));
+        }
+        c.request(id -> new CreateConsumer(id, 1, 1, Address.queue("q-oneway"), null, false, null, false, false, 10));
+        Deliver d1 = c.next(Deliver.class);
+        Deliver d2 = c.next(Deliver.class);
+        c.send(new Acknowledge(0, 1, new long[] {d1.deliveryId()}));
+        long ping = c.nextCorrelation();
+        c.send(new Ping(ping));
+        Packet response = c.pollResponse(5000);
+        assertThat(response).isInstanceOf(Ok.class);
+        assertThat(((Ok) response).correlationId()).as("the ping's answer, nothing for the acknowledgement")
+                .isEqualTo(ping);
+        assertThat(c.request(id -> new Acknowledge(id, 1, new long[] {d2.deliveryId()}))).isInstanceOf(Ok.class);
+        assertThat(c.request(id -> new Recover(id, 1, d2.deliveryId(), new long[0]))).isInstanceOf(Ok.class);
+        assertThat(c.poll(200)).as("both acknowledged: nothing comes back").isNull();
+    }
+
     @ParameterizedTest
     @EnumSource(TransportAddress.Type.class)
     void recoverCountsSeenDeliveriesButNotUnseenOnes(TransportAddress.Type type) throws Exception {
