@@ -48,6 +48,7 @@ public final class BrokerConfig {
     private final SyncPolicy syncPolicy;
     private final int journalSegmentSize;
     private final IoMode journalIoMode;
+    private final int journalSpinMicros;
     private final int managementPort;
     private final String managementHost;
     private final boolean metricsPerDestination;
@@ -79,6 +80,7 @@ public final class BrokerConfig {
         this.syncPolicy = b.syncPolicy;
         this.journalSegmentSize = b.journalSegmentSize;
         this.journalIoMode = b.journalIoMode;
+        this.journalSpinMicros = b.journalSpinMicros;
         this.managementPort = b.managementPort;
         this.managementHost = b.managementHost;
         this.metricsPerDestination = b.metricsPerDestination;
@@ -226,6 +228,11 @@ public final class BrokerConfig {
         return journalIoMode;
     }
 
+    /** Microseconds the journal's writer polls for work before it sleeps (0: never). */
+    public int journalSpinMicros() {
+        return journalSpinMicros;
+    }
+
     /** Where the journal lives: {@code journal/} under the data directory. */
     public Path journalDirectory() {
         return dataDirectory.resolve("journal");
@@ -255,6 +262,7 @@ public final class BrokerConfig {
         private SyncPolicy syncPolicy = SyncPolicy.valueOf(BrokerSetting.SYNC_POLICY.defaultValue());
         private int journalSegmentSize = Integer.parseInt(BrokerSetting.JOURNAL_SEGMENT_SIZE.defaultValue());
         private IoMode journalIoMode = IoMode.valueOf(BrokerSetting.JOURNAL_IO_MODE.defaultValue());
+        private int journalSpinMicros = Integer.parseInt(BrokerSetting.JOURNAL_SPIN.defaultValue());
         private int managementPort = Integer.parseInt(BrokerSetting.MANAGEMENT_PORT.defaultValue());
         private String managementHost = BrokerSetting.MANAGEMENT_HOST.defaultValue();
         private boolean metricsPerDestination =
@@ -380,6 +388,12 @@ public final class BrokerConfig {
             return this;
         }
 
+        /** Microseconds the journal's writer polls for work before it sleeps, governed by the CPU load; 0: never. */
+        public Builder journalSpinMicros(int micros) {
+            this.journalSpinMicros = micros;
+            return this;
+        }
+
         public Builder journalIoMode(IoMode mode) {
             this.journalIoMode = mode;
             return this;
@@ -479,6 +493,10 @@ public final class BrokerConfig {
             }
             if (maxMemory < 0 || (maxMemory > 0 && maxMemory < 1024 * 1024)) {
                 problems.add(BrokerSetting.MAX_MEMORY.key() + " must be 0 (half the heap) or at least 1 MiB, was " + maxMemory);
+            }
+            if (journalSpinMicros < 0 || journalSpinMicros > 10_000) {
+                problems.add(BrokerSetting.JOURNAL_SPIN.key() + " must be 0 (off) to 10000 microseconds, was "
+                        + journalSpinMicros);
             }
             if (journalIoMode == null) {
                 problems.add(BrokerSetting.JOURNAL_IO_MODE.key() + " must be set");

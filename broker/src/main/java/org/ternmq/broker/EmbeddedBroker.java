@@ -163,6 +163,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .set(JournalConfig.SEGMENT_SIZE, config.journalSegmentSize())
                 .set(JournalConfig.MAX_PAYLOAD_SIZE, config.maxFrameLength())
                 .set(JournalConfig.IO_MODE, config.journalIoMode())
+                .set(JournalConfig.SPIN_MICROS, config.journalSpinMicros())
                 .set(JournalConfig.EPOCH, epoch)
                 .build();
     }

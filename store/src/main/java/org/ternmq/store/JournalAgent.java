@@ -64,6 +64,8 @@ final class JournalAgent implements Runnable {
     /** Stamped into every frame written here: the writer's activation epoch ({@link RecordDescriptor#epochStamp}). */
     private final short epochStamp;
     private final int compactionMinSegments;
+    /** Whether, and how long, the appender polls its queue before it parks ({@link JournalConfig#SPIN_MICROS}). */
+    private final SpinGovernor spin;
     private final int compactionStepRecords;
 
     private final List<Command> batch = new ArrayList<>();
@@ -111,6 +113,7 @@ final class JournalAgent implements Runnable {
         this.compactionLiveRatio = config.get(JournalConfig.COMPACTION_LIVE_RATIO);
         this.epochStamp = RecordDescriptor.epochStamp(config.get(JournalConfig.EPOCH));
         this.compactionMinSegments = config.get(JournalConfig.COMPACTION_MIN_SEGMENTS);
+        this.spin = new SpinGovernor(TimeUnit.MICROSECONDS.toNanos(config.get(JournalConfig.SPIN_MICROS)));
         this.compactionStepRecords = config.get(JournalConfig.COMPACTION_STEP_RECORDS);
         this.nextAsyncForceNanos = System.nanoTime() + asyncIntervalNanos;
         state.frameLengths(this::frameLength);
@@ -170,7 +173,25 @@ final class JournalAgent implements Runnable {
         } else {
             timeoutNanos = TimeUnit.SECONDS.toNanos(1);
         }
-        return timeoutNanos == 0 ? queue.poll() : queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+        if (timeoutNanos == 0) {
+            return queue.poll();
+        }
+        long spinFor = spin.spinBefore(timeoutNanos);
+        if (spinFor > 0) {
+            long start = System.nanoTime();
+            long now = start;
+            do {
+                Command c = queue.poll();
+                if (c != null) {
+                    spin.spun(now - start, true);
+                    return c;
+                }
+                Thread.onSpinWait();
+                now = System.nanoTime();
+            } while (now - start < spinFor);
+            spin.spun(now - start, false);
+        }
+        return queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     private void idleWork() throws IOException {

@@ -53,6 +53,10 @@ public final class JournalConfig {
     public static final Setting<Long> EPOCH = Setting.define("epoch", Long.class, 0L,
             "Activation epoch of the broker writing this journal (0 = none), stamped into every frame it writes.",
             Setting.longBetween(0, Long.MAX_VALUE));
+    public static final Setting<Integer> SPIN_MICROS = Setting.define("spinMicros", Integer.class, 0,
+            "Microseconds the appender polls its queue before it parks when idle, while the machine's CPU load is under "
+            + "60 % and such polls find commands (0: parks at once); spends CPU to take the next command without a "
+            + "wake-up.", Setting.intBetween(0, 1_000_000));
     public static final Setting<Integer> FREE_SEGMENTS = Setting.define("freeSegments", Integer.class, 2,
             "Removed or preallocated segment files kept for reuse instead of deleted.", Setting.intBetween(0, 64));
 
@@ -159,6 +163,6 @@ public final class JournalConfig {
     private static List<Setting<?>> collectSettings() {
         return List.of(DIRECTORY, SEGMENT_SIZE, SYNC_POLICY, ASYNC_FLUSH_INTERVAL_MILLIS, IO_MODE, MAX_BATCH,
                 QUEUE_CAPACITY, MAX_PAYLOAD_SIZE, COMPACTION_LIVE_RATIO, COMPACTION_MIN_SEGMENTS,
-                COMPACTION_STEP_RECORDS, FREE_SEGMENTS, EPOCH);
+                COMPACTION_STEP_RECORDS, FREE_SEGMENTS, EPOCH, SPIN_MICROS);
     }
 }

@@ -23,7 +23,7 @@ class JournalConfigTest {
 
     @Test
     void everySettingHasANameDefaultAndDoc() {
-        assertThat(JournalConfig.settings()).hasSize(13).allSatisfy(s -> {
+        assertThat(JournalConfig.settings()).hasSize(14).allSatisfy(s -> {
             assertThat(s.name()).isNotBlank();
             assertThat(s.doc()).isNotBlank();
             if (s != JournalConfig.DIRECTORY) {

@@ -506,6 +506,7 @@ public final class TernServer {
                 .syncPolicy(values.choice(org.ternmq.store.SyncPolicy.class, BrokerSetting.SYNC_POLICY))
                 .journalSegmentSize((int) values.intSize(BrokerSetting.JOURNAL_SEGMENT_SIZE))
                 .journalIoMode(values.choice(org.ternmq.store.IoMode.class, BrokerSetting.JOURNAL_IO_MODE))
+                .journalSpinMicros(values.integer(BrokerSetting.JOURNAL_SPIN))
                 .name(v.get(BrokerSetting.NAME))
                 .host(v.get(BrokerSetting.HOST))
                 .tcpPort(values.integer(BrokerSetting.PORT))
