@@ -329,9 +329,16 @@ class JournalReplicaTest {
                 journal.add(journal.nextId(), (byte) 1, ByteBuffer.wrap(new byte[100]), true).join();
             }
         }
+        // the batches, however the appender cut them, continue each other in one segment: one run of frames
         long segment = (Long) batches.get(0)[0];
         int position = (Integer) batches.get(0)[1];
-        ByteBuffer frames = (ByteBuffer) batches.get(0)[2];
+        ByteBuffer frames = ByteBuffer.allocate(batches.stream().mapToInt(b -> ((ByteBuffer) b[2]).remaining()).sum());
+        for (Object[] b : batches) {
+            assertThat((Long) b[0]).isEqualTo(segment);
+            assertThat((Integer) b[1]).isEqualTo(position + frames.position());
+            frames.put(((ByteBuffer) b[2]).duplicate());
+        }
+        frames.flip();
         try (JournalReplica replica = JournalReplica.open(dir.resolve("backup"), SEGMENT)) {
             assertThatThrownBy(() -> replica.write(segment, position, frames.duplicate(), at -> 7))
                     .isInstanceOf(ReplicaEpochException.class)
