@@ -48,7 +48,7 @@ public enum BrokerSetting {
             + "(memory-mapped); see docs/performance.md"),
     JOURNAL_SPIN("journal-spin", "200",
             "microseconds the journal's writer polls for the next write before it sleeps, while the machine's CPU "
-            + "load is under 60 % and such polls find writes (spends CPU for the wake-up a synchronous send waits "
+            + "load is under 70 % and such polls find writes (spends CPU for the wake-up a synchronous send waits "
             + "for; 0 turns it off); see docs/performance.md"),
     MAX_FRAME_LENGTH("max-frame-length", String.valueOf(8 * 1024 * 1024),
             "the largest frame accepted, in bytes; a larger one closes the connection"),

@@ -14,7 +14,7 @@ import java.lang.management.ManagementFactory;
  */
 final class SpinGovernor {
     /** The machine's CPU load (0-1, all CPUs) above which nobody spins. */
-    static final double MAX_LOAD = 0.6;
+    static final double MAX_LOAD = 0.7;
     static final int PROBE_EVERY = 16;
     private static final long SAMPLE_NANOS = 100_000_000L;
 

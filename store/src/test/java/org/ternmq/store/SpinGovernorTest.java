@@ -54,7 +54,7 @@ class SpinGovernorTest {
 
     @Test
     void itsOwnSpinningDoesNotCountAgainstIt() throws Exception {
-        // the machine reads 0.7, but 0.2 of it is this thread's spinning of the last sample (2 CPUs): 0.5 allows
+        // the machine reads 0.8, but 0.2 of it is this thread's spinning of the last sample (2 CPUs): 0.6 allows
         AtomicReference<Double> load = new AtomicReference<>(0.3);
         SpinGovernor g = new SpinGovernor(SPIN, load::get, 2);
         assertThat(g.spinBefore(SECOND)).isEqualTo(SPIN);
@@ -62,7 +62,7 @@ class SpinGovernorTest {
         Thread.sleep(120);
         long elapsed = System.nanoTime() - start;
         g.spun((long) (elapsed * 0.4), true); // 40 % of one CPU's time: 20 % of the machine's two
-        load.set(0.7);
+        load.set(0.8);
         assertThat(g.spinBefore(SECOND)).isEqualTo(SPIN);
         load.set(0.95);
         Thread.sleep(120);
