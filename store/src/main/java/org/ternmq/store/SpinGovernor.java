@@ -6,8 +6,8 @@ import java.lang.management.ManagementFactory;
  * Whether the appender spins on its queue before it parks, and for how long. A spin takes the next command without
  * the waker's futex call and this thread's wake-up (50-70 us together on a virtual machine, on the path of every
  * synchronous send), but it spends a core: worth it only while the machine has CPU to spare and commands do come
- * within the spin. So it spins only while the machine's CPU load, less what its own spinning adds, stays under
- * {@link #MAX_LOAD}, and, once most recent spins went unrewarded, only one idle wait in {@link #PROBE_EVERY} (to
+ * within the spin. So it spins only while the machine's CPU load, less what its own spinning adds, is known and stays
+ * under {@link #MAX_LOAD}, and, once most recent spins went unrewarded, only one idle wait in {@link #PROBE_EVERY} (to
  * notice when commands come quickly again).
  *
  * <p>Owned by the appender thread.
@@ -56,7 +56,7 @@ final class SpinGovernor {
         if (now - sampleStart >= SAMPLE_NANOS) {
             double load = machineLoad.getAsDouble();
             double ownSpin = (double) spunInSample / ((now - sampleStart) * (double) cpus);
-            loadAllows = load < 0 || load - ownSpin < MAX_LOAD;
+            loadAllows = load >= 0 && load - ownSpin < MAX_LOAD; // unknown: it cannot tell, so it does not spin
             sampleStart = now;
             spunInSample = 0;
         }
