@@ -54,9 +54,9 @@ public final class JournalConfig {
             "Activation epoch of the broker writing this journal (0 = none), stamped into every frame it writes.",
             Setting.longBetween(0, Long.MAX_VALUE));
     public static final Setting<Integer> SPIN_MICROS = Setting.define("spinMicros", Integer.class, 0,
-            "Microseconds the appender polls its queue before it parks when idle, while the machine's CPU load is under "
-            + "70 % and such polls find commands (0: parks at once); spends CPU to take the next command without a "
-            + "wake-up.", Setting.intBetween(0, 1_000_000));
+            "Microseconds the appender polls its queue before it parks when idle, while the machine's CPU load is "
+            + "under 70 % and such polls find commands (0: parks at once); spends CPU to take the next command "
+            + "without a wake-up.", Setting.intBetween(0, 1_000_000));
     public static final Setting<Integer> FREE_SEGMENTS = Setting.define("freeSegments", Integer.class, 2,
             "Removed or preallocated segment files kept for reuse instead of deleted.", Setting.intBetween(0, 64));
 

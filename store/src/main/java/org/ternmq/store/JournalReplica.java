@@ -205,7 +205,8 @@ public final class JournalReplica implements AutoCloseable {
                 if (epoch != EpochRanges.UNKNOWN && stamp != RecordDescriptor.epochStamp(epoch)) {
                     throw new ReplicaEpochException("the frame at segment " + sequence + " offset "
                             + positionOf(framePosition) + " carries epoch stamp " + (stamp & 0x7FFF)
-                            + " (an epoch's low 15 bits), but the live broker's epoch history says epoch " + epoch + " wrote that position");
+                            + " (an epoch's low 15 bits), but the live broker's epoch history says epoch " + epoch
+                            + " wrote that position");
                 }
             }
             at += RecordDescriptor.aligned(length);

@@ -232,8 +232,8 @@ class JournalReplicaTest {
     }
 
     private static JournalConfig config(Path d, long epoch) {
-        return JournalConfig.builder(d).set(JournalConfig.SEGMENT_SIZE, SEGMENT).set(JournalConfig.MAX_PAYLOAD_SIZE, 16 << 10)
-                .set(JournalConfig.EPOCH, epoch).build();
+        return JournalConfig.builder(d).set(JournalConfig.SEGMENT_SIZE, SEGMENT)
+                .set(JournalConfig.MAX_PAYLOAD_SIZE, 16 << 10).set(JournalConfig.EPOCH, epoch).build();
     }
 
     /** The epoch stamp and the id of every frame in {@code frames} (whole frames, as shipped). */
@@ -299,7 +299,8 @@ class JournalReplicaTest {
         }
         Set<Long> relocated = new HashSet<>();
         for (long[] f : second) {
-            assertThat((short) f[0]).as("stamp of the frame of id %d written at epoch 4", f[1]).isEqualTo((short) 0x8004);
+            assertThat((short) f[0]).as("stamp of the frame of id %d written at epoch 4", f[1])
+                    .isEqualTo((short) 0x8004);
             if (expected.containsKey(f[1])) {
                 relocated.add(f[1]);
             }

@@ -147,7 +147,8 @@ class RejoinAfterFailoverTest extends ClosingTest {
             Path journal = config(side).journalDirectory();
             EpochHistory history = EpochHistory.load(journal);
             Map<Long, Short> stamps = stamps(journal);
-            assertThat(stamps.values()).as(side).contains(RecordDescriptor.epochStamp(1), RecordDescriptor.epochStamp(2));
+            assertThat(stamps.values()).as(side)
+                    .contains(RecordDescriptor.epochStamp(1), RecordDescriptor.epochStamp(2));
             stamps.forEach((position, stamp) -> assertThat(stamp).as("%s: the frame at %s", side,
                     ReplicationDescriptor.describe(position)).isEqualTo(RecordDescriptor.epochStamp(
                             history.epochAt(position))));
