@@ -11,7 +11,8 @@
 # TERN_OPTS and TERN_B_OPTS: JVM options added to the tern and tern-b brokers (say, GC settings to compare);
 # TERN_URL_OPTIONS and TERN_B_URL_OPTIONS: a query appended to their connection URL (say, "?heartbeat=0").
 # Each run's JSON goes to $DIR/json/, the progress and the result lines to $DIR/results.txt; the machine's limits
-# (disk forces/s, loopback round trips/s) are measured before the first and after the last run.
+# (disk forces/s, loopback round trips/s, the send probe's forced round trips/s, the disk's force latency at
+# 1,000/s) are measured before the first and after the last run.
 set -u
 DIR=${DIR:-/tmp/tern-compare-artemis}
 REPS=${REPS:-3}; WARMUP=${WARMUP:-20}; DURATION=${DURATION:-10}; S7_MESSAGES=${S7_MESSAGES:-1000000}
@@ -32,6 +33,9 @@ limits() {
   echo "== limits $1 $(date -u +%H:%M:%S) load $(cut -d' ' -f1-3 /proc/loadavg)" >> $OUT
   mkdir -p $DIR/probe; bin/tern-perf disk-probe --dir $DIR/probe --duration 3 2>/dev/null | grep -E 'forces/s|round trips' >> $OUT
   bin/tern-perf loopback-probe --duration 3 2>/dev/null | grep -E 'forces/s|round trips' >> $OUT
+  # the floors under S1 (one producer's forced round trips) and under S6's tail (the disk's forces at 1,000/s)
+  bin/tern-perf send-probe --dir $DIR/probe --duration 3 2>/dev/null | grep -E '^send probe' >> $OUT
+  bin/tern-perf disk-probe --dir $DIR/probe --rate 1000 2>/dev/null | grep -E '^disk probe paced' >> $OUT
   rm -rf $DIR/probe
 }
 

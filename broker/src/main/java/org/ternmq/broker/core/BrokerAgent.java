@@ -780,6 +780,16 @@ public final class BrokerAgent {
      * @return whether {@code queue} took it back (and should dispatch)
      */
     boolean redeliver(MessageRef ref, MessageQueue queue, String failure, boolean alreadyCounted) {
+        return redeliver(ref, queue, failure, alreadyCounted, true);
+    }
+
+    /**
+     * As {@link #redeliver(MessageRef, MessageQueue, String, boolean)}; with {@code charged} false the delivery
+     * still counts (the message comes again flagged redelivered, with its {@code JMSXDeliveryCount} one higher)
+     * but not against the policy's maximum attempts, and its redelivery delay does not grow: it came back because
+     * this broker refused the commit of its transaction, not because the application failed on it.
+     */
+    boolean redeliver(MessageRef ref, MessageQueue queue, String failure, boolean alreadyCounted, boolean charged) {
         if (queue == null || queue.isDeleted()) {
             dropped(ref, queue);
             return false;
@@ -787,11 +797,15 @@ public final class BrokerAgent {
         if (!alreadyCounted) {
             ref.deliveryCount++;
         }
-        if (queue.policy().exhausted(ref.deliveryCount)) {
+        if (!charged) {
+            ref.uncharged++;
+        }
+        int attempts = ref.deliveryCount - ref.uncharged;
+        if (queue.policy().exhausted(attempts)) {
             deadLetter(ref, queue, failure);
             return false;
         }
-        long delay = queue.policy().redeliveryDelayAfter(ref.deliveryCount);
+        long delay = queue.policy().redeliveryDelayAfter(Math.max(attempts, 1));
         ref.redeliverAt = delay > 0 ? now() + delay : 0;
         if (delay > 0) {
             storeWriter.redeliveryDelayed(queue, ref);

@@ -742,7 +742,10 @@ public final class BrokerConnection {
         String commitKey = r.commitId() == null ? null : CommitOutcomes.check(r.commitId());
         String unavailable = agent.storeUnavailable(s.touchedPolicies());
         if (unavailable != null) {
-            // refused before anything is written, so the outcome is known: the transaction stays open to roll back
+            // refused before anything is written, so the outcome is known: the transaction stays open to roll back,
+            // and what it consumed comes back without being charged as failed attempts (the broker failed, not
+            // the application)
+            s.commitRefused();
             throw new BrokerException(ErrorCode.RESOURCE_ALLOCATION, "commit refused: " + unavailable);
         }
         s.commit();

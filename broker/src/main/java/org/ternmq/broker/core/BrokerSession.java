@@ -44,6 +44,8 @@ final class BrokerSession {
     private int answersPending;
     /** The key of the commit ids this session was given, once it committed with one. */
     private String commitKey;
+    /** The deliveries in the transaction whose commit this broker refused, until it is rolled back. */
+    private Set<Long> refusedCommit = Set.of();
 
     BrokerSession(int id, int ackMode, BrokerConnection connection) {
         this.id = id;
@@ -177,7 +179,18 @@ final class BrokerSession {
         commitKey = key;
     }
 
+    /**
+     * This broker refused to commit the session's transaction before writing anything (too few backups in sync,
+     * or fenced): what the transaction consumed and comes back at its rollback is not charged as failed attempts.
+     */
+    void commitRefused() {
+        Set<Long> ids = new java.util.HashSet<>(unacked.keySet());
+        stagedAcks.forEach(d -> ids.add(d.id()));
+        refusedCommit = ids;
+    }
+
     void commit() throws BrokerException {
+        refusedCommit = Set.of();
         List<EncodedMessage> sends = new ArrayList<>(stagedSends);
         stagedSends.clear();
         for (Delivery d : stagedAcks) {
@@ -206,7 +219,9 @@ final class BrokerSession {
         stagedAcks.clear();
         all.addAll(unacked.values());
         unacked.clear();
-        return putBack(all, lastReceived, unconsumed, failure);
+        Set<Long> uncharged = refusedCommit;
+        refusedCommit = Set.of();
+        return putBack(all, lastReceived, unconsumed, failure, uncharged);
     }
 
     /** Returns the deliveries of {@code consumer} the application never saw; the others stay. */
@@ -220,15 +235,16 @@ final class BrokerSession {
                 back.add(d);
             }
         }
-        return putBack(back, lastReceived, unconsumed, null);
+        return putBack(back, lastReceived, unconsumed, null, Set.of());
     }
 
     /**
-     * Puts deliveries back. A delivery the application saw counts as a failed attempt: after the policy's
-     * maximum it goes to the dead-letter destination, otherwise it waits the policy's redelivery delay.
+     * Puts deliveries back. A delivery the application saw counts as a failed attempt (not those of {@code
+     * uncharged}, which come back because this broker refused their commit): after the policy's maximum it goes to
+     * the dead-letter destination, otherwise it waits the policy's redelivery delay.
      */
     private Set<MessageQueue> putBack(List<Delivery> deliveries, long lastReceived, long[] unconsumed,
-                                      String failure) {
+                                      String failure, Set<Long> uncharged) {
         Set<Long> unseen = asSet(unconsumed);
         Set<MessageQueue> touched = new LinkedHashSet<>();
         for (Delivery d : deliveries) {
@@ -250,7 +266,8 @@ final class BrokerSession {
                 continue;
             }
             if (seen) {
-                if (connection.agent.redeliver(ref, queue, reported != null ? reported : failure, false)) {
+                if (connection.agent.redeliver(ref, queue, reported != null ? reported : failure, false,
+                        !uncharged.contains(d.id()))) {
                     touched.add(queue);
                 }
                 continue;

@@ -22,6 +22,12 @@ final class MessageRef {
     /** Deliveries that counted (were seen by an application) so far. */
     int deliveryCount;
     /**
+     * Of {@link #deliveryCount}, the deliveries that came back because this broker refused to commit their
+     * transaction (too few backups in sync, or fenced): they are not the application's failures, so they do not
+     * count against the policy's maximum delivery attempts. Kept in memory only: a restart or paging forgets it.
+     */
+    int uncharged;
+    /**
      * The stored message when it is stored apart from this ref and may be shared with refs in other
      * durable queues; null when the message is not stored or is stored with this ref as one record.
      */

@@ -324,7 +324,7 @@ final class XaResourceManager {
         }
         String unavailable = agent.storeUnavailable(unpreparedPolicies(b));
         if (unavailable != null) {
-            rollBackUnprepared(b, XA_RBROLLBACK, false);
+            rollBackRefused(b);
             throw new XaError(XA_RBROLLBACK, "branch " + xid + " rolled back: " + unavailable);
         }
         cancelTimeout(b);
@@ -436,7 +436,7 @@ final class XaResourceManager {
         }
         String unavailable = agent.storeUnavailable(unpreparedPolicies(b));
         if (unavailable != null && !b.isEmpty()) {
-            rollBackUnprepared(b, XA_RBROLLBACK, false);
+            rollBackRefused(b);
             throw new XaError(XA_RBROLLBACK, "branch " + b.xid + " rolled back: " + unavailable);
         }
         cancelTimeout(b);
@@ -483,10 +483,22 @@ final class XaResourceManager {
      * transaction manager learn why ({@code code}).
      */
     private void rollBackUnprepared(XaBranch b, int code, boolean keep) {
+        rollBackUnprepared(b, code, keep, true);
+    }
+
+    /**
+     * Rolls back an unprepared branch whose prepare or one-phase commit this broker refused (too few backups in
+     * sync, or fenced): what it acknowledged comes back without being charged as failed attempts.
+     */
+    private void rollBackRefused(XaBranch b) {
+        rollBackUnprepared(b, XA_RBROLLBACK, false, false);
+    }
+
+    private void rollBackUnprepared(XaBranch b, int code, boolean keep, boolean charged) {
         cancelTimeout(b);
         java.util.Set<MessageQueue> touched = new java.util.LinkedHashSet<>();
         for (Delivery d : b.acks) {
-            if (agent.redeliver(d.ref(), d.queue(), b.failures.get(d), false)) {
+            if (agent.redeliver(d.ref(), d.queue(), b.failures.get(d), false, charged)) {
                 touched.add(d.queue());
             }
         }

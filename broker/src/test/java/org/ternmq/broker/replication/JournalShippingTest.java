@@ -170,6 +170,86 @@ class JournalShippingTest extends ClosingTest {
     }
 
     /**
+     * A transacted consumer whose commits this broker refuses (no backup in sync) and that rolls back each time is
+     * not failing on its message: those rollbacks are not charged against {@code max-delivery-attempts}, so the
+     * message outlives the outage instead of going to the dead-letter queue. It still comes again flagged
+     * redelivered, with a growing {@code JMSXDeliveryCount}; the application's own rollbacks still count. The same
+     * for an XA branch whose prepare the broker refuses.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void rollbacksOfCommitsTheBrokerRefusedAreNotChargedAsFailedAttempts() throws Exception {
+        org.ternmq.broker.policy.PolicyRepository policies = new org.ternmq.broker.policy.PolicyRepository(List.of(
+                new org.ternmq.broker.policy.PolicyRepository.Entry(
+                        org.ternmq.broker.policy.WildcardPattern.parse("orders"),
+                        java.util.Map.of(org.ternmq.broker.policy.PolicySetting.MAX_DELIVERY_ATTEMPTS, 2))));
+        BrokerConfig config = BrokerConfig.builder().name("live").tcpPort(0).dataDirectory(dir.resolve("live"))
+                .policies(policies).journalSegmentSize(SEGMENT).maxFrameLength(1 << 20)
+                .syncPolicy(SyncPolicy.DATA).build();
+        EmbeddedBroker live = EmbeddedBroker.startLive(config, replication("c1", 0, ReplicationConfig.Mode.SYNC));
+        open.add(live);
+        ReplicaFollower backup = backup("c1", live);
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 1);
+        send(live, "orders", 0, 1);
+        backup.close();
+        open.remove(backup);
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 0);
+
+        try (Connection c = new TernConnectionFactory(live.tcpUrl()).createConnection()) {
+            c.start();
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = tx.createConsumer(tx.createQueue("orders"));
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                Message m = consumer.receive(5000);
+                assertThat(m).as("delivery %d during the outage", attempt).isNotNull();
+                assertThat(((TextMessage) m).getText()).isEqualTo("m-0");
+                assertThat(m.getIntProperty("JMSXDeliveryCount")).isEqualTo(attempt);
+                assertThat(m.getJMSRedelivered()).isEqualTo(attempt > 1);
+                assertThatThrownBy(tx::commit).isInstanceOf(jakarta.jms.ResourceAllocationException.class)
+                        .hasMessageContaining("commit refused");
+                tx.rollback();
+            }
+        }
+        // the same for an XA branch whose prepare the broker refuses (XA_RBROLLBACK: it rolled the branch back)
+        jakarta.jms.XAConnection xc = new org.ternmq.jms.TernXAConnectionFactory(live.tcpUrl()).createXAConnection();
+        try (xc) {
+            xc.start();
+            jakarta.jms.XASession xa = xc.createXASession();
+            javax.transaction.xa.XAResource r = xa.getXAResource();
+            MessageConsumer consumer = xa.createConsumer(xa.createQueue("orders"));
+            for (int attempt = 6; attempt <= 8; attempt++) {
+                javax.transaction.xa.Xid xid = new org.ternmq.protocol.XidValue(0x7E25, ("refused-" + attempt)
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII), new byte[] {1});
+                r.start(xid, javax.transaction.xa.XAResource.TMNOFLAGS);
+                Message m = consumer.receive(5000);
+                assertThat(m).as("XA delivery %d during the outage", attempt).isNotNull();
+                assertThat(m.getIntProperty("JMSXDeliveryCount")).isEqualTo(attempt);
+                r.end(xid, javax.transaction.xa.XAResource.TMSUCCESS);
+                assertThatThrownBy(() -> r.prepare(xid)).isInstanceOf(javax.transaction.xa.XAException.class)
+                        .satisfies(e -> assertThat(((javax.transaction.xa.XAException) e).errorCode)
+                                .isEqualTo(javax.transaction.xa.XAException.XA_RBROLLBACK));
+            }
+        }
+        try (Connection c = new TernConnectionFactory(live.tcpUrl()).createConnection()) {
+            c.start();
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = tx.createConsumer(tx.createQueue("orders"));
+            backup("c1", live);
+            await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 1);
+            // the application's own rollbacks count again: one is allowed (2 attempts), the second dead-letters
+            Message m = consumer.receive(5000);
+            assertThat(m).as("after the outage").isNotNull();
+            assertThat(m.getIntProperty("JMSXDeliveryCount")).isEqualTo(9);
+            tx.rollback();
+            assertThat(consumer.receive(5000)).as("the application's first failure is allowed").isNotNull();
+            tx.rollback();
+            assertThat(consumer.receive(1000)).as("its second sends the message to the DLQ").isNull();
+            tx.commit();
+        }
+        assertThat(drain(live, "DLQ")).containsExactly("m-0");
+    }
+
+    /**
      * With two backups, one that leaves the in-sync set may still be named by ZooKeeper for a moment and be elected
      * if the live broker dies then: a sync send is not answered until the set is recorded without it.
      */
