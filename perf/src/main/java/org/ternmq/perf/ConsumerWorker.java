@@ -82,7 +82,7 @@ final class ConsumerWorker implements Runnable {
     private void count(Message message, long now) throws JMSException {
         if (runId == null) {
             if (!clock.measuring(now)) {
-                received.recordWarmup();
+                received.recordWarmup(-1);
                 return;
             }
             received.recordMeasured(now, -1);
@@ -96,12 +96,11 @@ final class ConsumerWorker implements Runnable {
             return;
         }
         long sentNanos = message.getLongProperty(ProducerWorker.SENT_NANOS);
-        boolean measured = message.propertyExists(ProducerWorker.MEASURED)
-                ? message.getBooleanProperty(ProducerWorker.MEASURED) : clock.measuring(sentNanos);
+        boolean measured = clock.measuring(message.getLongProperty(ProducerWorker.SEND_NANOS));
         if (measured) {
             received.recordMeasured(now, now - sentNanos);
         } else {
-            received.recordWarmup();
+            received.recordWarmup(now - sentNanos);
         }
     }
 }

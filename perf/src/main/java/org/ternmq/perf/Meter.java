@@ -15,11 +15,26 @@ final class Meter {
     private final LongAdder warmup = new LongAdder();
     private final LongAdder measured = new LongAdder();
     private final LongAccumulator lastMeasuredNanos = new LongAccumulator(Math::max, Long.MIN_VALUE);
-    // three significant digits; auto-resizing, so a stall of any length is recorded, not clipped
-    private final Histogram latency = new ConcurrentHistogram(3);
+    // three significant digits; auto-resizing, so a stall of any length is recorded, not clipped; sized for
+    // ten minutes from the start, so the first measured values do not resize it while the run is measured
+    private final Histogram latency = newHistogram();
+    private final Histogram warmupLatency = newHistogram();
 
-    void recordWarmup() {
+    private static Histogram newHistogram() {
+        Histogram h = new ConcurrentHistogram(1, java.util.concurrent.TimeUnit.MINUTES.toNanos(10), 3);
+        h.setAutoResize(true);
+        return h;
+    }
+
+    /** Records a warm-up message; its latency (negative: none known) is kept apart and never reported. */
+    void recordWarmup(long latencyNanos) {
         warmup.increment();
+        if (latencyNanos >= 0) {
+            // recorded and never read: the measured part then runs code the JIT compiled during the warm-up,
+            // instead of a path first taken when measuring starts (a burst of compilations in the first seconds
+            // of the measured part, which showed in S6's tail on two cores)
+            warmupLatency.recordValue(latencyNanos);
+        }
     }
 
     /** Records a measured message completed at {@code nowNanos}; a negative latency means none known. */

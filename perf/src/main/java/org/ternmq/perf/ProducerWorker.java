@@ -21,8 +21,13 @@ final class ProducerWorker implements Runnable {
     /** Message properties the consumers of a roundtrip read; plain JMS identifiers, so any provider keeps them. */
     static final String RUN_ID = "perfRunId";
     static final String SENT_NANOS = "perfSentNanos";
-    /** Whether the message belongs to the measured part (decided by the producer, when it sent it). */
-    static final String MEASURED = "perfMeasured";
+    /**
+     * When the producer began the send (a paced one's due time, {@link #SENT_NANOS}, may be earlier): the message
+     * belongs to the measured part when this is in it. A time, not a flag: a flag that flips from false to true
+     * when measuring starts made both JVMs' compilers throw away code compiled during the warm-up (the message
+     * codecs of the provider under test too) and compile it again in the first seconds of the measured part.
+     */
+    static final String SEND_NANOS = "perfSendNanos";
 
     private final Session session;
     private final MessageProducer producer;
@@ -97,7 +102,7 @@ final class ProducerWorker implements Runnable {
                 return;
             }
             Message message = newMessage(start);
-            message.setBooleanProperty(MEASURED, measured);
+            message.setLongProperty(SEND_NANOS, now);
             if (settings.async()) {
                 inFlight.acquire();
                 producer.send(message, new Completion(start, measured));
@@ -149,7 +154,7 @@ final class ProducerWorker implements Runnable {
         if (measured) {
             sent.recordMeasured(end, end - start);
         } else {
-            sent.recordWarmup();
+            sent.recordWarmup(end - start);
         }
     }
 

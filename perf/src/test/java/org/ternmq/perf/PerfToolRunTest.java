@@ -113,6 +113,8 @@ class PerfToolRunTest {
         assertThat(measured).as(run.toString()).isPositive();
         assertThat(total).isGreaterThan(measured);
         assertThat(run.result.get("received_total")).isEqualTo(run.result.get("sent_total"));
+        // the consumers tell the measured part by the send time each message carries: the same messages
+        assertThat(run.result.get("received")).as(run.toString()).isEqualTo(run.result.get("sent"));
         assertThat(run.out).contains("in warm-up");
     }
 
