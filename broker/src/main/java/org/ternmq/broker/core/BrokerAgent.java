@@ -800,7 +800,7 @@ public final class BrokerAgent {
         if (!charged) {
             ref.uncharged++;
         }
-        int attempts = ref.deliveryCount - ref.uncharged;
+        int attempts = ref.chargedAttempts();
         if (queue.policy().exhausted(attempts)) {
             deadLetter(ref, queue, failure);
             return false;

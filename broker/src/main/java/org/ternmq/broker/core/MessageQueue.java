@@ -520,7 +520,7 @@ final class MessageQueue {
                 agent.expired(ref, this);
                 continue;
             }
-            if (policy.exhausted(ref.deliveryCount - ref.uncharged) && agent.mover().hasDeadLetterQueue(this)) {
+            if (policy.exhausted(ref.chargedAttempts()) && agent.mover().hasDeadLetterQueue(this)) {
                 // only after a restart: the last allowed attempt was under way when the broker stopped
                 it.remove();
                 released(ref);

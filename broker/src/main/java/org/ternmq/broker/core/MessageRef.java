@@ -79,6 +79,11 @@ final class MessageRef {
         return message.groupId();
     }
 
+    /** The deliveries charged against the policy's maximum attempts: all that counted but the uncharged ones. */
+    int chargedAttempts() {
+        return deliveryCount - uncharged;
+    }
+
     boolean isStored() {
         return refId != 0;
     }
