@@ -808,7 +808,9 @@ public final class BrokerAgent {
         long delay = queue.policy().redeliveryDelayAfter(Math.max(attempts, 1));
         ref.redeliverAt = delay > 0 ? now() + delay : 0;
         if (delay > 0) {
-            storeWriter.redeliveryDelayed(queue, ref);
+            storeWriter.redeliveryDelayed(queue, ref); // with the uncharged count
+        } else if (!charged) {
+            storeWriter.deliveryUncharged(queue, ref);
         }
         queue.counters.redelivered++;
         queue.putBack(ref);

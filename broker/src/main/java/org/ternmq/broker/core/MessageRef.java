@@ -24,7 +24,8 @@ final class MessageRef {
     /**
      * Of {@link #deliveryCount}, the deliveries that came back because this broker refused to commit their
      * transaction (too few backups in sync, or fenced): they are not the application's failures, so they do not
-     * count against the policy's maximum delivery attempts. Kept in memory only: a restart or paging forgets it.
+     * count against the policy's maximum delivery attempts. Stored with the delivery count, so a restart, a failover
+     * or paging keeps it.
      */
     int uncharged;
     /**

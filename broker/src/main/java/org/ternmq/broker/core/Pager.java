@@ -132,6 +132,7 @@ final class Pager {
         }
         MessageRef ref = new MessageRef(message, stored.sequence(), null, null);
         ref.deliveryCount = stored.deliveryCount();
+        ref.uncharged = Math.min(stored.uncharged(), stored.deliveryCount());
         ref.redeliverAt = stored.redeliverAt();
         ref.firstDeliveredAt = stored.firstDeliveredAt();
         ref.refId = refId;

@@ -368,6 +368,14 @@ final class StoreWriter {
         storeDelivery(queue, ref, ref.deliveryCount + 1);
     }
 
+    /**
+     * Stores that a delivery came back uncharged (its transaction's commit was refused), so that a restart, a
+     * failover or paging does not charge it.
+     */
+    void deliveryUncharged(MessageQueue queue, MessageRef ref) {
+        storeDelivery(queue, ref, ref.deliveryCount);
+    }
+
     /** Stores a redelivery delay, so that it outlives a restart. */
     void redeliveryDelayed(MessageQueue queue, MessageRef ref) {
         storeDelivery(queue, ref, ref.deliveryCount);
@@ -388,7 +396,8 @@ final class StoreWriter {
         of(queue.policy(), batch());
         if (ref.stored == null) {
             // false when the ref's own record, added in this task's batch, took the state
-            ref.deliveryStored |= batch().updateDelivery(ref.refId, deliveryCount, ref.redeliverAt, ref.firstDeliveredAt);
+            ref.deliveryStored |= batch().updateDelivery(ref.refId, deliveryCount, ref.uncharged, ref.redeliverAt,
+                    ref.firstDeliveredAt);
         } else {
             batch().updateRef(record(queue, ref, deliveryCount));
         }
@@ -456,8 +465,8 @@ final class StoreWriter {
     }
 
     private static RefRecord record(MessageQueue queue, MessageRef ref, int deliveryCount) {
-        return new RefRecord(ref.refId, ref.stored.id, queue.storeId, ref.sequence, deliveryCount, ref.redeliverAt,
-                ref.firstDeliveredAt);
+        return new RefRecord(ref.refId, ref.stored.id, queue.storeId, ref.sequence, deliveryCount, ref.uncharged,
+                ref.redeliverAt, ref.firstDeliveredAt);
     }
 
     /** A ref read back whose message cannot be decoded: it is deleted, with its message when no other ref needs it. */

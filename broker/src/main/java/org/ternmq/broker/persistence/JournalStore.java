@@ -175,7 +175,7 @@ public final class JournalStore implements MessageStore {
         byte[] bytes = new byte[p.remaining()];
         p.duplicate().get(bytes);
         return new StoredRef(refId, ref.messageId(), ref.queueId(), ref.sequence(), ref.deliveryCount(),
-                ref.redeliverAt(), ref.firstDeliveredAt(), false, bytes);
+                ref.uncharged(), ref.redeliverAt(), ref.firstDeliveredAt(), false, bytes);
     }
 
     @Override
@@ -306,9 +306,10 @@ public final class JournalStore implements MessageStore {
         }
 
         @Override
-        public boolean updateDelivery(long queuedId, int deliveryCount, long redeliverAt, long firstDeliveredAt) {
+        public boolean updateDelivery(long queuedId, int deliveryCount, int uncharged, long redeliverAt,
+                long firstDeliveredAt) {
             Queued q = queued == null ? null : queued.get(queuedId);
-            if (q != null) {
+            if (q != null && uncharged == 0) {
                 // stored by this very batch: its own record carries the delivery state, no DELIVERY record needed
                 changes.set(q.index(), new Change(queuedId, StoreRecordDescriptor.QUEUED_DELIVERED,
                         StoreRecordDescriptor.queuedDelivered(changes.get(q.index()).payload(), q.queueId(), q.sequence(),
@@ -317,7 +318,8 @@ public final class JournalStore implements MessageStore {
             }
             // an update of an absent id adds it: the first delivery creates the record
             changes.add(new Change(queuedId + 1, StoreRecordDescriptor.DELIVERY,
-                    StoreRecordDescriptor.encodeDelivery(queuedId, deliveryCount, redeliverAt, firstDeliveredAt), true));
+                    StoreRecordDescriptor.encodeDelivery(queuedId, deliveryCount, uncharged, redeliverAt,
+                            firstDeliveredAt), true));
             return true;
         }
 

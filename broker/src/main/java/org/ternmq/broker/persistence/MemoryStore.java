@@ -124,7 +124,8 @@ public final class MemoryStore implements MessageStore {
         }
 
         @Override
-        public boolean updateDelivery(long queuedId, int deliveryCount, long redeliverAt, long firstDeliveredAt) {
+        public boolean updateDelivery(long queuedId, int deliveryCount, int uncharged, long redeliverAt,
+                long firstDeliveredAt) {
             return false;
         }
 

@@ -31,14 +31,15 @@ public interface StoreBatch {
     void addQueuedMessage(long id, long queueId, long sequence, int deliveryCount, long redeliverAt, byte[] encoded);
 
     /**
-     * A queued message's new delivery count, redelivery time and first delivery time, stored without
+     * A queued message's new delivery count (and how many of those deliveries are not charged against the maximum
+     * attempts), redelivery time and first delivery time, stored without
      * rewriting the message: in its own delivery record, or, when this batch adds the message
      * ({@link #addQueuedMessage}), in the message's record itself.
      *
      * @return whether the state went to a delivery record of its own, which {@link #removeQueuedMessage} must then
      *     remove too
      */
-    boolean updateDelivery(long queuedId, int deliveryCount, long redeliverAt, long firstDeliveredAt);
+    boolean updateDelivery(long queuedId, int deliveryCount, int uncharged, long redeliverAt, long firstDeliveredAt);
 
     /** Removes a queued message, and its delivery state when {@code deliveryStored}. */
     void removeQueuedMessage(long queuedId, boolean deliveryStored);

@@ -162,14 +162,27 @@ public final class StoreRecordDescriptor {
         return new QueueRecord(id, subscription, name, clientId, subscriptionName, selector, noLocal, shared);
     }
 
+    /** A REF record: {@link #REF_LENGTH} bytes, and the uncharged count after them when there is one. */
     static ByteBuffer encode(RefRecord r) {
-        return ByteBuffer.allocate(REF_LENGTH).putLong(r.messageId()).putLong(r.queueId()).putLong(r.sequence())
-                .putInt(r.deliveryCount()).putLong(r.redeliverAt()).putLong(r.firstDeliveredAt()).flip();
+        ByteBuffer b = ByteBuffer.allocate(REF_LENGTH + (r.uncharged() > 0 ? 4 : 0)).putLong(r.messageId())
+                .putLong(r.queueId()).putLong(r.sequence()).putInt(r.deliveryCount()).putLong(r.redeliverAt())
+                .putLong(r.firstDeliveredAt());
+        if (r.uncharged() > 0) {
+            b.putInt(r.uncharged());
+        }
+        return b.flip();
     }
 
     static RefRecord decodeRef(long id, ByteBuffer payload) {
         ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
-        return new RefRecord(id, b.getLong(), b.getLong(), b.getLong(), b.getInt(), b.getLong(), b.getLong());
+        long messageId = b.getLong();
+        long queueId = b.getLong();
+        long sequence = b.getLong();
+        int deliveryCount = b.getInt();
+        long redeliverAt = b.getLong();
+        long firstDeliveredAt = b.getLong();
+        int uncharged = b.remaining() >= 4 ? b.getInt() : 0;
+        return new RefRecord(id, messageId, queueId, sequence, deliveryCount, uncharged, redeliverAt, firstDeliveredAt);
     }
 
     /**
@@ -221,19 +234,30 @@ public final class StoreRecordDescriptor {
         long firstDeliveredAt = userType == QUEUED_DELIVERED ? b.getLong() : 0;
         byte[] message = new byte[b.remaining()];
         b.get(message);
-        return new StoredRef(id, id, queueId, sequence, deliveryCount, redeliverAt, firstDeliveredAt, false, message);
+        return new StoredRef(id, id, queueId, sequence, deliveryCount, 0, redeliverAt, firstDeliveredAt, false,
+                message);
     }
 
-    static ByteBuffer encodeDelivery(long queuedId, int deliveryCount, long redeliverAt, long firstDeliveredAt) {
-        return ByteBuffer.allocate(DELIVERY_LENGTH).putLong(queuedId).putInt(deliveryCount).putLong(redeliverAt)
-                .putLong(firstDeliveredAt).flip();
+    /**
+     * A DELIVERY record: {@link #DELIVERY_LENGTH} bytes, and the uncharged count after them when there is one (a
+     * broker that wrote none, or an older one, reads as none: the records before this field are unchanged).
+     */
+    static ByteBuffer encodeDelivery(long queuedId, int deliveryCount, int uncharged, long redeliverAt,
+            long firstDeliveredAt) {
+        ByteBuffer b = ByteBuffer.allocate(DELIVERY_LENGTH + (uncharged > 0 ? 4 : 0)).putLong(queuedId)
+                .putInt(deliveryCount).putLong(redeliverAt).putLong(firstDeliveredAt);
+        if (uncharged > 0) {
+            b.putInt(uncharged);
+        }
+        return b.flip();
     }
 
     /** {@code queued} with the delivery state of its DELIVERY record {@code payload}. */
     static StoredRef withDelivery(StoredRef queued, ByteBuffer payload) {
         ByteBuffer b = payload.duplicate().order(ByteOrder.BIG_ENDIAN);
+        int uncharged = b.limit() >= DELIVERY_LENGTH + 4 ? b.getInt(DELIVERY_LENGTH) : 0;
         return new StoredRef(queued.refId(), queued.messageId(), queued.queueId(), queued.sequence(), b.getInt(8),
-                b.getLong(12), b.getLong(20), true, queued.message());
+                uncharged, b.getLong(12), b.getLong(20), true, queued.message());
     }
 
     static ByteBuffer encode(DuplicateIdRecord d) {

@@ -110,11 +110,11 @@ class JournalStoreTest {
             refA = store.nextId();
             refB = store.nextId();
             b.addMessage(message, body(3));
-            b.addRef(new RefRecord(refA, message, q1, 12, 0, 0, 0));
-            b.addRef(new RefRecord(refB, message, q2, 12, 2, 0, 4242));
+            b.addRef(new RefRecord(refA, message, q1, 12, 0, 0, 0, 0));
+            b.addRef(new RefRecord(refB, message, q2, 12, 2, 0, 0, 4242));
             b.commit(true).join();
             b = store.batch();
-            b.updateDelivery(second, 3, 777, 555);
+            b.updateDelivery(second, 3, 0, 777, 555);
             b.commit(true).join();
             assertThat(store.readRef(second).deliveryCount()).isEqualTo(3);
         }
@@ -155,6 +155,54 @@ class JournalStoreTest {
     }
 
     /**
+     * How many deliveries came back uncharged (the broker refused their transaction's commit) is stored with the
+     * delivery count, in a DELIVERY record and in a REF record alike, and read back after a restart, alone and in a
+     * read-ahead; a record written without it reads as none.
+     */
+    @Test
+    void unchargedDeliveriesOutliveARestart() throws Exception {
+        long q;
+        long queued;
+        long plain;
+        long message;
+        long ref;
+        try (JournalStore store = JournalStore.open(config())) {
+            store.load(new Loaded());
+            q = store.nextId();
+            StoreBatch b = store.batch();
+            b.addQueue(QueueRecord.queue(q, "one"));
+            queued = store.nextIds(2);
+            plain = store.nextIds(2);
+            b.addQueuedMessage(queued, q, 1, 0, 0, body(1));
+            b.addQueuedMessage(plain, q, 2, 0, 0, body(2));
+            message = store.nextId();
+            ref = store.nextId();
+            b.addMessage(message, body(3));
+            b.addRef(new RefRecord(ref, message, q, 3, 0, 0, 0, 0));
+            b.commit(true).join();
+            b = store.batch();
+            b.updateDelivery(queued, 7, 6, 0, 100);
+            b.updateDelivery(plain, 2, 0, 0, 100);
+            b.updateRef(new RefRecord(ref, message, q, 3, 5, 4, 0, 100));
+            b.commit(true).join();
+        }
+        try (JournalStore store = JournalStore.open(config())) {
+            store.load(new Loaded());
+            StoredRef a = store.readRef(queued);
+            assertThat(a.deliveryCount()).isEqualTo(7);
+            assertThat(a.uncharged()).isEqualTo(6);
+            assertThat(a.firstDeliveredAt()).isEqualTo(100);
+            assertThat(store.readRef(plain).uncharged()).isZero();
+            StoredRef r = store.readRef(ref);
+            assertThat(r.deliveryCount()).isEqualTo(5);
+            assertThat(r.uncharged()).isEqualTo(4);
+            assertThat(r.firstDeliveredAt()).isEqualTo(100);
+            assertThat(store.readRefs(new long[] {queued, plain, ref})).extracting(StoredRef::uncharged)
+                    .containsExactly(6, 0, 4);
+        }
+    }
+
+    /**
      * A first delivery in the batch that stores the message goes into the message's own record (QUEUED_DELIVERED):
      * one frame for store-and-deliver, one plain delete for the acknowledgement, and the state outlives a restart.
      */
@@ -174,7 +222,7 @@ class JournalStoreTest {
             long appends = store.journalStats().appends();
             b = store.batch();
             b.addQueuedMessage(id, queue, 1, 0, 0, body(1));
-            assertThat(b.updateDelivery(id, 1, 0, 9001)).as("stored apart").isFalse();
+            assertThat(b.updateDelivery(id, 1, 0, 0, 9001)).as("stored apart").isFalse();
             b.commit(true).join();
             assertThat(store.journalStats().appends() - appends).as("frames to store and deliver").isEqualTo(1);
             StoredRef r = store.readRef(id);
@@ -186,7 +234,7 @@ class JournalStoreTest {
             b.addQueuedMessage(other, queue, 2, 0, 0, body(2));
             b.commit(true).join();
             b = store.batch(); // delivered in a later task: a delivery record of its own
-            assertThat(b.updateDelivery(other, 1, 0, 9002)).as("stored apart").isTrue();
+            assertThat(b.updateDelivery(other, 1, 0, 0, 9002)).as("stored apart").isTrue();
             b.commit(true).join();
         }
         try (JournalStore store = JournalStore.open(config())) {
@@ -199,7 +247,7 @@ class JournalStoreTest {
             assertThat(r.deliveryStored()).isFalse();
             assertThat(r.message()).isEqualTo(body(1));
             StoreBatch b = store.batch(); // a redelivery after the restart: the delivery record overrides the record's
-            assertThat(b.updateDelivery(id, 2, 0, 9001)).isTrue();
+            assertThat(b.updateDelivery(id, 2, 0, 0, 9001)).isTrue();
             b.commit(true).join();
             assertThat(store.readRef(id).deliveryCount()).isEqualTo(2);
             assertThat(store.readRef(id).deliveryStored()).isTrue();
@@ -258,7 +306,7 @@ class JournalStoreTest {
             b.addQueuedMessage(id, queue, 1, 0, 0, body(1));
             b.commit(true).join();
             b = store.batch();
-            b.updateDelivery(id, 1, 0, 5);
+            b.updateDelivery(id, 1, 0, 0, 5);
             b.commit(true).join();
         }
         try (Journal journal = Journal.open(config(), (long rid, byte type, ByteBuffer p) -> { })) {
@@ -294,10 +342,10 @@ class JournalStoreTest {
             long lonely = store.nextId();
             b.addMessage(lonely, body(3)); // a shared message whose refs are all gone
             long dangling = store.nextId();
-            b.addRef(new RefRecord(dangling, store.nextId(), gone, 3, 0, 0, 0));
+            b.addRef(new RefRecord(dangling, store.nextId(), gone, 3, 0, 0, 0, 0));
             b.commit(true).join();
             b = store.batch(); // delivered later: a DELIVERY record of its own, which goes with the orphan
-            b.updateDelivery(orphan, 1, 0, 1);
+            b.updateDelivery(orphan, 1, 0, 0, 1);
             b.commit(true).join();
         }
         try (JournalStore store = JournalStore.open(config())) {
@@ -341,7 +389,7 @@ class JournalStoreTest {
             batch.addQueuedMessage(b, queue, 2, 0, 0, body(2));
             batch.commit(true).join();
             batch = store.batch(); // A is delivered, then acknowledged, as in the issue
-            batch.updateDelivery(a, 1, 0, 1);
+            batch.updateDelivery(a, 1, 0, 0, 1);
             batch.commit(true).join();
             batch = store.batch();
             batch.removeQueuedMessage(a, true);

@@ -179,37 +179,11 @@ class JournalShippingTest extends ClosingTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void rollbacksOfCommitsTheBrokerRefusedAreNotChargedAsFailedAttempts() throws Exception {
-        org.ternmq.broker.policy.PolicyRepository policies = new org.ternmq.broker.policy.PolicyRepository(List.of(
-                new org.ternmq.broker.policy.PolicyRepository.Entry(
-                        org.ternmq.broker.policy.WildcardPattern.parse("orders"),
-                        java.util.Map.of(org.ternmq.broker.policy.PolicySetting.MAX_DELIVERY_ATTEMPTS, 2))));
-        BrokerConfig config = BrokerConfig.builder().name("live").tcpPort(0).dataDirectory(dir.resolve("live"))
-                .policies(policies).journalSegmentSize(SEGMENT).maxFrameLength(1 << 20)
-                .syncPolicy(SyncPolicy.DATA).build();
-        EmbeddedBroker live = EmbeddedBroker.startLive(config, replication("c1", 0, ReplicationConfig.Mode.SYNC));
+        EmbeddedBroker live = EmbeddedBroker.startLive(twoAttempts("live"),
+                replication("c1", 0, ReplicationConfig.Mode.SYNC));
         open.add(live);
-        ReplicaFollower backup = backup("c1", live);
-        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 1);
-        send(live, "orders", 0, 1);
-        backup.close();
-        open.remove(backup);
-        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 0);
-
-        try (Connection c = new TernConnectionFactory(live.tcpUrl()).createConnection()) {
-            c.start();
-            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
-            MessageConsumer consumer = tx.createConsumer(tx.createQueue("orders"));
-            for (int attempt = 1; attempt <= 5; attempt++) {
-                Message m = consumer.receive(5000);
-                assertThat(m).as("delivery %d during the outage", attempt).isNotNull();
-                assertThat(((TextMessage) m).getText()).isEqualTo("m-0");
-                assertThat(m.getIntProperty("JMSXDeliveryCount")).isEqualTo(attempt);
-                assertThat(m.getJMSRedelivered()).isEqualTo(attempt > 1);
-                assertThatThrownBy(tx::commit).isInstanceOf(jakarta.jms.ResourceAllocationException.class)
-                        .hasMessageContaining("commit refused");
-                tx.rollback();
-            }
-        }
+        withoutBackup(live);
+        rollBackRefusedCommits(live, 1, 5);
         // the same for an XA branch whose prepare the broker refuses (XA_RBROLLBACK: it rolled the branch back)
         jakarta.jms.XAConnection xc = new org.ternmq.jms.TernXAConnectionFactory(live.tcpUrl()).createXAConnection();
         try (xc) {
@@ -247,6 +221,88 @@ class JournalShippingTest extends ClosingTest {
             tx.commit();
         }
         assertThat(drain(live, "DLQ")).containsExactly("m-0");
+    }
+
+    /** A broker whose queue "orders" allows two delivery attempts. */
+    private BrokerConfig twoAttempts(String name) {
+        org.ternmq.broker.policy.PolicyRepository policies = new org.ternmq.broker.policy.PolicyRepository(List.of(
+                new org.ternmq.broker.policy.PolicyRepository.Entry(
+                        org.ternmq.broker.policy.WildcardPattern.parse("orders"),
+                        java.util.Map.of(org.ternmq.broker.policy.PolicySetting.MAX_DELIVERY_ATTEMPTS, 2))));
+        return BrokerConfig.builder().name(name).tcpPort(0).dataDirectory(dir.resolve(name)).policies(policies)
+                .journalSegmentSize(SEGMENT).maxFrameLength(1 << 20).syncPolicy(SyncPolicy.DATA).build();
+    }
+
+    /** Sends m-0 to "orders" while a backup is in sync, then takes the backup away: commits are refused after. */
+    private void withoutBackup(EmbeddedBroker live) throws Exception {
+        ReplicaFollower backup = backup("c1", live);
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 1);
+        send(live, "orders", 0, 1);
+        backup.close();
+        open.remove(backup);
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 0);
+    }
+
+    /** Deliveries {@code from} to {@code to} of m-0 to a transacted consumer whose commit the broker refuses. */
+    private static void rollBackRefusedCommits(EmbeddedBroker live, int from, int to) throws JMSException {
+        try (Connection c = new TernConnectionFactory(live.tcpUrl()).createConnection()) {
+            c.start();
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = tx.createConsumer(tx.createQueue("orders"));
+            for (int attempt = from; attempt <= to; attempt++) {
+                Message m = consumer.receive(5000);
+                assertThat(m).as("delivery %d during the outage", attempt).isNotNull();
+                assertThat(((TextMessage) m).getText()).isEqualTo("m-0");
+                assertThat(m.getIntProperty("JMSXDeliveryCount")).isEqualTo(attempt);
+                assertThat(m.getJMSRedelivered()).isEqualTo(attempt > 1);
+                assertThatThrownBy(tx::commit).isInstanceOf(jakarta.jms.ResourceAllocationException.class)
+                        .hasMessageContaining("commit refused");
+                if (attempt == to) {
+                    consumer.close(); // the last comes back to the queue, not delivered again: stored as it is
+                }
+                tx.rollback();
+            }
+        }
+    }
+
+    /**
+     * The deliveries that came back uncharged are stored with the delivery count and shipped with the journal: a
+     * backup that catches up after the outage and is then promoted (the live broker gone) does not charge them
+     * either, so the message is not dead-lettered on its first delivery there.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void unchargedRollbacksOutliveAFailover() throws Exception {
+        EmbeddedBroker live = EmbeddedBroker.startLive(twoAttempts("live"),
+                replication("c1", 0, ReplicationConfig.Mode.SYNC));
+        open.add(live);
+        withoutBackup(live);
+        rollBackRefusedCommits(live, 1, 5);
+        // a new backup catches up with everything, including the stored delivery state; then the live broker dies
+        ReplicaFollower backup = ReplicaFollower.start(replication("c1", live.replication().port(),
+                ReplicationConfig.Mode.SYNC), twoAttempts("promoted").journalDirectory(), SyncPolicy.DATA);
+        open.add(backup);
+        await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 1);
+        live.close();
+        open.remove(live);
+        backup.close();
+        open.remove(backup);
+        EmbeddedBroker promoted = EmbeddedBroker.start(twoAttempts("promoted"));
+        open.add(promoted);
+        try (Connection c = new TernConnectionFactory(promoted.tcpUrl()).createConnection()) {
+            c.start();
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = tx.createConsumer(tx.createQueue("orders"));
+            Message m = consumer.receive(5000);
+            assertThat(m).as("delivered by the promoted backup, not dead-lettered").isNotNull();
+            assertThat(m.getIntProperty("JMSXDeliveryCount")).isEqualTo(6);
+            tx.rollback();
+            assertThat(consumer.receive(5000)).as("the application's first failure is allowed").isNotNull();
+            tx.rollback();
+            assertThat(consumer.receive(1000)).as("its second sends the message to the DLQ").isNull();
+            tx.commit();
+        }
+        assertThat(drain(promoted, "DLQ")).containsExactly("m-0");
     }
 
     /**
