@@ -210,17 +210,25 @@ class JournalShippingTest extends ClosingTest {
             MessageConsumer consumer = tx.createConsumer(tx.createQueue("orders"));
             backup("c1", live);
             await().atMost(Duration.ofSeconds(10)).until(() -> live.replication().inSyncCount() == 1);
-            // the application's own rollbacks count again: one is allowed (2 attempts), the second dead-letters
-            Message m = consumer.receive(5000);
-            assertThat(m).as("after the outage").isNotNull();
-            assertThat(m.getIntProperty("JMSXDeliveryCount")).isEqualTo(9);
-            tx.rollback();
-            assertThat(consumer.receive(5000)).as("the application's first failure is allowed").isNotNull();
-            tx.rollback();
-            assertThat(consumer.receive(1000)).as("its second sends the message to the DLQ").isNull();
-            tx.commit();
+            applicationRollsBackTwice(tx, consumer, 9, "after the outage");
         }
         assertThat(drain(live, "DLQ")).containsExactly("m-0");
+    }
+
+    /**
+     * The application's own rollbacks count: m-0 comes as delivery {@code count}, its first rollback is allowed (two
+     * attempts), the second dead-letters it.
+     */
+    private static void applicationRollsBackTwice(Session tx, MessageConsumer consumer, int count, String first)
+            throws JMSException {
+        Message m = consumer.receive(5000);
+        assertThat(m).as(first).isNotNull();
+        assertThat(m.getIntProperty("JMSXDeliveryCount")).isEqualTo(count);
+        tx.rollback();
+        assertThat(consumer.receive(5000)).as("the application's first failure is allowed").isNotNull();
+        tx.rollback();
+        assertThat(consumer.receive(1000)).as("its second sends the message to the DLQ").isNull();
+        tx.commit();
     }
 
     /** A broker whose queue "orders" allows two delivery attempts. */
@@ -293,14 +301,7 @@ class JournalShippingTest extends ClosingTest {
             c.start();
             Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
             MessageConsumer consumer = tx.createConsumer(tx.createQueue("orders"));
-            Message m = consumer.receive(5000);
-            assertThat(m).as("delivered by the promoted backup, not dead-lettered").isNotNull();
-            assertThat(m.getIntProperty("JMSXDeliveryCount")).isEqualTo(6);
-            tx.rollback();
-            assertThat(consumer.receive(5000)).as("the application's first failure is allowed").isNotNull();
-            tx.rollback();
-            assertThat(consumer.receive(1000)).as("its second sends the message to the DLQ").isNull();
-            tx.commit();
+            applicationRollsBackTwice(tx, consumer, 6, "delivered by the promoted backup, not dead-lettered");
         }
         assertThat(drain(promoted, "DLQ")).containsExactly("m-0");
     }
