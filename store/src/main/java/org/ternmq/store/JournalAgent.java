@@ -83,6 +83,8 @@ final class JournalAgent implements Runnable {
     private Segment gatheredFor;
     private int gatheredFrom;
     private final WrittenMark writtenMark = new WrittenMark();
+    /** Lengths of the frames written last, so that releasing them reads nothing from the file. */
+    private final RecentFrameLengths recentLengths = new RecentFrameLengths();
 
     private Segment head;
     private long nextSequence;
@@ -415,7 +417,9 @@ final class JournalAgent implements Runnable {
         noteWritten(head, position);
         head.writePosition = position + aligned;
         stats.appended(aligned);
-        return Location.of(head.sequence, position);
+        long location = Location.of(head.sequence, position);
+        recentLengths.put(location, length);
+        return location;
     }
 
     /** Writes the gathered frames to their segment with one call. */
@@ -430,8 +434,15 @@ final class JournalAgent implements Runnable {
         writtenMark.written();
     }
 
-    /** The frame length at {@code offset} of {@code s}, also while that frame is only gathered. */
+    /**
+     * The frame length at {@code offset} of {@code s}, also while that frame is only gathered: from the frames written
+     * last when it is one of them, else from the file.
+     */
     private int frameLength(Segment s, int offset) throws IOException {
+        int recent = recentLengths.get(Location.of(s.sequence, offset));
+        if (recent >= 0) {
+            return recent;
+        }
         if (s == gatheredFor && gather.position() > 0 && offset >= gatheredFrom) {
             return gather.getInt(offset - gatheredFrom + RecordDescriptor.LENGTH_OFFSET);
         }

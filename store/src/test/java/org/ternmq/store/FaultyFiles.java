@@ -8,10 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.ternmq.store.file.SegmentFile;
 
-/** A {@link SegmentOpener} that counts forces and writes and can be told to fail them. */
+/** A {@link SegmentOpener} that counts forces, writes and int reads and can be told to fail forces and writes. */
 final class FaultyFiles implements SegmentOpener {
     final AtomicInteger forces = new AtomicInteger();
     final AtomicInteger writes = new AtomicInteger();
+    /** Reads of a single int: the frame lengths the journal's state asks the files for. */
+    final AtomicInteger readInts = new AtomicInteger();
     final AtomicBoolean failForces = new AtomicBoolean();
     final AtomicBoolean failWrites = new AtomicBoolean();
     /** Writes left before every later write fails; negative for never. */
@@ -48,6 +50,7 @@ final class FaultyFiles implements SegmentOpener {
 
             @Override
             public int readInt(int position) throws IOException {
+                readInts.incrementAndGet();
                 return file.readInt(position);
             }
 
