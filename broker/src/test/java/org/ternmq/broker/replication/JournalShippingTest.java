@@ -179,11 +179,7 @@ class JournalShippingTest extends ClosingTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void rollbacksOfCommitsTheBrokerRefusedAreNotChargedAsFailedAttempts() throws Exception {
-        EmbeddedBroker live = EmbeddedBroker.startLive(twoAttempts("live"),
-                replication("c1", 0, ReplicationConfig.Mode.SYNC));
-        open.add(live);
-        withoutBackup(live);
-        rollBackRefusedCommits(live, 1, 5);
+        EmbeddedBroker live = afterFiveRefusedCommits();
         // the same for an XA branch whose prepare the broker refuses (XA_RBROLLBACK: it rolled the branch back)
         jakarta.jms.XAConnection xc = new org.ternmq.jms.TernXAConnectionFactory(live.tcpUrl()).createXAConnection();
         try (xc) {
@@ -241,6 +237,19 @@ class JournalShippingTest extends ClosingTest {
                 .journalSegmentSize(SEGMENT).maxFrameLength(1 << 20).syncPolicy(SyncPolicy.DATA).build();
     }
 
+    /**
+     * A sync live broker (two attempts allowed on "orders") that lost its only backup after m-0 was sent, and whose
+     * commits of m-0's first five deliveries it refused.
+     */
+    private EmbeddedBroker afterFiveRefusedCommits() throws Exception {
+        EmbeddedBroker live = EmbeddedBroker.startLive(twoAttempts("live"),
+                replication("c1", 0, ReplicationConfig.Mode.SYNC));
+        open.add(live);
+        withoutBackup(live);
+        rollBackRefusedCommits(live, 1, 5);
+        return live;
+    }
+
     /** Sends m-0 to "orders" while a backup is in sync, then takes the backup away: commits are refused after. */
     private void withoutBackup(EmbeddedBroker live) throws Exception {
         ReplicaFollower backup = backup("c1", live);
@@ -281,11 +290,7 @@ class JournalShippingTest extends ClosingTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void unchargedRollbacksOutliveAFailover() throws Exception {
-        EmbeddedBroker live = EmbeddedBroker.startLive(twoAttempts("live"),
-                replication("c1", 0, ReplicationConfig.Mode.SYNC));
-        open.add(live);
-        withoutBackup(live);
-        rollBackRefusedCommits(live, 1, 5);
+        EmbeddedBroker live = afterFiveRefusedCommits();
         // a new backup catches up with everything, including the stored delivery state; then the live broker dies
         ReplicaFollower backup = ReplicaFollower.start(replication("c1", live.replication().port(),
                 ReplicationConfig.Mode.SYNC), twoAttempts("promoted").journalDirectory(), SyncPolicy.DATA);
