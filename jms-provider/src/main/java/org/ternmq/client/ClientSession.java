@@ -197,21 +197,34 @@ public final class ClientSession {
      * maximum message size, abandons the upload (the broker drops its chunks) and throws.
      *
      * <p>With failover, a connection lost during the upload (or before the message's own answer) does not reach the
-     * application where the body can be read again: a non-transacted send of the message's own body is uploaded
-     * again on the new connection, and waited for, carrying the duplicate-detection id of every such send, so it is
-     * stored once (a non-persistent one only if its message had not gone out yet: at most once); in a local
-     * transaction the transaction is doomed instead (its commit throws {@code TransactionRolledBackException}). A
-     * body streamed from the application cannot be read twice: that send fails.
+     * application: a non-transacted send is uploaded again on the new connection, and waited for, carrying the
+     * duplicate-detection id of every such send, so it is stored once (a non-persistent one only if its message had
+     * not gone out yet: at most once); in a local transaction the transaction is doomed instead (its commit throws
+     * {@code TransactionRolledBackException}). A body streamed from the application is read from it once and kept
+     * in a temporary file meanwhile ({@link BodySpool}), so it is uploaded again the same way.
      */
     public CompletableFuture<Void> sendLarge(EncodedMessage message, java.io.InputStream body) throws ClientException {
         checkOpen();
         boolean failover = connection.isFailoverEnabled() && !(isXa() && isXaAssociated());
-        boolean again = failover && body == null && !isTransacted();
+        boolean again = failover && !isTransacted();
+        BodySpool spool = again && body != null ? BodySpool.open(body, connection.url().spoolDirectory()) : null;
+        try {
+            return sendLarge(message, body, spool, failover, again);
+        } finally {
+            if (spool != null) {
+                spool.close();
+            }
+        }
+    }
+
+    private CompletableFuture<Void> sendLarge(EncodedMessage message, java.io.InputStream body, BodySpool spool,
+            boolean failover, boolean again) throws ClientException {
         for (int attempt = 1; ; attempt++) {
             boolean uploaded = false;
             try {
                 Object channel = connection.channel();
-                CompletableFuture<Void> answer = upload(message, body, failover ? channel : null);
+                CompletableFuture<Void> answer = upload(message, spool != null ? spool.replay() : body,
+                        failover ? channel : null);
                 uploaded = true;
                 if (!again) {
                     return answer;
@@ -227,11 +240,6 @@ public final class ClientSession {
                 if (isTransacted()) {
                     // the upload made the transaction dirty, so the failover doomed it: the commit says so
                     return CompletableFuture.completedFuture(null);
-                }
-                if (!again) {
-                    throw new ClientException(ErrorCode.INTERNAL, "the connection failed over while a large message's"
-                            + " body was read from the application's stream, which cannot be read again: send it"
-                            + " again", e);
                 }
                 if (attempt >= MAX_LARGE_ATTEMPTS) {
                     throw e;

@@ -34,6 +34,9 @@ import org.ternmq.transport.TransportAddress;
  *       as a stream ({@code JMS_TERN_InputStream}), is sent as a large message, in chunks of this size, and the
  *       broker never holds its body whole; 1024 to {@value #DEFAULT_MAX_MESSAGE_SIZE} (default
  *       {@value #DEFAULT_LARGE_MESSAGE_SIZE})</li>
+ *   <li>{@code spoolDirectory}: with {@code failover=true}, where a body streamed from the application
+ *       ({@code JMS_TERN_InputStream}) is kept, in a temporary file readable by its owner only, while its message is
+ *       sent, so that an upload a failover cuts short can be sent again (default: {@code java.io.tmpdir})</li>
  *   <li>{@code failover}: {@code true} to reconnect transparently after a lost connection, trying the hosts in
  *       turn (default {@code false}: a lost connection ends the JMS connection)</li>
  *   <li>{@code reconnectAttempts}: passes over the host list before failover gives up, -1 for ever
@@ -66,7 +69,7 @@ public final class ConnectionUrl {
     private static final Set<String> OPTIONS = Set.of("clientId", "user", "password", "prefetch", "connectTimeout",
             "requestTimeout", "maxMessageSize", "trustedPackages", "ssl", "trustStore", "trustStorePassword",
             "keyStore", "keyStorePassword", "verifyHost", "failover", "reconnectAttempts", "reconnectDelay",
-            "maxReconnectDelay", "largeMessageSize", "heartbeat", "connectionTtl");
+            "maxReconnectDelay", "largeMessageSize", "heartbeat", "connectionTtl", "spoolDirectory");
 
     private final String text;
     private final List<TransportAddress> addresses;
@@ -124,6 +127,7 @@ public final class ConnectionUrl {
         parsed.maxMessageSize();
         parsed.largeMessageSize();
         parsed.failover();
+        parsed.spoolDirectory();
         parsed.reconnectAttempts();
         parsed.reconnectDelayMillis();
         if (parsed.maxReconnectDelayMillis() < parsed.reconnectDelayMillis()) {
@@ -298,6 +302,12 @@ public final class ConnectionUrl {
                     + ", in URL " + text);
         }
         return n;
+    }
+
+    /** Where a streamed body is kept while a failing-over connection sends it ({@code spoolDirectory}). */
+    public java.nio.file.Path spoolDirectory() {
+        String value = options.get("spoolDirectory");
+        return java.nio.file.Path.of(value == null || value.isBlank() ? System.getProperty("java.io.tmpdir") : value);
     }
 
     /** Whether a lost connection is re-established transparently ({@code failover=true}). */

@@ -3,11 +3,17 @@ package org.ternmq.it.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -15,10 +21,12 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
+import jakarta.jms.ResourceAllocationException;
 import jakarta.jms.Session;
 import jakarta.jms.TransactionRolledBackException;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.ternmq.it.PatternStream;
 import org.ternmq.jms.TernConnectionFactory;
 
@@ -26,8 +34,8 @@ import org.ternmq.jms.TernConnectionFactory;
  * A large message (sent in chunks) whose connection fails over during its upload: a {@link TcpProxy} lets the
  * answers to the first chunks through, swallows the next, then cuts the connection (the new connection would get
  * only the chunks not answered yet if they were simply sent again). The application does not notice where the body
- * can be read again (it is uploaded again, and stored once); a transaction is doomed instead; a body streamed
- * from the application fails its send, saying why.
+ * can be read again (it is uploaded again, and stored once), also a body streamed from the application (from the
+ * copy the client keeps while sending it); a transaction is doomed instead.
  */
 class LargeMessageFailoverTest extends PolicyTestBase {
 
@@ -49,7 +57,13 @@ class LargeMessageFailoverTest extends PolicyTestBase {
 
     /** Sends {@code m} in the background once the proxy swallows answers, then cuts the connection under it. */
     private static CompletableFuture<Void> sendThroughACut(TcpProxy proxy, MessageProducer producer, Message m)
-            throws InterruptedException {
+            throws Exception {
+        return sendThroughACut(proxy, producer, m, () -> { });
+    }
+
+    /** As above, running {@code beforeTheCut} while the answers are held back and the send waits for them. */
+    private static CompletableFuture<Void> sendThroughACut(TcpProxy proxy, MessageProducer producer, Message m,
+            Step beforeTheCut) throws Exception {
         proxy.dropAnswersAfter(40); // the first chunks are answered, then answers stop coming back
         CompletableFuture<Void> send = CompletableFuture.runAsync(() -> {
             try {
@@ -59,6 +73,7 @@ class LargeMessageFailoverTest extends PolicyTestBase {
             }
         });
         Thread.sleep(300);
+        beforeTheCut.run();
         proxy.cut();
         return send;
     }
@@ -96,19 +111,94 @@ class LargeMessageFailoverTest extends PolicyTestBase {
     }
 
     @Test
-    void aLargeSendStreamedFromTheApplicationFailsSayingWhy() throws Exception {
+    void aLargeSendStreamedFromTheApplicationIsUploadedAgainFromItsCopyAndStoredOnce(@TempDir Path spool)
+            throws Exception {
         start();
-        try (TcpProxy proxy = new TcpProxy(broker.tcpPort()); Connection c = client(proxy)) {
+        CountingStream body = new CountingStream(new PatternStream(SIZE));
+        try (TcpProxy proxy = new TcpProxy(broker.tcpPort());
+                Connection c = new TernConnectionFactory(proxy.url() + OPTIONS + "&spoolDirectory=" + spool)
+                        .createConnection()) {
             Session s = c.createSession(Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = s.createProducer(s.createQueue("big-stream"));
             BytesMessage m = s.createBytesMessage();
-            m.setObjectProperty("JMS_TERN_InputStream", new PatternStream(SIZE));
-            CompletableFuture<Void> send = sendThroughACut(proxy, producer, m);
-            assertThatThrownBy(() -> send.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(JMSException.class).hasMessageContaining("cannot be read again");
-            producer.send(PatternStream.message(s, SIZE)); // the connection carries on
+            m.setObjectProperty("JMS_TERN_InputStream", body);
+            CompletableFuture<Void> send = sendThroughACut(proxy, producer, m, () -> assertThat(spoolFiles(spool))
+                    .as("the copy of the body while it is sent").hasSize(1));
+            send.get(30, TimeUnit.SECONDS); // without the copy: "cannot be read again"
+            assertThat(spoolFiles(spool)).as("the copy, once the send returned").isEmpty();
         }
-        assertThat(theOnlyBody("big-stream")).as("only the one sent after the failover").isNotNull();
+        assertThat(body.read).as("bytes read from the application's stream").isEqualTo(SIZE);
+        PatternStream.Check check = new PatternStream.Check();
+        check.write(theOnlyBody("big-stream"));
+        check.assertPattern(SIZE);
+    }
+
+    @Test
+    void aStreamedBodyThatCannotBeCopiedIsRefusedAndTheConnectionCarriesOn(@TempDir Path dir) throws Exception {
+        start();
+        Path notADirectory = Files.writeString(dir.resolve("a-file"), "x");
+        try (TcpProxy proxy = new TcpProxy(broker.tcpPort());
+                Connection c = new TernConnectionFactory(proxy.url() + OPTIONS + "&spoolDirectory=" + notADirectory)
+                        .createConnection()) {
+            Session s = c.createSession(Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = s.createProducer(s.createQueue("big-no-spool"));
+            BytesMessage m = s.createBytesMessage();
+            CountingStream body = new CountingStream(new PatternStream(SIZE));
+            m.setObjectProperty("JMS_TERN_InputStream", body);
+            assertThatThrownBy(() -> producer.send(m)).isInstanceOf(ResourceAllocationException.class)
+                    .hasMessageContaining(notADirectory.toString()).hasMessageContaining("spoolDirectory");
+            assertThat(body.read).as("nothing read from the application's stream").isZero();
+            BytesMessage whole = s.createBytesMessage();
+            whole.writeBytes(body());
+            producer.send(whole); // a body given whole needs no copy; the connection carries on
+        }
+        assertThat(Arrays.equals(theOnlyBody("big-no-spool"), body())).as("only the body given whole").isTrue();
+    }
+
+    /**
+     * The copies of streamed bodies this JVM holds open in {@code dir}: the client unlinks such a file as soon as it
+     * has opened it (so it goes with the JVM, whatever happens), so they are found among the open files (Linux).
+     */
+    private static List<Path> spoolFiles(Path dir) throws IOException {
+        List<Path> copies = new java.util.ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith(dir + "/tern-body-")) {
+                        copies.add(Path.of(target));
+                    }
+                } catch (IOException gone) {
+                    // closed meanwhile
+                }
+            }
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.toList()).as("files left in " + dir).isEmpty();
+        }
+        return copies;
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class CountingStream extends FilterInputStream {
+        volatile long read;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                read += n;
+            }
+            return n;
+        }
     }
 
     @Test
