@@ -14,7 +14,7 @@ import org.ternmq.protocol.ErrorCode;
  * A large message's body that the application streams ({@code JMS_TERN_InputStream}), kept in a temporary file as
  * it is read, so that an upload a failover cut short can start again from the first byte: the application's stream
  * is read once, and never further than an upload has asked for. The file (readable by its owner only) is deleted
- * when the spool is closed, and by the operating system if the JVM dies with it open.
+ * when the spool is closed; on Linux the JDK unlinks it as soon as it is open, so it goes with a JVM that dies too.
  *
  * <p>Used by one sending thread at a time; {@link #replay} streams are read one after the other, never at once.
  */
@@ -109,7 +109,7 @@ final class BodySpool implements AutoCloseable {
         try {
             file.close();
         } catch (IOException e) {
-            // deleted on close; nothing else to do with a file that cannot be closed
+            // nothing else to do with a file that cannot be closed: it is deleted already or with the JVM
         }
     }
 }

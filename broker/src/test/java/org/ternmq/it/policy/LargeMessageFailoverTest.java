@@ -55,6 +55,19 @@ class LargeMessageFailoverTest extends PolicyTestBase {
         return new TernConnectionFactory(proxy.url() + OPTIONS).createConnection();
     }
 
+    /** A client that keeps copies of streamed bodies in {@code spoolDirectory}. */
+    private Connection client(TcpProxy proxy, Path spoolDirectory) throws JMSException {
+        return new TernConnectionFactory(proxy.url() + OPTIONS + "&spoolDirectory=" + spoolDirectory)
+                .createConnection();
+    }
+
+    /** A message whose body the application streams from {@code body}. */
+    private static BytesMessage streamed(Session s, InputStream body) throws JMSException {
+        BytesMessage m = s.createBytesMessage();
+        m.setObjectProperty("JMS_TERN_InputStream", body);
+        return m;
+    }
+
     /** Sends {@code m} in the background once the proxy swallows answers, then cuts the connection under it. */
     private static CompletableFuture<Void> sendThroughACut(TcpProxy proxy, MessageProducer producer, Message m)
             throws Exception {
@@ -115,13 +128,10 @@ class LargeMessageFailoverTest extends PolicyTestBase {
             throws Exception {
         start();
         CountingStream body = new CountingStream(new PatternStream(SIZE));
-        try (TcpProxy proxy = new TcpProxy(broker.tcpPort());
-                Connection c = new TernConnectionFactory(proxy.url() + OPTIONS + "&spoolDirectory=" + spool)
-                        .createConnection()) {
+        try (TcpProxy proxy = new TcpProxy(broker.tcpPort()); Connection c = client(proxy, spool)) {
             Session s = c.createSession(Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = s.createProducer(s.createQueue("big-stream"));
-            BytesMessage m = s.createBytesMessage();
-            m.setObjectProperty("JMS_TERN_InputStream", body);
+            Message m = streamed(s, body);
             CompletableFuture<Void> send = sendThroughACut(proxy, producer, m, () -> assertThat(spoolFiles(spool))
                     .as("the copy of the body while it is sent").hasSize(1));
             send.get(30, TimeUnit.SECONDS); // without the copy: "cannot be read again"
@@ -137,14 +147,11 @@ class LargeMessageFailoverTest extends PolicyTestBase {
     void aStreamedBodyThatCannotBeCopiedIsRefusedAndTheConnectionCarriesOn(@TempDir Path dir) throws Exception {
         start();
         Path notADirectory = Files.writeString(dir.resolve("a-file"), "x");
-        try (TcpProxy proxy = new TcpProxy(broker.tcpPort());
-                Connection c = new TernConnectionFactory(proxy.url() + OPTIONS + "&spoolDirectory=" + notADirectory)
-                        .createConnection()) {
+        try (TcpProxy proxy = new TcpProxy(broker.tcpPort()); Connection c = client(proxy, notADirectory)) {
             Session s = c.createSession(Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = s.createProducer(s.createQueue("big-no-spool"));
-            BytesMessage m = s.createBytesMessage();
             CountingStream body = new CountingStream(new PatternStream(SIZE));
-            m.setObjectProperty("JMS_TERN_InputStream", body);
+            Message m = streamed(s, body);
             assertThatThrownBy(() -> producer.send(m)).isInstanceOf(ResourceAllocationException.class)
                     .hasMessageContaining(notADirectory.toString()).hasMessageContaining("spoolDirectory");
             assertThat(body.read).as("nothing read from the application's stream").isZero();
