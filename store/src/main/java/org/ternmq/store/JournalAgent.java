@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +40,10 @@ import org.ternmq.store.index.RecordIndex;
  * which {@link #frameLength} serves from the buffer.
  *
  * <p>Threads: {@link #run} is the appender thread's body; {@link #fenceCause()},
- * {@link #isTerminated()} and {@link #writtenMark()} may be used from any thread.
+ * {@link #isTerminated()} and {@link #writtenMark()} may be used from any thread. The writer is one at a time, not
+ * always the same thread: a caller that queued a batch may write and force it itself ({@link #writeHere}) while the
+ * appender is idle, holding the writing role the appender otherwise holds for each batch; everything below is moved
+ * only by the role's holder.
  *
  * <p>Why one class past 500 lines: writing, forcing, compacting and removing all move the same
  * single-threaded state (the head, the gather buffer, the dirty list, the replication ranges);
@@ -47,6 +52,8 @@ import org.ternmq.store.index.RecordIndex;
  */
 final class JournalAgent implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(JournalAgent.class);
+    /** How long the appender waits at most, when idle, for a caller to give the writing role back. */
+    private static final long ROLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** How many bytes of frames are gathered before they are written even in the middle of a batch. */
     static final int GATHER_BYTES = 256 << 10;
 
@@ -92,6 +99,22 @@ final class JournalAgent implements Runnable {
     private Segment compacting;
     private int compactionPosition;
     private Command closeCommand;
+
+    /**
+     * The writing role: whoever holds it (the appender, or a caller in {@link #writeHere}) is the only thread that
+     * takes commands from the queue and moves the state below; taking and releasing it orders one holder's changes
+     * before the next holder's reads.
+     */
+    private final AtomicBoolean writing = new AtomicBoolean();
+    /** The caller holding the writing role, or null. */
+    private volatile Thread writer;
+    /** The thread whose queued commands do not wake the appender ({@link #holdWakeups}), or null. */
+    private volatile Thread holder;
+    /** Whether the appender is parked, or about to park (queuing threads wake it). */
+    private volatile boolean sleeping;
+    /** A caller's batch held the close request: the appender ends its loop. */
+    private volatile boolean closingElsewhere;
+    private volatile Thread appenderThread;
 
     private volatile Throwable fenceCause;
     private volatile boolean terminated;
@@ -141,20 +164,33 @@ final class JournalAgent implements Runnable {
     @Override
     public void run() {
         try {
+            appenderThread = Thread.currentThread();
             guarded(this::upgradeHead);
             boolean closing = false;
-            while (!closing) {
+            while (!closing && !closingElsewhere) {
                 Command first = nextCommand();
                 if (first == null) {
-                    guarded(this::idleWork);
+                    if (writing.compareAndSet(false, true)) {
+                        try {
+                            guarded(this::idleWork);
+                        } finally {
+                            writing.set(false);
+                        }
+                    } else {
+                        awaitRole();
+                    }
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                closing = process(batch);
-                batch.clear();
-                if (!closing) {
-                    guarded(this::compactionStep);
+                try {
+                    batch.add(first);
+                    queue.drainTo(batch, maxBatch - 1);
+                    closing = process(batch);
+                    batch.clear();
+                    if (!closing) {
+                        guarded(this::compactionStep);
+                    }
+                } finally {
+                    writing.set(false);
                 }
             }
             // An orderly close loses nothing, whatever the policy.
@@ -176,14 +212,14 @@ final class JournalAgent implements Runnable {
             timeoutNanos = TimeUnit.SECONDS.toNanos(1);
         }
         if (timeoutNanos == 0) {
-            return queue.poll();
+            return take();
         }
         long spinFor = spin.spinBefore(timeoutNanos);
         if (spinFor > 0) {
             long start = System.nanoTime();
             long now = start;
             do {
-                Command c = queue.poll();
+                Command c = take();
                 if (c != null) {
                     spin.spun(now - start, true);
                     return c;
@@ -193,7 +229,114 @@ final class JournalAgent implements Runnable {
             } while (now - start < spinFor);
             spin.spun(now - start, false);
         }
-        return queue.poll(timeoutNanos, TimeUnit.NANOSECONDS);
+        sleeping = true;
+        try {
+            if ((queue.peek() == null || writing.get()) && !closingElsewhere) {
+                // nothing queued, or a caller writes it (and wakes this thread if it leaves commands behind)
+                LockSupport.parkNanos(this, timeoutNanos);
+            }
+        } finally {
+            sleeping = false;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return take();
+    }
+
+    /** The next command, with the writing role taken; null (role not taken) when none, or another thread writes. */
+    private Command take() {
+        if (queue.peek() == null || !writing.compareAndSet(false, true)) {
+            return null;
+        }
+        Command c = queue.poll();
+        if (c == null) {
+            writing.set(false);
+        }
+        return c;
+    }
+
+    /** Waits briefly while a caller holds the writing role (its idle work, compaction, waits for the role). */
+    private void awaitRole() {
+        sleeping = true;
+        try {
+            if (writing.get() && !closingElsewhere) {
+                LockSupport.parkNanos(this, ROLE_WAIT_NANOS);
+            }
+        } finally {
+            sleeping = false;
+        }
+    }
+
+    /** After a command was queued: wakes the appender if it sleeps, unless the queuing thread writes it itself. */
+    void wake() {
+        if (sleeping && holder != Thread.currentThread()) {
+            unparkAppender();
+        }
+    }
+
+    /** Wakes the appender, whoever holds wake-ups. */
+    void wakeUp() {
+        unparkAppender();
+    }
+
+    private void unparkAppender() {
+        Thread t = appenderThread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Commands the calling thread queues from now on do not wake the appender, until it calls {@link #writeHere}. */
+    void holdWakeups() {
+        holder = Thread.currentThread();
+    }
+
+    /** Ends {@link #holdWakeups} for the calling thread. */
+    void holdWakeupsEnd() {
+        if (holder == Thread.currentThread()) {
+            holder = null;
+        }
+    }
+
+    /** Whether {@code thread} holds the writing role now (it must not wait for a write, as the appender must not). */
+    boolean writesOn(Thread thread) {
+        return writer == thread;
+    }
+
+    /**
+     * Writes the queued commands, as one batch of the appender would (forced as their policy says, futures completed
+     * on this thread), when no other thread writes; else leaves them to the appender and wakes it. Returns whether it
+     * wrote here. Ends {@link #holdWakeups}.
+     */
+    boolean writeHere() {
+        holdWakeupsEnd();
+        if (!writing.compareAndSet(false, true)) {
+            unparkAppender();
+            return false;
+        }
+        writer = Thread.currentThread();
+        boolean wrote = false;
+        try {
+            Command first = queue.poll();
+            if (first != null) {
+                wrote = true;
+                stats.callerBatch();
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                if (process(batch)) {
+                    closingElsewhere = true; // the appender ends its loop and closes
+                }
+                batch.clear();
+            }
+        } finally {
+            writer = null;
+            writing.set(false);
+        }
+        if (closingElsewhere || queue.peek() != null) {
+            unparkAppender();
+        }
+        return wrote;
     }
 
     private void idleWork() throws IOException {

@@ -7,8 +7,9 @@ import java.util.function.LongConsumer;
  * What a journal has done since it was opened, for metrics: frames appended and their bytes, file writes, forces (and,
  * through an optional listener, how long each took), segments compacted, records read back.
  *
- * <p>Threads: the appender thread is the only writer of the appender's counters (plain volatile fields, one
- * writer); reads come from any thread (a {@link LongAdder}). Any thread may read.
+ * <p>Threads: the thread that holds the journal's writing role (the appender, or a caller writing its own batch,
+ * {@link Journal#writeHere}) is the only writer of the appender's counters (volatile fields, one writer at a time);
+ * reads come from any thread (a {@link LongAdder}). Any thread may read.
  */
 public final class JournalStats {
 
@@ -17,6 +18,7 @@ public final class JournalStats {
     private volatile long writes;
     private volatile long forces;
     private volatile long compactions;
+    private volatile long callerBatches;
     private final LongAdder reads = new LongAdder();
     private volatile LongConsumer forceNanosListener = nanos -> { };
 
@@ -48,6 +50,11 @@ public final class JournalStats {
         return compactions;
     }
 
+    /** Batches written and forced by the thread that queued them ({@link Journal#writeHere}), not by the appender. */
+    public long callerBatches() {
+        return callerBatches;
+    }
+
     /** Records read back by id (paging in, history), since the journal was opened. */
     public long reads() {
         return reads.sum();
@@ -76,6 +83,10 @@ public final class JournalStats {
 
     void compacted() {
         compactions++;
+    }
+
+    void callerBatch() {
+        callerBatches++;
     }
 
     void read() {
