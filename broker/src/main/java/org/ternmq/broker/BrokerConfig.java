@@ -49,6 +49,7 @@ public final class BrokerConfig {
     private final int journalSegmentSize;
     private final IoMode journalIoMode;
     private final int journalSpinMicros;
+    private final boolean journalAgentWrites;
     private final int managementPort;
     private final String managementHost;
     private final boolean metricsPerDestination;
@@ -81,6 +82,7 @@ public final class BrokerConfig {
         this.journalSegmentSize = b.journalSegmentSize;
         this.journalIoMode = b.journalIoMode;
         this.journalSpinMicros = b.journalSpinMicros;
+        this.journalAgentWrites = b.journalAgentWrites;
         this.managementPort = b.managementPort;
         this.managementHost = b.managementHost;
         this.metricsPerDestination = b.metricsPerDestination;
@@ -233,6 +235,11 @@ public final class BrokerConfig {
         return journalSpinMicros;
     }
 
+    /** Whether the agent thread writes and forces a journal batch itself while the journal's writer is idle. */
+    public boolean journalAgentWrites() {
+        return journalAgentWrites;
+    }
+
     /** Where the journal lives: {@code journal/} under the data directory. */
     public Path journalDirectory() {
         return dataDirectory.resolve("journal");
@@ -263,6 +270,7 @@ public final class BrokerConfig {
         private int journalSegmentSize = Integer.parseInt(BrokerSetting.JOURNAL_SEGMENT_SIZE.defaultValue());
         private IoMode journalIoMode = IoMode.valueOf(BrokerSetting.JOURNAL_IO_MODE.defaultValue());
         private int journalSpinMicros = Integer.parseInt(BrokerSetting.JOURNAL_SPIN.defaultValue());
+        private boolean journalAgentWrites = Boolean.parseBoolean(BrokerSetting.JOURNAL_AGENT_WRITES.defaultValue());
         private int managementPort = Integer.parseInt(BrokerSetting.MANAGEMENT_PORT.defaultValue());
         private String managementHost = BrokerSetting.MANAGEMENT_HOST.defaultValue();
         private boolean metricsPerDestination =
@@ -391,6 +399,12 @@ public final class BrokerConfig {
         /** Microseconds the journal's writer polls for work before it sleeps, governed by the CPU load; 0: never. */
         public Builder journalSpinMicros(int micros) {
             this.journalSpinMicros = micros;
+            return this;
+        }
+
+        /** Whether the agent thread writes and forces a journal batch itself while the journal's writer is idle. */
+        public Builder journalAgentWrites(boolean agentWrites) {
+            this.journalAgentWrites = agentWrites;
             return this;
         }
 

@@ -50,6 +50,10 @@ public enum BrokerSetting {
             "microseconds the journal's writer polls for the next write before it sleeps, while the machine's CPU "
             + "load is under 70 % and such polls find writes (spends CPU for the wake-up a synchronous send waits "
             + "for; 0 turns it off); see docs/performance.md"),
+    JOURNAL_AGENT_WRITES("journal-agent-writes", "true",
+            "whether the broker's agent thread writes and forces a batch of the journal itself while the journal's "
+            + "writer is idle and one request at a time waits for the disk (two thread hand-offs less per "
+            + "synchronous send); false: the writer thread always does; see docs/performance.md"),
     MAX_FRAME_LENGTH("max-frame-length", String.valueOf(8 * 1024 * 1024),
             "the largest frame accepted, in bytes; a larger one closes the connection"),
     PRODUCER_WINDOW("producer-window", String.valueOf(1024 * 1024),

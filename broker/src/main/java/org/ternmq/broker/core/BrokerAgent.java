@@ -116,7 +116,7 @@ public final class BrokerAgent {
         this.brokerName = config.name();
         this.nodeId = nodeId;
         this.xa = new XaResourceManager(this, config.xaTimeout());
-        this.storeWriter = new StoreWriter(store, this);
+        this.storeWriter = new StoreWriter(store, this, config.journalAgentWrites());
         this.largeBodies = new LargeBodies(store);
         this.pager = new Pager(storeWriter);
         this.pausedDestinations = new PausedDestinations(store.persistent() ? config.dataDirectory() : null,
@@ -227,25 +227,47 @@ public final class BrokerAgent {
 
     /** Ends a task (or a read burst): commits its store batch, answers what memory allows, flushes the connections. */
     private void endTask() {
-        CompletableFuture<Void> written = null;
         try {
-            written = storeWriter.endTask();
-            largeBodies.endTask();
-        } catch (RuntimeException e) {
-            LOG.error("failed to hand the task's changes to the store", e);
-        }
-        if (!holding.isEmpty()) {
-            for (BrokerConnection c : holding) {
-                c.endTaskHolding(written);
+            CompletableFuture<Void> written = null;
+            try {
+                written = storeWriter.endTask();
+                largeBodies.endTask();
+            } catch (RuntimeException e) {
+                LOG.error("failed to hand the task's changes to the store", e);
             }
-            holding.clear();
+            if (!holding.isEmpty()) {
+                for (BrokerConnection c : holding) {
+                    c.endTaskHolding(written);
+                }
+                holding.clear();
+            }
+            releaseHeldBack();
+            flushAll();
+        } finally {
+            // when the agent writes the task's batch itself (StoreWriter#writesHere): after its packets went out, and
+            // the deliveries its write releases leave before its force (completions run at once meanwhile)
+            draining = true;
+            try {
+                storeWriter.store().writeHere();
+            } finally {
+                draining = false;
+            }
+            flushAll();
+            if (storeWriter.hasChanges()) {
+                execute(() -> { }); // what completions changed meanwhile is committed at that task's end
+            }
         }
-        releaseHeldBack();
+    }
+
+    private void flushAll() {
         for (BrokerConnection c : unflushed) {
             c.flush();
         }
         unflushed.clear();
     }
+
+    /** Whether the store writes on this thread now ({@link MessageStore#writeHere}): completions run at once. */
+    private boolean draining;
 
     void markUnflushed(BrokerConnection connection) {
         unflushed.add(connection);
@@ -265,18 +287,31 @@ public final class BrokerAgent {
         if (waiting == null) {
             Set<BrokerConnection> all = waiting = new LinkedHashSet<>();
             awaitingWrites.put(written, all);
-            written.whenComplete((v, e) -> {
-                try {
-                    execute(() -> {
-                        awaitingWrites.remove(written);
-                        all.forEach(c -> c.written(written));
-                    });
-                } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                    // the broker is stopping: its connections are closed with their held packets
-                }
+            whenStored(written, e -> {
+                awaitingWrites.remove(written);
+                all.forEach(c -> c.written(written));
             });
         }
         waiting.add(connection);
+    }
+
+    /**
+     * Runs {@code then} on the agent thread once {@code stored} completes, with its failure or null: at once when the
+     * store completes it on this thread while it writes here, else as a task of its own.
+     */
+    void whenStored(CompletableFuture<?> stored, java.util.function.Consumer<Throwable> then) {
+        stored.whenComplete((v, e) -> {
+            if (draining && loop.inEventLoop()) {
+                then.accept(e);
+                flushAll();
+                return;
+            }
+            try {
+                execute(() -> then.accept(e));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // the broker is stopping: its connections are closed with what they held
+            }
+        });
     }
 
     /**

@@ -30,6 +30,11 @@ import org.ternmq.message.EncodedMessage;
  */
 final class StoreWriter {
 
+    /** How long after a task that answered several waiting requests the journal's writer takes the batches. */
+    static final long COMPANY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
+    private final boolean writeHere;
+    /** Until when requests were coming together ({@link #writesHere}). */
+    private long companyUntil = System.nanoTime();
     private final MessageStore store;
     private final BrokerAgent agent;
     private StoreBatch batch;
@@ -58,13 +63,20 @@ final class StoreWriter {
     private final Map<Long, org.ternmq.broker.persistence.RetainedRecord> unwrittenRetained = new HashMap<>();
     private final List<Long> retainedInTask = new ArrayList<>();
 
-    StoreWriter(MessageStore store, BrokerAgent agent) {
+    /** @param writeHere whether the agent thread writes and forces a batch itself while nothing else waits */
+    StoreWriter(MessageStore store, BrokerAgent agent, boolean writeHere) {
+        this.writeHere = writeHere;
         this.store = store;
         this.agent = agent;
     }
 
     MessageStore store() {
         return store;
+    }
+
+    /** Whether changes or answers wait for the end of a task ({@link #endTask}). */
+    boolean hasChanges() {
+        return (batch != null && !batch.isEmpty()) || !waiting.isEmpty() || !awaitingBackups.isEmpty();
     }
 
     boolean persistent() {
@@ -174,6 +186,9 @@ final class StoreWriter {
         if (!replicatedCallbacks.isEmpty()) {
             b.awaitBackups(true); // one of its requests said nothing and the broker's mode awaits backups
         }
+        if (writesHere(callbacks.size() + replicatedCallbacks.size())) {
+            store.holdWrites(); // written by the agent once it has handed out this task's packets
+        }
         StoreBatch.Committed committed = b.commitStages(s);
         forgetOnceWritten(committed.stored(), pagedOutInTask, unwritten);
         forgetOnceWritten(committed.stored(), retainedInTask, unwrittenRetained);
@@ -192,14 +207,32 @@ final class StoreWriter {
         return s ? store.written() : committed.stored();
     }
 
+    /**
+     * Whether the agent writes this task's batch itself ({@link MessageStore#writeHere}): not while requests that wait
+     * for the disk come together. A task that answers two or more of them marks the next {@link #COMPANY_NANOS} as
+     * busy: there the journal's writer takes the batches, writing and forcing the next while the agent reads and
+     * routes what comes meanwhile (a force the agent ran itself would hold all of it back). One request at a time
+     * (a single synchronous producer, paced sends, acknowledgements) saves the two hand-offs between the threads.
+     */
+    private boolean writesHere(int answers) {
+        if (!writeHere) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (answers >= 2) {
+            companyUntil = now + COMPANY_NANOS;
+        }
+        return now - companyUntil > 0;
+    }
+
     private void answerWhen(java.util.concurrent.CompletableFuture<Void> future, List<Consumer<Throwable>> callbacks) {
         if (callbacks.isEmpty()) {
             return;
         }
-        future.whenComplete((v, e) -> agent.execute(() -> {
+        agent.whenStored(future, e -> {
             Throwable failure = e != null ? e : refusedSinceStored();
             callbacks.forEach(c -> c.accept(failure));
-        }));
+        });
     }
 
     /**

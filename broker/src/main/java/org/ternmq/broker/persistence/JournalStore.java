@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.ternmq.store.Journal;
 import org.ternmq.store.JournalConfig;
 import org.ternmq.store.JournalRecord;
@@ -65,6 +66,54 @@ public final class JournalStore implements MessageStore {
     @Override
     public CompletableFuture<Void> written() {
         return journal.written();
+    }
+
+    /**
+     * Writes on the agent's thread that take longer than this on average (one in 16 weighing, so one stall of about
+     * 15 ms does it, sustained slow forces sooner) make the agent leave writes to the journal's writer...
+     */
+    private long slowWriteNanos = TimeUnit.MILLISECONDS.toNanos(1);
+    /** ...for this long: a slow disk (or a stall) must not hold every connection of the broker back. */
+    private long slowBackOffNanos = TimeUnit.SECONDS.toNanos(1);
+    /** Whether this store's owner held the journal's wake-ups and must write ({@link #writeHere}). */
+    private boolean held;
+    private long slowUntil = System.nanoTime() - 1;
+    /** The recent average time of a write here (exponentially weighted), in nanoseconds. */
+    private long averageWriteNanos;
+
+    /** Sets what {@link #holdWrites} calls a slow write, and how long it then leaves writes to the journal (tests). */
+    void slowWrites(long thresholdNanos, long backOffNanos) {
+        this.slowWriteNanos = thresholdNanos;
+        this.slowBackOffNanos = backOffNanos;
+    }
+
+    /**
+     * Holds the journal's wake-ups for what the agent hands over until {@link #writeHere}; not for a second after
+     * writes here grew slow (over a millisecond on average): the journal's writer then takes every batch.
+     */
+    @Override
+    public void holdWrites() {
+        if (System.nanoTime() - slowUntil < 0) {
+            return;
+        }
+        journal.holdWakeups();
+        held = true;
+    }
+
+    @Override
+    public void writeHere() {
+        if (held) {
+            held = false;
+            long start = System.nanoTime();
+            if (journal.writeHere()) {
+                long now = System.nanoTime();
+                averageWriteNanos += (now - start - averageWriteNanos) / 16;
+                if (averageWriteNanos > slowWriteNanos) {
+                    slowUntil = now + slowBackOffNanos;
+                    averageWriteNanos = 0; // judged afresh after the pause
+                }
+            }
+        }
     }
 
     @Override

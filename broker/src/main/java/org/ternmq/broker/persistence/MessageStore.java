@@ -49,6 +49,21 @@ public interface MessageStore extends AutoCloseable {
         return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
 
+    /**
+     * What the calling thread (the agent) hands to the store from now on waits, without waking the store's writer,
+     * until the same thread calls {@link #writeHere}, which it must. A store without a writer thread ignores it.
+     */
+    default void holdWrites() {
+    }
+
+    /**
+     * Writes (and forces, as the batches ask) what the calling thread handed over since {@link #holdWrites}, on this
+     * thread, when the store's writer is idle; else wakes the writer for it. Futures complete on this thread, before
+     * this returns, when it writes here. Nothing to do without a {@link #holdWrites}.
+     */
+    default void writeHere() {
+    }
+
     /** The journal's counters (appends, forces, compactions, reads), or null for a store without a journal. */
     default org.ternmq.store.JournalStats journalStats() {
         return null;

@@ -507,6 +507,7 @@ public final class TernServer {
                 .journalSegmentSize((int) values.intSize(BrokerSetting.JOURNAL_SEGMENT_SIZE))
                 .journalIoMode(values.choice(org.ternmq.store.IoMode.class, BrokerSetting.JOURNAL_IO_MODE))
                 .journalSpinMicros(values.integer(BrokerSetting.JOURNAL_SPIN))
+                .journalAgentWrites(values.bool(BrokerSetting.JOURNAL_AGENT_WRITES))
                 .name(v.get(BrokerSetting.NAME))
                 .host(v.get(BrokerSetting.HOST))
                 .tcpPort(values.integer(BrokerSetting.PORT))

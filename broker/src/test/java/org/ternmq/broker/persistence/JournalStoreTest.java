@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -159,6 +160,49 @@ class JournalStoreTest {
      * delivery count, in a DELIVERY record and in a REF record alike, and read back after a restart, alone and in a
      * read-ahead; a record written without it reads as none.
      */
+    /**
+     * The agent writes a batch itself ({@link MessageStore#holdWrites}, {@link MessageStore#writeHere}) until one such
+     * write is slow (a slow force): for a while after it the journal's writer takes every batch, so a slow disk does
+     * not hold the agent (every connection) back.
+     */
+    @Test
+    void aSlowWriteOnTheAgentsThreadLeavesTheNextOnesToTheJournalsWriter() throws Exception {
+        try (JournalStore store = JournalStore.open(config())) {
+            store.load(new Loaded());
+            long q = store.nextId();
+            store.slowWrites(Long.MAX_VALUE, TimeUnit.MINUTES.toNanos(1)); // nothing is slow
+            CompletableFuture<Void> here = null;
+            for (int i = 0; i < 100 && store.journalStats().callerBatches() == 0; i++) {
+                // the journal's writer may hold the journal a moment longer after its own batch: then it writes ours
+                long id = store.nextIds(2);
+                here = writtenHere(store, b -> b.addQueuedMessage(id, q, id, 0, 0, body(1)));
+            }
+            assertThat(store.journalStats().callerBatches()).as("a batch written on the caller's thread").isEqualTo(1);
+            assertThat(here).as("written and forced before writeHere returned").isDone();
+            store.slowWrites(0, TimeUnit.MINUTES.toNanos(1)); // every write here is slow from now on
+            long batches = store.journalStats().callerBatches();
+            for (int i = 0; i < 100 && store.journalStats().callerBatches() == batches; i++) {
+                long id = store.nextIds(2);
+                writtenHere(store, b -> b.addQueuedMessage(id, q, id, 0, 0, body(2)));
+            }
+            assertThat(store.journalStats().callerBatches()).as("the slow one").isEqualTo(batches + 1);
+            long id = store.nextIds(2);
+            writtenHere(store, b -> b.addQueuedMessage(id, q, id, 0, 0, body(3))).get(10, TimeUnit.SECONDS);
+            assertThat(store.journalStats().callerBatches()).as("after a slow one: the journal's writer")
+                    .isEqualTo(batches + 1);
+        }
+    }
+
+    private static CompletableFuture<Void> writtenHere(JournalStore store,
+            java.util.function.Consumer<StoreBatch> changes) {
+        store.holdWrites();
+        StoreBatch b = store.batch();
+        changes.accept(b);
+        CompletableFuture<Void> done = b.commit(true);
+        store.writeHere();
+        return done;
+    }
+
     @Test
     void unchargedDeliveriesOutliveARestart() throws Exception {
         long q;

@@ -54,6 +54,8 @@ class TernServerTest {
         assertThat(err()).contains("must be one of MAPPED, CHANNEL");
         assertThat(run("--journal-spin", "-5", "--data-dir", dir.toString())).isEqualTo(2);
         assertThat(err()).contains("journal-spin must be 0 (off) to 10000 microseconds, was -5");
+        assertThat(run("--journal-agent-writes", "sometimes", "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(err()).contains("--journal-agent-writes must be true or false, was 'sometimes'");
         assertThat(run("--allow-anonymous", "maybe")).isEqualTo(2);
         assertThat(err()).contains("must be true or false");
         assertThat(run("--warm-up", "sometimes", "--data-dir", dir.toString())).isEqualTo(2);
