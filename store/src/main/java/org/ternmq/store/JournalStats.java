@@ -60,7 +60,7 @@ public final class JournalStats {
         return reads.sum();
     }
 
-    /** Hands the duration of each later force, in nanoseconds, to {@code listener} (on the appender thread). */
+    /** Hands the duration of each later force, in nanoseconds, to {@code listener} (on the thread that forces). */
     public void onForce(LongConsumer listener) {
         this.forceNanosListener = listener == null ? nanos -> { } : listener;
     }

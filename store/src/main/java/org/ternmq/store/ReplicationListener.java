@@ -6,8 +6,9 @@ import java.nio.ByteBuffer;
  * Sees every batch the appender writes, before the batch's durable futures complete, so a replicator
  * can ship the bytes and hold acknowledgements back until a backup has them too.
  *
- * <p>Called on the appender thread: keep it short and never block on something the appender must do.
- * An exception thrown here fences the journal.
+ * <p>Called on the thread that writes the batch (the appender, or a caller writing its own batch,
+ * {@link Journal#writeHere}), one writer at a time, in journal order: keep it short and never block on something
+ * the journal's writer must do. An exception thrown here fences the journal.
  */
 @FunctionalInterface
 public interface ReplicationListener {
