@@ -43,26 +43,40 @@ class JournalWriteHereTest {
     void aCallerWritesAndForcesItsBatchItselfAndItsFuturesAreDoneWhenItReturns() throws Exception {
         try (Journal j = Journal.open(config(), RecoveryListener.IGNORE)) {
             j.add(1, (byte) 1, payload(1, 0, 100), true).join(); // the appender's batch
-            long forces = j.stats().forces();
-            String[] completedOn = new String[1];
-            j.holdWakeups();
-            CompletableFuture<Void> first = j.add(2, (byte) 1, payload(2, 0, 100), true);
-            CompletableFuture<Void> second = j.update(1, (byte) 1, payload(1, 1, 100), true);
-            CompletableFuture<Void> written = j.written();
-            second.thenRun(() -> completedOn[0] = Thread.currentThread().getName());
-            assertThat(j.writeHere()).as("written on the calling thread").isTrue();
-            assertThat(first).isDone();
-            assertThat(second).isDone();
-            assertThat(written).isDone();
-            assertThat(completedOn[0]).isEqualTo(Thread.currentThread().getName());
-            assertThat(j.stats().callerBatches()).isEqualTo(1);
-            assertThat(j.stats().forces()).as("one force for the batch").isEqualTo(forces + 1);
-            assertThat(j.writeHere()).as("nothing left to write").isFalse();
+            // the appender holds the journal a moment after its batch (releasing space, compacting): until then a
+            // caller's batch is the appender's to write, so the caller tries again with the next version
+            boolean here = false;
+            for (version = 1; version <= 100; version++) {
+                long forces = j.stats().forces();
+                String[] completedOn = new String[1];
+                j.holdWakeups();
+                CompletableFuture<Void> first = j.add(100 + version, (byte) 1, payload(100 + version, 0, 100), true);
+                CompletableFuture<Void> second = j.update(1, (byte) 1, payload(1, version, 100), true);
+                CompletableFuture<Void> written = j.written();
+                second.thenRun(() -> completedOn[0] = Thread.currentThread().getName());
+                here = j.writeHere();
+                if (!here) {
+                    CompletableFuture.allOf(first, second, written).get(10, TimeUnit.SECONDS);
+                    continue;
+                }
+                assertThat(first).isDone();
+                assertThat(second).isDone();
+                assertThat(written).isDone();
+                assertThat(completedOn[0]).isEqualTo(Thread.currentThread().getName());
+                assertThat(j.stats().callerBatches()).isEqualTo(1);
+                assertThat(j.stats().forces()).as("one force for the batch").isEqualTo(forces + 1);
+                assertThat(j.writeHere()).as("nothing left to write").isFalse();
+                break;
+            }
+            assertThat(here).as("a batch written on the calling thread").isTrue();
         }
         TestRecords.Collected c = reopen();
-        assertThat(c.records.get(1L)).isEqualTo(bytes(1, 1, 100));
-        assertThat(c.records.get(2L)).isEqualTo(bytes(2, 0, 100));
+        assertThat(c.records.get(1L)).isEqualTo(bytes(1, version, 100));
+        assertThat(c.records.get(100L + version)).isEqualTo(bytes(100 + version, 0, 100));
     }
+
+    /** The version of record 1 the caller's batch wrote. */
+    private int version;
 
     @Test
     void whatAThreadQueuesWithoutHoldingIsWrittenByTheAppender() throws Exception {
@@ -95,9 +109,9 @@ class JournalWriteHereTest {
             assertThat(j.writeHere()).as("the role is taken: the appender writes it").isFalse();
             assertThat(second).isNotDone();
             release.countDown();
-            assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+            boolean firstHere = first.get(10, TimeUnit.SECONDS); // or the appender's, if it held the role then
             second.get(10, TimeUnit.SECONDS);
-            assertThat(j.stats().callerBatches()).isEqualTo(1);
+            assertThat(j.stats().callerBatches()).isEqualTo(firstHere ? 1 : 0);
         } finally {
             release.countDown();
             other.shutdownNow();
