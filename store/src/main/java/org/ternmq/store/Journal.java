@@ -543,7 +543,8 @@ public final class Journal implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (Thread.currentThread() == appender || agent.writesOn(Thread.currentThread())) {
-            throw new IllegalStateException("close() called from a future callback on the writing thread would wait for itself");
+            throw new IllegalStateException(
+                    "close() called from a future callback on the writing thread would wait for itself");
         }
         if (closed) {
             return;
