@@ -253,8 +253,11 @@ public final class BrokerAgent {
                 draining = false;
             }
             flushAll();
-            if (storeWriter.hasChanges()) {
-                execute(() -> { }); // what completions changed meanwhile is committed at that task's end
+            if (!holding.isEmpty() || storeWriter.hasChanges()) {
+                // completions that ran meanwhile changed the store, or wrote packets behind held ones (a send's
+                // answer behind a delivery that waits for the same write): the end of a task of their own commits
+                // the one and releases the other, as the end of this one would have
+                execute(() -> { });
             }
         }
     }

@@ -3,6 +3,7 @@ package org.ternmq.broker.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.jms.Connection;
@@ -11,12 +12,15 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ternmq.broker.BrokerConfig;
 import org.ternmq.broker.EmbeddedBroker;
 import org.ternmq.broker.persistence.JournalStore;
+import org.ternmq.broker.replication.ReplicationConfig;
 import org.ternmq.jms.TernConnectionFactory;
 import org.ternmq.store.JournalConfig;
 import org.ternmq.store.SyncPolicy;
@@ -37,6 +41,36 @@ class AgentWritesTest {
         return BrokerConfig.builder().tcpPort(0).host("127.0.0.1").inVmName("agent-writes-" + NAMES.incrementAndGet())
                 .dataDirectory(data).journalSegmentSize(2 << 20).maxFrameLength(1 << 20)
                 .syncPolicy(SyncPolicy.DATA).journalAgentWrites(agentWrites).build();
+    }
+
+    /**
+     * Sends and receives on one session of a live broker whose journal does not force before completing (ASYNC, as a
+     * candidate's warm-up runs): a send's answer completes in the same write as the delivery that waits for it, and is
+     * written behind that held delivery while the agent writes; a task of its own must release it (without one the
+     * answer stayed held until some other task ran, and the send timed out).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anAnswerWrittenBehindAHeldDeliveryWhileTheAgentWritesLeavesWithIt() throws Exception {
+        BrokerConfig config = BrokerConfig.builder().tcpPort(-1).inVmName("agent-writes-" + NAMES.incrementAndGet())
+                .dataDirectory(data).journalSegmentSize(2 << 20).maxFrameLength(1 << 20).syncPolicy(SyncPolicy.ASYNC)
+                .expiryScanPeriod(60_000) // its task would release a stuck answer within a second
+                .build();
+        ReplicationConfig replication = new ReplicationConfig("agent-writes", "127.0.0.1", 0,
+                ReplicationConfig.Mode.ASYNC, 1, 2000, config.journalSegmentSize(), 0);
+        try (EmbeddedBroker broker = EmbeddedBroker.startLive(config, replication);
+             Connection c = new TernConnectionFactory(broker.vmUrl() + "?requestTimeout=3000").createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = s.createProducer(s.createQueue("one-session"));
+            MessageConsumer consumer = s.createConsumer(s.createQueue("one-session"));
+            c.start();
+            for (int i = 0; i < 200; i++) {
+                producer.send(s.createTextMessage("m" + i));
+                TextMessage m = (TextMessage) consumer.receive(5000);
+                assertThat(m).as("message " + i).isNotNull();
+                assertThat(m.getText()).isEqualTo("m" + i);
+            }
+        }
     }
 
     @ParameterizedTest
