@@ -12,7 +12,8 @@
 # TERN_URL_OPTIONS and TERN_B_URL_OPTIONS: a query appended to their connection URL (say, "?heartbeat=0").
 # Each run's JSON goes to $DIR/json/, the progress and the result lines to $DIR/results.txt; the machine's limits
 # (disk forces/s, loopback round trips/s, the send probe's forced round trips/s, the disk's force latency at
-# 1,000/s) are measured before the first and after the last run.
+# 1,000/s, and how late a thread woken 1,000 times a second comes back) are measured before the first and after
+# the last run.
 set -u
 DIR=${DIR:-/tmp/tern-compare-artemis}
 REPS=${REPS:-3}; WARMUP=${WARMUP:-20}; DURATION=${DURATION:-10}; S7_MESSAGES=${S7_MESSAGES:-1000000}
@@ -36,6 +37,7 @@ limits() {
   # the floors under S1 (one producer's forced round trips) and under S6's tail (the disk's forces at 1,000/s)
   bin/tern-perf send-probe --dir $DIR/probe --duration 3 2>/dev/null | grep -E '^send probe' >> $OUT
   bin/tern-perf disk-probe --dir $DIR/probe --rate 1000 2>/dev/null | grep -E '^disk probe paced' >> $OUT
+  bin/tern-perf wakeup-probe --duration 5 2>/dev/null | grep -E '^wake-up probe' >> $OUT
   rm -rf $DIR/probe
 }
 

@@ -29,7 +29,8 @@ enum PerfOption {
     PERSISTENT("persistent", null, "yes", "send PERSISTENT messages (the default)", null),
     NON_PERSISTENT("non-persistent", null, "no", "send NON_PERSISTENT messages", null),
     RATE("rate", "N", "0", "messages/s each producer sends at, for latency below saturation; 0: as fast as it can; disk-probe: "
-            + "forces/s, timed from when each was due (the disk's latency tail at that rate)",
+            + "forces/s, timed from when each was due (the disk's latency tail at that rate); wakeup-probe: wake-ups/s "
+            + "(0: 1,000)",
             PerfOption::nonNegativeInt),
     TRANSACTED("transacted", "N", "0", "transacted sessions committing every N messages; 0: no transactions, "
             + "AUTO_ACKNOWLEDGE", PerfOption::nonNegativeInt),

@@ -79,6 +79,10 @@ public final class PerfTool {
                 return FAILED;
             }
         }
+        if (settings.mode() == Mode.WAKEUP_PROBE) {
+            DiskProbe.wakeUps(settings.rate() > 0 ? settings.rate() : 1000, settings.durationSeconds(), out);
+            return OK;
+        }
         return load(settings, out, err, stopOnShutdown);
     }
 

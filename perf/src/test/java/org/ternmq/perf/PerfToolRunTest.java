@@ -220,6 +220,24 @@ class PerfToolRunTest {
         assertThat(dir).isEmptyDirectory();
     }
 
+    @Test
+    void aWakeUpProbeReportsHowLateEveryWakeUpCame() {
+        Run r = run("wakeup-probe", "--rate", "500", "--duration", "0.4");
+
+        assertThat(r.status).isEqualTo(PerfTool.OK);
+        assertThat(r.out).containsPattern("wake-up probe: a thread sleeping until each of 500 wake-ups/s for 0\\.4 s "
+                + "came back late by p50 [0-9.]+ ms, p99 [0-9.]+ ms, p99\\.9 [0-9.]+ ms, max [0-9.]+ ms; [0-9]+ of 200 "
+                + "over 1 ms");
+    }
+
+    @Test
+    void aWakeUpProbeWithoutARateWakesAThousandTimesASecond() {
+        Run r = run("wakeup-probe", "--duration", "0.1");
+
+        assertThat(r.status).isEqualTo(PerfTool.OK);
+        assertThat(r.out).contains("each of 1000 wake-ups/s for 0.1 s").containsPattern("[0-9]+ of 100 over 1 ms");
+    }
+
     private static Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
