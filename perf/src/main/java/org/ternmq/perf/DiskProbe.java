@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 import org.ternmq.store.file.SegmentFile;
@@ -48,7 +46,7 @@ final class DiskProbe {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer record = ByteBuffer.allocateDirect(RECORD);
             long[] position = {0};
-            latency = paced(rate, seconds, () -> {
+            latency = Paced.run(rate, seconds, () -> {
                 channel.write(record.clear(), position[0]);
                 channel.force(false);
                 position[0] = position[0] + 2 * RECORD > FILE_SIZE ? 0 : position[0] + RECORD;
@@ -58,49 +56,7 @@ final class DiskProbe {
         }
         out.printf(Locale.ROOT, "disk probe paced: %s, 1 KiB write + fdatasync at %d/s for %.1f s, latency from when "
                 + "each was due: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms%n", dir.toAbsolutePath(), rate,
-                seconds, ms(latency, 50), ms(latency, 99), ms(latency, 99.9), latency.getMaxValue() / 1e6);
-    }
-
-    /** One paced step: a write and a force, or nothing (the wake-up probe). */
-    interface Step<E extends Exception> {
-        void run() throws E;
-    }
-
-    /**
-     * Runs {@code step} {@code rate} times a second for {@code seconds}, sleeping until each is due, and records how
-     * long after it was due each one ended (a stall counts for every step it delayed, as S6's latencies do).
-     */
-    static <E extends Exception> Histogram paced(int rate, double seconds, Step<E> step) throws E {
-        Histogram latency = new Histogram(3);
-        long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-        long start = System.nanoTime();
-        long count = Math.max(1, (long) (seconds * rate));
-        for (long i = 0; i < count; i++) {
-            long due = start + i * interval;
-            long wait;
-            while ((wait = due - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            step.run();
-            latency.recordValue(System.nanoTime() - due);
-        }
-        return latency;
-    }
-
-    /**
-     * The {@code wakeup-probe} command: {@link #paced} with nothing to do, so what it reports is only how late this
-     * machine wakes a sleeping thread at that rate (timer, scheduler, a virtual machine's host): the floor under the
-     * tail of every paced workload, below the disk's.
-     */
-    static void wakeUps(int rate, double seconds, PrintStream out) {
-        Histogram late = DiskProbe.<RuntimeException>paced(rate, seconds, () -> { });
-        long overOneMs = late.getCountBetweenValues(TimeUnit.MILLISECONDS.toNanos(1) + 1, late.getMaxValue());
-        out.printf(Locale.ROOT, "wake-up probe: a thread sleeping until each of %d wake-ups/s for %.1f s came back "
-                + "late by p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms; %d of %d over 1 ms%n", rate, seconds,
-                ms(late, 50), ms(late, 99), ms(late, 99.9), late.getMaxValue() / 1e6, overOneMs, late.getTotalCount());
-    }
-
-    private static double ms(Histogram h, double percentile) {
-        return h.getValueAtPercentile(percentile) / 1e6;
+                seconds, Paced.ms(latency, 50), Paced.ms(latency, 99), Paced.ms(latency, 99.9),
+                latency.getMaxValue() / 1e6);
     }
 }

@@ -33,6 +33,11 @@ enum Mode {
         return doc;
     }
 
+    /** A measurement of the machine (no broker, no JMS): {@code --duration} defaults to a few seconds. */
+    boolean isProbe() {
+        return this == LOOPBACK_PROBE || this == DISK_PROBE || this == SEND_PROBE || this == WAKEUP_PROBE;
+    }
+
     /** @throws IllegalArgumentException naming the valid commands when {@code command} is none of them */
     static Mode of(String command) {
         for (Mode m : values()) {

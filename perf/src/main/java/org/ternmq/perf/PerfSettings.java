@@ -200,8 +200,7 @@ record PerfSettings(Mode mode, String url, Path jndi, String factory, String use
         double duration;
         if (given.containsKey(PerfOption.DURATION)) {
             duration = (double) given.get(PerfOption.DURATION);
-        } else if (mode == Mode.DISK_PROBE || mode == Mode.LOOPBACK_PROBE || mode == Mode.SEND_PROBE
-                || mode == Mode.WAKEUP_PROBE) {
+        } else if (mode.isProbe()) {
             duration = DEFAULT_PROBE_SECONDS;
         } else {
             duration = messages > 0 ? 0 : DEFAULT_DURATION;

@@ -80,7 +80,8 @@ public final class PerfTool {
             }
         }
         if (settings.mode() == Mode.WAKEUP_PROBE) {
-            DiskProbe.wakeUps(settings.rate() > 0 ? settings.rate() : 1000, settings.durationSeconds(), out);
+            int rate = settings.rate() > 0 ? settings.rate() : WakeUpProbe.DEFAULT_RATE;
+            WakeUpProbe.run(rate, settings.durationSeconds(), out);
             return OK;
         }
         return load(settings, out, err, stopOnShutdown);
