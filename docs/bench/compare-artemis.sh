@@ -11,9 +11,9 @@
 # TERN_OPTS and TERN_B_OPTS: JVM options added to the tern and tern-b brokers (say, GC settings to compare);
 # TERN_URL_OPTIONS and TERN_B_URL_OPTIONS: a query appended to their connection URL (say, "?heartbeat=0").
 # Each run's JSON goes to $DIR/json/, the progress and the result lines to $DIR/results.txt; the machine's limits
-# (disk forces/s, loopback round trips/s, the send probe's forced round trips/s, the disk's force latency at
-# 1,000/s, and how late a thread woken 1,000 times a second comes back) are measured before the first and after
-# the last run.
+# (disk forces/s, loopback round trips/s, the send probe's forced round trips/s with the sender doing its own I/O
+# and through an event-loop thread, the disk's force latency at 1,000/s, and how late a thread woken 1,000 times a
+# second comes back) are measured before the first and after the last run.
 set -u
 DIR=${DIR:-/tmp/tern-compare-artemis}
 REPS=${REPS:-3}; WARMUP=${WARMUP:-20}; DURATION=${DURATION:-10}; S7_MESSAGES=${S7_MESSAGES:-1000000}

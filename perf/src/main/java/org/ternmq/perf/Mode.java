@@ -13,7 +13,8 @@ enum Mode {
     LOOPBACK_PROBE("loopback-probe", "the machine's loopback limit: --size-byte TCP round trips/s on 127.0.0.1"),
     DISK_PROBE("disk-probe", "the disk's own force rate: 1 KiB writes each followed by a force, per write mode"),
     SEND_PROBE("send-probe", "the floor under one producer's synchronous persistent sends: --size-byte round trips "
-            + "on 127.0.0.1 whose far end writes and forces each in --dir before it answers"),
+            + "on 127.0.0.1 whose far end writes and forces each in --dir before it answers, by a sender doing its own "
+            + "I/O, then through an event-loop thread"),
     WAKEUP_PROBE("wakeup-probe", "the machine's scheduling floor: how late a thread that sleeps until each of --rate "
             + "(default 1,000) wake-ups a second comes back, with no disk and no network");
 

@@ -136,6 +136,8 @@ class WorkloadRunTest {
         assertThat(run.status).as(run.toString()).isEqualTo(PerfTool.OK);
         assertThat(run.out).containsPattern("send probe: 1,024-byte sends over TCP on 127.0.0.1, each written and "
                 + "forced \\(fdatasync\\) in .* before its answer: [0-9,]+/s");
+        assertThat(run.out).containsPattern("send probe through an event-loop thread \\(the sender hands each send to "
+                + "it and is woken by it for the answer\\): [0-9,]+/s");
         try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(dir)) {
             assertThat(left).isEmpty();
         }
