@@ -46,7 +46,12 @@ enum Mode {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown command '" + command + "'; expected one of "
-                + Arrays.stream(values()).map(Mode::command).collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException("unknown command '" + command + "'; " + expected());
+    }
+
+    /** What a command line may start with: every command and the workloads. */
+    static String expected() {
+        return "expected one of " + Arrays.stream(values()).map(Mode::command).collect(Collectors.joining(", "))
+                + ", or a workload S1 to S7";
     }
 }

@@ -89,7 +89,7 @@ record PerfSettings(Mode mode, String url, Path jndi, String factory, String use
                 try {
                     mode = Mode.of(arg);
                 } catch (IllegalArgumentException e) {
-                    throw new UsageException(e.getMessage() + ", or a workload S1 to S7");
+                    throw new UsageException(e.getMessage());
                 }
                 continue;
             }
@@ -128,8 +128,7 @@ record PerfSettings(Mode mode, String url, Path jndi, String factory, String use
             }
         }
         if (mode == null) {
-            throw new UsageException("no command given; expected a workload S1 to S7, produce, consume, roundtrip, "
-                    + "fill-drain or disk-probe");
+            throw new UsageException("no command given; " + Mode.expected());
         }
         if (workload != null) {
             applyPresets(workload, given);

@@ -62,7 +62,8 @@ public final class PerfTool {
         }
         if (settings.mode() == Mode.LOOPBACK_PROBE) {
             try {
-                LoopbackProbe.run(settings.size(), settings.durationSeconds() > 0 ? settings.durationSeconds() : 5, out);
+                LoopbackProbe.run(settings.size(),
+                        settings.durationSeconds() > 0 ? settings.durationSeconds() : 5, out);
                 return OK;
             } catch (IOException e) {
                 err.println("tern-perf: loopback probe failed: " + e);

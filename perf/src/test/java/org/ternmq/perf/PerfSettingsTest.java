@@ -113,7 +113,8 @@ class PerfSettingsTest {
 
     @Test
     void badCommandLinesSayWhatIsWrong() {
-        assertUsage("no command given", "--producers", "2");
+        assertUsage("no command given; expected one of produce, consume, roundtrip, fill-drain, loopback-probe, "
+                + "disk-probe, send-probe, wakeup-probe, or a workload S1 to S7", "--producers", "2");
         assertUsage("unknown command 'blast'; expected one of produce, consume, roundtrip, fill-drain, loopback-probe, "
                 + "disk-probe, send-probe, wakeup-probe, or a workload S1 to S7", "blast");
         assertUsage("unexpected argument 'consume'", "produce", "consume");
