@@ -62,8 +62,7 @@ public final class PerfTool {
         }
         if (settings.mode() == Mode.LOOPBACK_PROBE) {
             try {
-                LoopbackProbe.run(settings.size(),
-                        settings.durationSeconds() > 0 ? settings.durationSeconds() : 5, out);
+                LoopbackProbe.run(settings.size(), settings.durationSeconds(), out);
                 return OK;
             } catch (IOException e) {
                 err.println("tern-perf: loopback probe failed: " + e);
@@ -72,8 +71,7 @@ public final class PerfTool {
         }
         if (settings.mode() == Mode.SEND_PROBE) {
             try {
-                SendProbe.run(settings.dir(), settings.size(),
-                        settings.durationSeconds() > 0 ? settings.durationSeconds() : 5, out);
+                SendProbe.run(settings.dir(), settings.size(), settings.durationSeconds(), out);
                 return OK;
             } catch (IOException e) {
                 err.println("tern-perf: send probe in " + settings.dir().toAbsolutePath() + " failed: " + e);

@@ -80,6 +80,17 @@ class PerfSettingsTest {
     }
 
     @Test
+    void everyProbeGivenNoDurationMeasuresForFiveSeconds() throws Exception {
+        for (Mode m : Mode.values()) {
+            if (m.isProbe()) {
+                assertThat(PerfSettings.parse(new String[] {m.command()}).durationSeconds()).as(m.command())
+                        .isEqualTo(5.0);
+            }
+        }
+        assertThat(PerfSettings.parse(new String[] {"send-probe", "--duration", "2"}).durationSeconds()).isEqualTo(2.0);
+    }
+
+    @Test
     void loadDescriptionNamesWhatTheRunControls() throws Exception {
         assertThat(PerfSettings.parse(new String[] {"roundtrip", "--producers", "8", "--async", "--in-flight", "32"})
                 .describeLoad())
