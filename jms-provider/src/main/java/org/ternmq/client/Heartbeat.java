@@ -85,20 +85,33 @@ final class Heartbeat extends ChannelDuplexHandler {
             return;
         }
         long now = System.nanoTime();
-        long silent = now - lastRead;
-        if (silent >= ttlNanos) {
-            connection.onChannelError(new java.io.IOException("nothing received from the broker for "
-                    + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (connectionTtl " + ttlMillis
-                    + " ms): taken for dead"));
+        String dead = deadReason(now, lastRead, ttlNanos, ttlMillis);
+        if (dead != null) {
+            connection.onChannelError(new java.io.IOException(dead));
             stop();
             ctx.close();
             return;
         }
-        // a margin of a millisecond: the timer's period is the heartbeat, so "just under" would skip a whole period
-        long due = heartbeatNanos - TimeUnit.MILLISECONDS.toNanos(1);
-        if (silent >= due || now - lastWrite >= due) {
+        if (pingDue(now, lastRead, lastWrite, heartbeatNanos)) {
             // from the tail: this handler sits before the encoder
             ctx.channel().writeAndFlush(new Ping(0), ctx.channel().voidPromise());
         }
+    }
+
+    /** Why a connection that last read at {@code lastRead} is taken for dead now, or null while it is not. */
+    static String deadReason(long now, long lastRead, long ttlNanos, int ttlMillis) {
+        long silent = now - lastRead;
+        if (silent < ttlNanos) {
+            return null;
+        }
+        return "nothing received from the broker for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (connectionTtl "
+                + ttlMillis + " ms): taken for dead";
+    }
+
+    /** Whether a ping is due: nothing read, or nothing written, for about a heartbeat. */
+    static boolean pingDue(long now, long lastRead, long lastWrite, long heartbeatNanos) {
+        // a margin of a millisecond: the timer's period is the heartbeat, so "just under" would skip a whole period
+        long due = heartbeatNanos - TimeUnit.MILLISECONDS.toNanos(1);
+        return now - lastRead >= due || now - lastWrite >= due;
     }
 }

@@ -31,27 +31,43 @@ public final class PacketDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        try {
+            Packet packet = decodeFrame(in, maxFrameLength);
+            if (packet != null) {
+                out.add(packet);
+            }
+        } catch (MalformedFrameException e) {
+            fail(in);
+            throw e;
+        }
+    }
+
+    /**
+     * Decodes the frame at the start of {@code in}, consuming it, or consumes nothing and returns null when the
+     * frame is not all there yet. Shared with the client's connections that read their socket themselves.
+     *
+     * @throws MalformedFrameException for a length outside 1..{@code maxFrameLength}, an unknown type or a body
+     *     that does not decode exactly; the stream cannot be trusted after it
+     */
+    public static Packet decodeFrame(ByteBuf in, int maxFrameLength) {
         if (in.readableBytes() < FrameDescriptor.LENGTH_FIELD_SIZE) {
-            return;
+            return null;
         }
         int length = in.getInt(in.readerIndex());
         if (length < FrameDescriptor.MIN_LENGTH || length > maxFrameLength) {
-            fail(in);
             throw new MalformedFrameException("frame length " + length + " outside 1.." + maxFrameLength);
         }
         if (in.readableBytes() < FrameDescriptor.LENGTH_FIELD_SIZE + length) {
-            return;
+            return null;
         }
         in.skipBytes(FrameDescriptor.LENGTH_FIELD_SIZE);
         ByteBuf frame = in.readSlice(length);
         try {
             PacketType type = PacketType.fromCode(frame.readUnsignedByte());
-            out.add(type.decode(frame));
+            return type.decode(frame);
         } catch (MalformedFrameException e) {
-            fail(in);
             throw e;
         } catch (RuntimeException e) {
-            fail(in);
             throw new MalformedFrameException("undecodable frame: " + e, e);
         }
     }
