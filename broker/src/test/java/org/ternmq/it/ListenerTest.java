@@ -238,8 +238,9 @@ class ListenerTest extends IntegrationTestBase {
             }
         });
         blocked.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> blocked.getState() == Thread.State.WAITING
-                || blocked.getState() == Thread.State.TIMED_WAITING);
+        // waiting inside the client's receive: parked (an event loop reads), or reading the socket itself (directIo)
+        await().atMost(Duration.ofSeconds(5)).until(() -> java.util.Arrays.stream(blocked.getStackTrace())
+                .anyMatch(f -> f.getClassName().endsWith(".ClientConsumer") && f.getMethodName().equals("receive")));
         consumer.close();
         assertThat(nullReturned.await(10, TimeUnit.SECONDS)).isTrue();
         receiver.join();

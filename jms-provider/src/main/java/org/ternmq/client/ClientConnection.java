@@ -69,6 +69,10 @@ public final class ClientConnection implements AutoCloseable {
     private final AtomicBoolean closeCalled = new AtomicBoolean();
 
     private volatile Channel channel;
+    /** The connection's socket when it has no event loop ({@code directIo}); {@link #channel} is null then. */
+    private volatile DirectLink direct;
+    /** Consumers with a message listener: their deliveries are read as they come ({@link DirectLink}). */
+    private final AtomicInteger listeners = new AtomicInteger();
     private volatile EventLoopGroup group;
     private volatile TransportAddress.Type groupType;
     private volatile HelloOk hello;
@@ -96,13 +100,15 @@ public final class ClientConnection implements AutoCloseable {
      */
     static final class PendingRequest {
         final Packet.Request request;
-        final CompletableFuture<Packet.Response> future = new CompletableFuture<>();
+        final CompletableFuture<Packet.Response> future;
         final Runnable beforeCompletion;
         /** A request of the handshake or of a failover's restore: it belongs to one channel. */
         final boolean internal;
         final java.util.concurrent.atomic.AtomicReference<Channel> claim = new java.util.concurrent.atomic.AtomicReference<>();
 
-        PendingRequest(Packet.Request request, Runnable beforeCompletion, boolean internal) {
+        PendingRequest(Packet.Request request, Runnable beforeCompletion, boolean internal,
+                CompletableFuture<Packet.Response> future) {
+            this.future = future;
             this.request = request;
             this.beforeCompletion = beforeCompletion;
             this.internal = internal;
@@ -199,6 +205,16 @@ public final class ClientConnection implements AutoCloseable {
     private void openChannel(TransportAddress address) throws ClientException {
         channelError = null;
         groupType = address.type();
+        if (readsItself(address)) {
+            failure = null;
+            try {
+                direct = new DirectLink(this, (java.net.InetSocketAddress) address.socketAddress(),
+                        url.connectTimeoutMillis());
+            } catch (java.io.IOException e) {
+                throw ClientException.connectionFailure("cannot connect to " + address + ": " + e, e);
+            }
+            return;
+        }
         io.netty.handler.ssl.SslContext tls = url.ssl() ? ClientTls.context(url) : null;
         group = ClientEventLoops.acquire(address.type());
         failure = null;
@@ -245,6 +261,15 @@ public final class ClientConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the connection to {@code address} goes without an event loop ({@link DirectLink}): plain TCP
+     * without failover, unless {@code directIo=false}. TLS and in-VM connections, and those that fail over, keep
+     * theirs.
+     */
+    private boolean readsItself(TransportAddress address) {
+        return url.directIo() && address.type() == TransportAddress.Type.TCP && !url.ssl() && failover == null;
+    }
+
     /** Waits for the TLS handshake, so that its failure is reported as what it is. */
     private void awaitTls(TransportAddress address, io.netty.handler.ssl.SslHandler ssl) throws ClientException {
         io.netty.util.concurrent.Future<Channel> done = ssl.handshakeFuture();
@@ -271,16 +296,25 @@ public final class ClientConnection implements AutoCloseable {
         if (!(response instanceof HelloOk ok)) {
             throw new ClientException(ErrorCode.INTERNAL, "unexpected answer to Hello: " + response);
         }
+        DirectLink d = direct;
         Channel ch = channel;
-        if (tcp && url.heartbeatMillis() > 0 && ch.isActive()) {
-            ch.pipeline().addBefore("decoder", Heartbeat.NAME,
-                    new Heartbeat(this, url.heartbeatMillis(), url.connectionTtlMillis()));
+        if (tcp && url.heartbeatMillis() > 0) {
+            if (d != null) {
+                d.startHeartbeat(url.heartbeatMillis(), url.connectionTtlMillis());
+            } else if (ch.isActive()) {
+                ch.pipeline().addBefore("decoder", Heartbeat.NAME,
+                        new Heartbeat(this, url.heartbeatMillis(), url.connectionTtlMillis()));
+            }
         }
         hello = ok;
-        producerWindow = new ProducerWindow(ok.producerWindow());
+        producerWindow = new ProducerWindow(ok.producerWindow(), direct);
     }
 
     private void closeChannelAndLoops() {
+        DirectLink d = direct;
+        if (d != null) {
+            d.close(null);
+        }
         Channel ch = channel;
         if (ch != null) {
             ch.close().awaitUninterruptibly(requestTimeoutMillis);
@@ -318,7 +352,7 @@ public final class ClientConnection implements AutoCloseable {
             request = failover.beforeRequest(request);
             local = failover.localAnswer(request);
         }
-        PendingRequest p = new PendingRequest(request, beforeCompletion, false);
+        PendingRequest p = new PendingRequest(request, beforeCompletion, false, newFuture());
         if (local != null) {
             p.complete(local);
             return p.future();
@@ -354,7 +388,7 @@ public final class ClientConnection implements AutoCloseable {
 
     /** A request of the handshake or of a restore: written on the current channel, whatever the state. */
     CompletableFuture<Packet.Response> requestInternal(Packet.Request request) {
-        PendingRequest p = new PendingRequest(request, null, true);
+        PendingRequest p = new PendingRequest(request, null, true, newFuture());
         pending.put(request.correlationId(), p);
         Channel ch = channel;
         p.claim.set(ch);
@@ -364,6 +398,15 @@ public final class ClientConnection implements AutoCloseable {
 
     void write(PendingRequest p, Channel ch) {
         Packet.Request request = p.request;
+        DirectLink d = direct;
+        if (d != null) {
+            d.write(request, cause -> {
+                if (pending.remove(request.correlationId()) != null) {
+                    p.fail(ClientException.connectionFailure("cannot write " + request.type() + ": " + cause, cause));
+                }
+            });
+            return;
+        }
         ch.writeAndFlush(request).addListener(f -> {
             if (f.isSuccess()) {
                 return;
@@ -386,7 +429,7 @@ public final class ClientConnection implements AutoCloseable {
      */
     CompletableFuture<Packet.Response> requestFromEventLoop(java.util.function.LongFunction<Packet.Request> prepare,
             Runnable beforeCompletion) {
-        CompletableFuture<Packet.Response> result = new CompletableFuture<>();
+        CompletableFuture<Packet.Response> result = newFuture();
         Runnable task = () -> {
             try {
                 request(prepare.apply(lastReceived), beforeCompletion).whenComplete((r, e) -> {
@@ -400,6 +443,11 @@ public final class ClientConnection implements AutoCloseable {
                 result.completeExceptionally(e);
             }
         };
+        DirectLink d = direct;
+        if (d != null) {
+            d.runSerially(task);
+            return result;
+        }
         try {
             channel.eventLoop().execute(task);
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -453,6 +501,13 @@ public final class ClientConnection implements AutoCloseable {
 
     /** Runs {@code task} on the connection's event loop after {@code delayMillis}; nothing once it is gone. */
     void schedule(Runnable task, long delayMillis) {
+        DirectLink d = direct;
+        if (d != null) {
+            if (failure == null) {
+                d.schedule(task, delayMillis);
+            }
+            return;
+        }
         Channel ch = channel;
         if (ch == null || failure != null) {
             return;
@@ -466,6 +521,13 @@ public final class ClientConnection implements AutoCloseable {
 
     /** Writes a one-way packet (credit); lost silently if the connection is gone. */
     void sendOneWay(Packet packet) {
+        DirectLink d = direct;
+        if (d != null) {
+            if (failure == null) {
+                d.write(packet, null);
+            }
+            return;
+        }
         if (failure == null && !reconnecting) {
             channel.writeAndFlush(packet);
         }
@@ -655,7 +717,9 @@ public final class ClientConnection implements AutoCloseable {
     }
 
     void unregister(ClientConsumer consumer) {
-        consumers.remove(consumer.id());
+        if (consumers.remove(consumer.id()) != null) {
+            consumer.listen(null);
+        }
     }
 
     void unregister(ClientSession session) {
@@ -775,10 +839,76 @@ public final class ClientConnection implements AutoCloseable {
         }
     }
 
-    void onChannelClosed(Channel closed) {
-        for (LargeBodyReceiver receiver : largeBodies.values()) {
-            receiver.onLost("the connection was lost"); // the broker's delivery went with it
+    /**
+     * A future for an answer: without an event loop ({@link DirectLink}), the thread that waits for it reads the
+     * socket meanwhile, and so do the futures derived from it.
+     */
+    <T> CompletableFuture<T> newFuture() {
+        return direct != null ? new ReadingFuture<>(this) : new CompletableFuture<>();
+    }
+
+    /**
+     * Without an event loop, reads and dispatches on the calling thread until {@code done} or the deadline (or
+     * waits while another thread reads); with one, returns at once and the caller waits its own way.
+     */
+    void readUntil(java.util.function.BooleanSupplier done, long deadlineNanos) {
+        DirectLink d = direct;
+        if (d != null) {
+            d.readUntil(done, deadlineNanos);
         }
+    }
+
+    /** The link without an event loop, or null. */
+    DirectLink direct() {
+        return direct;
+    }
+
+    /** A consumer's message listener came ({@code +1}) or went ({@code -1}). */
+    void listenersChanged(int delta) {
+        listeners.addAndGet(delta);
+        DirectLink d = direct;
+        if (d != null) {
+            d.listenersChanged();
+        }
+    }
+
+    boolean hasListeners() {
+        return listeners.get() > 0;
+    }
+
+    /**
+     * Dispatches a packet read from the broker: on the event loop, or serially ({@link DirectLink#runSerially}).
+     *
+     * @return false for a packet the broker never sends a client (the connection is then closed)
+     */
+    boolean onPacket(Packet packet) {
+        if (packet instanceof Deliver deliver) {
+            onDeliver(deliver);
+        } else if (packet instanceof org.ternmq.protocol.LargeBodyChunk chunk) {
+            onLargeBodyChunk(chunk);
+        } else if (packet instanceof Packet.Response response) {
+            onResponse(response);
+        } else if (packet instanceof Disconnect d) {
+            onDisconnect(d);
+        } else if (packet instanceof org.ternmq.protocol.HalfCheck check) {
+            onHalfCheck(check);
+        } else {
+            LOG.warn("{}: unexpected packet from the broker, closing: {}", this, packet);
+            return false;
+        }
+        return true;
+    }
+
+    /** The link without an event loop is closed: the connection ends (it does not fail over). */
+    void onDirectClosed(DirectLink closed) {
+        lostLargeBodies();
+        if (closed == direct) {
+            ended();
+        }
+    }
+
+    void onChannelClosed(Channel closed) {
+        lostLargeBodies();
         if (failover != null && failure == null && !closeCalled.get()) {
             failover.channelLost(closed);
             return;
@@ -786,6 +916,17 @@ public final class ClientConnection implements AutoCloseable {
         if (closed != channel) {
             return; // an earlier attempt of open()
         }
+        ended();
+    }
+
+    private void lostLargeBodies() {
+        for (LargeBodyReceiver receiver : largeBodies.values()) {
+            receiver.onLost("the connection was lost"); // the broker's delivery went with it
+        }
+    }
+
+    /** The connection's channel or link closed for good. */
+    private void ended() {
         if (failure != null) {
             failAll(failure);
             return;

@@ -60,9 +60,18 @@ public final class ClientConsumer {
      * event loop, so it must not block) and when delivery is started. Null removes it.
      */
     public void setAvailabilityListener(Runnable listener) {
-        this.availabilityListener = listener;
+        listen(listener);
         if (listener != null) {
             notifyAvailable();
+        }
+    }
+
+    /** Sets or (null) removes the message listener's callback, counted by the connection. */
+    synchronized void listen(Runnable listener) {
+        boolean had = availabilityListener != null;
+        availabilityListener = listener;
+        if (had != (listener != null)) {
+            connection.listenersChanged(had ? -1 : 1);
         }
     }
 
@@ -153,7 +162,22 @@ public final class ClientConsumer {
                         return d;
                     }
                 }
-                if (deadline == Long.MAX_VALUE) {
+                DirectLink direct = connection.direct();
+                if (direct != null) {
+                    long until = deadline == Long.MAX_VALUE ? System.nanoTime() + TimeUnit.DAYS.toNanos(365) : deadline;
+                    if (until - System.nanoTime() <= 0) {
+                        return null;
+                    }
+                    lock.unlock();
+                    try {
+                        direct.readUntil(this::receivable, until);
+                    } finally {
+                        lock.lock();
+                    }
+                    if (Thread.currentThread().isInterrupted()) {
+                        return null; // as an interrupted wait below
+                    }
+                } else if (deadline == Long.MAX_VALUE) {
                     changed.await();
                 } else {
                     long left = deadline - System.nanoTime();
@@ -166,6 +190,16 @@ public final class ClientConsumer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether a waiting {@link #receive} has something to do: a delivery to take, or an end. */
+    private boolean receivable() {
+        lock.lock();
+        try {
+            return closed || ended || (connection.isDeliveryStarted() && !buffer.isEmpty());
         } finally {
             lock.unlock();
         }
@@ -288,7 +322,7 @@ public final class ClientConsumer {
         if (isClosed()) {
             return;
         }
-        availabilityListener = null;
+        listen(null);
         session.flushAcks();
         if (session.isClosed() || connection.failure() != null) {
             drain(true);

@@ -322,7 +322,7 @@ public final class ClientSession {
     }
 
     private static CompletableFuture<Void> answered(CompletableFuture<Packet.Response> answer) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
+        CompletableFuture<Void> result = answer.newIncompleteFuture();
         answer.whenComplete((response, error) -> {
             if (error != null) {
                 result.completeExceptionally(ClientConnection.asClientException(unwrap(error)));
@@ -341,7 +341,7 @@ public final class ClientSession {
         window.acquire(size, connection.requestTimeoutMillis());
         CompletableFuture<Packet.Response> answer = connection.request(
                 new Send(connection.nextCorrelationId(), id, message.bytes()), () -> window.release(size));
-        CompletableFuture<Void> result = new CompletableFuture<>();
+        CompletableFuture<Void> result = answer.newIncompleteFuture();
         answer.whenComplete((response, error) -> {
             if (error != null) {
                 result.completeExceptionally(ClientConnection.asClientException(unwrap(error)));

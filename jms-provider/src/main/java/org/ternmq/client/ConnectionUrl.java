@@ -51,6 +51,10 @@ import org.ternmq.transport.TransportAddress;
  *       taken for dead, by the client (it fails over, or reports the loss) and by the broker (it closes the
  *       connection and gives its unacknowledged messages to other consumers); above {@code heartbeat} (default
  *       three heartbeats; none when {@code heartbeat=0})</li>
+ *   <li>{@code directIo}: {@code true} (default) for a plain TCP connection without failover to do its I/O on the
+ *       application's threads: the thread that waits for an answer or a message reads the socket itself, and a
+ *       thread that sends writes it, so a synchronous send costs no wake-up of another thread; {@code false} for a
+ *       Netty event-loop thread per connection, as TLS, in-VM and failover connections always have</li>
  * </ul>
  * Immutable and thread-safe.
  */
@@ -69,7 +73,7 @@ public final class ConnectionUrl {
     private static final Set<String> OPTIONS = Set.of("clientId", "user", "password", "prefetch", "connectTimeout",
             "requestTimeout", "maxMessageSize", "trustedPackages", "ssl", "trustStore", "trustStorePassword",
             "keyStore", "keyStorePassword", "verifyHost", "failover", "reconnectAttempts", "reconnectDelay",
-            "maxReconnectDelay", "largeMessageSize", "heartbeat", "connectionTtl", "spoolDirectory");
+            "maxReconnectDelay", "largeMessageSize", "heartbeat", "connectionTtl", "spoolDirectory", "directIo");
 
     private final String text;
     private final List<TransportAddress> addresses;
@@ -127,6 +131,7 @@ public final class ConnectionUrl {
         parsed.maxMessageSize();
         parsed.largeMessageSize();
         parsed.failover();
+        parsed.directIo();
         parsed.spoolDirectory();
         parsed.reconnectAttempts();
         parsed.reconnectDelayMillis();
@@ -312,14 +317,27 @@ public final class ConnectionUrl {
 
     /** Whether a lost connection is re-established transparently ({@code failover=true}). */
     public boolean failover() {
-        String value = options.get("failover");
+        return flag("failover", false);
+    }
+
+    /**
+     * Whether a plain TCP connection without failover does its I/O on the application's threads ({@code directIo},
+     * true by default; {@code org.ternmq.client.DirectLink}) instead of a Netty event loop.
+     */
+    public boolean directIo() {
+        return flag("directIo", true);
+    }
+
+    private boolean flag(String option, boolean byDefault) {
+        String value = options.get(option);
         if (value == null) {
-            return false;
+            return byDefault;
         }
         if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(value);
         }
-        throw new IllegalArgumentException("option failover must be true or false, not '" + value + "', in URL " + text);
+        throw new IllegalArgumentException("option " + option + " must be true or false, not '" + value + "', in URL "
+                + text);
     }
 
     /** Passes over the host list before failover gives up; -1 for ever. */

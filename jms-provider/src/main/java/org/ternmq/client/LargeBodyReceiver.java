@@ -68,7 +68,9 @@ public final class LargeBodyReceiver {
             connection.sendOneWay(new LargePull(deliveryId, WINDOW));
             long timeout = connection.requestTimeoutMillis();
             while (true) {
-                LargeBodyChunk chunk = chunks.poll(timeout, TimeUnit.MILLISECONDS);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+                connection.readUntil(() -> !chunks.isEmpty(), deadline);
+                LargeBodyChunk chunk = chunks.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (chunk == null) {
                     throw new ClientException(ErrorCode.INTERNAL, "no chunk of the large message's body within "
                             + timeout + " ms");

@@ -17,8 +17,16 @@ final class ProducerWindow {
     private long inFlight;
     private boolean failed;
 
+    /** The connection's link when it has no event loop: a waiting sender reads the answers that free room. */
+    private final DirectLink direct;
+
     ProducerWindow(long capacity) {
+        this(capacity, null);
+    }
+
+    ProducerWindow(long capacity, DirectLink direct) {
         this.capacity = capacity <= 0 ? Long.MAX_VALUE : capacity;
+        this.direct = direct;
     }
 
     /** Waits until {@code bytes} fit. */
@@ -31,7 +39,21 @@ final class ProducerWindow {
                     throw new ClientException(org.ternmq.protocol.ErrorCode.RESOURCE_ALLOCATION,
                             "producer window full for " + timeoutMillis + " ms");
                 }
-                nanos = freed.awaitNanos(nanos);
+                if (direct != null) {
+                    long deadline = System.nanoTime() + nanos;
+                    lock.unlock();
+                    try {
+                        direct.readUntil(() -> fits(bytes), deadline);
+                    } finally {
+                        lock.lock();
+                    }
+                    nanos = deadline - System.nanoTime();
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedException();
+                    }
+                } else {
+                    nanos = freed.awaitNanos(nanos);
+                }
             }
             if (failed) {
                 throw ClientException.connectionFailure("connection lost", null);
@@ -40,6 +62,15 @@ final class ProducerWindow {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClientException(org.ternmq.protocol.ErrorCode.INTERNAL, "interrupted while sending", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean fits(int bytes) {
+        lock.lock();
+        try {
+            return failed || inFlight == 0 || inFlight + bytes <= capacity;
         } finally {
             lock.unlock();
         }

@@ -47,6 +47,8 @@ final class PolicyBroker implements AutoCloseable {
         ConfigFile.Contents contents = ConfigFile.read(configFile);
         String scan = contents.settings().getOrDefault(BrokerSetting.EXPIRY_SCAN_PERIOD,
                 BrokerSetting.EXPIRY_SCAN_PERIOD.defaultValue());
+        String window = contents.settings().getOrDefault(BrokerSetting.PRODUCER_WINDOW,
+                BrokerSetting.PRODUCER_WINDOW.defaultValue());
         String name = "policy-it-" + UUID.randomUUID().toString().substring(0, 8);
         broker = EmbeddedBroker.start(BrokerConfig.builder()
                 .name(name)
@@ -55,6 +57,7 @@ final class PolicyBroker implements AutoCloseable {
                 .dataDirectory(dir.resolve("data"))
                 .policies(contents.policies())
                 .expiryScanPeriod(Long.parseLong(scan))
+                .producerWindow(Integer.parseInt(window))
                 .build());
     }
 
