@@ -134,13 +134,7 @@ class ClientWithoutEventLoopTest extends PolicyTestBase {
             c.start();
             Session s = c.createSession(Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = s.createConsumer(s.createQueue("never"));
-            CompletableFuture<Message> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return consumer.receive(); // reads the socket while it waits
-                } catch (JMSException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            CompletableFuture<Message> waiting = receiveInBackground(consumer, 0);
             Thread.sleep(300);
             assertThat(waiting).isNotDone();
             consumer.close();
@@ -156,13 +150,7 @@ class ClientWithoutEventLoopTest extends PolicyTestBase {
             Queue q = s.createQueue("stopped");
             MessageConsumer consumer = s.createConsumer(q);
             send(s, q, "m");
-            CompletableFuture<Message> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return consumer.receive(20_000);
-                } catch (JMSException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            CompletableFuture<Message> waiting = receiveInBackground(consumer, 20_000);
             Thread.sleep(300);
             assertThat(waiting).isNotDone();
             c.start();
@@ -181,13 +169,7 @@ class ClientWithoutEventLoopTest extends PolicyTestBase {
             Session s = c.createSession(Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = s.createConsumer(s.createQueue("cut"));
             MessageProducer producer = s.createProducer(s.createQueue("cut"));
-            CompletableFuture<Message> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return consumer.receive();
-                } catch (JMSException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            CompletableFuture<Message> waiting = receiveInBackground(consumer, 0);
             Thread.sleep(300);
             proxy.cut();
             JMSException e = heard.poll(10, TimeUnit.SECONDS);
@@ -318,6 +300,17 @@ class ClientWithoutEventLoopTest extends PolicyTestBase {
         }
         assertThatThrownBy(() -> connect("directIo=maybe")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("option directIo must be true or false, not 'maybe'");
+    }
+
+    /** A {@code receive(timeoutMillis)} (0: for ever) on a thread of its own, which reads the socket while it waits. */
+    private static CompletableFuture<Message> receiveInBackground(MessageConsumer consumer, long timeoutMillis) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return timeoutMillis == 0 ? consumer.receive() : consumer.receive(timeoutMillis);
+            } catch (JMSException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
     }
 
     private static List<Thread> threadsNamed(String prefix) {
