@@ -34,7 +34,7 @@ final class ProducerWindow {
         lock.lock();
         try {
             long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (!failed && inFlight > 0 && inFlight + bytes > capacity) {
+            while (!fits(bytes)) {
                 if (nanos <= 0) {
                     throw new ClientException(org.ternmq.protocol.ErrorCode.RESOURCE_ALLOCATION,
                             "producer window full for " + timeoutMillis + " ms");
@@ -67,10 +67,11 @@ final class ProducerWindow {
         }
     }
 
+    /** Whether {@code bytes} may go now (alone, when more than the window); the connection's end lets them too. */
     private boolean fits(int bytes) {
         lock.lock();
         try {
-            return failed || inFlight == 0 || inFlight + bytes <= capacity;
+            return failed || inFlight <= 0 || inFlight + bytes <= capacity;
         } finally {
             lock.unlock();
         }
